@@ -1,0 +1,78 @@
+# ckanext-catalogue: `make run` serves the portal, `make test` runs the suite.
+# Both install what is missing and start the services first (idempotent).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STATE := .stack
+CKAN := $(VENV)/bin/ckan
+INI ?= development.ini
+TEST_INI ?= test.ini
+PYTEST_ARGS ?=
+CKAN_VERSION := 2.12.0
+
+.PHONY: help install system venv services solr-home db test-db run worker demo stop test doctor status clean
+
+help:
+	@echo "make run     install, start services, migrate, load the demo, serve http://127.0.0.1:5000"
+	@echo "make test    install, start services, prepare the test databases, run the whole suite"
+	@echo "make stop    stop the services (and job worker) that make run/test started"
+	@echo "make doctor  check database, Solr, Redis, DataStore and job worker"
+
+install: system venv
+
+system:
+	@stack/bin/system-packages.sh
+
+venv: $(VENV)/.installed
+
+# Reinstalled only when a requirements or packaging file changes.
+$(VENV)/.installed: requirements.txt dev-requirements.txt pyproject.toml setup.py setup.cfg
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip wheel "setuptools>=77,<81"
+	$(VENV)/bin/pip install -q "ckan[requirements]==$(CKAN_VERSION)" -r requirements.txt -r dev-requirements.txt
+	$(VENV)/bin/pip install -q --no-deps -e .
+	@touch $@
+
+services: install
+	@stack/bin/services.sh start
+
+solr-home: install
+	@stack/bin/services.sh solr-home
+
+status:
+	@stack/bin/services.sh status
+
+db: services
+	@stack/bin/databases.sh $(INI)
+
+test-db: services
+	@stack/bin/databases.sh $(TEST_INI)
+
+# Background job worker for the portal; `make stop` ends it.
+worker: db
+	@if [ -f $(STATE)/worker.pid ] && kill -0 $$(cat $(STATE)/worker.pid) 2>/dev/null; then \
+	  echo "==> worker: running"; \
+	else \
+	  echo "==> worker: starting (log in $(STATE)/worker.log)"; \
+	  nohup $(CKAN) -c $(INI) jobs worker > $(STATE)/worker.log 2>&1 & echo $$! > $(STATE)/worker.pid; \
+	fi
+
+demo: db
+	@$(CKAN) -c $(INI) catalogue demo
+
+run: db worker demo
+	@echo "==> serving http://127.0.0.1:5000 (Ctrl-C stops the web process; make stop stops the services)"
+	@$(CKAN) -c $(INI) run --host 127.0.0.1 --port 5000
+
+doctor: install
+	@$(CKAN) -c $(INI) catalogue doctor
+
+test: test-db
+	@mkdir -p test-artifacts
+	$(VENV)/bin/pytest --ckan-ini=$(TEST_INI) $(PYTEST_ARGS)
+
+stop:
+	@stack/bin/services.sh stop
+
+clean: stop
+	rm -rf $(STATE) stack/solr/target test-artifacts

@@ -1,0 +1,50 @@
+"""``ckan catalogue ...`` commands."""
+from __future__ import annotations
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.catalogue import health
+
+# Registered by the plugin's `tk.blanket.cli`.
+__all__ = ["catalogue"]
+
+
+@click.group(short_help="Catalogue service commands.")
+def catalogue() -> None:
+    """Commands of ckanext-catalogue."""
+
+
+@catalogue.command()
+def doctor() -> None:
+    """Check every component the catalogue needs, one line each.
+
+    Exits non-zero when any component is broken.
+    """
+    results = health.catalogue_run_checks(tk.config, health.DOCTOR_CHECKS)
+    width = max(len(r.component) for r in results)
+    for result in results:
+        mark = click.style("ok  ", fg="green") if result.ok else click.style("FAIL", fg="red", bold=True)
+        click.echo(f"{mark} {result.component.ljust(width)}  {result.message}")
+    broken = [r.component for r in results if not r.ok]
+    if broken:
+        raise click.ClickException(f"broken: {', '.join(broken)}")
+
+
+@catalogue.command()
+@click.option("--admin", default="admin", show_default=True, help="Name of the sysadmin to ensure.")
+@click.option("--email", default="admin@example.org", show_default=True, help="Email of a new sysadmin.")
+@click.option("--password", envvar="CATALOGUE_ADMIN_PASSWORD", help="Password of a new sysadmin (default: random).")
+def demo(admin: str, email: str, password: str | None) -> None:
+    """Load the demo catalogue, ensure a sysadmin and print a new API token for it."""
+    from ckanext.catalogue import demo as demo_data
+
+    user, new_password = demo_data.catalogue_ensure_sysadmin(admin, email, password)
+    if new_password:
+        click.secho(f"created sysadmin {admin} with password {new_password}", fg="green")
+    for line in demo_data.catalogue_load_demo(user["name"]):
+        click.echo(f"created {line}")
+    token = demo_data.catalogue_new_api_token(user["name"], "make-run")
+    click.secho(f"API token of sysadmin {admin}:", bold=True)
+    click.echo(token)

@@ -1,0 +1,261 @@
+"""Checks of the real components the catalogue stands on.
+
+Used by ``ckan catalogue doctor`` (one line per component) and at start-up
+(refuse to start with one sentence naming the component and the fix).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import sys
+import xml.dom.minidom
+from typing import Any, Callable, Iterable
+
+import requests
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from ckan.exceptions import CkanConfigurationException
+
+SUPPORTED_SCHEMAS = ("ckan-2.12",)
+REQUIRED_SOLR_FIELDS = ("catalogue_kind", "catalogue_parent", "catalogue_ancestors", "catalogue_location")
+
+_startup_checked = False
+
+
+@dataclasses.dataclass
+class CatalogueCheck:
+    component: str
+    ok: bool
+    message: str
+    # CKAN itself cannot load with this failure (no database, foreign Solr schema).
+    stops_ckan: bool = False
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a malformed URL is reported by the check itself
+        return url
+
+
+def _reason(exc: BaseException) -> str:
+    """First line of a driver error, without SQLAlchemy's background links."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+def _connect(url: str) -> sa.engine.Connection:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args={"connect_timeout": 5})
+    return engine.connect()
+
+
+def check_database(config: Any) -> CatalogueCheck:
+    url = config.get("sqlalchemy.url")
+    try:
+        with _connect(url) as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception as exc:
+        return CatalogueCheck(
+            "database", False,
+            f"cannot connect to {_safe_url(url)} ({_reason(exc)}); start PostgreSQL and create the "
+            "database with `make db`, or set CKAN_SQLALCHEMY_URL to a reachable database",
+            stops_ckan=True,  # CKAN connects while it loads its model
+        )
+    return CatalogueCheck("database", True, f"reachable at {_safe_url(url)}")
+
+
+def check_migrations(config: Any) -> CatalogueCheck:
+    """Core and every enabled plugin's alembic migrations are at head."""
+    try:
+        from ckan.cli.db import _get_pending_plugins, current_revision
+
+        core = current_revision(None)  # type: ignore[arg-type]
+        pending = _get_pending_plugins()
+    except Exception as exc:
+        return CatalogueCheck("migrations", False, f"cannot read migration state ({_reason(exc)}); run `ckan db upgrade`")
+    if not core or not core.endswith("(head)"):
+        return CatalogueCheck(
+            "migrations", False, f"core database is at {core or 'no revision'}, not head; run `ckan db upgrade`"
+        )
+    if pending:
+        names = ", ".join(f"{name} ({count} pending)" for name, count in sorted(pending.items()))
+        return CatalogueCheck(
+            "migrations", False, f"plugin migrations not applied: {names}; run `ckan db upgrade -p <plugin>`"
+        )
+    return CatalogueCheck("migrations", True, "core and plugin migrations at head")
+
+
+def _solr_url(config: Any) -> str:
+    return (config.get("solr_url") or "").rstrip("/")
+
+
+def check_solr(config: Any) -> CatalogueCheck:
+    url = _solr_url(config)
+    timeout = config.get("ckanext.catalogue.solr_timeout") or 5
+    fix = "start it with `make services` or set CKAN_SOLR_URL to a Solr core with CKAN's schema"
+    if not url:
+        return CatalogueCheck("solr", False, f"solr_url is not set; {fix}")
+    try:
+        resp = requests.get(f"{url}/schema", params={"wt": "schema.xml"}, timeout=timeout)
+        if resp.status_code == 404:
+            resp = requests.get(f"{url}/admin/file/", params={"file": "schema.xml"}, timeout=timeout)
+        resp.raise_for_status()
+        tree = xml.dom.minidom.parseString(resp.content)
+    except requests.RequestException as exc:
+        return CatalogueCheck("solr", False, f"not reachable at {url} ({exc.__class__.__name__}); {fix}")
+    except Exception as exc:
+        return CatalogueCheck(
+            "solr", False, f"{url} did not return a readable schema ({_reason(exc)}); {fix}", stops_ckan=True
+        )
+    name = tree.documentElement.getAttribute("name") if tree.documentElement else ""
+    if name not in SUPPORTED_SCHEMAS:
+        return CatalogueCheck(
+            "solr", False,
+            f"{url} serves schema {name!r}, CKAN 2.12 needs one of {', '.join(SUPPORTED_SCHEMAS)}; "
+            "rebuild the core with `make solr-home` (CKAN's schema.xml plus the catalogue fields)",
+            stops_ckan=True,
+        )
+    declared = {el.getAttribute("name") for el in tree.getElementsByTagName("field")}
+    missing = [field for field in REQUIRED_SOLR_FIELDS if field not in declared]
+    if missing:
+        return CatalogueCheck(
+            "solr", False,
+            f"{url} schema {name} lacks the catalogue fields {', '.join(missing)}; add "
+            "stack/solr/conf/schema-catalogue.xml to the core's schema (`make solr-home` does it)",
+        )
+    return CatalogueCheck("solr", True, f"reachable at {url}, schema {name} with catalogue fields")
+
+
+def check_redis(config: Any) -> CatalogueCheck:
+    import redis
+
+    url = config.get("ckan.redis.url")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except Exception as exc:
+        return CatalogueCheck(
+            "redis", False,
+            f"not reachable at {url} ({_reason(exc)}); start it with `make services` or set CKAN_REDIS_URL",
+        )
+    return CatalogueCheck("redis", True, f"reachable at {url}")
+
+
+def _datastore_enabled(config: Any) -> bool:
+    return "datastore" in (config.get("ckan.plugins") or [])
+
+
+def check_datastore(config: Any) -> CatalogueCheck:
+    if not _datastore_enabled(config):
+        return CatalogueCheck("datastore", True, "plugin not enabled, nothing to check")
+    write_url = config.get("ckan.datastore.write_url")
+    read_url = config.get("ckan.datastore.read_url")
+    fix = "run `make db` (which runs `ckan datastore set-permissions`) or set CKAN_DATASTORE_WRITE_URL/READ_URL"
+    if not write_url or not read_url:
+        return CatalogueCheck("datastore", False, f"ckan.datastore.write_url and read_url must both be set; {fix}")
+    if make_url(write_url).username == make_url(read_url).username:
+        return CatalogueCheck("datastore", False, f"the write and read-only URLs use the same user; {fix}")
+    try:
+        with _connect(write_url) as conn:
+            conn.execute(sa.text("SELECT 1"))
+        with _connect(read_url) as conn:
+            can_create = conn.scalar(sa.text("SELECT has_schema_privilege('public', 'CREATE')"))
+            # set-permissions grants the read-only user access to the public
+            # schema and makes it read new tables through default privileges.
+            has_default = conn.scalar(
+                sa.text(
+                    "SELECT count(*) FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace "
+                    "WHERE n.nspname = 'public' AND array_to_string(d.defaclacl, ',') LIKE :user"
+                ),
+                {"user": f"%{make_url(read_url).username}=%"},
+            )
+    except Exception as exc:
+        return CatalogueCheck("datastore", False, f"cannot connect ({_reason(exc)}); {fix}")
+    if can_create:
+        return CatalogueCheck("datastore", False, f"the read-only user {make_url(read_url).username} may create tables; {fix}")
+    if not has_default:
+        return CatalogueCheck("datastore", False, f"permissions for the read-only user are not set; {fix}")
+    return CatalogueCheck("datastore", True, f"write {_safe_url(write_url)}, read-only {_safe_url(read_url)}, permissions set")
+
+
+def check_worker(config: Any) -> CatalogueCheck:
+    from rq import Worker
+
+    from ckan.lib import jobs
+    from ckan.lib.redis import connect_to_redis
+
+    max_age = config.get("ckanext.catalogue.doctor.worker_max_age") or 120
+    try:
+        conn = connect_to_redis()
+        prefix = jobs.add_queue_name_prefix("")
+        workers = Worker.all(connection=conn)
+    except Exception as exc:
+        return CatalogueCheck("worker", False, f"cannot list job workers ({_reason(exc)}); check Redis")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    alive = []
+    for worker in workers:
+        # Only workers of this site (queue names carry the site's prefix).
+        if not any(name.startswith(prefix) for name in worker.queue_names()):
+            continue
+        beat = worker.last_heartbeat
+        if beat is None:
+            continue
+        if beat.tzinfo is None:
+            beat = beat.replace(tzinfo=datetime.timezone.utc)
+        if (now - beat).total_seconds() <= max_age:
+            alive.append(worker.name)
+    if not alive:
+        return CatalogueCheck(
+            "worker", False,
+            f"no job worker seen in the last {max_age}s; start one with `ckan jobs worker` (`make run` does)",
+        )
+    return CatalogueCheck("worker", True, f"{len(alive)} worker(s) seen in the last {max_age}s")
+
+
+DOCTOR_CHECKS: tuple[Callable[[Any], CatalogueCheck], ...] = (
+    check_database, check_migrations, check_solr, check_redis, check_datastore, check_worker,
+)
+STARTUP_CHECKS: tuple[Callable[[Any], CatalogueCheck], ...] = (check_database, check_solr, check_redis)
+
+
+def catalogue_run_checks(config: Any, checks: Iterable[Callable[[Any], CatalogueCheck]]) -> list[CatalogueCheck]:
+    results = []
+    for check in checks:
+        try:
+            results.append(check(config))
+        except Exception as exc:  # a check must never hide the others
+            results.append(CatalogueCheck(check.__name__.removeprefix("check_"), False, _reason(exc)))
+    return results
+
+
+def _is_doctor_command() -> bool:
+    # The doctor must be able to run (and explain) when start-up would refuse.
+    # CKAN's DataStore plugin looks at argv the same way for its own commands.
+    args = sys.argv[1:]
+    return any(args[i:i + 2] == ["catalogue", "doctor"] for i in range(len(args)))
+
+
+def _refuse(result: CatalogueCheck) -> None:
+    raise CkanConfigurationException(f"ckanext-catalogue: {result.component} {result.message}.")
+
+
+def catalogue_check_startup(config: Any) -> None:
+    """Raise CkanConfigurationException naming the first broken component."""
+    global _startup_checked
+    if _startup_checked or not config.get("ckanext.catalogue.startup_checks"):
+        return
+    if _is_doctor_command():
+        # The doctor reports every component itself, so CKAN's own Solr
+        # connection traceback is noise; only what CKAN cannot load without
+        # (and would report with a traceback before any command runs) stops
+        # it here.
+        logging.getLogger("ckan.lib.search.common").setLevel(logging.CRITICAL)
+        for result in catalogue_run_checks(config, (check_database, check_solr)):
+            if result.stops_ckan:
+                _refuse(result)
+        return
+    for result in catalogue_run_checks(config, STARTUP_CHECKS):
+        if not result.ok:
+            _refuse(result)
+    _startup_checked = True

@@ -1,0 +1,99 @@
+"""Shared fixtures. The suite runs on the real stack started by `make test`:
+PostgreSQL, Solr and Redis, and a real `ckan jobs worker` process where jobs run."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import orm
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+ROOT = Path(__file__).resolve().parents[3]
+CKAN_BIN = str(Path(sys.executable).with_name("ckan"))
+
+
+# Plugins whose alembic migrations have run since CKAN last dropped every table.
+_migrated: set[str] = set()
+PLUGINS_WITH_MIGRATIONS = ("activity", "catalogue")
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for, with_plugins):
+    """CKAN's clean_db, then the plugin migrations. CKAN's first reset in a
+    session drops every table and re-runs only core migrations, so the
+    activity plugin's and this extension's migrations must follow."""
+    from ckan import model
+
+    if not model.repo.tables_created_and_initialised:
+        _migrated.clear()
+    reset_db()
+    for plugin in PLUGINS_WITH_MIGRATIONS:
+        if plugin not in _migrated and p.plugin_loaded(plugin):
+            migrate_db_for(plugin)
+            _migrated.add(plugin)
+
+
+@pytest.fixture
+def clean_datastore(clean_db, clean_index):
+    """Empty DataStore database (the DataStore's own tables are kept)."""
+    from ckanext.datastore.backend.postgres import get_write_engine
+    from ckanext.datastore.tests.helpers import clear_db
+
+    clear_db(orm.scoped_session(orm.sessionmaker(bind=get_write_engine())))
+
+
+@pytest.fixture
+def sysadmin_headers() -> dict[str, str]:
+    from ckan.tests import factories
+
+    user = factories.SysadminWithToken()
+    return {"Authorization": user["token"]}
+
+
+def _ckan_ini() -> str:
+    return str(Path(tk.config["__file__"]).resolve()) if tk.config.get("__file__") else str(ROOT / "test.ini")
+
+
+def run_ckan(*args: str, env: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+    """Run the real `ckan` CLI on the test configuration in its own process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [CKAN_BIN, "-c", _ckan_ini(), *args], capture_output=True, text=True, env=full_env, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="session")
+def job_worker() -> Iterator[subprocess.Popen]:
+    """A real RQ worker (`ckan jobs worker`) on the test configuration."""
+    log = open(ROOT / "test-artifacts" / "worker.log", "ab") if (ROOT / "test-artifacts").is_dir() else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [CKAN_BIN, "-c", _ckan_ini(), "jobs", "worker"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    # The worker registers itself in Redis once started.
+    from rq import Worker
+
+    from ckan.lib.redis import connect_to_redis
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if any(w.pid == proc.pid or str(proc.pid) in w.name for w in Worker.all(connection=connect_to_redis())):
+            break
+        if proc.poll() is not None:
+            raise RuntimeError("ckan jobs worker exited at start; see test-artifacts/worker.log")
+        time.sleep(0.2)
+    else:
+        raise RuntimeError("ckan jobs worker did not register within 60s")
+    yield proc
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# services.sh start|stop|status: PostgreSQL 15, Redis 7 and Solr 9 on loopback.
+# A service whose CKAN_* variable is set is the user's own and left alone.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+SOLR_DIR="$ROOT/stack/solr"
+SOLR_HOME="$STATE/solr-home"
+
+pg_running() { pg_lsclusters -h 2>/dev/null | awk -v v=$PG_VERSION -v c=$PG_CLUSTER '$1==v && $2==c {print $4}' | grep -q online; }
+
+start_postgres() {
+  if external CKAN_SQLALCHEMY_URL; then say "postgresql: using CKAN_SQLALCHEMY_URL"; return; fi
+  if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$PG_VERSION $PG_CLUSTER"; then
+    say "postgresql: creating cluster $PG_VERSION/$PG_CLUSTER"
+    pg_createcluster "$PG_VERSION" "$PG_CLUSTER" >/dev/null
+  fi
+  if pg_running; then say "postgresql: running"; return; fi
+  say "postgresql: starting $PG_VERSION/$PG_CLUSTER"
+  pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start 2>&1 | grep -v "systemd" || true
+  pg_running || die "postgresql did not start; see /var/log/postgresql/postgresql-$PG_VERSION-$PG_CLUSTER.log"
+  touch "$STATE/postgres.started"
+}
+
+start_redis() {
+  if external CKAN_REDIS_URL; then say "redis: using CKAN_REDIS_URL"; return; fi
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then say "redis: running"; return; fi
+  say "redis: starting on 127.0.0.1:$REDIS_PORT"
+  mkdir -p "$STATE/redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STATE/redis" \
+    --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --save "" --appendonly no
+  for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return; sleep 0.1; done
+  die "redis did not start; see $STATE/redis.log"
+}
+
+build_solr() {
+  # Rebuild the launcher only when its sources change.
+  local stamp="$SOLR_DIR/target/.built"
+  if [ -f "$stamp" ] && [ -z "$(find "$SOLR_DIR/pom.xml" "$SOLR_DIR/src" -newer "$stamp" -print -quit)" ]; then return; fi
+  say "solr: building the launcher from Maven Central artifacts"
+  mvn -q -B -f "$SOLR_DIR/pom.xml" -DskipTests package || die "building the Solr launcher failed (mvn)"
+  touch "$stamp"
+}
+
+solr_home() {
+  "$VENV/bin/python" "$SOLR_DIR/make_home.py" "$SOLR_HOME"
+}
+
+solr_up() { curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping" >/dev/null 2>&1; }
+
+start_solr() {
+  if external CKAN_SOLR_URL; then say "solr: using CKAN_SOLR_URL"; return; fi
+  build_solr
+  solr_home
+  if solr_up; then say "solr: running"; return; fi
+  say "solr: starting on 127.0.0.1:$SOLR_PORT"
+  nohup java -Xms256m -Xmx1g -Dsolr.log.dir="$STATE" -Dcatalogue.solr.log="$STATE/solr.log" \
+    -Dlog4j.configurationFile="$SOLR_DIR/log4j2.xml" -Dsolr.disableConfigSetsCreateAuthChecks=true \
+    -cp "$SOLR_DIR/target/classes:$SOLR_DIR/target/lib/*" org.ckan.catalogue.solr.CatalogueSolr \
+    "$SOLR_HOME" "$SOLR_PORT" 127.0.0.1 >"$STATE/solr.out" 2>&1 &
+  echo $! >"$STATE/solr.pid"
+  for _ in $(seq 1 120); do
+    solr_up && return
+    kill -0 "$(cat "$STATE/solr.pid")" 2>/dev/null || die "solr exited; see $STATE/solr.out and $STATE/solr.log"
+    sleep 0.5
+  done
+  die "solr did not answer within 60s; see $STATE/solr.log"
+}
+
+stop_pidfile() {
+  local name=$1 file="$STATE/$1.pid"
+  [ -f "$file" ] || return 0
+  local pid; pid=$(cat "$file")
+  if kill -0 "$pid" 2>/dev/null; then
+    say "$name: stopping ($pid)"
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  fi
+  rm -f "$file"
+}
+
+case "${1:-}" in
+  start) start_postgres; start_redis; start_solr ;;
+  solr-home) build_solr; solr_home ;;
+  stop)
+    stop_pidfile worker
+    stop_pidfile solr
+    stop_pidfile redis
+    if [ -f "$STATE/postgres.started" ]; then
+      say "postgresql: stopping"; pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop || true
+      rm -f "$STATE/postgres.started"
+    fi ;;
+  status)
+    pg_running && echo "postgresql: up" || echo "postgresql: down"
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && echo "redis: up" || echo "redis: down"
+    solr_up && echo "solr: up" || echo "solr: down" ;;
+  *) die "usage: services.sh start|stop|status|solr-home" ;;
+esac
