@@ -48,3 +48,53 @@ def demo(admin: str, email: str, password: str | None) -> None:
     token = demo_data.catalogue_new_api_token(user["name"], "make-run")
     click.secho(f"API token of sysadmin {admin}:", bold=True)
     click.echo(token)
+
+
+def _site_context() -> dict:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"]}
+
+
+def _call(action: str, **data: object) -> object:
+    try:
+        return tk.get_action(action)(_site_context(), data)
+    except tk.ValidationError as exc:
+        raise click.ClickException(
+            "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.error_dict.items())
+        )
+    except tk.ObjectNotFound as exc:
+        raise click.ClickException(str(exc.message or exc))
+
+
+@catalogue.group()
+def role() -> None:
+    """Grant, revoke and list catalogue roles (runs with the site user's rights)."""
+
+
+@role.command("grant")
+@click.argument("user")
+@click.argument("role_name", metavar="ROLE")
+def role_grant(user: str, role_name: str) -> None:
+    """Grant ROLE (Catalogue-Member|Editor|Admin|Manager|Moderator) to USER."""
+    result = _call("catalogue_role_grant", user=user, role=role_name)
+    click.echo(f"{result['user']}: {', '.join(result['roles'])}")
+
+
+@role.command("revoke")
+@click.argument("user")
+@click.argument("role_name", metavar="ROLE")
+def role_revoke(user: str, role_name: str) -> None:
+    """Revoke ROLE from USER."""
+    result = _call("catalogue_role_revoke", user=user, role=role_name)
+    click.echo(f"{result['user']}: {', '.join(result['roles']) or 'no catalogue role'}")
+
+
+@role.command("list")
+@click.option("--role", "role_name", help="Only this role.")
+def role_list(role_name: str | None) -> None:
+    """List every role grant."""
+    data = {"limit": 1000}
+    if role_name:
+        data["role"] = role_name
+    for grant in _call("catalogue_role_list", **data):
+        click.echo(f"{grant['user']}\t{grant['role']}\t{grant['created']}")

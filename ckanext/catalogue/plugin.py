@@ -10,6 +10,8 @@ from ckanext.catalogue import health
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
+@tk.blanket.actions
+@tk.blanket.auth_functions
 class CataloguePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
 

@@ -1,0 +1,4 @@
+"""Tables of the catalogue extension (created by its alembic migrations)."""
+from ckanext.catalogue.model.role import CatalogueRole
+
+__all__ = ["CatalogueRole"]
