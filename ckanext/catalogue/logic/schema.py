@@ -1,13 +1,25 @@
 """Validation schemas of the catalogue actions."""
 from __future__ import annotations
 
+from typing import Any
+
+import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
-from ckan.types import Schema, Validator, ValidatorFactory
+from ckan.types import Context, DataDict, Schema, Validator, ValidatorFactory
 
 from ckanext.catalogue.logic.validators import catalogue_name
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 
 CATALOGUE_GROUP_KINDS = ["group", "organization"]
+
+
+def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
+    """Validated data, or ValidationError naming every bad field."""
+    data, errors = tk.navl_validate(data_dict, schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
 # Fields a group or organization carries through the catalogue APIs; a full
 # replace (update) clears every one of them that the request leaves out.
 CATALOGUE_GROUP_FIELDS = ("title", "description", "image_url", "extras")

@@ -20,15 +20,10 @@ from ckanext.catalogue.logic.errors import CatalogueConflict
 log = logging.getLogger(__name__)
 
 
-def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
 
 def _kind(data_dict: DataDict, context: Context) -> str:
-    return _validate({"kind": data_dict.get("kind", "group")}, schema.catalogue_group_kind_schema(), context)["kind"]
+    data = {"kind": data_dict.get("kind", "group")}
+    return schema.catalogue_validate(data, schema.catalogue_group_kind_schema(), context)["kind"]
 
 
 def _label(kind: str) -> str:
@@ -84,7 +79,7 @@ def catalogue_group_list(context: Context, data_dict: DataDict) -> ActionResult.
     :param count: return the number of them instead of the list
     """
     tk.check_access("catalogue_group_list", context, data_dict)
-    data = _validate(data_dict, schema.catalogue_group_list_schema(), context)
+    data = schema.catalogue_validate(data_dict, schema.catalogue_group_list_schema(), context)
     query = model.Session.query(model.Group.name).filter(
         model.Group.state == "active", model.Group.is_organization == (data["kind"] == "organization")
     )
@@ -116,7 +111,7 @@ def catalogue_group_create(context: Context, data_dict: DataDict) -> ActionResul
     :param title, description, image_url, extras: optional
     """
     tk.check_access("catalogue_group_create", context, data_dict)
-    data = _validate(data_dict, schema.catalogue_group_create_schema(), context)
+    data = schema.catalogue_validate(data_dict, schema.catalogue_group_create_schema(), context)
     _ensure_name_free(data["name"], data["kind"])
     return tk.get_action(f"{data['kind']}_create")(_core_context(context), _fields(data))
 
@@ -132,7 +127,7 @@ def catalogue_group_update(context: Context, data_dict: DataDict) -> ActionResul
     kind = _kind(data_dict, context)
     group = _group(data_dict.get("id"), kind)
     tk.check_access("catalogue_group_update", context, {**data_dict, "id": group.id})
-    data = _validate({**data_dict, "kind": kind}, schema.catalogue_group_update_schema(), context)
+    data = schema.catalogue_validate({**data_dict, "kind": kind}, schema.catalogue_group_update_schema(), context)
     _check_body_name(data, group)
     replacement: dict[str, Any] = {"id": group.id, "name": group.name, "extras": []}
     for field in schema.CATALOGUE_GROUP_FIELDS:
@@ -150,7 +145,7 @@ def catalogue_group_patch(context: Context, data_dict: DataDict) -> ActionResult
     kind = _kind(data_dict, context)
     group = _group(data_dict.get("id"), kind)
     tk.check_access("catalogue_group_patch", context, {**data_dict, "id": group.id})
-    data = _validate({**data_dict, "kind": kind}, schema.catalogue_group_update_schema(), context)
+    data = schema.catalogue_validate({**data_dict, "kind": kind}, schema.catalogue_group_update_schema(), context)
     _check_body_name(data, group)
     changes = _fields(data)
     changes["id"] = group.id

@@ -12,12 +12,6 @@ from ckanext.catalogue.logic import schema
 from ckanext.catalogue.model import CatalogueRole
 
 
-def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
 
 def _user(name_or_id: str) -> model.User:
     user = model.User.get(name_or_id)
@@ -50,7 +44,7 @@ def catalogue_role_grant(context: Context, data_dict: DataDict) -> ActionResult.
     :returns: the user's roles after the grant
     """
     tk.check_access("catalogue_role_grant", context, data_dict)
-    data = _validate(data_dict, schema.catalogue_role_grant_schema(), context)
+    data = schema.catalogue_validate(data_dict, schema.catalogue_role_grant_schema(), context)
     user = _user(data["user"])
     role = data["role"]
     granter = context.get("user")
@@ -77,7 +71,7 @@ def catalogue_role_revoke(context: Context, data_dict: DataDict) -> ActionResult
     :returns: the user's roles after the revocation
     """
     tk.check_access("catalogue_role_revoke", context, data_dict)
-    data = _validate(data_dict, schema.catalogue_role_grant_schema(), context)
+    data = schema.catalogue_validate(data_dict, schema.catalogue_role_grant_schema(), context)
     user = _user(data["user"])
     deleted = (
         model.Session.query(CatalogueRole)
@@ -97,7 +91,7 @@ def catalogue_role_show(context: Context, data_dict: DataDict) -> ActionResult.A
     :param user: name or id of the user
     """
     tk.check_access("catalogue_role_show", context, data_dict)
-    data = _validate(data_dict, schema.catalogue_role_show_schema(), context)
+    data = schema.catalogue_validate(data_dict, schema.catalogue_role_show_schema(), context)
     return _summary(_user(data["user"]))
 
 
@@ -109,7 +103,7 @@ def catalogue_role_list(context: Context, data_dict: DataDict) -> ActionResult.A
     :param offset: grants to skip (default 0)
     """
     tk.check_access("catalogue_role_list", context, data_dict)
-    data = _validate(data_dict, schema.catalogue_role_list_schema(), context)
+    data = schema.catalogue_validate(data_dict, schema.catalogue_role_list_schema(), context)
     query = (
         model.Session.query(CatalogueRole, model.User.name)
         .join(model.User, model.User.id == CatalogueRole.user_id)
