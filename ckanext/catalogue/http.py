@@ -1,12 +1,20 @@
 """HTTP helpers shared by the dialect blueprints."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+import dataclasses
+import logging
+import uuid
+from typing import Any, Iterable, Optional
 
 from flask import request
 
+import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib import api_token
+
+from ckanext.catalogue.logic.errors import CatalogueConflict
+
+log = logging.getLogger(__name__)
 
 
 class CatalogueBadCredentials(Exception):
@@ -34,3 +42,43 @@ def catalogue_request_user(token_headers: Iterable[str] = ()) -> Optional[str]:
         if user is not None and user.state == "active":
             return user.name
     raise CatalogueBadCredentials()
+
+
+@dataclasses.dataclass
+class CatalogueHttpError:
+    """What a failed core call means over HTTP; each dialect shapes the body."""
+
+    status: int
+    message: str
+    errors: dict[str, Any] | None = None
+    incident: str | None = None
+
+
+def _flatten(errors: dict[str, Any]) -> str:
+    parts = []
+    for field, msgs in errors.items():
+        text = "; ".join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
+        parts.append(text if field == "message" else f"{field}: {text}")
+    return "; ".join(parts)
+
+
+def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpError:
+    """Status code of a core exception, the same in every dialect: 401 for no
+    or bad credentials, 403 for a role too low, 404, 409 for conflicts, 400 for
+    validation, and 500 with an incident id (logged with its traceback)."""
+    if isinstance(exc, CatalogueBadCredentials):
+        return CatalogueHttpError(401, "Invalid credentials")
+    if isinstance(exc, tk.NotAuthorized):
+        if not user:
+            return CatalogueHttpError(401, "Authentication required")
+        return CatalogueHttpError(403, str(exc.message or exc) or "Forbidden")
+    if isinstance(exc, tk.ObjectNotFound):
+        return CatalogueHttpError(404, str(exc.message or exc) or "Not found")
+    if isinstance(exc, CatalogueConflict):
+        return CatalogueHttpError(409, _flatten(exc.error_dict), exc.error_dict)
+    if isinstance(exc, tk.ValidationError):
+        return CatalogueHttpError(400, _flatten(exc.error_dict), exc.error_dict)
+    incident = uuid.uuid4().hex
+    log.error("unexpected error, incident %s", incident, exc_info=exc)
+    return CatalogueHttpError(500, f"Unexpected error; quote incident {incident} to the administrators",
+                              incident=incident)

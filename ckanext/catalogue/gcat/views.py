@@ -2,18 +2,14 @@
 responses and errors out. No rule lives here."""
 from __future__ import annotations
 
-import logging
-import uuid
 from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.http import CatalogueBadCredentials, catalogue_request_user
-from ckanext.catalogue.logic.errors import CatalogueConflict
+from ckanext.catalogue.http import catalogue_http_error, catalogue_request_user
 
-log = logging.getLogger(__name__)
 gcat = Blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
 
 TOKEN_HEADERS = ("gcube-token",)
@@ -33,46 +29,21 @@ def _error(status: int, message: str, errors: dict[str, Any] | None = None, **he
     return resp
 
 
-def _message(errors: dict[str, Any]) -> str:
-    parts = []
-    for field, msgs in errors.items():
-        text = "; ".join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
-        parts.append(text if field == "message" else f"{field}: {text}")
-    return "; ".join(parts)
-
-
-def _call(action: str, data: dict[str, Any]) -> Any:
-    user = catalogue_request_user(TOKEN_HEADERS)
-    return tk.get_action(action)({"user": user or ""}, data)
-
-
-def _translate(fn: Callable[[], Response]) -> Response:
-    """Run a view and turn core exceptions into gCat's status codes."""
+def _translate(fn: Callable[[Callable[..., Any]], Response]) -> Response:
+    """Run a view with a caller of core actions as this request's user, and
+    answer core exceptions with gCat's JSON error."""
+    user: str | None = None
     try:
-        return fn()
-    except CatalogueBadCredentials:
-        return _error(401, "Invalid credentials", WWW_Authenticate="Bearer")
-    except tk.NotAuthorized as exc:
-        if not catalogue_user_or_none():
-            return _error(401, "Authentication required", WWW_Authenticate="Bearer")
-        return _error(403, str(exc.message or exc) or "Forbidden")
-    except tk.ObjectNotFound as exc:
-        return _error(404, str(exc.message or exc) or "Not found")
-    except CatalogueConflict as exc:
-        return _error(409, _message(exc.error_dict), exc.error_dict)
-    except tk.ValidationError as exc:
-        return _error(400, _message(exc.error_dict), exc.error_dict)
-    except Exception:  # never a stack trace or an HTML page
-        incident = uuid.uuid4().hex
-        log.exception("gcat: unexpected error, incident %s", incident)
-        return _error(500, f"Unexpected error; quote incident {incident} to the administrators")
+        user = catalogue_request_user(TOKEN_HEADERS)
 
+        def call(action: str, data: dict[str, Any]) -> Any:
+            return tk.get_action(action)({"user": user or ""}, data)
 
-def catalogue_user_or_none() -> str | None:
-    try:
-        return catalogue_request_user(TOKEN_HEADERS)
-    except CatalogueBadCredentials:
-        return None
+        return fn(call)
+    except Exception as exc:  # every failure, never a stack trace or an HTML page
+        failure = catalogue_http_error(exc, user)
+        extra = {"WWW_Authenticate": "Bearer"} if failure.status == 401 else {}
+        return _error(failure.status, failure.message, failure.errors, **extra)
 
 
 def _body() -> dict[str, Any]:
@@ -104,14 +75,14 @@ def collection_view(collection: str) -> Response:
     if request.method not in COLLECTION_METHODS:
         return _not_allowed(COLLECTION_METHODS)
 
-    def run() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
         if request.method == "GET":
-            result = _call("catalogue_group_list", {
+            result = call("catalogue_group_list", {
                 "kind": kind, "limit": request.args.get("limit", 10), "offset": request.args.get("offset", 0),
                 "count": _bool_arg("count"),
             })
             return jsonify(result)
-        created = _call("catalogue_group_create", {**_body(), "kind": kind})
+        created = call("catalogue_group_create", {**_body(), "kind": kind})
         resp = jsonify(created)
         resp.status_code = 201
         resp.headers["Location"] = url_for("catalogue_gcat.member_view", collection=collection,
@@ -129,18 +100,18 @@ def member_view(collection: str, id: str) -> Response:
     if request.method not in MEMBER_METHODS:
         return _not_allowed(MEMBER_METHODS)
 
-    def run() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
         method = request.method
         if method == "GET":
-            return jsonify(_call("catalogue_group_show", {"id": id, "kind": kind}))
+            return jsonify(call("catalogue_group_show", {"id": id, "kind": kind}))
         if method == "PUT":
-            return jsonify(_call("catalogue_group_update", {**_body(), "id": id, "kind": kind}))
+            return jsonify(call("catalogue_group_update", {**_body(), "id": id, "kind": kind}))
         if method == "PATCH":
-            return jsonify(_call("catalogue_group_patch", {**_body(), "id": id, "kind": kind}))
+            return jsonify(call("catalogue_group_patch", {**_body(), "id": id, "kind": kind}))
         if method == "PURGE" or _bool_arg("purge"):
-            _call("catalogue_group_purge", {"id": id, "kind": kind})
+            call("catalogue_group_purge", {"id": id, "kind": kind})
         else:
-            _call("catalogue_group_delete", {"id": id, "kind": kind})
+            call("catalogue_group_delete", {"id": id, "kind": kind})
         return Response(status=204)
 
     return _translate(run)

@@ -1,30 +1,7 @@
-"""Actions of the catalogue core (registered by the plugin's blanket)."""
-from ckanext.catalogue.logic.action.group import (
-    catalogue_group_create,
-    catalogue_group_delete,
-    catalogue_group_list,
-    catalogue_group_patch,
-    catalogue_group_purge,
-    catalogue_group_show,
-    catalogue_group_update,
-)
-from ckanext.catalogue.logic.action.role import (
-    catalogue_role_grant,
-    catalogue_role_list,
-    catalogue_role_revoke,
-    catalogue_role_show,
-)
+"""Actions of the catalogue core, one module per subject (registered by the
+plugin's blanket through ``__all__``)."""
+from ckanext.catalogue.logic.action import group, role
+from ckanext.catalogue.logic.action.group import *  # noqa: F401,F403
+from ckanext.catalogue.logic.action.role import *  # noqa: F401,F403
 
-__all__ = [
-    "catalogue_group_list",
-    "catalogue_group_show",
-    "catalogue_group_create",
-    "catalogue_group_update",
-    "catalogue_group_patch",
-    "catalogue_group_delete",
-    "catalogue_group_purge",
-    "catalogue_role_grant",
-    "catalogue_role_revoke",
-    "catalogue_role_list",
-    "catalogue_role_show",
-]
+__all__ = group.__all__ + role.__all__

@@ -17,6 +17,16 @@ from ckan.types import ActionResult, Context, DataDict
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.errors import CatalogueConflict
 
+__all__ = [
+    "catalogue_group_list",
+    "catalogue_group_show",
+    "catalogue_group_create",
+    "catalogue_group_update",
+    "catalogue_group_patch",
+    "catalogue_group_delete",
+    "catalogue_group_purge",
+]
+
 log = logging.getLogger(__name__)
 
 
@@ -36,6 +46,14 @@ def _group(id_or_name: Any, kind: str) -> model.Group:
     if group is None or bool(group.is_organization) != (kind == "organization"):
         raise tk.ObjectNotFound(tk._("{kind} {id} not found").format(kind=_label(kind), id=id_or_name))
     return group
+
+
+def _target(context: Context, data_dict: DataDict, auth: str) -> tuple[str, model.Group]:
+    """Kind and group a call is about, once the caller passed ``auth``."""
+    kind = _kind(data_dict, context)
+    group = _group(data_dict.get("id"), kind)
+    tk.check_access(auth, context, {**data_dict, "id": group.id})
+    return kind, group
 
 
 def _core_context(context: Context) -> Context:
@@ -95,9 +113,7 @@ def catalogue_group_show(context: Context, data_dict: DataDict) -> ActionResult.
     :param id: id or name
     :param kind: ``group`` (default) or ``organization``
     """
-    kind = _kind(data_dict, context)
-    group = _group(data_dict.get("id"), kind)
-    tk.check_access("catalogue_group_show", context, {**data_dict, "id": group.id})
+    kind, group = _target(context, data_dict, "catalogue_group_show")
     return tk.get_action(f"{kind}_show")(
         _core_context(context), {"id": group.id, "include_datasets": False, "include_users": False}
     )
@@ -124,9 +140,7 @@ def catalogue_group_update(context: Context, data_dict: DataDict) -> ActionResul
 
     :param id: id or name
     """
-    kind = _kind(data_dict, context)
-    group = _group(data_dict.get("id"), kind)
-    tk.check_access("catalogue_group_update", context, {**data_dict, "id": group.id})
+    kind, group = _target(context, data_dict, "catalogue_group_update")
     data = schema.catalogue_validate({**data_dict, "kind": kind}, schema.catalogue_group_update_schema(), context)
     _check_body_name(data, group)
     replacement: dict[str, Any] = {"id": group.id, "name": group.name, "extras": []}
@@ -142,9 +156,7 @@ def catalogue_group_patch(context: Context, data_dict: DataDict) -> ActionResult
 
     :param id: id or name
     """
-    kind = _kind(data_dict, context)
-    group = _group(data_dict.get("id"), kind)
-    tk.check_access("catalogue_group_patch", context, {**data_dict, "id": group.id})
+    kind, group = _target(context, data_dict, "catalogue_group_patch")
     data = schema.catalogue_validate({**data_dict, "kind": kind}, schema.catalogue_group_update_schema(), context)
     _check_body_name(data, group)
     changes = _fields(data)
@@ -157,9 +169,7 @@ def catalogue_group_delete(context: Context, data_dict: DataDict) -> ActionResul
 
     :param id: id or name
     """
-    kind = _kind(data_dict, context)
-    group = _group(data_dict.get("id"), kind)
-    tk.check_access("catalogue_group_delete", context, {**data_dict, "id": group.id})
+    kind, group = _target(context, data_dict, "catalogue_group_delete")
     try:
         tk.get_action(f"{kind}_delete")(_core_context(context), {"id": group.id})
     except tk.ValidationError as exc:  # an organization that still owns datasets
@@ -203,9 +213,7 @@ def catalogue_group_purge(context: Context, data_dict: DataDict) -> None:
 
     :param id: id or name
     """
-    kind = _kind(data_dict, context)
-    group = _group(data_dict.get("id"), kind)
-    tk.check_access("catalogue_group_purge", context, {**data_dict, "id": group.id})
+    kind, group = _target(context, data_dict, "catalogue_group_purge")
     session = model.Session
     reindex = _solr_package_ids_mentioning(group)
     try:

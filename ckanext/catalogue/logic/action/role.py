@@ -13,6 +13,13 @@ from ckanext.catalogue.model import CatalogueRole
 
 
 
+__all__ = [
+    "catalogue_role_grant",
+    "catalogue_role_revoke",
+    "catalogue_role_show",
+    "catalogue_role_list",
+]
+
 def _user(name_or_id: str) -> model.User:
     user = model.User.get(name_or_id)
     if user is None:

@@ -8,6 +8,16 @@ from ckan.types import AuthResult, Context, DataDict
 from ckanext.catalogue import roles
 
 
+__all__ = [
+    "catalogue_group_list",
+    "catalogue_group_show",
+    "catalogue_group_create",
+    "catalogue_group_update",
+    "catalogue_group_patch",
+    "catalogue_group_delete",
+    "catalogue_group_purge",
+]
+
 def _admin(context: Context) -> AuthResult:
     if roles.catalogue_has_level(context.get("user"), roles.CATALOGUE_ADMIN):
         return {"success": True}

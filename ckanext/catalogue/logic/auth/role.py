@@ -9,6 +9,13 @@ from ckan.types import AuthResult, Context, DataDict
 from ckanext.catalogue import roles
 
 
+__all__ = [
+    "catalogue_role_grant",
+    "catalogue_role_revoke",
+    "catalogue_role_list",
+    "catalogue_role_show",
+]
+
 def _manager(context: Context) -> AuthResult:
     if roles.catalogue_has_level(context.get("user"), roles.CATALOGUE_MANAGER):
         return {"success": True}
