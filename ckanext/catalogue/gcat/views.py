@@ -115,3 +115,27 @@ def member_view(collection: str, id: str) -> Response:
         return Response(status=204)
 
     return _translate(run)
+
+
+TRASH_METHODS = ("GET", "DELETE")
+
+
+@gcat.route("/trash", methods=sorted(set(TRASH_METHODS) | set(_OTHER_METHODS)))
+def trash_view() -> Response:
+    if request.method not in TRASH_METHODS:
+        return _not_allowed(TRASH_METHODS)
+
+    def run(call: Callable[..., Any]) -> Response:
+        if request.method == "GET":
+            return jsonify(call("catalogue_trash_list", {}))
+        call("catalogue_trash_empty", {})
+        return Response(status=204)
+
+    return _translate(run)
+
+
+@gcat.route("/licenses", methods=["GET"] + _OTHER_METHODS)
+def licenses_view() -> Response:
+    if request.method != "GET":
+        return _not_allowed(("GET",))
+    return _translate(lambda call: jsonify(call("license_list", {})))

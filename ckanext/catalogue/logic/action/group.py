@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.lib import search
@@ -16,6 +15,7 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.errors import CatalogueConflict
+from ckanext.catalogue.purge import catalogue_delete_activities
 
 __all__ = [
     "catalogue_group_list",
@@ -232,10 +232,7 @@ def catalogue_group_purge(context: Context, data_dict: DataDict) -> None:
         )
         reindex.update(m.table_id for m in members if m.table_name == "package")
         members.delete(synchronize_session=False)
-        if p.plugin_loaded("activity"):
-            from ckanext.activity.model import Activity
-
-            session.query(Activity).filter(Activity.object_id == group.id).delete(synchronize_session=False)
+        catalogue_delete_activities([group.id])
         image_url = group.image_url
         session.delete(group)
         session.commit()
