@@ -1,11 +1,15 @@
 """The ``catalogue`` plugin: the catalogue core on top of CKAN."""
 from __future__ import annotations
 
+from typing import Any, Mapping, Optional
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
+from ckan.types import Schema
 
-from ckanext.catalogue import health
+from ckanext.catalogue import health, kinds, token_scope
+from ckanext.catalogue.itemdoc import catalogue_index_fields, catalogue_is_item
 
 
 @tk.blanket.config_declarations
@@ -14,13 +18,40 @@ from ckanext.catalogue import health
 @tk.blanket.auth_functions
 class CataloguePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IApiToken, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "catalogue")
+        kinds.catalogue_reset_registry()
         # Runs before CKAN's own Solr schema check and before other plugins
         # (the DataStore) connect, so a broken component is reported as one
         # sentence instead of a stack trace.
         health.catalogue_check_startup(config)
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        if catalogue_is_item(pkg_dict):
+            return catalogue_index_fields(pkg_dict)
+        return pkg_dict
+
+    # IApiToken
+
+    def create_api_token_schema(self, schema: Schema) -> Schema:
+        ignore_missing = tk.get_validator("ignore_missing")
+        schema[token_scope.SCOPE_CLAIM] = [ignore_missing, tk.get_validator("unicode_safe")]
+        schema[token_scope.EXPIRES_FIELD] = [ignore_missing, tk.get_validator("int_validator")]
+        return schema
+
+    def postprocess_api_token(self, data: dict[str, Any], jti: str, data_dict: dict[str, Any]) -> dict[str, Any]:
+        return token_scope.catalogue_add_scope_claims(data, data_dict)
+
+    def preprocess_api_token(self, data: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+        # A scoped token identifies nobody outside the catalogue's item APIs.
+        if data and data.get(token_scope.SCOPE_CLAIM) and not token_scope.catalogue_scope_allowed_here():
+            return None
+        return data

@@ -16,6 +16,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import search
 
+from ckanext.catalogue.model import CatalogueItem
+
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +57,9 @@ def catalogue_purge_packages(package_ids: Iterable[str]) -> list[str]:
                    model.PackageRelationship.object_package_id.in_(ids))
         ).delete(synchronize_session=False)
         catalogue_delete_activities(ids)
+        # The item rows (and their keys) in one statement, so a parent and its
+        # children purged together never violate the parent link.
+        session.query(CatalogueItem).filter(CatalogueItem.id.in_(ids)).delete(synchronize_session=False)
         for pkg in packages:
             pkg.purge()  # its resources, tags and extras go with it
         session.commit()

@@ -41,8 +41,17 @@ build_solr() {
   touch "$stamp"
 }
 
+conf_sum() { cat "$SOLR_HOME"/ckan/conf/* 2>/dev/null | md5sum; }
+
 solr_home() {
+  local before; before=$(conf_sum)
   "$VENV/bin/python" "$SOLR_DIR/make_home.py" "$SOLR_HOME"
+  # A running Solr keeps the schema it loaded: reload the core when it changed.
+  if [ "$before" != "$(conf_sum)" ] && solr_up; then
+    say "solr: schema changed, reloading the ckan core"
+    curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=ckan" >/dev/null \
+      || die "reloading the Solr core failed; see $STATE/solr.log"
+  fi
 }
 
 solr_up() { curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping" >/dev/null 2>&1; }

@@ -1,6 +1,7 @@
 """Validation schemas of the catalogue actions."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -93,4 +94,129 @@ def catalogue_group_list_schema(
         "limit": [default(10), int_validator, natural_number_validator],
         "offset": [default(0), int_validator, natural_number_validator],
         "count": [default(False), boolean_validator],
+    }
+
+
+# --- catalogue items ---
+
+def catalogue_list_of_strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [v for v in value.split(",") if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise tk.Invalid(tk._("A list of strings is required"))
+    return value
+
+
+def catalogue_item_filters(value: Any) -> list[dict[str, Any]]:
+    """``[{"property": str, "values": [str], "exact": bool}]``."""
+    if not isinstance(value, list):
+        raise tk.Invalid(tk._("A list of property filters is required"))
+    out = []
+    for entry in value:
+        if (not isinstance(entry, dict) or not isinstance(entry.get("property"), str)
+                or not entry["property"]):
+            raise tk.Invalid(tk._("Each filter needs a property and a list of values"))
+        values = catalogue_list_of_strings(entry.get("values"))
+        if not values:
+            raise tk.Invalid(tk._("Each filter needs a property and a list of values"))
+        out.append({"property": entry["property"], "values": values, "exact": bool(entry.get("exact"))})
+    return out
+
+
+@validator_args
+def catalogue_item_create_schema(
+    not_missing: Validator, dict_only: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    boolean_validator: Validator, default: ValidatorFactory,
+) -> Schema:
+    return {
+        "doc": [not_missing, dict_only],
+        "kind": [ignore_missing, unicode_safe],
+        "id": [ignore_missing, unicode_safe],
+        "parent": [ignore_missing, unicode_safe],
+        "private": [default(False), boolean_validator],
+        "organization": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def catalogue_item_update_schema(
+    not_missing: Validator, not_empty: Validator, dict_only: Validator, ignore_missing: Validator,
+    unicode_safe: Validator, boolean_validator: Validator,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "doc": [not_missing, dict_only],
+        "private": [ignore_missing, boolean_validator],
+    }
+
+
+@validator_args
+def catalogue_item_id_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def catalogue_item_purge_schema(
+    not_empty: Validator, unicode_safe: Validator, boolean_validator: Validator, default: ValidatorFactory,
+) -> Schema:
+    return {"id": [not_empty, unicode_safe], "cascade": [default(False), boolean_validator]}
+
+
+CATALOGUE_GEO_RELATIONS = ["intersects", "within", "disjoint", "contains"]
+# Shape keywords, numbers and punctuation only: the value is placed inside a
+# Solr phrase, so no quote or backslash may reach it.
+_WKT_RE = re.compile(r"^[A-Z]+ ?\([A-Z0-9 ().,eE+\-]*\)$")
+
+
+def catalogue_wkt(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > 20000 or not _WKT_RE.match(value):
+        raise tk.Invalid(tk._("A WKT shape (POINT, LINESTRING, POLYGON, ENVELOPE, BUFFER...) is required"))
+    return value
+
+
+@validator_args
+def catalogue_item_search_schema(
+    ignore_missing: Validator, unicode_safe: Validator, default: ValidatorFactory, int_validator: Validator,
+    natural_number_validator: Validator, one_of: ValidatorFactory, ignore_empty: Validator,
+) -> Schema:
+    return {
+        "q": [ignore_missing, unicode_safe],
+        "kind": [ignore_empty, catalogue_list_of_strings],
+        "parent": [ignore_empty, unicode_safe],
+        "ancestor": [ignore_empty, unicode_safe],
+        "ids": [ignore_empty, catalogue_list_of_strings],
+        "filters": [ignore_empty, catalogue_item_filters],
+        "georel": [default("intersects"), one_of(CATALOGUE_GEO_RELATIONS)],
+        "geometry": [ignore_empty, catalogue_wkt],
+        "limit": [default(10), int_validator, natural_number_validator],
+        "offset": [default(0), int_validator, natural_number_validator],
+        "sort": [ignore_missing, unicode_safe, one_of([
+            "metadata_created asc", "metadata_created desc", "metadata_modified desc", "title_string asc",
+        ])],
+    }
+
+
+@validator_args
+def catalogue_item_children_schema(
+    not_empty: Validator, unicode_safe: Validator, ignore_empty: Validator, default: ValidatorFactory,
+    int_validator: Validator, natural_number_validator: Validator, one_of: ValidatorFactory,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "kind": [ignore_empty, catalogue_list_of_strings],
+        "depth": [default("1"), unicode_safe, one_of(["1", "all"])],
+        "limit": [default(10), int_validator, natural_number_validator],
+        "offset": [default(0), int_validator, natural_number_validator],
+    }
+
+
+@validator_args
+def catalogue_token_create_schema(
+    not_empty: Validator, unicode_safe: Validator, ignore_missing: Validator, int_validator: Validator,
+    is_positive_integer: Validator, default: ValidatorFactory,
+) -> Schema:
+    return {
+        "item_id": [not_empty, unicode_safe],
+        "role": [default("provider"), unicode_safe],
+        "expires_in": [ignore_missing, int_validator, is_positive_integer],
     }

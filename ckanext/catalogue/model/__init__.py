@@ -1,4 +1,5 @@
 """Tables of the catalogue extension (created by its alembic migrations)."""
+from ckanext.catalogue.model.item import CatalogueItem, CatalogueItemKey
 from ckanext.catalogue.model.role import CatalogueRole
 
-__all__ = ["CatalogueRole"]
+__all__ = ["CatalogueItem", "CatalogueItemKey", "CatalogueRole"]

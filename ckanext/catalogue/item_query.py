@@ -1,0 +1,57 @@
+"""Solr filters for item searches, built from validated values only.
+
+Every user value goes into a quoted phrase with its quotes and backslashes
+escaped, and field names are built from a fixed prefix and a sanitised
+property path, so no user input can change the query's structure.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ckanext.catalogue.itemdoc import catalogue_field_key
+
+GEO_RELATIONS = {
+    "intersects": "Intersects",
+    "within": "IsWithin",
+    "disjoint": "IsDisjointTo",
+    "contains": "Contains",
+}
+# Kilometres per degree of arc on the earth's mean radius (6371.0087714 km).
+KM_PER_DEGREE = 111.19508
+
+
+def catalogue_phrase(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
+
+
+def catalogue_text(value: str) -> str:
+    """Words to search for, with every query-syntax character escaped."""
+    return "".join("\\" + c if c in _SPECIAL else c for c in value)
+
+
+def catalogue_any_of(field: str, values: Iterable[str]) -> str:
+    return "+" + field + ":(" + " OR ".join(catalogue_phrase(v) for v in values) + ")"
+
+
+def catalogue_property_filter(prop: str, values: list[str], exact: bool, also_ids: Iterable[str] = ()) -> str:
+    """One property matching any of its values: exact terms for ids and
+    links (and the resolved ids of link values, through the ancestors), a
+    phrase in the property's text otherwise."""
+    key = catalogue_field_key(prop)
+    field = ("catalogue_attr_" if exact else "catalogue_text_") + key
+    clauses = [f"{field}:{catalogue_phrase(v)}" for v in values]
+    clauses += [f"catalogue_ancestors:{catalogue_phrase(i)}" for i in also_ids]
+    return "+(" + " OR ".join(clauses) + ")"
+
+
+def catalogue_geo_filter(relation: str, wkt: str) -> str:
+    """A spatial predicate on item locations; ``wkt`` is built by the
+    caller from numbers only."""
+    return f'+catalogue_location:"{GEO_RELATIONS[relation]}({wkt})"'
+
+
+def catalogue_near_wkt(lon: float, lat: float, metres: float) -> str:
+    return f"BUFFER(POINT({lon} {lat}), {metres / 1000.0 / KM_PER_DEGREE:.8f})"

@@ -1,0 +1,204 @@
+"""The rules every catalogue item obeys, whatever its kind: document schema,
+ids and aliases, parent links, uniqueness and fixed fields. The item
+actions call these before anything is stored."""
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any, Callable, Optional
+
+import jsonschema
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.catalogue.kinds import (
+    ID_UUID, CatalogueKind, catalogue_kind, catalogue_kind_by_type, catalogue_kinds,
+)
+from ckanext.catalogue.logic.errors import (
+    CODE_IMMUTABLE, CODE_INVALID, CODE_INVALID_ID, CODE_LINK, CatalogueInvalid,
+)
+from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
+from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
+
+
+def catalogue_now_iso() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def catalogue_doc_types(doc: dict[str, Any]) -> list[str]:
+    types = doc.get("type")
+    if isinstance(types, str):
+        return [types]
+    return [t for t in types if isinstance(t, str)] if isinstance(types, list) else []
+
+
+def catalogue_pick_kind(kind_name: Optional[str], doc: dict[str, Any]) -> CatalogueKind:
+    """The kind named, or the one whose JSON-LD type the document carries."""
+    if kind_name:
+        kind = catalogue_kind(kind_name)
+        if kind is None:
+            raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}; known kinds: {known}").format(
+                kind=kind_name, known=", ".join(sorted(catalogue_kinds())))]})
+        return kind
+    for jsonld_type in catalogue_doc_types(doc):
+        kind = catalogue_kind_by_type(jsonld_type)
+        if kind is not None:
+            return kind
+    raise CatalogueInvalid({"type": [tk._("The type names no known item kind")]})
+
+
+def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
+    """Every violation of the kind's JSON schema, reported together."""
+    if not kind.schema:
+        return
+    validator_cls = jsonschema.validators.validator_for(kind.schema)
+    errors: dict[str, list[str]] = {}
+    for error in sorted(validator_cls(kind.schema).iter_errors(doc), key=lambda e: list(e.absolute_path)):
+        path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "doc"
+        errors.setdefault(path, []).append(error.message)
+    if errors:
+        raise CatalogueInvalid(errors, CODE_INVALID)
+
+
+def _missing_field(error: jsonschema.ValidationError) -> Optional[str]:
+    if error.validator == "required" and isinstance(error.instance, dict):
+        for name in error.validator_value:
+            if name not in error.instance:
+                return str(name)
+    return None
+
+
+def catalogue_parse_uuid(value: Any, field: str = "id") -> str:
+    try:
+        parsed = uuid.UUID(str(value))
+    except (ValueError, AttributeError, TypeError):
+        raise CatalogueInvalid({field: [tk._("Invalid UUID: {value}").format(value=value)]}, CODE_INVALID_ID)
+    if str(parsed) != str(value).lower():
+        raise CatalogueInvalid({field: [tk._("Invalid UUID: {value}").format(value=value)]}, CODE_INVALID_ID)
+    return str(parsed)
+
+
+def catalogue_new_id(kind: CatalogueKind, requested: Any) -> tuple[str, list[str]]:
+    """Id of a new item and its aliases. A legacy path id (with ``/``) is
+    kept as an alias of a fresh UUID."""
+    if kind.id_rule != ID_UUID:
+        return (str(requested) if requested else str(uuid.uuid4())), []
+    if requested in (None, ""):
+        return str(uuid.uuid4()), []
+    if isinstance(requested, str) and "/" in requested:
+        return str(uuid.uuid4()), [requested]
+    return catalogue_parse_uuid(requested), []
+
+
+def catalogue_resolve(value: Any) -> Optional[CatalogueItem]:
+    """The item an id, alias or (for named kinds) name designates."""
+    if not isinstance(value, str) or not value:
+        return None
+    row = model.Session.get(CatalogueItem, value)
+    if row is not None:
+        return row
+    key = model.Session.get(CatalogueItemKey, f"{KEY_ALIAS}:{value}")
+    if key is not None:
+        return model.Session.get(CatalogueItem, key.item_id)
+    pkg = model.Package.get(value)
+    return model.Session.get(CatalogueItem, pkg.id) if pkg is not None else None
+
+
+def catalogue_item_or_404(value: Any) -> tuple[CatalogueItem, model.Package]:
+    row = catalogue_resolve(value)
+    pkg = model.Package.get(row.id) if row is not None else None
+    if row is None or pkg is None:
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=value))
+    return row, pkg
+
+
+def catalogue_links(kind: CatalogueKind, doc: dict[str, Any], explicit: Any) -> dict[str, Any]:
+    """Link field -> value, for the links the document (or ``parent``) gives."""
+    links = {f: doc[f] for f in kind.link_fields if doc.get(f)}
+    if explicit:
+        links["parent"] = explicit
+    return links
+
+
+def catalogue_check_links(
+    kind: CatalogueKind, links: dict[str, Any], ancestors_of: Callable[[list[str]], dict[str, list[str]]],
+) -> tuple[Optional[CatalogueItem], list[str]]:
+    """The parent item and the new item's ancestor ids (root first).
+
+    Every linked item must exist; the deepest is the parent and must be of
+    an allowed kind; the others must be its ancestors. ``ancestors_of``
+    gives the stored ancestors of item ids.
+    """
+    if not links:
+        if kind.parents and kind.parent_required:
+            field = kind.link_fields[0] if kind.link_fields else "parent"
+            raise CatalogueInvalid({field: [tk._("A parent item is required")]}, CODE_LINK)
+        return None, []
+    resolved: dict[str, CatalogueItem] = {}
+    for field, value in links.items():
+        row = catalogue_resolve(value)
+        if row is None:
+            raise CatalogueInvalid({field: [tk._("Linked item {id} does not exist").format(id=value)]}, CODE_LINK)
+        resolved[field] = row
+    chains = ancestors_of(list({row.id for row in resolved.values()}))
+    field, parent = max(resolved.items(), key=lambda fr: len(chains.get(fr[1].id, [])))
+    if parent.kind not in kind.parents:
+        raise CatalogueInvalid({field: [tk._("An item of kind {kind} cannot be under a {parent}").format(
+            kind=kind.name, parent=parent.kind)]}, CODE_LINK)
+    ancestors = [*chains.get(parent.id, []), parent.id]
+    for other_field, row in resolved.items():
+        if row.id not in ancestors:
+            raise CatalogueInvalid({other_field: [tk._(
+                "{value} is not an ancestor of the item's parent {parent}").format(
+                    value=links[other_field], parent=parent.id)]}, CODE_LINK)
+    return parent, ancestors
+
+
+def catalogue_unique_key(kind: CatalogueKind, doc: dict[str, Any], parent_id: Optional[str]) -> Optional[str]:
+    """The key no two items may share: the kind, the scope (the items named
+    by ``unique_scope_fields``, or the parent) and the unique values."""
+    if not kind.unique_fields and not kind.unique_scope_fields:
+        return None
+    scope_parts = []
+    for field in kind.unique_scope_fields:
+        value = doc.get(field)
+        if not value:
+            break
+        linked = catalogue_resolve(value)
+        scope_parts.append(linked.id if linked else str(value))
+    else:
+        if kind.unique_scope_fields:
+            scope = "|".join(scope_parts)
+            values = "|".join(str(doc.get(f, "")).strip().lower() for f in kind.unique_fields)
+            return f"{KEY_UNIQUE}:{kind.name}:{scope}:{values}"
+    if not kind.unique_fields:
+        return None
+    values = "|".join(str(doc.get(f, "")).strip().lower() for f in kind.unique_fields)
+    return f"{KEY_UNIQUE}:{kind.name}:{parent_id or ''}:{values}"
+
+
+def catalogue_check_fixed(kind: CatalogueKind, stored: dict[str, Any], doc: dict[str, Any],
+                          item_id: str, aliases: list[str]) -> dict[str, Any]:
+    """The replacing document with the fields an update may not change
+    checked (400 when they differ) and carried over when left out."""
+    errors: dict[str, list[str]] = {}
+    if doc.get("id") not in (None, item_id, *aliases):
+        errors["id"] = [tk._("The id of an item cannot change")]
+    if "type" in doc and sorted(catalogue_doc_types(doc)) != sorted(catalogue_doc_types(stored)):
+        if kind.jsonld_type not in catalogue_doc_types(doc):
+            errors["type"] = [tk._("The type of an item cannot change")]
+    fixed = [*kind.link_fields, *(f for f in (kind.created_field,) if f)]
+    for field in fixed:
+        if field in doc and field in stored and doc[field] != stored[field]:
+            errors[field] = [tk._("The field {field} cannot change").format(field=field)]
+    if errors:
+        raise CatalogueInvalid(errors, CODE_IMMUTABLE)
+    merged = dict(doc)
+    for field in [*fixed, *(f for f in (kind.status_field,) if f)]:
+        if field in stored:
+            merged[field] = stored[field]
+    if "type" in stored:
+        merged["type"] = doc.get("type", stored["type"])
+    merged.pop("id", None)
+    return merged

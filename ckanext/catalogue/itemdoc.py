@@ -1,0 +1,178 @@
+"""How a catalogue item is stored in a CKAN dataset and indexed in Solr.
+
+The item's document (the dialect's JSON) is kept whole in the dataset extra
+``catalogue_doc``; its kind, parent and copied-down ancestor ids sit in
+extras of their own, so that indexing needs nothing but the dataset dict.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator, Optional
+
+from ckanext.catalogue.kinds import CatalogueKind, catalogue_kind
+
+CATALOGUE_DATASET_TYPE = "catalogue"
+EXTRA_KIND = "catalogue_kind"
+EXTRA_PARENT = "catalogue_parent"
+EXTRA_ANCESTORS = "catalogue_ancestors"
+EXTRA_ALIASES = "catalogue_aliases"
+EXTRA_DOC = "catalogue_doc"
+
+_TAG_RE = re.compile(r"^[\w \-.]{2,100}$", re.UNICODE)
+_FIELD_RE = re.compile(r"[^A-Za-z0-9_]")
+_EXACT_MAX = 1000
+
+
+def catalogue_field_key(path: str) -> str:
+    """Solr-safe suffix of a document property path (``location.address``
+    becomes ``location__address``)."""
+    return _FIELD_RE.sub("_", path.replace(".", "__"))
+
+
+def catalogue_is_item(pkg_dict: dict[str, Any]) -> bool:
+    return pkg_dict.get("type") == CATALOGUE_DATASET_TYPE
+
+
+def _extras(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    extras = pkg_dict.get("extras") or []
+    if isinstance(extras, dict):
+        return extras
+    return {e["key"]: e["value"] for e in extras}
+
+
+def catalogue_package_dict(
+    kind: CatalogueKind, item_id: str, doc: dict[str, Any], parent: Optional[str], ancestors: list[str],
+    aliases: list[str], owner_org: Optional[str], private: bool,
+) -> dict[str, Any]:
+    """The CKAN dataset that stores an item."""
+    title = doc.get(kind.title_field)
+    description = doc.get(kind.description_field)
+    tags = doc.get(kind.tags_field) or []
+    extras = {
+        EXTRA_KIND: kind.name,
+        EXTRA_ANCESTORS: json.dumps(ancestors),
+        EXTRA_ALIASES: json.dumps(aliases),
+        EXTRA_DOC: json.dumps(doc, separators=(",", ":"), sort_keys=True),
+    }
+    if parent:
+        extras[EXTRA_PARENT] = parent
+    return {
+        "id": item_id,
+        "name": item_id if kind.id_rule != "name" else doc[kind.title_field],
+        "type": CATALOGUE_DATASET_TYPE,
+        "title": str(title) if isinstance(title, (str, int, float)) else "",
+        "notes": description if isinstance(description, str) else "",
+        # CKAN's tag rules are stricter than most dialects'; the document
+        # keeps every tag, the dataset those CKAN accepts (for its facets).
+        "tags": [{"name": t} for t in dict.fromkeys(tags if isinstance(tags, list) else [])
+                 if isinstance(t, str) and _TAG_RE.match(t)],
+        "owner_org": owner_org,
+        "private": bool(private and owner_org),
+        "extras": [{"key": k, "value": v} for k, v in extras.items()],
+    }
+
+
+def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The core's view of an item stored in ``pkg_dict`` (as package_show or
+    package_search return it)."""
+    extras = _extras(pkg_dict)
+    kind = catalogue_kind(extras.get(EXTRA_KIND, ""))
+    org = pkg_dict.get("organization") or {}
+    return {
+        "id": pkg_dict["id"],
+        "name": pkg_dict.get("name"),
+        "kind": kind.name if kind else extras.get(EXTRA_KIND),
+        "type": kind.jsonld_type if kind else None,
+        "parent": extras.get(EXTRA_PARENT),
+        "ancestors": json.loads(extras.get(EXTRA_ANCESTORS) or "[]"),
+        "aliases": json.loads(extras.get(EXTRA_ALIASES) or "[]"),
+        "organization": org.get("name") if isinstance(org, dict) else None,
+        "owner_org": pkg_dict.get("owner_org"),
+        "private": bool(pkg_dict.get("private")),
+        "state": pkg_dict.get("state"),
+        "creator_user_id": pkg_dict.get("creator_user_id"),
+        "metadata_created": pkg_dict.get("metadata_created"),
+        "metadata_modified": pkg_dict.get("metadata_modified"),
+        "doc": json.loads(extras.get(EXTRA_DOC) or "{}"),
+    }
+
+
+def _flatten(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _flatten(sub, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for sub in value:
+            yield from _flatten(sub, path)
+    elif value is not None and path:
+        yield path, value if isinstance(value, str) else json.dumps(value)
+
+
+def _geometry(value: Any) -> Optional[dict[str, Any]]:
+    if isinstance(value, dict):
+        if "coordinates" in value and "type" in value:
+            return value
+        return _geometry(value.get("geometry"))
+    return None
+
+
+def catalogue_geometry_wkt(geometry: dict[str, Any]) -> Optional[str]:
+    """WKT of a GeoJSON Point, LineString, Polygon or MultiPolygon, or None."""
+    def pair(c: Any) -> str:
+        return f"{float(c[0])} {float(c[1])}"
+
+    def ring(coords: Any) -> str:
+        return "(" + ", ".join(pair(c) for c in coords) + ")"
+
+    try:
+        kind, coords = geometry["type"], geometry["coordinates"]
+        if kind == "Point":
+            return f"POINT ({pair(coords)})"
+        if kind == "LineString":
+            return f"LINESTRING {ring(coords)}"
+        if kind == "Polygon":
+            return "POLYGON (" + ", ".join(ring(r) for r in coords) + ")"
+        if kind == "MultiPolygon":
+            return "MULTIPOLYGON (" + ", ".join("(" + ", ".join(ring(r) for r in p) + ")" for p in coords) + ")"
+        if kind == "MultiPoint":
+            return "MULTIPOINT (" + ", ".join(f"({pair(c)})" for c in coords) + ")"
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    return None
+
+
+def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Turn the flat index document CKAN built for an item into the one the
+    catalogue searches: kind, parent, ancestors, aliases, each document
+    property (exact and text), its locations and its text."""
+    doc = json.loads(pkg_dict.pop(EXTRA_DOC, None) or pkg_dict.get("extras_" + EXTRA_DOC) or "{}")
+    # The raw JSON is neither a useful text field nor a valid string term.
+    pkg_dict.pop("extras_" + EXTRA_DOC, None)
+    ancestors = json.loads(pkg_dict.get(EXTRA_ANCESTORS) or "[]")
+    aliases = json.loads(pkg_dict.get(EXTRA_ALIASES) or "[]")
+    pkg_dict[EXTRA_ANCESTORS] = ancestors
+    pkg_dict[EXTRA_ALIASES] = aliases
+    pkg_dict["catalogue_depth"] = len(ancestors)
+    kind = catalogue_kind(pkg_dict.get(EXTRA_KIND) or "")
+
+    values: dict[str, list[str]] = {}
+    for path, value in _flatten(doc):
+        values.setdefault(catalogue_field_key(path), []).append(value)
+    values["id"] = [pkg_dict["id"], *aliases]
+    for key, found in values.items():
+        # Exact terms have a size limit in Lucene; long prose is matched as text.
+        pkg_dict["catalogue_attr_" + key] = [v[:_EXACT_MAX] for v in found]
+        pkg_dict["catalogue_text_" + key] = found
+    text = [v for key, found in values.items() if key not in ("id", "type") for v in found]
+    pkg_dict["text"] = text
+
+    shapes = []
+    for field in (kind.geo_fields if kind else ()):
+        geometry = _geometry(doc.get(field))
+        wkt = catalogue_geometry_wkt(geometry) if geometry else None
+        if wkt:
+            shapes.append(wkt)
+    if shapes:
+        pkg_dict["catalogue_location"] = shapes
+    return pkg_dict

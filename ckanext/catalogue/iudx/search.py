@@ -1,0 +1,166 @@
+"""IUDX search parameters, checked with IUDX's limits and turned into the
+core's ``catalogue_item_search`` parameters."""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from ckanext.catalogue.iudx import errors as e
+from ckanext.catalogue.iudx.params import IudxSyntaxError, iudx_parse_list
+from ckanext.catalogue.item_query import catalogue_near_wkt
+
+# IUDX's limits.
+MAX_PROPERTIES = 4
+MAX_VALUES = 4
+MAX_COORDINATES = 10
+COORDINATE_PRECISION = 6
+MAX_TEXT = 100
+MAX_FILTER = 10
+MAX_RESULT_WINDOW = 10000
+MAX_DISTANCE = 10000  # metres
+GEORELS = ("within", "intersects", "disjoint", "near")
+GEOMETRIES = ("Point", "Polygon", "LineString", "bbox")
+
+# Properties whose values are ids: matched exactly, aliases resolved.
+EXACT_PROPERTIES = {"id", "type", "provider", "resourceGroup", "resourceServer", "cos", "owner",
+                    "ownerUserId", "instance"}
+_PROPERTY_RE = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_.@]{0,99}$")
+_NUMBER_RE = re.compile(r"^-?\d{1,3}(\.\d+)?$")
+
+
+def _list(args: Mapping[str, str], name: str, kind: tuple[str, str]) -> list[Any]:
+    try:
+        return iudx_parse_list(args[name])
+    except IudxSyntaxError as error:
+        raise e.IudxError(400, kind, f"Invalid {name}: {error}")
+
+
+def _coordinate(value: Any) -> float:
+    if not isinstance(value, str) or not _NUMBER_RE.match(value):
+        raise e.IudxError(400, e.INVALID_GEO_VALUE, f"Invalid coordinate value {value!r}")
+    if "." in value and len(value.split(".")[1]) > COORDINATE_PRECISION:
+        raise e.IudxError(400, e.INVALID_GEO_VALUE,
+                          f"Coordinate precision is at most {COORDINATE_PRECISION} decimal places")
+    return float(value)
+
+
+def _point(pair: Any) -> tuple[float, float]:
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise e.IudxError(400, e.INVALID_GEO_VALUE, "Each coordinate is a [longitude,latitude] pair")
+    lon, lat = _coordinate(pair[0]), _coordinate(pair[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise e.IudxError(400, e.INVALID_GEO_VALUE, "Longitude must be within ±180 and latitude within ±90")
+    return lon, lat
+
+
+def _geo(args: Mapping[str, str]) -> dict[str, Any]:
+    missing = [p for p in ("geoproperty", "georel", "geometry", "coordinates") if not args.get(p)]
+    if missing:
+        raise e.IudxError(400, e.INVALID_GEO_PARAM, "Missing/Invalid geo parameters: " + ", ".join(missing))
+    if args["geoproperty"] != "location":
+        raise e.IudxError(400, e.INVALID_GEO_PARAM, "geoproperty must be location")
+    georel, geometry = args["georel"], args["geometry"]
+    if georel not in GEORELS:
+        raise e.IudxError(400, e.INVALID_GEO_PARAM, f"georel must be one of {', '.join(GEORELS)}")
+    if geometry not in GEOMETRIES:
+        raise e.IudxError(400, e.INVALID_GEO_PARAM, f"geometry must be one of {', '.join(GEOMETRIES)}")
+    coords = _list(args, "coordinates", e.INVALID_GEO_VALUE)
+    if geometry == "Point":
+        lon, lat = _point(coords)
+        if georel != "near":
+            raise e.IudxError(400, e.INVALID_GEO_PARAM, "A Point is searched with georel=near and maxDistance")
+        distance = args.get("maxDistance", "")
+        if not distance.isdigit() or not 0 < int(distance) <= MAX_DISTANCE:
+            raise e.IudxError(400, e.INVALID_GEO_VALUE, f"maxDistance must be between 1 and {MAX_DISTANCE} metres")
+        return {"georel": "intersects", "geometry": catalogue_near_wkt(lon, lat, int(distance))}
+    if georel == "near":
+        raise e.IudxError(400, e.INVALID_GEO_PARAM, "georel=near needs geometry=Point")
+    if geometry == "Polygon":
+        ring = coords[0] if coords and isinstance(coords[0], list) and coords[0] and isinstance(coords[0][0], list) \
+            else coords
+        points = [_point(p) for p in ring]
+        if len(points) > MAX_COORDINATES:
+            raise e.IudxError(400, e.INVALID_GEO_VALUE, f"At most {MAX_COORDINATES} coordinates")
+        if len(points) < 4 or points[0] != points[-1]:
+            raise e.IudxError(400, e.INVALID_GEO_VALUE, "Coordinate mismatch (Polygon)")
+        wkt = "POLYGON((" + ", ".join(f"{x} {y}" for x, y in points) + "))"
+    elif geometry == "LineString":
+        points = [_point(p) for p in coords]
+        if not 2 <= len(points) <= MAX_COORDINATES:
+            raise e.IudxError(400, e.INVALID_GEO_VALUE, f"A LineString has 2 to {MAX_COORDINATES} coordinates")
+        wkt = "LINESTRING(" + ", ".join(f"{x} {y}" for x, y in points) + ")"
+    else:  # bbox: [[west,north],[east,south]]
+        if len(coords) != 2:
+            raise e.IudxError(400, e.INVALID_GEO_VALUE, "Issue with bbox coordinates")
+        (west, north), (east, south) = _point(coords[0]), _point(coords[1])
+        if west > east or south > north:
+            raise e.IudxError(400, e.INVALID_GEO_VALUE, "Issue with bbox coordinates")
+        wkt = f"ENVELOPE({west}, {east}, {north}, {south})"
+    return {"georel": georel, "geometry": wkt}
+
+
+def _properties(args: Mapping[str, str]) -> list[dict[str, Any]]:
+    props = _list(args, "property", e.INVALID_PROPERTY)
+    values = _list(args, "value", e.INVALID_PROPERTY_VALUE)
+    if not props or len(props) > MAX_PROPERTIES or any(not isinstance(p, str) for p in props):
+        raise e.IudxError(400, e.INVALID_PROPERTY, f"Between 1 and {MAX_PROPERTIES} properties are allowed")
+    for prop in props:
+        if not _PROPERTY_RE.match(prop):
+            raise e.IudxError(400, e.INVALID_PROPERTY, f"Invalid property name {prop[:100]!r}")
+    if len(values) != len(props) or any(not isinstance(v, list) or not v for v in values):
+        raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, "Give one list of values per property")
+    filters = []
+    for prop, vals in zip(props, values):
+        if len(vals) > MAX_VALUES or any(not isinstance(v, str) or not v or len(v) > 512 for v in vals):
+            raise e.IudxError(400, e.INVALID_PROPERTY_VALUE,
+                              f"Each property takes 1 to {MAX_VALUES} values of at most 512 characters")
+        filters.append({"property": prop, "values": vals, "exact": prop in EXACT_PROPERTIES})
+    return filters
+
+
+def iudx_page(args: Mapping[str, str], default_limit: int = 100) -> tuple[int, int]:
+    limit_s, offset_s = args.get("limit", str(default_limit)), args.get("offset", "0")
+    if not limit_s.isdigit() or not offset_s.isdigit():
+        raise e.IudxError(400, e.INVALID_PARAM, "limit and offset must be non-negative integers")
+    limit, offset = int(limit_s), int(offset_s)
+    if limit < 1 or limit > MAX_RESULT_WINDOW or offset > MAX_RESULT_WINDOW - 1 \
+            or limit + offset > MAX_RESULT_WINDOW:
+        raise e.IudxError(400, e.INVALID_PARAM,
+                          f"limit must be 1..{MAX_RESULT_WINDOW} and limit + offset at most {MAX_RESULT_WINDOW}")
+    return limit, offset
+
+
+def iudx_search_params(args: Mapping[str, str], instance: str | None) -> tuple[dict[str, Any], list[str]]:
+    """Core search parameters and the response projection (``filter``)."""
+    has_attr, has_geo, has_text = "property" in args, "geoproperty" in args or "georel" in args, "q" in args
+    if not (has_attr or has_geo or has_text):
+        raise e.IudxError(400, e.INVALID_SYNTAX,
+                          "Give at least one of: property/value, geoproperty/georel/geometry/coordinates, q")
+    params: dict[str, Any] = {}
+    filters: list[dict[str, Any]] = []
+    if has_attr:
+        if "value" not in args:
+            raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, "property needs value")
+        filters = _properties(args)
+    if has_geo:
+        params.update(_geo(args))
+    if has_text:
+        text = args["q"].strip()
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            text = text[1:-1]
+        if not text or len(text) > MAX_TEXT:
+            raise e.IudxError(400, e.BAD_TEXT_QUERY, f"q must have 1 to {MAX_TEXT} characters")
+        params["q"] = text
+    if instance:
+        filters.append({"property": "instance", "values": [instance], "exact": True})
+    projection: list[str] = []
+    if "filter" in args:
+        projection = _list(args, "filter", e.BAD_FILTER)
+        if not projection or len(projection) > MAX_FILTER or any(
+                not isinstance(f, str) or not _PROPERTY_RE.match(f) for f in projection):
+            raise e.IudxError(400, e.BAD_FILTER, f"filter takes 1 to {MAX_FILTER} property names")
+    if filters:
+        params["filters"] = filters
+    limit, offset = iudx_page(args)
+    params.update(limit=limit, offset=offset)
+    return params, projection

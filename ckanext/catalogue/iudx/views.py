@@ -1,0 +1,243 @@
+"""The IUDX catalogue API (/iudx/cat/v1) over the catalogue core: HTTP in,
+core actions, IUDX's envelopes and error types out. No rule lives here."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import Blueprint, Response, jsonify, request
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.catalogue.http import CatalogueBadCredentials, catalogue_http_error, catalogue_request_user
+from ckanext.catalogue.iudx import errors as e
+from ckanext.catalogue.iudx.search import iudx_page, iudx_search_params
+from ckanext.catalogue.kinds import iudx as kinds
+
+iudx = Blueprint("catalogue_iudx", __name__, url_prefix="/iudx/cat/v1")
+
+TOKEN_HEADERS = ("token",)
+
+# /list/{type} and /relationship?rel= names, and the kinds they stand for.
+TYPE_KINDS = {
+    "resource": kinds.RESOURCE, "resourceGroup": kinds.RESOURCE_GROUP, "provider": kinds.PROVIDER,
+    "resourceServer": kinds.RESOURCE_SERVER, "cos": kinds.COS, "owner": kinds.OWNER,
+    "instance": kinds.INSTANCE,
+}
+# Which relations each kind answers (IUDX's allowed combinations).
+RELATIONS = {
+    kinds.RESOURCE: {"resourceGroup", "provider", "resourceServer", "cos", "type", "all"},
+    kinds.RESOURCE_GROUP: {"resource", "provider", "resourceServer", "cos", "type", "all"},
+    kinds.PROVIDER: {"resource", "resourceGroup", "resourceServer", "cos", "type", "all"},
+    kinds.RESOURCE_SERVER: {"resource", "resourceGroup", "provider", "cos", "type", "all"},
+    kinds.COS: {"resourceServer", "provider", "resourceGroup", "resource", "type", "all"},
+    kinds.OWNER: {"cos", "resourceServer", "provider", "resourceGroup", "resource", "type", "all"},
+}
+_ORDER = [kinds.OWNER, kinds.COS, kinds.RESOURCE_SERVER, kinds.PROVIDER, kinds.RESOURCE_GROUP, kinds.RESOURCE]
+
+
+def _json(status: int, body: dict[str, Any]) -> Response:
+    resp = jsonify(body)
+    resp.status_code = status
+    return resp
+
+
+def _success(results: list[Any] | None = None, status: int = 200, title: str = "Success", **extra: Any) -> Response:
+    body: dict[str, Any] = {"type": e.SUCCESS, "title": title, **extra}
+    if results is not None:
+        body["results"] = results
+    return _json(status, body)
+
+
+def _translate(fn: Callable[[Callable[..., Any]], Response]) -> Response:
+    """Run a view with a caller of core actions as this request's user, and
+    answer every failure with IUDX's error JSON."""
+    user: str | None = None
+    try:
+        user = catalogue_request_user(TOKEN_HEADERS)
+
+        def call(action: str, data: dict[str, Any]) -> Any:
+            return tk.get_action(action)({"user": user or ""}, data)
+
+        return fn(call)
+    except Exception as exc:  # every failure, never a stack trace or an HTML page
+        failure = catalogue_http_error(exc, user)
+        status, kind, detail = e.iudx_error_for(exc, failure)
+        if status in (401, 403):
+            status, kind = 401, e.TOKEN_INVALID
+            if isinstance(exc, CatalogueBadCredentials):
+                detail = "Authorization failed, Invalid token."
+            elif not user:
+                detail = "Authorization failed, a token header is required"
+        return _json(status, e.iudx_body(kind, detail))
+
+
+def iudx_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An item as IUDX shows it: its document with its id."""
+    return {**item["doc"], "id": item["id"]}
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise e.IudxError(400, e.INVALID_SCHEMA, "A JSON object is required")
+    return data
+
+
+def _required_arg(name: str) -> str:
+    value = request.args.get(name, "").strip()
+    if not value:
+        raise e.IudxError(400, e.MISSING_PARAMS, f"Query parameter {name} is required")
+    if len(value) > 512:
+        raise e.IudxError(400, e.INVALID_PARAM, f"{name} is at most 512 characters")
+    return value
+
+
+@iudx.route("/item", methods=["POST", "PUT", "GET", "DELETE"])
+def item() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        if request.method == "GET":
+            found = call("catalogue_item_show", {"id": _required_arg("id")})
+            return _success([iudx_item(found)], totalHits=1)
+        if request.method == "DELETE":
+            item_id = _required_arg("id")
+            call("catalogue_item_delete", {"id": item_id})
+            return _success(None, detail="Item deleted Successfully", results=[{"id": item_id}])
+        doc = _body()
+        if request.method == "POST":
+            created = call("catalogue_item_create", {"doc": doc})
+            return _success([iudx_item(created)], status=201, title="Success: Item created")
+        if not doc.get("id"):
+            raise e.IudxError(400, e.INVALID_SCHEMA, "id not present in the request")
+        updated = call("catalogue_item_update", {"id": doc["id"], "doc": doc})
+        return _success([iudx_item(updated)], title="Success: Item updated")
+
+    return _translate(run)
+
+
+def _project(items: list[dict[str, Any]], projection: list[str]) -> list[dict[str, Any]]:
+    shown = [iudx_item(i) for i in items]
+    if not projection:
+        return shown
+    return [{k: v for k, v in doc.items() if k in projection} for doc in shown]
+
+
+@iudx.route("/search", methods=["GET"])
+def search() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        params, projection = iudx_search_params(request.args, request.headers.get("instance"))
+        found = call("catalogue_item_search", params)
+        return _success(_project(found["results"], projection), totalHits=found["count"])
+
+    return _translate(run)
+
+
+@iudx.route("/count", methods=["GET"])
+def count() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        params, _ = iudx_search_params(request.args, request.headers.get("instance"))
+        params.pop("limit", None), params.pop("offset", None)
+        return _success(None, totalHits=call("catalogue_item_count", params)["count"])
+
+    return _translate(run)
+
+
+@iudx.route("/list/<item_type>", methods=["GET"])
+def list_items(item_type: str) -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        limit, offset = iudx_page(request.args, default_limit=10000)
+        instance = request.headers.get("instance")
+        filters = [{"property": "instance", "values": [instance], "exact": True}] if instance else []
+        if item_type == "tags":
+            facets = call("catalogue_item_facets", {"field": "tags", "filters": filters, "limit": limit})
+            return _success(facets["values"], totalHits=len(facets["values"]))
+        kind = TYPE_KINDS.get(item_type)
+        if kind is None:
+            raise e.IudxError(400, e.INVALID_PARAM, f"Unknown type {item_type[:50]}; one of "
+                              + ", ".join(sorted([*TYPE_KINDS, "tags"])))
+        found = call("catalogue_item_search", {"kind": [kind], "filters": filters, "limit": limit, "offset": offset})
+        return _success([i["id"] for i in found["results"]], totalHits=found["count"])
+
+    return _translate(run)
+
+
+@iudx.route("/relationship", methods=["GET"])
+def relationship() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        item_id, rel = _required_arg("id"), _required_arg("rel")
+        item = call("catalogue_item_show", {"id": item_id})
+        allowed = RELATIONS.get(item["kind"], set())
+        if rel not in allowed:
+            raise e.IudxError(400, e.INVALID_RELATION, f"rel={rel[:50]} is not allowed for this item type")
+        limit, offset = iudx_page(request.args)
+        if rel == "type":
+            return _success([{"id": item["id"], "type": item["doc"].get("type")}], totalHits=1)
+        target = TYPE_KINDS.get(rel)
+        if rel == "all":
+            found = call("catalogue_item_related", {"id": item["id"], "limit": limit, "offset": offset})
+        elif _ORDER.index(target) < _ORDER.index(item["kind"]):
+            found = call("catalogue_item_ancestors", {"id": item["id"]})
+            found = {"results": [i for i in found["results"] if i["kind"] == target]}
+            found["count"] = len(found["results"])
+        else:
+            found = call("catalogue_item_children", {"id": item["id"], "kind": [target], "depth": "all",
+                                                     "limit": limit, "offset": offset})
+        return _success([iudx_item(i) for i in found["results"]], totalHits=found["count"])
+
+    return _translate(run)
+
+
+@iudx.route("/relsearch", methods=["GET"])
+def relsearch() -> Response:
+    """Items related to the ones matching ``relationship=[kind.property]``
+    and ``value=[[...]]``: first those items, then everything under them."""
+    def run(call: Callable[..., Any]) -> Response:
+        from ckanext.catalogue.iudx.params import IudxSyntaxError, iudx_parse_list
+
+        try:
+            rels = iudx_parse_list(_required_arg("relationship"))
+            values = iudx_parse_list(_required_arg("value"))
+        except IudxSyntaxError as error:
+            raise e.IudxError(400, e.INVALID_SYNTAX, str(error))
+        if len(rels) != 1 or not isinstance(rels[0], str) or rels[0].count(".") != 1 \
+                or len(values) != 1 or not isinstance(values[0], list):
+            raise e.IudxError(400, e.INVALID_RELATION, "relationship=[type.property] with value=[[...]]")
+        rel_type, prop = rels[0].split(".")
+        kind = TYPE_KINDS.get(rel_type)
+        if kind is None or kind == kinds.INSTANCE:
+            raise e.IudxError(400, e.INVALID_RELATION, f"Unknown relationship type {rel_type[:50]}")
+        args = {"property": f"[{prop}]", "value": "[[" + ",".join(values[0]) + "]]"}
+        params, _ = iudx_search_params(args, None)
+        related = call("catalogue_item_search", {**params, "kind": [kind], "limit": 1000, "offset": 0})
+        ids = [i["id"] for i in related["results"]]
+        if not ids:
+            return _success([], totalHits=0)
+        limit, offset = iudx_page(request.args)
+        found = call("catalogue_item_search", {"ancestor_any": ids, "limit": limit, "offset": offset})
+        return _success([iudx_item(i) for i in found["results"]], totalHits=found["count"])
+
+    return _translate(run)
+
+
+@iudx.route("/instance", methods=["POST", "DELETE"])
+def instance() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        name = _required_arg("id")
+        if request.method == "POST":
+            created = call("catalogue_item_create", {"kind": kinds.INSTANCE, "doc": {
+                "type": ["iudx:Instance"], "name": name, "id": name}})
+            return _success([{"id": created["id"]}], status=201, title="Success",
+                            detail="Instance created successfully.")
+        call("catalogue_item_delete", {"id": name})
+        return _success([{"id": name}], detail="Instance deleted successfully.")
+
+    return _translate(run)
+
+
+@iudx.errorhandler(405)
+def method_not_allowed(error: Exception) -> Response:
+    return _json(405, e.iudx_body(e.METHOD_NOT_ALLOWED, f"{request.method} is not allowed here"))
+
+
+@iudx.errorhandler(404)
+def not_found(error: Exception) -> Response:
+    return _json(404, e.iudx_body(e.NOT_FOUND, "No such endpoint"))

@@ -1,0 +1,100 @@
+"""The registry of catalogue item kinds.
+
+A kind says what an item is (its JSON-LD type), under which kinds it may
+sit, which JSON schema its document must pass, how its id is made, which
+document fields link it to its ancestors, what makes it unique and who may
+write it. The IUDX hierarchy, and later dialects' kinds, are entries here;
+the item actions read them and hold no kind-specific code.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable, Optional
+
+import ckan.plugins as p
+
+# Who may create, update and delete items of a kind (sysadmins always may).
+WRITE_MANAGER = "manager"       # Catalogue-Manager
+WRITE_ADMIN = "admin"           # Catalogue-Admin or above
+WRITE_ORGANIZATION = "organization"  # editors/admins of the item's organization, or Catalogue-Admin
+WRITE_EDITOR = "editor"         # Catalogue-Editor for own items, Catalogue-Admin for anyone's
+
+ID_UUID = "uuid"  # server-generated UUID, a client-supplied UUID accepted
+ID_NAME = "name"  # the item's name is its id
+
+
+@dataclasses.dataclass(frozen=True)
+class CatalogueKind:
+    name: str
+    label: str
+    jsonld_type: str
+    # Kinds the parent may have; an empty tuple means a root kind.
+    parents: tuple[str, ...] = ()
+    # Document fields naming linked items (ids or aliases). The deepest of
+    # the items they name is the parent; every other one must be an
+    # ancestor of it (an IUDX Resource names its resourceGroup, provider
+    # and resourceServer).
+    link_fields: tuple[str, ...] = ()
+    parent_required: bool = True
+    schema: Optional[dict[str, Any]] = None
+    id_rule: str = ID_UUID
+    # Document fields whose values, lower-cased, are unique among the
+    # parent's children of this kind (``scope_fields`` replaces the parent
+    # as the scope when given).
+    unique_fields: tuple[str, ...] = ()
+    unique_scope_fields: tuple[str, ...] = ()
+    write: str = WRITE_ADMIN
+    # A kind whose items each stand for a CKAN organization (IUDX Provider):
+    # the items below it belong to that organization.
+    binds_organization: bool = False
+    title_field: str = "name"
+    description_field: str = "description"
+    tags_field: str = "tags"
+    # Server-stamped document fields: (field, value) set on create, kept
+    # on update; ``created`` names the field holding the creation time.
+    status_field: Optional[str] = None
+    status_value: str = "ACTIVE"
+    created_field: Optional[str] = None
+    # Document fields (GeoJSON objects or ``{"geometry": ...}``) indexed for
+    # geo search.
+    geo_fields: tuple[str, ...] = ("location",)
+    # Document fields matched exactly (ids, links); others are text.
+    exact_fields: tuple[str, ...] = ("id", "type")
+
+
+class ICatalogueKinds(p.Interface):
+    """Plugins add item kinds to the registry."""
+
+    def catalogue_kinds(self) -> Iterable[CatalogueKind]:
+        return []
+
+
+_registry: dict[str, CatalogueKind] = {}
+
+
+def catalogue_kinds() -> dict[str, CatalogueKind]:
+    """Every registered kind by name (built-ins and ICatalogueKinds plugins)."""
+    if not _registry:
+        from ckanext.catalogue.kinds import iudx
+
+        found: list[CatalogueKind] = list(iudx.IUDX_KINDS)
+        for plugin in p.PluginImplementations(ICatalogueKinds):
+            found.extend(plugin.catalogue_kinds())
+        _registry.update({kind.name: kind for kind in found})
+    return _registry
+
+
+def catalogue_kind(name: str) -> Optional[CatalogueKind]:
+    return catalogue_kinds().get(name)
+
+
+def catalogue_kind_by_type(jsonld_type: str) -> Optional[CatalogueKind]:
+    for kind in catalogue_kinds().values():
+        if kind.jsonld_type == jsonld_type:
+            return kind
+    return None
+
+
+def catalogue_reset_registry() -> None:
+    """Forget the kinds, so the next lookup sees the plugins loaded now."""
+    _registry.clear()

@@ -1,0 +1,393 @@
+"""Catalogue items: typed, parented CKAN datasets. Create, show, full
+replace, patch, delete, purge, and the Solr reads of the hierarchy."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+import ckan.plugins.toolkit as tk
+from ckan import logic, model
+from ckan.types import ActionResult, Context, DataDict
+
+from ckanext.catalogue import item_query, item_rules
+from ckanext.catalogue.itemdoc import (
+    CATALOGUE_DATASET_TYPE, catalogue_item_dict, catalogue_package_dict,
+)
+from ckanext.catalogue.kinds import CatalogueKind, catalogue_kind
+from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
+from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
+from ckanext.catalogue.purge import catalogue_purge_packages
+
+__all__ = [
+    "catalogue_item_create",
+    "catalogue_item_show",
+    "catalogue_item_update",
+    "catalogue_item_patch",
+    "catalogue_item_delete",
+    "catalogue_item_purge",
+    "catalogue_item_search",
+    "catalogue_item_children",
+    "catalogue_item_ancestors",
+    "catalogue_item_count",
+]
+
+log = logging.getLogger(__name__)
+
+
+def _system(context: Context) -> Context:
+    # The catalogue auth function has decided; CKAN's dataset auth knows
+    # nothing of kinds and catalogue roles.
+    return {"user": context.get("user", ""), "ignore_auth": True, "defer_commit": True}
+
+
+def _stored(pkg: model.Package) -> dict[str, Any]:
+    return catalogue_item_dict({
+        "id": pkg.id, "name": pkg.name, "extras": dict(pkg.extras), "owner_org": pkg.owner_org,
+        "private": pkg.private, "state": pkg.state, "creator_user_id": pkg.creator_user_id,
+        "metadata_created": pkg.metadata_created.isoformat() if pkg.metadata_created else None,
+        "metadata_modified": pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
+    })
+
+
+def _auth_dict(kind: CatalogueKind, item: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": kind.name, "id": item.get("id"), "owner_org": item.get("owner_org"),
+            "ancestors": item.get("ancestors", []), "creator_user_id": item.get("creator_user_id")}
+
+
+def _org_name(doc: dict[str, Any], kind: CatalogueKind, item_id: str) -> str:
+    base = re.sub(r"[^a-z0-9_-]+", "-", str(doc.get(kind.title_field, kind.name)).lower()).strip("-_")
+    return f"{base[:80] or kind.name}-{item_id[:8]}"
+
+
+def _index_and_commit(item_id: str, context: Context) -> None:
+    """Index the item as stored in this transaction, then commit; should the
+    commit fail, the new index document goes too."""
+    both = logic.package_show_default_and_custom_schemas(context, item_id)
+    logic.index_update_package_dicts(both)
+    try:
+        model.repo.commit()
+    except Exception:
+        model.Session.rollback()
+        logic.index_remove_package(item_id)
+        raise
+
+
+def _root_organization(context: Context) -> str:
+    """Id of the organization that holds items without a parent
+    organization (CKAN datasets need one), created on first use."""
+    name = tk.config["ckanext.catalogue.root_organization"]
+    org = model.Group.get(name)
+    if org is not None and org.is_organization:
+        return org.id
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    created = tk.get_action("organization_create")(
+        {"user": site_user, "ignore_auth": True, "defer_commit": True},
+        {"name": name, "title": tk._("Catalogue")},
+    )
+    return created["id"]
+
+
+def _conflict_from(error: sa_exc.IntegrityError) -> CatalogueConflict:
+    return CatalogueConflict({"message": [tk._("An item with the same name or id already exists here")]})
+
+
+def _ancestors_of(ids: list[str]) -> dict[str, list[str]]:
+    rows = model.Session.query(model.Package).filter(model.Package.id.in_(ids))
+    return {pkg.id: _stored(pkg)["ancestors"] for pkg in rows}
+
+
+def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Create an item: a dataset of kind ``kind`` (or the kind the document's
+    ``type`` names) under ``parent`` (or the parent its link fields name).
+
+    :param doc: the item's document (validated with the kind's JSON schema)
+    :param kind: kind name (optional when ``doc.type`` names it)
+    :param id: a UUID, or a legacy path id kept as an alias (optional)
+    :param parent: id or alias of the parent (optional when the document links it)
+    :param private: keep the item visible to its organization only
+    :param organization: for kinds bound to an organization, an existing one;
+        a new organization is made otherwise
+    :returns: the item
+    """
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_create_schema(), context)
+    doc = dict(data["doc"])
+    kind = item_rules.catalogue_pick_kind(data.get("kind"), doc)
+    item_rules.catalogue_check_schema(kind, doc)
+    item_id, aliases = item_rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
+    links = item_rules.catalogue_links(kind, doc, data.get("parent"))
+    parent, ancestors = item_rules.catalogue_check_links(kind, links, _ancestors_of)
+    parent_pkg = model.Package.get(parent.id) if parent else None
+
+    owner_org = parent_pkg.owner_org if parent_pkg else None
+    organization = None
+    if kind.binds_organization and data.get("organization"):
+        organization = model.Group.get(data["organization"])
+        if organization is None or not organization.is_organization or organization.state != "active":
+            raise CatalogueInvalid({"organization": [tk._("Organization does not exist")]})
+        owner_org = organization.id
+    tk.check_access("catalogue_item_create", context, {
+        "kind": kind.name, "owner_org": owner_org, "ancestors": ancestors, "parent": parent.id if parent else None,
+        "organization": organization.id if organization else None,
+    })
+
+    if model.Session.get(CatalogueItem, item_id) is not None or model.Package.get(item_id) is not None:
+        raise CatalogueConflict({"id": [tk._("An item with id {id} already exists").format(id=item_id)]})
+    unique = item_rules.catalogue_unique_key(kind, doc, parent.id if parent else None)
+    keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
+    taken = model.Session.query(CatalogueItemKey.key).filter(CatalogueItemKey.key.in_(keys)).first() if keys else None
+    if taken:
+        field = "id" if taken.key.startswith(KEY_ALIAS) else (kind.unique_fields[0] if kind.unique_fields else "name")
+        raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(field=field)]})
+
+    doc.pop("id", None)
+    if kind.status_field:
+        doc[kind.status_field] = kind.status_value
+    if kind.created_field:
+        doc[kind.created_field] = item_rules.catalogue_now_iso()
+
+    system = _system(context)
+    try:
+        if kind.binds_organization and organization is None:
+            org = tk.get_action("organization_create")(dict(system), {
+                "name": _org_name(doc, kind, item_id), "title": str(doc.get(kind.title_field, ""))[:100],
+            })
+            owner_org = org["id"]
+        if owner_org is None:
+            owner_org = _root_organization(context)
+        pkg_dict = catalogue_package_dict(kind, item_id, doc, parent.id if parent else None, ancestors,
+                                          aliases, owner_org, bool(data.get("private")))
+        tk.get_action("package_create")(dict(system, return_id_only=True), pkg_dict)
+        model.Session.add(CatalogueItem(id=item_id, kind=kind.name, parent_id=parent.id if parent else None))
+        model.Session.flush()
+        for key in keys:
+            model.Session.add(CatalogueItemKey(key=key, item_id=item_id,
+                                               purpose=KEY_ALIAS if key.startswith(KEY_ALIAS) else KEY_UNIQUE))
+        model.Session.flush()
+    except sa_exc.IntegrityError as error:
+        model.Session.rollback()
+        raise _conflict_from(error)
+    except Exception:
+        model.Session.rollback()
+        raise
+    _index_and_commit(item_id, context)
+    return catalogue_item_show(dict(context, ignore_auth=True), {"id": item_id})
+
+
+@tk.side_effect_free
+def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """An item by id, alias or name."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_id_schema(), context)
+    row, pkg = item_rules.catalogue_item_or_404(data["id"])
+    tk.check_access("catalogue_item_show", context, {"id": pkg.id})
+    shown = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True},
+                                          {"id": pkg.id})
+    return catalogue_item_dict(shown)
+
+
+def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, Any]:
+    row, pkg = item_rules.catalogue_item_or_404(data["id"])
+    current = _stored(pkg)
+    kind = catalogue_kind(row.kind)
+    if kind is None:
+        raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}").format(kind=row.kind)]})
+    tk.check_access("catalogue_item_update", context, _auth_dict(kind, current))
+    if pkg.state != "active":
+        raise CatalogueInvalid({"state": [tk._("A deleted item must be restored before it is changed")]},
+                               CODE_NOT_ALLOWED)
+    incoming = dict(data["doc"])
+    doc = {**current["doc"], **incoming} if merge else incoming
+    doc = item_rules.catalogue_check_fixed(kind, current["doc"], doc, row.id, current["aliases"])
+    item_rules.catalogue_check_schema(kind, doc)
+    unique = item_rules.catalogue_unique_key(kind, doc, row.parent_id)
+    old_unique = model.Session.query(CatalogueItemKey).filter(
+        CatalogueItemKey.item_id == row.id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
+    if unique and (old_unique is None or old_unique.key != unique):
+        if model.Session.get(CatalogueItemKey, unique) is not None:
+            field = kind.unique_fields[0]
+            raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
+                field=field)]})
+    private = data.get("private", current["private"])
+    pkg_dict = catalogue_package_dict(kind, row.id, doc, row.parent_id, current["ancestors"],
+                                      current["aliases"], current["owner_org"], bool(private))
+    show_ctx: Context = {"user": context.get("user", ""), "ignore_auth": True}
+    full = tk.get_action("package_show")(show_ctx, {"id": row.id})
+    full.update({k: v for k, v in pkg_dict.items() if k != "id"})
+    try:
+        tk.get_action("package_update")(_system(context), full)
+        if unique != (old_unique.key if old_unique else None):
+            if old_unique is not None:
+                model.Session.delete(old_unique)
+                model.Session.flush()
+            if unique:
+                model.Session.add(CatalogueItemKey(key=unique, item_id=row.id, purpose=KEY_UNIQUE))
+        model.Session.flush()
+    except sa_exc.IntegrityError as error:
+        model.Session.rollback()
+        raise _conflict_from(error)
+    except Exception:
+        model.Session.rollback()
+        raise
+    _index_and_commit(row.id, context)
+    return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
+
+
+def catalogue_item_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Replace an item's document: fields left out are cleared, except the
+    ones no update changes (id, type, parent links, creation time), which
+    answer 400 when a different value is sent."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_update_schema(), context)
+    return _replace(context, data, merge=False)
+
+
+def catalogue_item_patch(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Change the document fields given, keep the rest."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_update_schema(), context)
+    return _replace(context, data, merge=True)
+
+
+def _has_children(item_id: str) -> bool:
+    return model.Session.query(
+        sa.exists().where(CatalogueItem.parent_id == item_id)).scalar()
+
+
+def _write_target(context: Context, data: dict[str, Any], auth: str) -> tuple[CatalogueItem, model.Package]:
+    row, pkg = item_rules.catalogue_item_or_404(data["id"])
+    kind = catalogue_kind(row.kind)
+    current = _stored(pkg)
+    base = _auth_dict(kind, current) if kind else {"id": row.id}
+    tk.check_access(auth, context, {**base, "cascade": data.get("cascade", False)})
+    return row, pkg
+
+
+def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Soft-delete an item (it stays restorable until purged). An item with
+    children is refused."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_id_schema(), context)
+    row, pkg = _write_target(context, data, "catalogue_item_delete")
+    if _has_children(row.id):
+        raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
+    if pkg.state != "deleted":
+        tk.get_action("package_delete")({"user": context.get("user", ""), "ignore_auth": True}, {"id": row.id})
+    return {"id": row.id, "state": "deleted"}
+
+
+def catalogue_item_purge(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Remove an item and every trace of it; ``cascade=true`` (Catalogue-Admin)
+    purges its whole subtree, which is refused otherwise."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_purge_schema(), context)
+    row, _pkg = _write_target(context, data, "catalogue_item_purge")
+    subtree = _subtree_ids(row.id)
+    if len(subtree) > 1 and not data["cascade"]:
+        raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
+    purged = catalogue_purge_packages(subtree)
+    return {"purged": purged}
+
+
+def _subtree_ids(item_id: str) -> list[str]:
+    """The item and all its descendants, in any state, from the integrity table."""
+    tree = sa.select(CatalogueItem.id).where(CatalogueItem.id == item_id).cte("tree", recursive=True)
+    tree = tree.union_all(sa.select(CatalogueItem.id).where(CatalogueItem.parent_id == tree.c.id))
+    return [r[0] for r in model.Session.execute(sa.select(tree.c.id))]
+
+
+# --- reads: one Solr query each, visibility from CKAN's permission labels ---
+
+def _search(context: Context, fq: list[str], q: str, rows: int, start: int, sort: Optional[str]) -> dict[str, Any]:
+    params = {
+        # Text search only: the words are escaped, never Solr syntax.
+        "q": item_query.catalogue_text(q) if q else "", "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *fq], "rows": rows,
+        "start": start, "include_private": True, "sort": sort or "metadata_created asc, id asc",
+    }
+    if not q:
+        params["defType"] = "lucene"
+    try:
+        found = tk.get_action("package_search")({"user": context.get("user", "")}, params)
+    except tk.ValidationError:
+        raise
+    except Exception as error:  # a query Solr or CKAN refuses is bad input
+        from ckan.lib.search import SearchError
+        if isinstance(error, SearchError):
+            raise CatalogueInvalid({"q": [str(error)]})
+        raise
+    return {"count": found["count"], "results": [catalogue_item_dict(r) for r in found["results"]]}
+
+
+def _filters(data: dict[str, Any]) -> list[str]:
+    fq: list[str] = []
+    if data.get("kind"):
+        fq.append(item_query.catalogue_any_of("catalogue_kind", data["kind"]))
+    if data.get("parent"):
+        parent = item_rules.catalogue_resolve(data["parent"])
+        fq.append(item_query.catalogue_any_of("catalogue_parent", [parent.id if parent else data["parent"]]))
+    if data.get("ancestor"):
+        ancestor = item_rules.catalogue_resolve(data["ancestor"])
+        fq.append(item_query.catalogue_any_of("catalogue_ancestors", [ancestor.id if ancestor else data["ancestor"]]))
+    if data.get("ids"):
+        fq.append(item_query.catalogue_any_of("catalogue_attr_id", data["ids"]))
+    for prop in data.get("filters", []):
+        also = []
+        if prop["exact"]:
+            also = [row.id for row in (item_rules.catalogue_resolve(v) for v in prop["values"]) if row]
+        fq.append(item_query.catalogue_property_filter(prop["property"], prop["values"], prop["exact"], also))
+    if data.get("geometry"):
+        fq.append(item_query.catalogue_geo_filter(data["georel"], data["geometry"]))
+    return fq
+
+
+@tk.side_effect_free
+def catalogue_item_search(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Items the caller may see, matching every filter given.
+
+    :param q: text
+    :param kind: kinds (list)
+    :param parent: items directly under this one
+    :param ancestor: items anywhere under this one
+    :param ids: ids or aliases (list)
+    :param filters: list of ``{"property", "values", "exact"}``: each
+        property matches one of its values (exactly, or as a phrase in its text)
+    :param georel: intersects|within|disjoint|contains with ``geometry`` (WKT)
+    :param limit: default 10
+    :param offset: default 0
+    :returns: ``{"count": n, "results": [items]}``
+    """
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_search_schema(), context)
+    tk.check_access("catalogue_item_search", context, data)
+    return _search(context, _filters(data), data.get("q", ""), data["limit"], data["offset"], data.get("sort"))
+
+
+@tk.side_effect_free
+def catalogue_item_count(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """How many items ``catalogue_item_search`` would find: ``{"count": n}``."""
+    data = schema.catalogue_validate(dict(data_dict, limit=0), schema.catalogue_item_search_schema(), context)
+    tk.check_access("catalogue_item_search", context, data)
+    return {"count": _search(context, _filters(data), data.get("q", ""), 0, 0, None)["count"]}
+
+
+@tk.side_effect_free
+def catalogue_item_children(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """The children (``depth=all``: every descendant) of an item the caller
+    may see, optionally of some kinds, a page at a time."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_children_schema(), context)
+    item = catalogue_item_show(context, {"id": data["id"]})
+    query = {"kind": data.get("kind"), "limit": data["limit"], "offset": data["offset"]}
+    query["ancestor" if data["depth"] == "all" else "parent"] = item["id"]
+    data2 = schema.catalogue_validate(query, schema.catalogue_item_search_schema(), context)
+    return _search(context, _filters(data2), "", data2["limit"], data2["offset"], "catalogue_depth asc, metadata_created asc, id asc")
+
+
+@tk.side_effect_free
+def catalogue_item_ancestors(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """The ancestors of an item, root first, that the caller may see (one
+    Solr query on the ids copied into the item)."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_id_schema(), context)
+    item = catalogue_item_show(context, {"id": data["id"]})
+    if not item["ancestors"]:
+        return {"count": 0, "results": []}
+    fq = [item_query.catalogue_any_of("id", item["ancestors"])]
+    return _search(context, fq, "", len(item["ancestors"]), 0, "catalogue_depth asc")

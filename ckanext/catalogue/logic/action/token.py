@@ -1,0 +1,41 @@
+"""Scoped API tokens for writes inside one item's subtree."""
+from __future__ import annotations
+
+import time
+
+import ckan.plugins.toolkit as tk
+from ckan.types import ActionResult, Context, DataDict
+
+from ckanext.catalogue import item_rules
+from ckanext.catalogue.logic import schema
+from ckanext.catalogue.token_scope import EXPIRES_FIELD, SCOPE_CLAIM
+
+__all__ = ["catalogue_token_create"]
+
+
+def catalogue_token_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """A CKAN API token of the caller valid only for creating, changing and
+    deleting items inside ``item_id``'s subtree (the item included), until
+    ``expires_in`` seconds from now.
+
+    :param item_id: id or alias of the item
+    :param role: the role the token is for (``provider``, ``delegate``...; recorded in its name)
+    :param expires_in: seconds (default ``ckanext.catalogue.scoped_token_lifetime``)
+    :returns: ``{"token": ..., "item_id": ..., "expires_at": unix time}``
+    """
+    data = schema.catalogue_validate(data_dict, schema.catalogue_token_create_schema(), context)
+    item = tk.get_action("catalogue_item_show")(dict(context), {"id": data["item_id"]})
+    tk.check_access("catalogue_token_create", context, {
+        "kind": item["kind"], "id": item["id"], "owner_org": item["owner_org"],
+        "ancestors": item["ancestors"], "creator_user_id": item["creator_user_id"],
+    })
+    row = item_rules.catalogue_resolve(item["id"])
+    assert row is not None
+    lifetime = data.get("expires_in") or tk.config["ckanext.catalogue.scoped_token_lifetime"]
+    expires_at = int(time.time()) + int(lifetime)
+    created = tk.get_action("api_token_create")(
+        {"user": context.get("user", ""), "ignore_auth": True},
+        {"user": context.get("user", ""), "name": f"catalogue {data['role']} {row.id}"[:200],
+         SCOPE_CLAIM: row.id, EXPIRES_FIELD: expires_at},
+    )
+    return {"token": created["token"], "item_id": row.id, "role": data["role"], "expires_at": expires_at}

@@ -1,0 +1,109 @@
+"""Who may read and write catalogue items. Reading follows CKAN's dataset
+rules (so private items stay in their organization); writing follows the
+kind's write rule (sysadmins pass before these run)."""
+from __future__ import annotations
+
+
+
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.catalogue import roles
+from ckanext.catalogue.kinds import (
+    WRITE_ADMIN, WRITE_EDITOR, WRITE_MANAGER, WRITE_ORGANIZATION, catalogue_kind,
+)
+from ckanext.catalogue.token_scope import catalogue_request_scope
+
+__all__ = [
+    "catalogue_item_create",
+    "catalogue_item_show",
+    "catalogue_item_update",
+    "catalogue_item_patch",
+    "catalogue_item_delete",
+    "catalogue_item_purge",
+    "catalogue_item_search",
+    "catalogue_token_create",
+]
+
+
+def _refuse(msg: str) -> AuthResult:
+    return {"success": False, "msg": msg}
+
+
+def _may_write(context: Context, data_dict: DataDict) -> AuthResult:
+    user = context.get("user")
+    kind = catalogue_kind(data_dict.get("kind") or "")
+    if kind is None:
+        return _refuse(tk._("Unknown item kind"))
+    scope = catalogue_request_scope()
+    if scope is not None:
+        inside = [*data_dict.get("ancestors", []), data_dict.get("id")]
+        if scope not in inside:
+            return _refuse(tk._("This token only allows changes inside item {id}").format(id=scope))
+    if kind.write == WRITE_MANAGER:
+        if roles.catalogue_has_level(user, roles.CATALOGUE_MANAGER):
+            return {"success": True}
+        return _refuse(tk._("Only a Catalogue-Manager may change items of kind {kind}").format(kind=kind.name))
+    if roles.catalogue_has_level(user, roles.CATALOGUE_ADMIN):
+        return {"success": True}
+    if kind.write == WRITE_ADMIN:
+        return _refuse(tk._("Only a Catalogue-Admin or above may change items of kind {kind}").format(kind=kind.name))
+    if kind.write == WRITE_ORGANIZATION:
+        org = data_dict.get("owner_org")
+        if org and user and authz.users_role_for_group_or_org(org, user) in ("editor", "admin"):
+            return {"success": True}
+        return _refuse(tk._("Only editors and admins of the item's organization may change it"))
+    if kind.write == WRITE_EDITOR and roles.catalogue_has_level(user, roles.CATALOGUE_EDITOR):
+        creator = data_dict.get("creator_user_id")
+        account = model.User.get(user) if user else None
+        if creator is None or (account is not None and creator == account.id):
+            return {"success": True}
+        return _refuse(tk._("A Catalogue-Editor may only change the items they created"))
+    return _refuse(tk._("Not allowed to change this item"))
+
+
+def catalogue_item_create(context: Context, data_dict: DataDict) -> AuthResult:
+    return _may_write(context, data_dict)
+
+
+def catalogue_item_update(context: Context, data_dict: DataDict) -> AuthResult:
+    return _may_write(context, data_dict)
+
+
+def catalogue_item_patch(context: Context, data_dict: DataDict) -> AuthResult:
+    return _may_write(context, data_dict)
+
+
+def catalogue_item_delete(context: Context, data_dict: DataDict) -> AuthResult:
+    return _may_write(context, data_dict)
+
+
+def catalogue_item_purge(context: Context, data_dict: DataDict) -> AuthResult:
+    if data_dict.get("cascade") and not roles.catalogue_has_level(context.get("user"), roles.CATALOGUE_ADMIN):
+        return _refuse(tk._("Only a Catalogue-Admin or above may purge a whole subtree"))
+    return _may_write(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def catalogue_item_show(context: Context, data_dict: DataDict) -> AuthResult:
+    try:
+        tk.check_access("package_show", dict(context), {"id": data_dict.get("id")})
+    except tk.NotAuthorized:
+        return _refuse(tk._("Not allowed to read this item"))
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def catalogue_item_search(context: Context, data_dict: DataDict) -> AuthResult:
+    # Search shows each caller what CKAN's permission labels let them see.
+    return {"success": True}
+
+
+
+
+def catalogue_token_create(context: Context, data_dict: DataDict) -> AuthResult:
+    # A token can never allow more than its holder may do.
+    if not context.get("user"):
+        return _refuse(tk._("Log in to create a token"))
+    return _may_write(context, data_dict)
