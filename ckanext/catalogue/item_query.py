@@ -21,7 +21,10 @@ KM_PER_DEGREE = 111.19508
 
 
 def catalogue_phrase(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Quotes and backslashes would end the phrase; braces are escaped too
+    # because CKAN refuses any unescaped "{!" (local parameters) in a filter.
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("{", "\\{").replace("}", "\\}")
+    return '"' + escaped + '"'
 
 
 _SPECIAL = set('+-&|!(){}[]^"~*?:\\/')

@@ -54,19 +54,19 @@ def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
         return
     validator_cls = jsonschema.validators.validator_for(kind.schema)
     errors: dict[str, list[str]] = {}
-    for error in sorted(validator_cls(kind.schema).iter_errors(doc), key=lambda e: list(e.absolute_path)):
-        path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "doc"
-        errors.setdefault(path, []).append(error.message)
+    for error in sorted(validator_cls(kind.schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        base = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for name in error.validator_value:
+                if name not in error.instance:
+                    path = f"{base}.{name}" if base else str(name)
+                    message = tk._("Missing required field {name}").format(name=name)
+                    if message not in errors.get(path, []):
+                        errors.setdefault(path, []).append(message)
+            continue
+        errors.setdefault(base or "doc", []).append(error.message)
     if errors:
         raise CatalogueInvalid(errors, CODE_INVALID)
-
-
-def _missing_field(error: jsonschema.ValidationError) -> Optional[str]:
-    if error.validator == "required" and isinstance(error.instance, dict):
-        for name in error.validator_value:
-            if name not in error.instance:
-                return str(name)
-    return None
 
 
 def catalogue_parse_uuid(value: Any, field: str = "id") -> str:
@@ -132,7 +132,7 @@ def catalogue_check_links(
     """
     if not links:
         if kind.parents and kind.parent_required:
-            field = kind.link_fields[0] if kind.link_fields else "parent"
+            field = next(iter(kind.link_fields), "parent")
             raise CatalogueInvalid({field: [tk._("A parent item is required")]}, CODE_LINK)
         return None, []
     resolved: dict[str, CatalogueItem] = {}
@@ -140,6 +140,10 @@ def catalogue_check_links(
         row = catalogue_resolve(value)
         if row is None:
             raise CatalogueInvalid({field: [tk._("Linked item {id} does not exist").format(id=value)]}, CODE_LINK)
+        expected = kind.link_fields.get(field)
+        if expected and row.kind != expected:
+            raise CatalogueInvalid({field: [tk._("{id} is a {found}, not a {expected}").format(
+                id=value, found=row.kind, expected=expected)]}, CODE_LINK)
         resolved[field] = row
     chains = ancestors_of(list({row.id for row in resolved.values()}))
     field, parent = max(resolved.items(), key=lambda fr: len(chains.get(fr[1].id, [])))

@@ -173,7 +173,10 @@ def relationship() -> Response:
             return _success([{"id": item["id"], "type": item["doc"].get("type")}], totalHits=1)
         target = TYPE_KINDS.get(rel)
         if rel == "all":
-            found = call("catalogue_item_related", {"id": item["id"], "limit": limit, "offset": offset})
+            above = call("catalogue_item_ancestors", {"id": item["id"]})
+            below = call("catalogue_item_children", {"id": item["id"], "depth": "all",
+                                                     "limit": limit, "offset": offset})
+            found = {"results": above["results"] + below["results"], "count": above["count"] + below["count"]}
         elif _ORDER.index(target) < _ORDER.index(item["kind"]):
             found = call("catalogue_item_ancestors", {"id": item["id"]})
             found = {"results": [i for i in found["results"] if i["kind"] == target]}
@@ -212,7 +215,7 @@ def relsearch() -> Response:
         if not ids:
             return _success([], totalHits=0)
         limit, offset = iudx_page(request.args)
-        found = call("catalogue_item_search", {"ancestor_any": ids, "limit": limit, "offset": offset})
+        found = call("catalogue_item_search", {"ancestor": ids, "limit": limit, "offset": offset})
         return _success([iudx_item(i) for i in found["results"]], totalHits=found["count"])
 
     return _translate(run)

@@ -30,11 +30,11 @@ class CatalogueKind:
     jsonld_type: str
     # Kinds the parent may have; an empty tuple means a root kind.
     parents: tuple[str, ...] = ()
-    # Document fields naming linked items (ids or aliases). The deepest of
-    # the items they name is the parent; every other one must be an
-    # ancestor of it (an IUDX Resource names its resourceGroup, provider
-    # and resourceServer).
-    link_fields: tuple[str, ...] = ()
+    # Document fields naming linked items (ids or aliases), with the kind
+    # each must name. The deepest of the items they name is the parent;
+    # every other one must be an ancestor of it (an IUDX Resource names its
+    # resourceGroup, provider and resourceServer).
+    link_fields: dict[str, str] = dataclasses.field(default_factory=dict)
     parent_required: bool = True
     schema: Optional[dict[str, Any]] = None
     id_rule: str = ID_UUID

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ckanext.catalogue.kinds import (
-    WRITE_ADMIN, WRITE_MANAGER, WRITE_ORGANIZATION, CatalogueKind,
+    ID_NAME, WRITE_ADMIN, WRITE_MANAGER, WRITE_ORGANIZATION, CatalogueKind,
 )
 
 OWNER = "iudx.owner"
@@ -19,6 +19,7 @@ RESOURCE_SERVER = "iudx.resource_server"
 PROVIDER = "iudx.provider"
 RESOURCE_GROUP = "iudx.resource_group"
 RESOURCE = "iudx.resource"
+INSTANCE = "iudx.instance"
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _LINK = {"type": "string", "minLength": 1, "maxLength": 512}
@@ -48,7 +49,7 @@ def _kind(name: str, label: str, jsonld_type: str, required: list[str], properti
     return CatalogueKind(name=name, label=label, jsonld_type=jsonld_type,
                          schema=_schema(jsonld_type, required, properties),
                          status_field="itemStatus", created_field="itemCreatedAt",
-                         exact_fields=("id", "type", *options.get("link_fields", ())), **options)
+                         exact_fields=("id", "type", *options.get("link_fields", {})), **options)
 
 
 IUDX_KINDS = (
@@ -60,31 +61,36 @@ IUDX_KINDS = (
         "owner": _LINK,
         "cosURL": {"type": "string"},
         "cosUI": {"type": "string"},
-    }, write=WRITE_MANAGER, parents=(OWNER,), link_fields=("owner",), parent_required=False,
+    }, write=WRITE_MANAGER, parents=(OWNER,), link_fields={"owner": OWNER}, parent_required=False,
         unique_fields=("name",)),
     _kind(RESOURCE_SERVER, "Resource server", "iudx:ResourceServer", ["name", "description", "tags"], {
         "name": {"type": "string", "maxLength": 512},
         "cos": _LINK, "provider": _LINK, "owner": _LINK,
         "resourceServerRegURL": {"type": "string"},
-    }, write=WRITE_MANAGER, parents=(COS, PROVIDER), link_fields=("cos", "provider", "owner"),
+    }, write=WRITE_MANAGER, parents=(COS, PROVIDER), link_fields={"cos": COS, "provider": PROVIDER, "owner": OWNER},
         parent_required=False, unique_fields=("name",)),
     _kind(PROVIDER, "Provider", "iudx:Provider", ["name", "description"], {
         "name": {"type": "string", "maxLength": 512},
         "resourceServer": _LINK, "cos": _LINK, "owner": _LINK,
         "ownerUserId": {"type": "string", "maxLength": 512},
         "providerOrg": {"type": "object"},
-    }, write=WRITE_ADMIN, parents=(RESOURCE_SERVER,), link_fields=("resourceServer", "cos", "owner"),
+    }, write=WRITE_ADMIN, parents=(RESOURCE_SERVER,), link_fields={"resourceServer": RESOURCE_SERVER, "cos": COS, "owner": OWNER},
         parent_required=False, binds_organization=True,
         unique_scope_fields=("resourceServer", "ownerUserId")),
     _kind(RESOURCE_GROUP, "Resource group", "iudx:ResourceGroup", ["name", "description", "tags", "provider"], {
         "name": {"type": "string", "minLength": 1, "maxLength": 512},
         "provider": _LINK, "resourceServer": _LINK, "cos": _LINK,
     }, write=WRITE_ORGANIZATION, parents=(PROVIDER, RESOURCE_SERVER),
-        link_fields=("provider", "resourceServer", "cos"),
+        link_fields={"provider": PROVIDER, "resourceServer": RESOURCE_SERVER, "cos": COS},
         unique_fields=("name",), unique_scope_fields=("provider",)),
     _kind(RESOURCE, "Resource", "iudx:Resource", ["name", "tags", "provider", "resourceGroup"], {
         "name": {"type": "string", "minLength": 1, "maxLength": 512},
         "provider": _LINK, "resourceGroup": _LINK, "resourceServer": _LINK, "cos": _LINK,
     }, write=WRITE_ORGANIZATION, parents=(RESOURCE_GROUP,),
-        link_fields=("resourceGroup", "provider", "resourceServer", "cos"), unique_fields=("name",)),
+        link_fields={"resourceGroup": RESOURCE_GROUP, "provider": PROVIDER,
+                     "resourceServer": RESOURCE_SERVER, "cos": COS}, unique_fields=("name",)),
+    # An IUDX instance (a city deployment); items name it in ``instance``.
+    _kind(INSTANCE, "Instance", "iudx:Instance", ["name"], {
+        "name": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]{1,99}$"},
+    }, write=WRITE_MANAGER, id_rule=ID_NAME),
 )

@@ -24,7 +24,10 @@ class CatalogueInvalid(tk.ValidationError):
     code = CODE_INVALID
 
     def __init__(self, error_dict: dict[str, Any], code: str | None = None) -> None:
-        super().__init__(error_dict)
+        # CKAN's ValidationError rewrites a ``tags`` key in its own format;
+        # document fields keep their plain messages.
+        super().__init__({})
+        self.error_dict = error_dict
         if code:
             self.code = code
 

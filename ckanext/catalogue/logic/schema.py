@@ -183,7 +183,7 @@ def catalogue_item_search_schema(
         "q": [ignore_missing, unicode_safe],
         "kind": [ignore_empty, catalogue_list_of_strings],
         "parent": [ignore_empty, unicode_safe],
-        "ancestor": [ignore_empty, unicode_safe],
+        "ancestor": [ignore_empty, catalogue_list_of_strings],
         "ids": [ignore_empty, catalogue_list_of_strings],
         "filters": [ignore_empty, catalogue_item_filters],
         "georel": [default("intersects"), one_of(CATALOGUE_GEO_RELATIONS)],
@@ -219,4 +219,17 @@ def catalogue_token_create_schema(
         "item_id": [not_empty, unicode_safe],
         "role": [default("provider"), unicode_safe],
         "expires_in": [ignore_missing, int_validator, is_positive_integer],
+    }
+
+
+@validator_args
+def catalogue_item_facets_schema(
+    one_of: ValidatorFactory, default: ValidatorFactory, ignore_empty: Validator, int_validator: Validator,
+    natural_number_validator: Validator,
+) -> Schema:
+    return {
+        "field": [default("tags"), one_of(["tags", "kind", "organization", "type"])],
+        "filters": [ignore_empty, catalogue_item_filters],
+        "kind": [ignore_empty, catalogue_list_of_strings],
+        "limit": [default(1000), int_validator, natural_number_validator],
     }

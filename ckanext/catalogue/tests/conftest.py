@@ -97,3 +97,31 @@ def job_worker() -> Iterator[subprocess.Popen]:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def catalogue_call(caller: str | None, action: str, /, **data):
+    """Call an action as ``caller`` (None: anonymous) through CKAN's action layer."""
+    from ckan.tests import helpers
+
+    return helpers.call_action(action, context={"user": caller or "", "ignore_auth": False}, **data)
+
+
+@pytest.fixture
+def iudx_tree(clean_db, clean_index) -> dict[str, str]:
+    """Owner -> COS -> ResourceServer -> Provider -> ResourceGroup -> Resource,
+    made by a sysadmin; keys are kind names plus ``sysadmin``."""
+    from ckan.tests import factories
+
+    from ckanext.catalogue.tests import iudx_samples as s
+
+    admin = factories.Sysadmin()["name"]
+    tree = {"sysadmin": admin}
+    tree["owner"] = catalogue_call(admin, "catalogue_item_create", doc=s.owner())["id"]
+    tree["cos"] = catalogue_call(admin, "catalogue_item_create", doc=s.cos(tree["owner"]))["id"]
+    tree["rs"] = catalogue_call(admin, "catalogue_item_create", doc=s.resource_server(tree["cos"]))["id"]
+    provider = catalogue_call(admin, "catalogue_item_create", doc=s.provider(tree["rs"]))
+    tree["provider"], tree["provider_org"] = provider["id"], provider["owner_org"]
+    tree["rg"] = catalogue_call(admin, "catalogue_item_create", doc=s.resource_group(tree["provider"], tree["rs"]))["id"]
+    tree["resource"] = catalogue_call(admin, "catalogue_item_create",
+                                      doc=s.resource(tree["rg"], tree["provider"]))["id"]
+    return tree

@@ -35,6 +35,7 @@ __all__ = [
     "catalogue_item_children",
     "catalogue_item_ancestors",
     "catalogue_item_count",
+    "catalogue_item_facets",
 ]
 
 log = logging.getLogger(__name__)
@@ -218,22 +219,27 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     show_ctx: Context = {"user": context.get("user", ""), "ignore_auth": True}
     full = tk.get_action("package_show")(show_ctx, {"id": row.id})
     full.update({k: v for k, v in pkg_dict.items() if k != "id"})
+    # With metadata_modified given, package_update compares the dicts to
+    # skip "unchanged" datasets; the stored document decides, not that.
+    full.pop("metadata_modified", None)
     try:
-        tk.get_action("package_update")(_system(context), full)
+        # Key rows first: package_update then indexes and commits them with
+        # the dataset in one transaction (with defer_commit it drops its own
+        # changes at its savepoint).
         if unique != (old_unique.key if old_unique else None):
             if old_unique is not None:
                 model.Session.delete(old_unique)
                 model.Session.flush()
             if unique:
                 model.Session.add(CatalogueItemKey(key=unique, item_id=row.id, purpose=KEY_UNIQUE))
-        model.Session.flush()
+            model.Session.flush()
+        tk.get_action("package_update")({"user": context.get("user", ""), "ignore_auth": True}, full)
     except sa_exc.IntegrityError as error:
         model.Session.rollback()
         raise _conflict_from(error)
     except Exception:
         model.Session.rollback()
         raise
-    _index_and_commit(row.id, context)
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
 
 
@@ -304,8 +310,9 @@ def _search(context: Context, fq: list[str], q: str, rows: int, start: int, sort
         "q": item_query.catalogue_text(q) if q else "", "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *fq], "rows": rows,
         "start": start, "include_private": True, "sort": sort or "metadata_created asc, id asc",
     }
-    if not q:
-        params["defType"] = "lucene"
+    # edismax with every syntax character escaped: plain words over CKAN's
+    # text fields, whatever the words contain.
+    params["defType"] = "edismax" if q else "lucene"
     try:
         found = tk.get_action("package_search")({"user": context.get("user", "")}, params)
     except tk.ValidationError:
@@ -326,8 +333,8 @@ def _filters(data: dict[str, Any]) -> list[str]:
         parent = item_rules.catalogue_resolve(data["parent"])
         fq.append(item_query.catalogue_any_of("catalogue_parent", [parent.id if parent else data["parent"]]))
     if data.get("ancestor"):
-        ancestor = item_rules.catalogue_resolve(data["ancestor"])
-        fq.append(item_query.catalogue_any_of("catalogue_ancestors", [ancestor.id if ancestor else data["ancestor"]]))
+        rows = [(a, item_rules.catalogue_resolve(a)) for a in data["ancestor"]]
+        fq.append(item_query.catalogue_any_of("catalogue_ancestors", [row.id if row else a for a, row in rows]))
     if data.get("ids"):
         fq.append(item_query.catalogue_any_of("catalogue_attr_id", data["ids"]))
     for prop in data.get("filters", []):
@@ -347,7 +354,7 @@ def catalogue_item_search(context: Context, data_dict: DataDict) -> ActionResult
     :param q: text
     :param kind: kinds (list)
     :param parent: items directly under this one
-    :param ancestor: items anywhere under this one
+    :param ancestor: items anywhere under one of these (list)
     :param ids: ids or aliases (list)
     :param filters: list of ``{"property", "values", "exact"}``: each
         property matches one of its values (exactly, or as a phrase in its text)
@@ -376,7 +383,10 @@ def catalogue_item_children(context: Context, data_dict: DataDict) -> ActionResu
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_children_schema(), context)
     item = catalogue_item_show(context, {"id": data["id"]})
     query = {"kind": data.get("kind"), "limit": data["limit"], "offset": data["offset"]}
-    query["ancestor" if data["depth"] == "all" else "parent"] = item["id"]
+    if data["depth"] == "all":
+        query["ancestor"] = [item["id"]]
+    else:
+        query["parent"] = item["id"]
     data2 = schema.catalogue_validate(query, schema.catalogue_item_search_schema(), context)
     return _search(context, _filters(data2), "", data2["limit"], data2["offset"], "catalogue_depth asc, metadata_created asc, id asc")
 
@@ -391,3 +401,26 @@ def catalogue_item_ancestors(context: Context, data_dict: DataDict) -> ActionRes
         return {"count": 0, "results": []}
     fq = [item_query.catalogue_any_of("id", item["ancestors"])]
     return _search(context, fq, "", len(item["ancestors"]), 0, "catalogue_depth asc")
+
+
+# Solr fields each facet name counts.
+_FACET_FIELDS = {"tags": "catalogue_attr_tags", "kind": "catalogue_kind", "organization": "organization",
+                 "type": "catalogue_attr_type"}
+
+
+@tk.side_effect_free
+def catalogue_item_facets(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """The values of one field (``tags``, ``kind``, ``organization``,
+    ``type``) over the items the caller may see, most frequent first:
+    ``{"values": [...], "counts": {value: n}}``."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_facets_schema(), context)
+    tk.check_access("catalogue_item_search", context, data)
+    field = _FACET_FIELDS[data["field"]]
+    found = tk.get_action("package_search")({"user": context.get("user", "")}, {
+        "q": "", "defType": "lucene", "rows": 0, "include_private": True,
+        "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *_filters(data)],
+        "facet.field": [field], "facet.limit": data["limit"],
+    })
+    counts = found["facets"].get(field, {})
+    ordered = sorted(counts, key=lambda v: (-counts[v], v))
+    return {"values": ordered, "counts": counts}

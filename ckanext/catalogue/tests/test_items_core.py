@@ -1,0 +1,252 @@
+"""The item core through CKAN's action layer: hierarchy, validation, links,
+uniqueness, fixed fields, delete/purge, visibility and permissions."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.search.common import make_connection
+from ckan.tests import factories
+
+from ckanext.catalogue.logic import errors
+from ckanext.catalogue.tests import iudx_samples as s
+from ckanext.catalogue.tests.conftest import catalogue_call
+
+
+def _ids(found):
+    return {item["id"] for item in found["results"]}
+
+
+def _package_count() -> int:
+    return model.Session.query(model.Package).count()
+
+
+def test_hierarchy_reads_are_solr_queries_on_copied_ancestors(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    resource = catalogue_call(admin, "catalogue_item_show", id=t["resource"])
+    assert resource["ancestors"] == [t["owner"], t["cos"], t["rs"], t["provider"], t["rg"]]
+    assert resource["parent"] == t["rg"] and resource["type"] == "iudx:Resource"
+    assert resource["doc"]["itemStatus"] == "ACTIVE" and resource["doc"]["itemCreatedAt"]
+
+    under_rs = catalogue_call(None, "catalogue_item_search", ancestor=[t["rs"]])
+    assert _ids(under_rs) == {t["provider"], t["rg"], t["resource"]}
+    resources = catalogue_call(None, "catalogue_item_search", ancestor=[t["provider"]], kind=["iudx.resource"])
+    assert _ids(resources) == {t["resource"]}
+
+    ancestors = catalogue_call(None, "catalogue_item_ancestors", id=t["resource"])
+    assert [i["id"] for i in ancestors["results"]] == resource["ancestors"]
+    children = catalogue_call(None, "catalogue_item_children", id=t["provider"])
+    assert _ids(children) == {t["rg"]}
+    everything = catalogue_call(None, "catalogue_item_children", id=t["owner"], depth="all", limit=2)
+    assert everything["count"] == 5 and len(everything["results"]) == 2
+    assert catalogue_call(None, "catalogue_item_count", kind=["iudx.resource_group"])["count"] == 1
+
+    # The index document itself carries the copied-down ids.
+    docs = make_connection().search(q=f'id:"{t["resource"]}"', fl="catalogue_ancestors,catalogue_kind,catalogue_depth")
+    doc = docs.docs[0]
+    assert doc["catalogue_ancestors"] == resource["ancestors"]
+    assert doc["catalogue_kind"] == "iudx.resource" and doc["catalogue_depth"] == 5
+
+
+def test_schema_errors_name_every_field_and_store_nothing(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    before = _package_count()
+    doc = s.resource(t["rg"], t["provider"])
+    del doc["name"], doc["tags"]
+    with pytest.raises(errors.CatalogueInvalid) as failure:
+        catalogue_call(admin, "catalogue_item_create", doc=doc)
+    assert failure.value.code == errors.CODE_INVALID
+    assert set(failure.value.error_dict) == {"name", "tags"}
+
+    with pytest.raises(errors.CatalogueInvalid) as failure:
+        catalogue_call(admin, "catalogue_item_create", doc={**s.owner("other"), "name": "bad name!"})
+    assert "name" in failure.value.error_dict
+    with pytest.raises(errors.CatalogueInvalid) as failure:
+        catalogue_call(admin, "catalogue_item_create", doc={"type": ["iudx:Unknown"], "name": "x"})
+    assert "type" in failure.value.error_dict
+    assert _package_count() == before
+
+
+def test_ids_uuid_and_legacy_aliases(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    with pytest.raises(errors.CatalogueInvalid) as failure:
+        catalogue_call(admin, "catalogue_item_create", doc={**s.resource(t["rg"], t["provider"], "r2"), "id": "not-a-uuid"})
+    assert failure.value.code == errors.CODE_INVALID_ID
+
+    chosen = str(uuid.uuid4())
+    created = catalogue_call(admin, "catalogue_item_create", doc={**s.resource(t["rg"], t["provider"], "r3"), "id": chosen})
+    assert created["id"] == chosen
+    with pytest.raises(errors.CatalogueConflict):
+        catalogue_call(admin, "catalogue_item_create", doc={**s.resource(t["rg"], t["provider"], "r4"), "id": chosen})
+
+    legacy = "example.org/0a1b2c3d4e5f60718293a4b5c6d7e8f901234567/rs.example.org/env-flood-legacy"
+    group = catalogue_call(admin, "catalogue_item_create",
+                           doc={**s.resource_group(t["provider"], name="legacy-group"), "id": legacy})
+    assert group["aliases"] == [legacy] and group["id"] != legacy
+    assert catalogue_call(None, "catalogue_item_show", id=legacy)["id"] == group["id"]
+    # The alias works wherever an id is accepted: as a link, and in searches.
+    child = catalogue_call(admin, "catalogue_item_create", doc=s.resource(legacy, t["provider"], "legacy-child"))
+    assert child["parent"] == group["id"]
+    assert _ids(catalogue_call(None, "catalogue_item_search", ancestor=[legacy])) == {child["id"]}
+    found = catalogue_call(None, "catalogue_item_search",
+                           filters=[{"property": "resourceGroup", "values": [legacy], "exact": True}])
+    assert _ids(found) == {child["id"]}
+
+
+def test_links_must_exist_fit_the_kind_and_agree(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    before = _package_count()
+    cases = [
+        (s.resource(str(uuid.uuid4()), t["provider"], "x1"), "resourceGroup"),   # parent missing
+        (s.resource(t["provider"], t["provider"], "x2"), "resourceGroup"),       # parent of the wrong kind
+        (s.resource_group(t["rs"], name="x3"), "provider"),                       # provider link is a server
+    ]
+    other_provider = catalogue_call(admin, "catalogue_item_create", doc=s.provider(t["rs"], name="other", user="u2"))
+    before += 1
+    cases.append((s.resource(t["rg"], other_provider["id"], "x4"), "provider"))  # provider does not own the group
+    for doc, field in cases:
+        with pytest.raises(errors.CatalogueInvalid) as failure:
+            catalogue_call(admin, "catalogue_item_create", doc=doc)
+        assert failure.value.code == errors.CODE_LINK, doc
+        assert field in failure.value.error_dict
+    assert _package_count() == before
+
+
+def test_uniqueness_under_the_parent(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    with pytest.raises(errors.CatalogueConflict):
+        catalogue_call(admin, "catalogue_item_create", doc=s.resource_group(t["provider"], name="ENV-FLOOD"))
+    with pytest.raises(errors.CatalogueConflict):
+        catalogue_call(admin, "catalogue_item_create", doc=s.resource(t["rg"], t["provider"], "sensor-1"))
+    with pytest.raises(errors.CatalogueConflict):  # one provider per resource server and owner user
+        catalogue_call(admin, "catalogue_item_create", doc=s.provider(t["rs"], name="another-name"))
+    other = catalogue_call(admin, "catalogue_item_create", doc=s.provider(t["rs"], name="p2", user="user-2"))
+    # The same group name under another provider is fine.
+    catalogue_call(admin, "catalogue_item_create", doc=s.resource_group(other["id"], name="env-flood"))
+
+
+def test_update_replaces_patch_merges_and_fixed_fields_stay(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    before = catalogue_call(admin, "catalogue_item_show", id=t["resource"])
+    doc = s.resource(t["rg"], t["provider"], "sensor-1")
+    del doc["location"]
+    doc["description"] = "replaced"
+    updated = catalogue_call(admin, "catalogue_item_update", id=t["resource"], doc=doc)
+    assert "location" not in updated["doc"] and updated["doc"]["description"] == "replaced"
+    assert updated["doc"]["itemCreatedAt"] == before["doc"]["itemCreatedAt"]
+    assert updated["doc"]["itemStatus"] == "ACTIVE"
+    assert catalogue_call(None, "catalogue_item_search", geometry="ENVELOPE(73, 74, 19, 18)")["count"] == 0
+
+    patched = catalogue_call(admin, "catalogue_item_patch", id=t["resource"], doc={"unit": "cm"})
+    assert patched["doc"]["unit"] == "cm" and patched["doc"]["description"] == "replaced"
+
+    for change in ({"itemCreatedAt": "2001-01-01T00:00:00+0000"}, {"type": ["iudx:ResourceGroup"]},
+                   {"resourceGroup": t["provider"]}, {"id": str(uuid.uuid4())}):
+        with pytest.raises(errors.CatalogueInvalid) as failure:
+            catalogue_call(admin, "catalogue_item_patch", id=t["resource"], doc=change)
+        assert failure.value.code == errors.CODE_IMMUTABLE, change
+    assert catalogue_call(admin, "catalogue_item_show", id=t["resource"])["doc"]["unit"] == "cm"
+
+
+def test_delete_refuses_items_with_children_and_purge_cascades_for_admins(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    with pytest.raises(errors.CatalogueInvalid) as failure:
+        catalogue_call(admin, "catalogue_item_delete", id=t["rg"])
+    assert failure.value.code == errors.CODE_NOT_ALLOWED
+    assert failure.value.error_dict["message"] == ["Fail: Can't delete, doc has associated item"]
+    with pytest.raises(errors.CatalogueInvalid):
+        catalogue_call(admin, "catalogue_item_purge", id=t["rg"])
+
+    editor = factories.User()
+    tk.get_action("member_create")({"ignore_auth": True}, {
+        "id": t["provider_org"], "object": editor["name"], "object_type": "user", "capacity": "editor"})
+    with pytest.raises(tk.NotAuthorized):  # cascade is for Catalogue-Admins
+        catalogue_call(editor["name"], "catalogue_item_purge", id=t["rg"], cascade=True)
+
+    catalogue_call(admin, "catalogue_item_delete", id=t["resource"])
+    assert catalogue_call(None, "catalogue_item_count", ancestor=[t["rg"]])["count"] == 0
+    catalogue_call(admin, "catalogue_item_purge", id=t["provider"], cascade=True)
+
+    gone = [t["provider"], t["rg"], t["resource"]]
+    for table in ("package", "catalogue_item"):
+        rows = model.Session.execute(text(f"select count(*) from {table} where id = any(:ids)"), {"ids": gone})
+        assert rows.scalar() == 0, table
+    keys = model.Session.execute(text("select count(*) from catalogue_item_key where item_id = any(:ids)"),
+                                 {"ids": gone}).scalar()
+    activities = model.Session.execute(text("select count(*) from activity where object_id = any(:ids)"),
+                                       {"ids": gone}).scalar()
+    assert keys == 0 and activities == 0
+    hits = make_connection().search(q="*:*", fq=" OR ".join(f'id:"{i}" OR catalogue_ancestors:"{i}"' for i in gone))
+    assert hits.hits == 0
+    assert _ids(catalogue_call(None, "catalogue_item_search", ancestor=[t["owner"]])) == {t["cos"], t["rs"]}
+
+
+def test_write_rules_per_kind(iudx_tree):
+    t = iudx_tree
+    member, editor, stranger = factories.User(), factories.User(), factories.User()
+    manager, cat_admin = factories.User(), factories.User()
+    admin = t["sysadmin"]
+    catalogue_call(admin, "catalogue_role_grant", user=manager["name"], role="Catalogue-Manager")
+    catalogue_call(admin, "catalogue_role_grant", user=cat_admin["name"], role="Catalogue-Admin")
+    for user, capacity in ((member, "member"), (editor, "editor")):
+        tk.get_action("member_create")({"ignore_auth": True}, {
+            "id": t["provider_org"], "object": user["name"], "object_type": "user", "capacity": capacity})
+
+    def refused(user, **data):
+        with pytest.raises(tk.NotAuthorized):
+            catalogue_call(user, "catalogue_item_create", **data)
+
+    # Servers and COS: managers only. Providers: Catalogue-Admin and above.
+    refused(cat_admin["name"], doc=s.resource_server(t["cos"], name="rs-2"))
+    catalogue_call(manager["name"], "catalogue_item_create", doc=s.resource_server(t["cos"], name="rs-2"))
+    refused(editor["name"], doc=s.provider(t["rs"], name="p-x", user="ux"))
+    other = catalogue_call(cat_admin["name"], "catalogue_item_create", doc=s.provider(t["rs"], name="p-y", user="uy"))
+    # Groups and resources: the editors of the provider's organization, and nowhere else.
+    catalogue_call(editor["name"], "catalogue_item_create", doc=s.resource(t["rg"], t["provider"], "by-editor"))
+    refused(member["name"], doc=s.resource(t["rg"], t["provider"], "by-member"))
+    refused(stranger["name"], doc=s.resource(t["rg"], t["provider"], "by-stranger"))
+    refused(editor["name"], doc=s.resource_group(other["id"], name="elsewhere"))
+    refused(None, doc=s.resource(t["rg"], t["provider"], "anonymous"))
+    with pytest.raises(tk.NotAuthorized):
+        catalogue_call(stranger["name"], "catalogue_item_patch", id=t["resource"], doc={"unit": "x"})
+    catalogue_call(editor["name"], "catalogue_item_patch", id=t["resource"], doc={"unit": "x"})
+
+
+def test_private_items_are_seen_only_by_their_organization(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    hidden = catalogue_call(admin, "catalogue_item_create", doc=s.resource(t["rg"], t["provider"], "secret"),
+                            private=True)
+    member, stranger = factories.User(), factories.User()
+    tk.get_action("member_create")({"ignore_auth": True}, {
+        "id": t["provider_org"], "object": member["name"], "object_type": "user", "capacity": "member"})
+    for user in (None, stranger["name"]):
+        assert hidden["id"] not in _ids(catalogue_call(user, "catalogue_item_search", ancestor=[t["rg"]]))
+        assert catalogue_call(user, "catalogue_item_count", ancestor=[t["rg"]])["count"] == 1
+        with pytest.raises(tk.NotAuthorized):
+            catalogue_call(user, "catalogue_item_show", id=hidden["id"])
+    assert hidden["id"] in _ids(catalogue_call(member["name"], "catalogue_item_search", ancestor=[t["rg"]]))
+    assert catalogue_call(member["name"], "catalogue_item_show", id=hidden["id"])["private"] is True
+
+
+@pytest.mark.parametrize("value", ['x") OR ("*:*', "*", "x) OR (*:*", "{!lucene}*:*", '\\"', "zqxj:wvut"])
+def test_solr_syntax_in_values_matches_literally(iudx_tree, value):
+    found = catalogue_call(None, "catalogue_item_search",
+                           filters=[{"property": "name", "values": [value], "exact": False}])
+    assert found["count"] == 0
+    found = catalogue_call(None, "catalogue_item_search",
+                           filters=[{"property": "id", "values": [value], "exact": True}])
+    assert found["count"] == 0
+    assert catalogue_call(None, "catalogue_item_search", q=value)["count"] == 0
+    assert catalogue_call(None, "catalogue_item_search", ancestor=[value])["count"] == 0
+
+
+def test_geometry_must_be_plain_wkt(iudx_tree):
+    with pytest.raises(tk.ValidationError):
+        catalogue_call(None, "catalogue_item_search", geometry='POINT(1 2)") OR id:("x')
+    found = catalogue_call(None, "catalogue_item_search", georel="within",
+                           geometry="POLYGON((73 18, 74 18, 74 19, 73 19, 73 18))")
+    assert _ids(found) == {iudx_tree["resource"]}
