@@ -13,7 +13,6 @@ from ckanext.catalogue.itemdoc import catalogue_field_key
 GEO_RELATIONS = {
     "intersects": "Intersects",
     "within": "IsWithin",
-    "disjoint": "IsDisjointTo",
     "contains": "Contains",
 }
 # Kilometres per degree of arc on the earth's mean radius (6371.0087714 km).
@@ -53,6 +52,8 @@ def catalogue_property_filter(prop: str, values: list[str], exact: bool, also_id
 def catalogue_geo_filter(relation: str, wkt: str) -> str:
     """A spatial predicate on item locations; ``wkt`` is built by the
     caller from numbers only."""
+    if relation == "disjoint":
+        return f'+catalogue_has_location:true -catalogue_location:"Intersects({wkt})"'
     return f'+catalogue_location:"{GEO_RELATIONS[relation]}({wkt})"'
 
 

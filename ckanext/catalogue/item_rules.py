@@ -83,7 +83,8 @@ def catalogue_new_id(kind: CatalogueKind, requested: Any) -> tuple[str, list[str
     """Id of a new item and its aliases. A legacy path id (with ``/``) is
     kept as an alias of a fresh UUID."""
     if kind.id_rule != ID_UUID:
-        return (str(requested) if requested else str(uuid.uuid4())), []
+        # Named kinds: the name is the dataset's name, resolved like an id.
+        return str(uuid.uuid4()), []
     if requested in (None, ""):
         return str(uuid.uuid4()), []
     if isinstance(requested, str) and "/" in requested:

@@ -175,4 +175,7 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             shapes.append(wkt)
     if shapes:
         pkg_dict["catalogue_location"] = shapes
+    # Spatial fields answer no "disjoint" query: that is "has a location and
+    # does not intersect", which needs to know who has one.
+    pkg_dict["catalogue_has_location"] = bool(shapes)
     return pkg_dict

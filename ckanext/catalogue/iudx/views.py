@@ -35,6 +35,26 @@ RELATIONS = {
 _ORDER = [kinds.OWNER, kinds.COS, kinds.RESOURCE_SERVER, kinds.PROVIDER, kinds.RESOURCE_GROUP, kinds.RESOURCE]
 
 
+# Every method is routed, so a wrong one gets IUDX's JSON 405 with Allow
+# rather than Flask's HTML page.
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+def _route(rule: str, allowed: tuple[str, ...]) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    def register(view: Callable[..., Response]) -> Callable[..., Response]:
+        def guarded(**kwargs: Any) -> Response:
+            if request.method not in allowed:
+                resp = _json(405, e.iudx_body(e.METHOD_NOT_ALLOWED, f"{request.method} is not allowed here"))
+                resp.headers["Allow"] = ", ".join(allowed)
+                return resp
+            return view(**kwargs)
+
+        iudx.add_url_rule(rule, view.__name__, guarded, methods=ALL_METHODS)
+        return view
+
+    return register
+
+
 def _json(status: int, body: dict[str, Any]) -> Response:
     resp = jsonify(body)
     resp.status_code = status
@@ -92,7 +112,7 @@ def _required_arg(name: str) -> str:
     return value
 
 
-@iudx.route("/item", methods=["POST", "PUT", "GET", "DELETE"])
+@_route("/item", ("POST", "PUT", "GET", "DELETE"))
 def item() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         if request.method == "GET":
@@ -101,7 +121,7 @@ def item() -> Response:
         if request.method == "DELETE":
             item_id = _required_arg("id")
             call("catalogue_item_delete", {"id": item_id})
-            return _success(None, detail="Item deleted Successfully", results=[{"id": item_id}])
+            return _success([{"id": item_id}], detail="Item deleted Successfully")
         doc = _body()
         if request.method == "POST":
             created = call("catalogue_item_create", {"doc": doc})
@@ -121,7 +141,7 @@ def _project(items: list[dict[str, Any]], projection: list[str]) -> list[dict[st
     return [{k: v for k, v in doc.items() if k in projection} for doc in shown]
 
 
-@iudx.route("/search", methods=["GET"])
+@_route("/search", ("GET",))
 def search() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         params, projection = iudx_search_params(request.args, request.headers.get("instance"))
@@ -131,7 +151,7 @@ def search() -> Response:
     return _translate(run)
 
 
-@iudx.route("/count", methods=["GET"])
+@_route("/count", ("GET",))
 def count() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         params, _ = iudx_search_params(request.args, request.headers.get("instance"))
@@ -141,7 +161,7 @@ def count() -> Response:
     return _translate(run)
 
 
-@iudx.route("/list/<item_type>", methods=["GET"])
+@_route("/list/<item_type>", ("GET",))
 def list_items(item_type: str) -> Response:
     def run(call: Callable[..., Any]) -> Response:
         limit, offset = iudx_page(request.args, default_limit=10000)
@@ -155,12 +175,13 @@ def list_items(item_type: str) -> Response:
             raise e.IudxError(400, e.INVALID_PARAM, f"Unknown type {item_type[:50]}; one of "
                               + ", ".join(sorted([*TYPE_KINDS, "tags"])))
         found = call("catalogue_item_search", {"kind": [kind], "filters": filters, "limit": limit, "offset": offset})
-        return _success([i["id"] for i in found["results"]], totalHits=found["count"])
+        key = "name" if kind == kinds.INSTANCE else "id"
+        return _success([i[key] for i in found["results"]], totalHits=found["count"])
 
     return _translate(run)
 
 
-@iudx.route("/relationship", methods=["GET"])
+@_route("/relationship", ("GET",))
 def relationship() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         item_id, rel = _required_arg("id"), _required_arg("rel")
@@ -189,7 +210,7 @@ def relationship() -> Response:
     return _translate(run)
 
 
-@iudx.route("/relsearch", methods=["GET"])
+@_route("/relsearch", ("GET",))
 def relsearch() -> Response:
     """Items related to the ones matching ``relationship=[kind.property]``
     and ``value=[[...]]``: first those items, then everything under them."""
@@ -221,14 +242,14 @@ def relsearch() -> Response:
     return _translate(run)
 
 
-@iudx.route("/instance", methods=["POST", "DELETE"])
+@_route("/instance", ("POST", "DELETE"))
 def instance() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         name = _required_arg("id")
         if request.method == "POST":
             created = call("catalogue_item_create", {"kind": kinds.INSTANCE, "doc": {
-                "type": ["iudx:Instance"], "name": name, "id": name}})
-            return _success([{"id": created["id"]}], status=201, title="Success",
+                "type": ["iudx:Instance"], "name": name}})
+            return _success([{"id": created["name"]}], status=201, title="Success",
                             detail="Instance created successfully.")
         call("catalogue_item_delete", {"id": name})
         return _success([{"id": name}], detail="Instance deleted successfully.")
@@ -236,11 +257,6 @@ def instance() -> Response:
     return _translate(run)
 
 
-@iudx.errorhandler(405)
-def method_not_allowed(error: Exception) -> Response:
-    return _json(405, e.iudx_body(e.METHOD_NOT_ALLOWED, f"{request.method} is not allowed here"))
-
-
-@iudx.errorhandler(404)
-def not_found(error: Exception) -> Response:
+@iudx.route("/<path:unknown>", methods=ALL_METHODS)
+def unknown_endpoint(unknown: str) -> Response:
     return _json(404, e.iudx_body(e.NOT_FOUND, "No such endpoint"))

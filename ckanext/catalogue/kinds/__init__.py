@@ -20,7 +20,7 @@ WRITE_ORGANIZATION = "organization"  # editors/admins of the item's organization
 WRITE_EDITOR = "editor"         # Catalogue-Editor for own items, Catalogue-Admin for anyone's
 
 ID_UUID = "uuid"  # server-generated UUID, a client-supplied UUID accepted
-ID_NAME = "name"  # the item's name is its id
+ID_NAME = "name"  # the item's name is its dataset name, usable wherever an id is
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,6 +16,7 @@ CODE_LINK = "link"                      # a parent or link does not exist or doe
 CODE_EXISTS = "exists"                  # unique name or id already used
 CODE_NOT_ALLOWED = "not_allowed"        # a well-formed request the state forbids
 CODE_IMMUTABLE = "immutable"            # an update tried to change a fixed field
+CODE_BAD_QUERY = "bad_query"            # a search the search engine cannot run
 
 
 class CatalogueInvalid(tk.ValidationError):

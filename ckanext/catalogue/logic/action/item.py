@@ -11,15 +11,18 @@ from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
 from ckan import logic, model
+from ckan.lib.search import SearchError
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import item_query, item_rules
 from ckanext.catalogue.itemdoc import (
     CATALOGUE_DATASET_TYPE, catalogue_item_dict, catalogue_package_dict,
 )
-from ckanext.catalogue.kinds import CatalogueKind, catalogue_kind
+from ckanext.catalogue.kinds import ID_NAME, CatalogueKind, catalogue_kind
 from ckanext.catalogue.logic import schema
-from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.logic.errors import (
+    CODE_BAD_QUERY, CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid,
+)
 from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
 from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
 from ckanext.catalogue.purge import catalogue_purge_packages
@@ -139,6 +142,9 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
 
     if model.Session.get(CatalogueItem, item_id) is not None or model.Package.get(item_id) is not None:
         raise CatalogueConflict({"id": [tk._("An item with id {id} already exists").format(id=item_id)]})
+    if kind.id_rule == ID_NAME and model.Package.get(str(doc.get(kind.title_field))) is not None:
+        raise CatalogueConflict({kind.title_field: [tk._("The name {name} is already used").format(
+            name=doc.get(kind.title_field))]})
     unique = item_rules.catalogue_unique_key(kind, doc, parent.id if parent else None)
     keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
     taken = model.Session.query(CatalogueItemKey.key).filter(CatalogueItemKey.key.in_(keys)).first() if keys else None
@@ -315,13 +321,10 @@ def _search(context: Context, fq: list[str], q: str, rows: int, start: int, sort
     params["defType"] = "edismax" if q else "lucene"
     try:
         found = tk.get_action("package_search")({"user": context.get("user", "")}, params)
-    except tk.ValidationError:
-        raise
-    except Exception as error:  # a query Solr or CKAN refuses is bad input
-        from ckan.lib.search import SearchError
-        if isinstance(error, SearchError):
-            raise CatalogueInvalid({"q": [str(error)]})
-        raise
+    except SearchError as error:  # a query Solr or CKAN refuses is bad input
+        log.info("search refused: %s", error)
+        raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},
+                               CODE_BAD_QUERY)
     return {"count": found["count"], "results": [catalogue_item_dict(r) for r in found["results"]]}
 
 

@@ -1,0 +1,272 @@
+"""The IUDX catalogue API at /iudx/cat/v1, over HTTP, on the real Solr."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from ckanext.catalogue.tests import iudx_samples as s
+from ckanext.catalogue.tests.conftest import catalogue_call
+
+API = "/iudx/cat/v1"
+
+
+@pytest.fixture
+def admin_token(iudx_tree) -> dict[str, str]:
+    token = tk.get_action("api_token_create")(
+        {"user": iudx_tree["sysadmin"], "ignore_auth": True}, {"user": iudx_tree["sysadmin"], "name": "t"})["token"]
+    return {"token": token}
+
+
+def _editor_token(tree) -> dict[str, str]:
+    user = factories.UserWithToken()
+    tk.get_action("member_create")({"ignore_auth": True}, {
+        "id": tree["provider_org"], "object": user["name"], "object_type": "user", "capacity": "editor"})
+    return {"token": user["token"]}
+
+
+def _ok(resp, status=200):
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    body = resp.json
+    assert body["type"] == "urn:dx:cat:Success"
+    return body
+
+
+def _err(resp, status, urn):
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    assert resp.content_type.startswith("application/json")
+    body = resp.json
+    assert body["type"] == f"urn:dx:cat:{urn}", body
+    assert body["title"] and body["detail"]
+    return body
+
+
+def test_item_create_read_update_delete(app, iudx_tree, admin_token):
+    t = iudx_tree
+    headers = _editor_token(t)
+    doc = s.resource(t["rg"], t["provider"], "sensor-9")
+    created = _ok(app.post(f"{API}/item", json=doc, headers=headers), 201)
+    item = created["results"][0]
+    uuid.UUID(item["id"])
+    assert item["itemStatus"] == "ACTIVE" and item["itemCreatedAt"] and item["name"] == "sensor-9"
+
+    got = _ok(app.get(f"{API}/item", query_string={"id": item["id"]}))
+    assert got["totalHits"] == 1 and got["results"][0]["id"] == item["id"]
+
+    changed = {**doc, "id": item["id"], "description": "moved upstream"}
+    updated = _ok(app.client.put(f"{API}/item", json=changed, headers=headers))
+    assert updated["results"][0]["description"] == "moved upstream"
+    assert updated["results"][0]["itemCreatedAt"] == item["itemCreatedAt"]
+    _err(app.client.put(f"{API}/item", json={**changed, "itemCreatedAt": "2000-01-01T00:00:00+0000"},
+                        headers=headers), 400, "InvalidSchema")
+
+    deleted = _ok(app.client.delete(f"{API}/item", query_string={"id": item["id"]}, headers=headers))
+    assert deleted["detail"]
+    _err(app.get(f"{API}/item", query_string={"id": str(uuid.uuid4())}), 404, "ItemNotFound")
+
+
+def test_item_errors_in_iudx_shape(app, iudx_tree, admin_token):
+    t = iudx_tree
+    doc = s.resource(t["rg"], t["provider"], "e1")
+    _err(app.post(f"{API}/item", json=doc), 401, "InvalidAuthorizationToken")
+    _err(app.post(f"{API}/item", json=doc, headers={"token": "not-a-token"}), 401, "InvalidAuthorizationToken")
+    stranger = factories.UserWithToken()
+    body = _err(app.post(f"{API}/item", json=doc, headers={"token": stranger["token"]}), 401,
+                "InvalidAuthorizationToken")
+    assert "organization" in body["detail"]
+    _err(app.post(f"{API}/item", json={**doc, "id": "1234"}, headers=admin_token), 400, "InvalidUUID")
+    _err(app.post(f"{API}/item", json=s.resource(str(uuid.uuid4()), t["provider"], "e2"), headers=admin_token),
+         400, "LinkValidationFailed")
+    _err(app.post(f"{API}/item", json=s.resource(t["rg"], t["provider"], "sensor-1"), headers=admin_token),
+         409, "AlreadyExists")
+    body = _err(app.post(f"{API}/item", json={k: v for k, v in doc.items() if k != "tags"}, headers=admin_token),
+                400, "InvalidSchema")
+    assert "tags" in body["detail"]
+    body = _err(app.client.delete(f"{API}/item", query_string={"id": t["rg"]}, headers=admin_token),
+                400, "OperationNotAllowed")
+    assert body["detail"] == "Fail: Can't delete, doc has associated item"
+    _err(app.post(f"{API}/item", data="not json", headers={**admin_token, "Content-Type": "application/json"}),
+         400, "InvalidSchema")
+    _err(app.client.patch(f"{API}/item", json=doc, headers=admin_token), 405, "MethodNotAllowed")
+
+
+def _resources(app, t, headers):
+    points = {"north": (73.86, 18.60), "south": (73.85, 18.40), "far": (77.59, 12.97)}
+    ids = {}
+    for name, (lon, lat) in points.items():
+        doc = s.resource(t["rg"], t["provider"], f"aq-{name}", lon=lon, lat=lat,
+                         tags=["air quality", name], deviceModel=f"model-{name}")
+        ids[name] = _ok(app.post(f"{API}/item", json=doc, headers=headers), 201)["results"][0]["id"]
+    return ids
+
+
+def test_search_attribute_text_geo_and_projection(app, iudx_tree, admin_token):
+    t = iudx_tree
+    ids = _resources(app, t, admin_token)
+
+    def search(**args):
+        return _ok(app.get(f"{API}/search", query_string=args))
+
+    found = search(property="[tags]", value="[[north,far]]")
+    assert {r["id"] for r in found["results"]} == {ids["north"], ids["far"]} and found["totalHits"] == 2
+    found = search(property="[tags,deviceModel]", value="[[north,far],[model-far]]")
+    assert [r["id"] for r in found["results"]] == [ids["far"]]
+    found = search(property="[resourceGroup]", value=f"[[{t['rg']}]]", limit="2")
+    assert found["totalHits"] == 4 and len(found["results"]) == 2
+    found = search(property="[id]", value=f"[[{ids['south']}]]", filter="[id,name]")
+    assert found["results"] == [{"id": ids["south"], "name": "aq-south"}]
+
+    found = search(q='"air quality"')
+    assert {r["id"] for r in found["results"]} == set(ids.values())
+
+    bbox = search(geoproperty="location", georel="within", geometry="bbox", coordinates="[[73.8,18.7],[73.9,18.5]]")
+    assert {r["id"] for r in bbox["results"]} == {ids["north"], t["resource"]}
+    near = search(geoproperty="location", georel="near", geometry="Point", coordinates="[73.85,18.41]",
+                  maxDistance="5000")
+    assert {r["id"] for r in near["results"]} == {ids["south"]}
+    polygon = search(geoproperty="location", georel="intersects", geometry="Polygon",
+                     coordinates="[[[73.8,18.3],[73.9,18.3],[73.9,18.7],[73.8,18.7],[73.8,18.3]]]")
+    assert {r["id"] for r in polygon["results"]} == {ids["north"], ids["south"], t["resource"]}
+    outside = search(geoproperty="location", georel="disjoint", geometry="Polygon",
+                     coordinates="[[[73.8,18.3],[73.9,18.3],[73.9,18.7],[73.8,18.7],[73.8,18.3]]]")
+    assert {r["id"] for r in outside["results"]} == {ids["far"]}
+    line = search(geoproperty="location", georel="intersects", geometry="LineString",
+                  coordinates="[[77.0,12.97],[78.0,12.97]]")
+    assert {r["id"] for r in line["results"]} == {ids["far"]}
+    combined = search(property="[tags]", value="[[air quality]]", geoproperty="location", georel="within",
+                      geometry="bbox", coordinates="[[77.0,13.5],[78.0,12.5]]")
+    assert [r["id"] for r in combined["results"]] == [ids["far"]]
+
+    count = _ok(app.get(f"{API}/count", query_string={"property": "[tags]", "value": "[[air quality]]"}))
+    assert count["totalHits"] == 3 and "results" not in count
+
+
+@pytest.mark.parametrize("args, urn", [
+    ({}, "InvalidSyntax"),
+    ({"property": "[a,b,c,d,e]", "value": "[[1],[2],[3],[4],[5]]"}, "InvalidProperty"),
+    ({"property": "[tags]", "value": "[[1,2,3,4,5]]"}, "InvalidPropertyValue"),
+    ({"property": "[tags]", "value": "[[x]]", "limit": "9000", "offset": "2000"}, "InvalidParamValue"),
+    ({"property": "[tags]", "value": "[[x]]", "limit": "0"}, "InvalidParamValue"),
+    ({"property": "[tags]", "value": "[[x]]", "offset": "-1"}, "InvalidParamValue"),
+    ({"property": "[ta gs)]", "value": "[[x]]"}, "InvalidProperty"),
+    ({"property": "[tags", "value": "[[x]]"}, "InvalidProperty"),
+    ({"q": "x" * 101}, "BadTextQuery"),
+    ({"q": "x", "filter": "[" + ",".join(f"f{i}" for i in range(11)) + "]"}, "BadFilter"),
+    ({"geoproperty": "location", "georel": "near", "geometry": "Point", "coordinates": "[73.1234567,18.5]",
+      "maxDistance": "10"}, "InvalidGeoValue"),
+    ({"geoproperty": "location", "georel": "near", "geometry": "Point", "coordinates": "[73.1,18.5]",
+      "maxDistance": "10001"}, "InvalidGeoValue"),
+    ({"geoproperty": "location", "georel": "within", "geometry": "Polygon",
+      "coordinates": "[[" + ",".join("[73.1,18.1]" for _ in range(11)) + "]]"}, "InvalidGeoValue"),
+    ({"geoproperty": "location", "georel": "within", "geometry": "Polygon",
+      "coordinates": "[[[73.1,18.1],[73.2,18.1],[73.2,18.2],[73.1,18.3]]]"}, "InvalidGeoValue"),
+    ({"geoproperty": "location", "georel": "sideways", "geometry": "bbox", "coordinates": "[[1,2],[3,1]]"},
+     "InvalidGeoParam"),
+    ({"geoproperty": "location", "georel": "within", "geometry": "bbox"}, "InvalidGeoParam"),
+    ({"geoproperty": "location", "georel": "within", "geometry": "bbox", "coordinates": "[[1,2],[x) OR (*:*,1]]"},
+     "InvalidGeoValue"),
+])
+def test_search_limits_answer_400(app, clean_db, args, urn):
+    _err(app.get(f"{API}/search", query_string=args), 400, urn)
+
+
+@pytest.mark.parametrize("value", ["x) OR (*:*", "{!lucene}*:*", "*", '"', "\\"])
+def test_solr_syntax_in_parameters_finds_nothing(app, iudx_tree, value):
+    for args in ({"property": "[name]", "value": f"[[{value}]]"}, {"property": "[id]", "value": f"[[{value}]]"},
+                 {"q": value}):
+        resp = app.get(f"{API}/search", query_string=args)
+        if resp.status_code == 200:
+            assert resp.json["totalHits"] == 0, (args, resp.json)
+        else:
+            _err(resp, 400, resp.json["type"].split(":")[-1])
+    resp = app.get(f"{API}/relationship", query_string={"id": value, "rel": "all"})
+    assert resp.status_code in (400, 404)
+
+
+def test_private_items_never_appear_to_others(app, iudx_tree, admin_token):
+    t = iudx_tree
+    hidden = catalogue_call(t["sysadmin"], "catalogue_item_create", doc=s.resource(t["rg"], t["provider"], "hidden"),
+                            private=True)
+    stranger = factories.UserWithToken()
+    for headers in ({}, {"token": stranger["token"]}):
+        found = _ok(app.get(f"{API}/search", query_string={"property": "[resourceGroup]", "value": f"[[{t['rg']}]]"},
+                            headers=headers))
+        assert hidden["id"] not in {r["id"] for r in found["results"]}
+        assert _ok(app.get(f"{API}/count", query_string={"q": "hidden"}, headers=headers))["totalHits"] == 0
+        listed = _ok(app.get(f"{API}/list/resource", headers=headers))
+        assert hidden["id"] not in listed["results"]
+        related = _ok(app.get(f"{API}/relationship", query_string={"id": t["rg"], "rel": "resource"},
+                              headers=headers))
+        assert hidden["id"] not in {r["id"] for r in related["results"]}
+        _err(app.get(f"{API}/item", query_string={"id": hidden["id"]}, headers=headers), 401,
+             "InvalidAuthorizationToken")
+    found = _ok(app.get(f"{API}/count", query_string={"q": "hidden"}, headers=admin_token))
+    assert found["totalHits"] == 1
+
+
+def test_list_relationship_and_relsearch(app, iudx_tree):
+    t = iudx_tree
+    listed = _ok(app.get(f"{API}/list/resourceGroup"))
+    assert listed["results"] == [t["rg"]] and listed["totalHits"] == 1
+    tags = _ok(app.get(f"{API}/list/tags"))
+    assert set(tags["results"]) >= {"flood", "sensor", "water level"}
+    _err(app.get(f"{API}/list/planets"), 400, "InvalidParamValue")
+
+    rel = _ok(app.get(f"{API}/relationship", query_string={"id": t["resource"], "rel": "provider"}))
+    assert [r["id"] for r in rel["results"]] == [t["provider"]]
+    rel = _ok(app.get(f"{API}/relationship", query_string={"id": t["rs"], "rel": "resource"}))
+    assert [r["id"] for r in rel["results"]] == [t["resource"]]
+    rel = _ok(app.get(f"{API}/relationship", query_string={"id": t["resource"], "rel": "all"}))
+    assert {r["id"] for r in rel["results"]} == {t["owner"], t["cos"], t["rs"], t["provider"], t["rg"]}
+    rel = _ok(app.get(f"{API}/relationship", query_string={"id": t["rg"], "rel": "type"}))
+    assert rel["results"][0]["type"] == ["iudx:ResourceGroup", "iudx:FloodSensing"]
+    _err(app.get(f"{API}/relationship", query_string={"id": t["resource"], "rel": "resource"}), 400,
+         "InvalidRelationSearch")
+    _err(app.get(f"{API}/relationship", query_string={"id": t["resource"], "rel": "friends"}), 400,
+         "InvalidRelationSearch")
+    _err(app.get(f"{API}/relationship", query_string={"rel": "all"}), 400, "MissingParams")
+
+    found = _ok(app.get(f"{API}/relsearch", query_string={"relationship": "[resourceGroup.name]",
+                                                          "value": "[[env-flood]]"}))
+    assert [r["id"] for r in found["results"]] == [t["resource"]]
+    _err(app.get(f"{API}/relsearch", query_string={"relationship": "[galaxy.name]", "value": "[[x]]"}), 400,
+         "InvalidRelationSearch")
+
+
+def test_instances_and_the_instance_header(app, iudx_tree, admin_token):
+    t = iudx_tree
+    _ok(app.post(f"{API}/instance", query_string={"id": "pune"}, headers=admin_token), 201)
+    _err(app.post(f"{API}/instance", query_string={"id": "pune"}, headers=admin_token), 409, "AlreadyExists")
+    doc = s.resource(t["rg"], t["provider"], "in-pune", instance="pune")
+    created = _ok(app.post(f"{API}/item", json=doc, headers=admin_token), 201)["results"][0]
+    found = _ok(app.get(f"{API}/search", query_string={"q": "sensor"}, headers={"instance": "pune"}))
+    assert [r["id"] for r in found["results"]] == [created["id"]]
+    assert _ok(app.get(f"{API}/list/instance"))["results"] == ["pune"]
+    _ok(app.client.delete(f"{API}/instance", query_string={"id": "pune"}, headers=admin_token))
+
+
+def test_scoped_token_writes_only_inside_its_item(app, iudx_tree):
+    t = iudx_tree
+    user = factories.User()
+    tk.get_action("member_create")({"ignore_auth": True}, {
+        "id": t["provider_org"], "object": user["name"], "object_type": "user", "capacity": "editor"})
+    other_group = catalogue_call(t["sysadmin"], "catalogue_item_create",
+                                 doc=s.resource_group(t["provider"], name="other-group"))
+    scoped = catalogue_call(user["name"], "catalogue_token_create", item_id=t["rg"], role="provider")
+    headers = {"token": scoped["token"]}
+    _ok(app.post(f"{API}/item", json=s.resource(t["rg"], t["provider"], "inside"), headers=headers), 201)
+    body = _err(app.post(f"{API}/item", json=s.resource(other_group["id"], t["provider"], "outside"),
+                         headers=headers), 401, "InvalidAuthorizationToken")
+    assert t["rg"] in body["detail"]
+    # Outside the catalogue's item APIs the token identifies nobody.
+    resp = app.post("/api/3/action/package_patch", json={"id": t["rg"], "notes": "x"},
+                    headers={"Authorization": scoped["token"]})
+    assert resp.status_code == 403
+    expired = catalogue_call(user["name"], "catalogue_token_create", item_id=t["rg"], expires_in=1)
+    import time
+    time.sleep(2)
+    _err(app.post(f"{API}/item", json=s.resource(t["rg"], t["provider"], "late"), headers={"token": expired["token"]}),
+         401, "InvalidAuthorizationToken")
