@@ -49,11 +49,18 @@ def catalogue_pick_kind(kind_name: Optional[str], doc: dict[str, Any]) -> Catalo
 
 
 def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
-    """Every violation of the kind's JSON schema, reported together."""
+    """Every violation of the kind's JSON schema and name rule, reported together."""
+    errors: dict[str, list[str]] = {}
+    if kind.name_check is not None and kind.name_field in doc:
+        try:
+            kind.name_check(doc[kind.name_field])
+        except tk.Invalid as invalid:
+            errors[kind.name_field] = [str(invalid.error)]
     if not kind.schema:
+        if errors:
+            raise CatalogueInvalid(errors, CODE_INVALID)
         return
     validator_cls = jsonschema.validators.validator_for(kind.schema)
-    errors: dict[str, list[str]] = {}
     for error in sorted(validator_cls(kind.schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         base = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
@@ -106,10 +113,11 @@ def catalogue_resolve(value: Any) -> Optional[CatalogueItem]:
     return model.Session.get(CatalogueItem, pkg.id) if pkg is not None else None
 
 
-def catalogue_item_or_404(value: Any) -> tuple[CatalogueItem, model.Package]:
+def catalogue_item_or_404(value: Any, kinds: Optional[list[str]] = None) -> tuple[CatalogueItem, model.Package]:
+    """The item (of one of ``kinds``, when given) and its dataset."""
     row = catalogue_resolve(value)
     pkg = model.Package.get(row.id) if row is not None else None
-    if row is None or pkg is None:
+    if row is None or pkg is None or (kinds and row.kind not in kinds):
         raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=value))
     return row, pkg
 
@@ -194,6 +202,8 @@ def catalogue_check_fixed(kind: CatalogueKind, stored: dict[str, Any], doc: dict
         if kind.jsonld_type not in catalogue_doc_types(doc):
             errors["type"] = [tk._("The type of an item cannot change")]
     fixed = [*kind.link_fields, *(f for f in (kind.created_field,) if f)]
+    if kind.id_rule != ID_UUID:
+        fixed.append(kind.name_field)
     for field in fixed:
         if field in doc and field in stored and doc[field] != stored[field]:
             errors[field] = [tk._("The field {field} cannot change").format(field=field)]

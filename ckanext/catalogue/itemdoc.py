@@ -18,6 +18,8 @@ EXTRA_PARENT = "catalogue_parent"
 EXTRA_ANCESTORS = "catalogue_ancestors"
 EXTRA_ALIASES = "catalogue_aliases"
 EXTRA_DOC = "catalogue_doc"
+EXTRA_MODERATION = "catalogue_moderation"
+EXTRA_MODERATION_MESSAGE = "catalogue_moderation_message"
 
 _TAG_RE = re.compile(r"^[\w \-.]{2,100}$", re.UNICODE)
 _FIELD_RE = re.compile(r"[^A-Za-z0-9_]")
@@ -43,12 +45,15 @@ def _extras(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 def catalogue_package_dict(
     kind: CatalogueKind, item_id: str, doc: dict[str, Any], parent: Optional[str], ancestors: list[str],
-    aliases: list[str], owner_org: Optional[str], private: bool,
+    aliases: list[str], owner_org: Optional[str], private: bool, more_extras: Optional[dict[str, str]] = None,
 ) -> dict[str, Any]:
-    """The CKAN dataset that stores an item."""
+    """The CKAN dataset that stores an item (``more_extras``: state the core
+    keeps beside the document, such as moderation)."""
     title = doc.get(kind.title_field)
     description = doc.get(kind.description_field)
     tags = doc.get(kind.tags_field) or []
+    if isinstance(tags, list):
+        tags = [t.get("name") if isinstance(t, dict) else t for t in tags]
     extras = {
         EXTRA_KIND: kind.name,
         EXTRA_ANCESTORS: json.dumps(ancestors),
@@ -57,9 +62,10 @@ def catalogue_package_dict(
     }
     if parent:
         extras[EXTRA_PARENT] = parent
+    extras.update(more_extras or {})
     return {
         "id": item_id,
-        "name": item_id if kind.id_rule != "name" else doc[kind.title_field],
+        "name": item_id if kind.id_rule != "name" else doc[kind.name_field],
         "type": CATALOGUE_DATASET_TYPE,
         "title": str(title) if isinstance(title, (str, int, float)) else "",
         "notes": description if isinstance(description, str) else "",
@@ -94,6 +100,8 @@ def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         "creator_user_id": pkg_dict.get("creator_user_id"),
         "metadata_created": pkg_dict.get("metadata_created"),
         "metadata_modified": pkg_dict.get("metadata_modified"),
+        "moderation": {"state": extras[EXTRA_MODERATION],
+                       "message": extras.get(EXTRA_MODERATION_MESSAGE, "")} if extras.get(EXTRA_MODERATION) else None,
         "doc": json.loads(extras.get(EXTRA_DOC) or "{}"),
     }
 

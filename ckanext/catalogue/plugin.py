@@ -8,7 +8,9 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.types import Schema
 
-from ckanext.catalogue import health, kinds, token_scope
+from ckan.lib.plugins import DefaultPermissionLabels
+
+from ckanext.catalogue import health, kinds, moderation, token_scope
 from ckanext.catalogue.itemdoc import catalogue_index_fields, catalogue_is_item
 
 
@@ -20,6 +22,7 @@ class CataloguePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IApiToken, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
 
@@ -55,3 +58,15 @@ class CataloguePlugin(p.SingletonPlugin):
         if data and data.get(token_scope.SCOPE_CLAIM) and not token_scope.catalogue_scope_allowed_here():
             return None
         return data
+
+    # IPermissionLabels: CKAN's labels, and items awaiting moderation are
+    # labelled for their author and the moderators only.
+
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        return moderation.catalogue_dataset_labels(dataset_obj, _DEFAULT_LABELS.get_dataset_labels(dataset_obj))
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        return moderation.catalogue_user_labels(user_obj, _DEFAULT_LABELS.get_user_dataset_labels(user_obj))
+
+
+_DEFAULT_LABELS = DefaultPermissionLabels()

@@ -117,6 +117,105 @@ def member_view(collection: str, id: str) -> Response:
     return _translate(run)
 
 
+ITEM_KIND = "gcat.item"
+ITEM_COLLECTION_METHODS = ("GET", "POST")
+# gCat has no partial update of items: PATCH answers 405 with Allow.
+ITEM_METHODS = ("GET", "PUT", "DELETE", "PURGE")
+
+
+def _gcat_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An item as gCat shows it: its CKAN-style document with the server's fields."""
+    shown = {**item["doc"], "id": item["id"], "name": item["name"], "private": item["private"],
+             "state": item["state"], "owner_org": item["owner_org"], "organization": item["organization"],
+             "metadata_created": item["metadata_created"], "metadata_modified": item["metadata_modified"]}
+    if item.get("moderation"):
+        shown["moderation"] = item["moderation"]
+    return shown
+
+
+def _item_body() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document and the core parameters a gCat item body carries."""
+    doc = dict(_body())
+    params: dict[str, Any] = {}
+    for key in ("id", "state", "metadata_created", "metadata_modified", "organization"):
+        doc.pop(key, None)
+    if "private" in doc:
+        params["private"] = doc.pop("private")
+    if doc.get("owner_org"):
+        params["organization"] = doc.pop("owner_org")
+    doc.pop("owner_org", None)
+    return doc, params
+
+
+@gcat.route("/items", methods=sorted(set(ITEM_COLLECTION_METHODS) | set(_OTHER_METHODS)))
+def items_view() -> Response:
+    if request.method not in ITEM_COLLECTION_METHODS:
+        return _not_allowed(ITEM_COLLECTION_METHODS)
+
+    def run(call: Callable[..., Any]) -> Response:
+        if request.method == "GET":
+            query = {"kind": [ITEM_KIND], "q": request.args.get("q", ""),
+                     "limit": request.args.get("limit", 10), "offset": request.args.get("offset", 0),
+                     "moderation": request.args.get("status", "")}
+            if _bool_arg("count"):
+                return jsonify(call("catalogue_item_count", query)["count"])
+            return jsonify([i["name"] for i in call("catalogue_item_search", query)["results"]])
+        doc, params = _item_body()
+        created = call("catalogue_item_create", {"kind": ITEM_KIND, "doc": doc, **params})
+        resp = jsonify(_gcat_item(created))
+        resp.status_code = 201
+        resp.headers["Location"] = url_for("catalogue_gcat.item_view", name=created["name"], _external=True)
+        return resp
+
+    return _translate(run)
+
+
+@gcat.route("/items/<name>", methods=sorted(set(ITEM_METHODS) | set(_OTHER_METHODS)))
+def item_view(name: str) -> Response:
+    if request.method not in ITEM_METHODS:
+        return _not_allowed(ITEM_METHODS)
+
+    def run(call: Callable[..., Any]) -> Response:
+        method = request.method
+        if method == "GET":
+            return jsonify(_gcat_item(call("catalogue_item_show", {"id": name, "kind": [ITEM_KIND]})))
+        if method == "PUT":
+            doc, params = _item_body()
+            if doc.get("name", name) != name:
+                raise tk.ValidationError({"name": ["The name in the body must be the one in the path"]})
+            doc.setdefault("name", name)
+            return jsonify(_gcat_item(call("catalogue_item_update",
+                                           {"id": name, "doc": doc, "kind": [ITEM_KIND], **params})))
+        if method == "PURGE" or _bool_arg("purge"):
+            call("catalogue_item_purge", {"id": name, "kind": [ITEM_KIND]})
+        else:
+            call("catalogue_item_delete", {"id": name, "kind": [ITEM_KIND]})
+        return Response(status=204)
+
+    return _translate(run)
+
+
+MODERATION_DECISIONS = {"approve", "reject"}
+
+
+@gcat.route("/items/<name>/<decision>", methods=sorted(set(_OTHER_METHODS) | {"GET"}))
+def moderation_view(name: str, decision: str) -> Response:
+    """POST /items/{name}/approve, POST /items/{name}/reject (``{"message": ...}``)."""
+    if decision not in MODERATION_DECISIONS:
+        return _error(404, f"Unknown item operation {decision}")
+    if request.method != "POST":
+        return _not_allowed(("POST",))
+
+    def run(call: Callable[..., Any]) -> Response:
+        body = request.get_json(silent=True) or {}
+        message = body.get("message", "") if isinstance(body, dict) else ""
+        moderated = call("catalogue_item_moderate", {"id": name, "decision": decision, "message": message,
+                                                     "kind": [ITEM_KIND]})
+        return jsonify(_gcat_item(moderated))
+
+    return _translate(run)
+
+
 TRASH_METHODS = ("GET", "DELETE")
 
 

@@ -41,7 +41,8 @@ _BY_CODE = {
     core.CODE_INVALID: (400, INVALID_SCHEMA),
     core.CODE_INVALID_ID: (400, INVALID_UUID),
     core.CODE_LINK: (400, LINK_FAILED),
-    core.CODE_EXISTS: (409, ALREADY_EXISTS),
+    # IUDX answers 400, never 409, for an item that exists.
+    core.CODE_EXISTS: (400, ALREADY_EXISTS),
     core.CODE_NOT_ALLOWED: (400, NOT_ALLOWED),
     core.CODE_IMMUTABLE: (400, INVALID_SCHEMA),
     core.CODE_BAD_QUERY: (400, INVALID_PARAM),
@@ -55,9 +56,9 @@ def iudx_error_for(exc: Exception, failure: CatalogueHttpError) -> tuple[int, tu
     if isinstance(exc, core.CatalogueInvalid):
         status, kind = _BY_CODE.get(exc.code, (failure.status, INVALID_SCHEMA))
         return status, kind, failure.message
-    status = failure.status
+    status = 400 if failure.status == 409 else failure.status
     kind: Optional[tuple[str, str]] = {
-        401: TOKEN_INVALID, 403: TOKEN_INVALID, 404: NOT_FOUND, 409: ALREADY_EXISTS, 400: INVALID_SCHEMA,
+        401: TOKEN_INVALID, 403: TOKEN_INVALID, 404: NOT_FOUND, 400: INVALID_SCHEMA,
     }.get(status)
     return status, kind or INTERNAL, failure.message
 

@@ -26,6 +26,9 @@ EXACT_PROPERTIES = {"id", "type", "provider", "resourceGroup", "resourceServer",
                     "ownerUserId", "instance"}
 _PROPERTY_RE = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_.@]{0,99}$")
 _NUMBER_RE = re.compile(r"^-?\d{1,3}(\.\d+)?$")
+# IUDX's accepted shapes of a property value and of a text query.
+_VALUE_RE = re.compile(r"^[a-zA-Z0-9]([\w\-.:/() ]*[a-zA-Z0-9])?$")
+_TEXT_RE = re.compile(r"^\*?[A-Za-z0-9\-_ ]+\*?$")
 
 
 def _list(args: Mapping[str, str], name: str, kind: tuple[str, str]) -> list[Any]:
@@ -39,8 +42,8 @@ def _coordinate(value: Any) -> float:
     if not isinstance(value, str) or not _NUMBER_RE.match(value):
         raise e.IudxError(400, e.INVALID_GEO_VALUE, f"Invalid coordinate value {value!r}")
     if "." in value and len(value.split(".")[1]) > COORDINATE_PRECISION:
-        raise e.IudxError(400, e.INVALID_GEO_VALUE,
-                          f"Coordinate precision is at most {COORDINATE_PRECISION} decimal places")
+        raise e.IudxError(400, e.INVALID_PROPERTY_VALUE,
+                          f"The max point of 'coordinates' precision is {COORDINATE_PRECISION}")
     return float(value)
 
 
@@ -71,7 +74,8 @@ def _geo(args: Mapping[str, str]) -> dict[str, Any]:
             raise e.IudxError(400, e.INVALID_GEO_PARAM, "A Point is searched with georel=near and maxDistance")
         distance = args.get("maxDistance", "")
         if not distance.isdigit() or not 0 < int(distance) <= MAX_DISTANCE:
-            raise e.IudxError(400, e.INVALID_GEO_VALUE, f"maxDistance must be between 1 and {MAX_DISTANCE} metres")
+            raise e.IudxError(400, e.INVALID_PROPERTY_VALUE,
+                              f"The 'maxDistance' should range between 0-{MAX_DISTANCE}m")
         return {"georel": "intersects", "geometry": catalogue_near_wkt(lon, lat, int(distance))}
     if georel == "near":
         raise e.IudxError(400, e.INVALID_GEO_PARAM, "georel=near needs geometry=Point")
@@ -80,7 +84,7 @@ def _geo(args: Mapping[str, str]) -> dict[str, Any]:
             else coords
         points = [_point(p) for p in ring]
         if len(points) > MAX_COORDINATES:
-            raise e.IudxError(400, e.INVALID_GEO_VALUE, f"At most {MAX_COORDINATES} coordinates")
+            raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, f"The max number of 'coordinates' value is {MAX_COORDINATES}")
         if len(points) < 4 or points[0] != points[-1]:
             raise e.IudxError(400, e.INVALID_GEO_VALUE, "Coordinate mismatch (Polygon)")
         wkt = "POLYGON((" + ", ".join(f"{x} {y}" for x, y in points) + "))"
@@ -102,8 +106,10 @@ def _geo(args: Mapping[str, str]) -> dict[str, Any]:
 def _properties(args: Mapping[str, str]) -> list[dict[str, Any]]:
     props = _list(args, "property", e.INVALID_PROPERTY)
     values = _list(args, "value", e.INVALID_PROPERTY_VALUE)
-    if not props or len(props) > MAX_PROPERTIES or any(not isinstance(p, str) for p in props):
-        raise e.IudxError(400, e.INVALID_PROPERTY, f"Between 1 and {MAX_PROPERTIES} properties are allowed")
+    if len(props) > MAX_PROPERTIES:
+        raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, f"The max number of 'property' should be {MAX_PROPERTIES}")
+    if not props or any(not isinstance(p, str) for p in props):
+        raise e.IudxError(400, e.INVALID_PROPERTY, "property takes a list of property names")
     for prop in props:
         if not _PROPERTY_RE.match(prop):
             raise e.IudxError(400, e.INVALID_PROPERTY, f"Invalid property name {prop[:100]!r}")
@@ -111,9 +117,10 @@ def _properties(args: Mapping[str, str]) -> list[dict[str, Any]]:
         raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, "Give one list of values per property")
     filters = []
     for prop, vals in zip(props, values):
-        if len(vals) > MAX_VALUES or any(not isinstance(v, str) or not v or len(v) > 512 for v in vals):
-            raise e.IudxError(400, e.INVALID_PROPERTY_VALUE,
-                              f"Each property takes 1 to {MAX_VALUES} values of at most 512 characters")
+        if len(vals) > MAX_VALUES:
+            raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, f"The max number of 'value' should be {MAX_VALUES}")
+        if any(not isinstance(v, str) or len(v) > 512 or not _VALUE_RE.match(v) for v in vals):
+            raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, "Invalid 'value' format")
         filters.append({"property": prop, "values": vals, "exact": prop in EXACT_PROPERTIES})
     return filters
 
@@ -121,12 +128,11 @@ def _properties(args: Mapping[str, str]) -> list[dict[str, Any]]:
 def iudx_page(args: Mapping[str, str], default_limit: int = 100) -> tuple[int, int]:
     limit_s, offset_s = args.get("limit", str(default_limit)), args.get("offset", "0")
     if not limit_s.isdigit() or not offset_s.isdigit():
-        raise e.IudxError(400, e.INVALID_PARAM, "limit and offset must be non-negative integers")
+        raise e.IudxError(400, e.INVALID_SYNTAX, "Invalid value for a query param")
     limit, offset = int(limit_s), int(offset_s)
-    if limit < 1 or limit > MAX_RESULT_WINDOW or offset > MAX_RESULT_WINDOW - 1 \
-            or limit + offset > MAX_RESULT_WINDOW:
-        raise e.IudxError(400, e.INVALID_PARAM,
-                          f"limit must be 1..{MAX_RESULT_WINDOW} and limit + offset at most {MAX_RESULT_WINDOW}")
+    if limit < 1 or limit + offset > MAX_RESULT_WINDOW:
+        raise e.IudxError(400, e.INVALID_PROPERTY_VALUE,
+                          f"The limit + offset should be between 1 to {MAX_RESULT_WINDOW} (and limit at least 1)")
     return limit, offset
 
 
@@ -134,8 +140,7 @@ def iudx_search_params(args: Mapping[str, str], instance: str | None) -> tuple[d
     """Core search parameters and the response projection (``filter``)."""
     has_attr, has_geo, has_text = "property" in args, "geoproperty" in args or "georel" in args, "q" in args
     if not (has_attr or has_geo or has_text):
-        raise e.IudxError(400, e.INVALID_SYNTAX,
-                          "Give at least one of: property/value, geoproperty/georel/geometry/coordinates, q")
+        raise e.IudxError(400, e.INVALID_SYNTAX, "Mandatory field(s) not provided")
     params: dict[str, Any] = {}
     filters: list[dict[str, Any]] = []
     if has_attr:
@@ -148,8 +153,12 @@ def iudx_search_params(args: Mapping[str, str], instance: str | None) -> tuple[d
         text = args["q"].strip()
         if len(text) >= 2 and text[0] == text[-1] == '"':
             text = text[1:-1]
-        if not text or len(text) > MAX_TEXT:
-            raise e.IudxError(400, e.BAD_TEXT_QUERY, f"q must have 1 to {MAX_TEXT} characters")
+        if not text:
+            raise e.IudxError(400, e.BAD_TEXT_QUERY, "bad text query values")
+        if len(text) > MAX_TEXT:
+            raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, f"The max string(q) size supported is {MAX_TEXT}")
+        if not _TEXT_RE.match(text):
+            raise e.IudxError(400, e.INVALID_SYNTAX, "Invalid value for a query param")
         params["q"] = text
     if instance:
         filters.append({"property": "instance", "values": [instance], "exact": True})
@@ -158,7 +167,7 @@ def iudx_search_params(args: Mapping[str, str], instance: str | None) -> tuple[d
         projection = _list(args, "filter", e.BAD_FILTER)
         if not projection or len(projection) > MAX_FILTER or any(
                 not isinstance(f, str) or not _PROPERTY_RE.match(f) for f in projection):
-            raise e.IudxError(400, e.BAD_FILTER, f"filter takes 1 to {MAX_FILTER} property names")
+            raise e.IudxError(400, e.BAD_FILTER, f"The max number of 'filter' should be {MAX_FILTER}")
     if filters:
         params["filters"] = filters
     limit, offset = iudx_page(args)

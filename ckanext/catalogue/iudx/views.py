@@ -2,6 +2,7 @@
 core actions, IUDX's envelopes and error types out. No rule lives here."""
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, request
@@ -11,11 +12,13 @@ import ckan.plugins.toolkit as tk
 from ckanext.catalogue.http import CatalogueBadCredentials, catalogue_http_error, catalogue_request_user
 from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx.search import iudx_page, iudx_search_params
+from ckanext.catalogue.item_rules import catalogue_doc_types
 from ckanext.catalogue.kinds import iudx as kinds
 
 iudx = Blueprint("catalogue_iudx", __name__, url_prefix="/iudx/cat/v1")
 
 TOKEN_HEADERS = ("token",)
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # /list/{type} and /relationship?rel= names, and the kinds they stand for.
 TYPE_KINDS = {
@@ -32,6 +35,7 @@ RELATIONS = {
     kinds.COS: {"resourceServer", "provider", "resourceGroup", "resource", "type", "all"},
     kinds.OWNER: {"cos", "resourceServer", "provider", "resourceGroup", "resource", "type", "all"},
 }
+RELATION_VALUES = ("resource", "resourceGroup", "resourceServer", "provider", "cos", "type", "all")
 _ORDER = [kinds.OWNER, kinds.COS, kinds.RESOURCE_SERVER, kinds.PROVIDER, kinds.RESOURCE_GROUP, kinds.RESOURCE]
 
 
@@ -61,7 +65,7 @@ def _json(status: int, body: dict[str, Any]) -> Response:
     return resp
 
 
-def _success(results: list[Any] | None = None, status: int = 200, title: str = "Success", **extra: Any) -> Response:
+def _success(results: list[Any] | dict[str, Any] | None = None, status: int = 200, title: str = "Success", **extra: Any) -> Response:
     body: dict[str, Any] = {"type": e.SUCCESS, "title": title, **extra}
     if results is not None:
         body["results"] = results
@@ -103,6 +107,14 @@ def _body() -> dict[str, Any]:
     return data
 
 
+def _id_arg(name: str) -> str:
+    """An item id parameter: a UUID, or a legacy path id (with ``/``)."""
+    value = _required_arg(name)
+    if "/" not in value and not _UUID_RE.match(value):
+        raise e.IudxError(400, e.INVALID_UUID, "The id is invalid")
+    return value
+
+
 def _required_arg(name: str) -> str:
     value = request.args.get(name, "").strip()
     if not value:
@@ -116,20 +128,23 @@ def _required_arg(name: str) -> str:
 def item() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         if request.method == "GET":
-            found = call("catalogue_item_show", {"id": _required_arg("id")})
-            return _success([iudx_item(found)], totalHits=1)
+            found = call("catalogue_item_show", {"id": _id_arg("id")})
+            return _success([iudx_item(found)], totalHits=1, detail="Success: Item fetched Successfully")
         if request.method == "DELETE":
-            item_id = _required_arg("id")
+            item_id = _id_arg("id")
             call("catalogue_item_delete", {"id": item_id})
-            return _success([{"id": item_id}], detail="Item deleted Successfully")
+            return _success([{"id": item_id}], detail="Success: Item deleted successfully")
         doc = _body()
+        if not catalogue_doc_types(doc):
+            raise e.IudxError(400, e.INVALID_SCHEMA, "Invalid type for item/type not present")
+        # Create and update answer with the stored document as one object.
         if request.method == "POST":
             created = call("catalogue_item_create", {"doc": doc})
-            return _success([iudx_item(created)], status=201, title="Success: Item created")
+            return _success(iudx_item(created), status=201, detail="Success: Item created")
         if not doc.get("id"):
             raise e.IudxError(400, e.INVALID_SCHEMA, "id not present in the request")
         updated = call("catalogue_item_update", {"id": doc["id"], "doc": doc})
-        return _success([iudx_item(updated)], title="Success: Item updated")
+        return _success(iudx_item(updated), detail="Success: Item updated successfully")
 
     return _translate(run)
 
@@ -154,6 +169,8 @@ def search() -> Response:
 @_route("/count", ("GET",))
 def count() -> Response:
     def run(call: Callable[..., Any]) -> Response:
+        if "filter" in request.args:
+            raise e.IudxError(400, e.NOT_ALLOWED, "operation not allowed")
         params, _ = iudx_search_params(request.args, request.headers.get("instance"))
         params.pop("limit", None), params.pop("offset", None)
         return _success(None, totalHits=call("catalogue_item_count", params)["count"])
@@ -172,8 +189,7 @@ def list_items(item_type: str) -> Response:
             return _success(facets["values"], totalHits=len(facets["values"]))
         kind = TYPE_KINDS.get(item_type)
         if kind is None:
-            raise e.IudxError(400, e.INVALID_PARAM, f"Unknown type {item_type[:50]}; one of "
-                              + ", ".join(sorted([*TYPE_KINDS, "tags"])))
+            raise e.IudxError(400, e.INVALID_SYNTAX, "Wrong Item Type")
         found = call("catalogue_item_search", {"kind": [kind], "filters": filters, "limit": limit, "offset": offset})
         key = "name" if kind == kinds.INSTANCE else "id"
         return _success([i[key] for i in found["results"]], totalHits=found["count"])
@@ -184,7 +200,11 @@ def list_items(item_type: str) -> Response:
 @_route("/relationship", ("GET",))
 def relationship() -> Response:
     def run(call: Callable[..., Any]) -> Response:
-        item_id, rel = _required_arg("id"), _required_arg("rel")
+        if not request.args.get("id") or not request.args.get("rel"):
+            raise e.IudxError(400, e.MISSING_PARAMS, "Mandatory field(s) not provided")
+        item_id, rel = _id_arg("id"), _required_arg("rel")
+        if rel not in RELATION_VALUES:
+            raise e.IudxError(400, e.INVALID_PARAM, "Invalid relationship value")
         item = call("catalogue_item_show", {"id": item_id})
         allowed = RELATIONS.get(item["kind"], set())
         if rel not in allowed:
@@ -193,11 +213,9 @@ def relationship() -> Response:
         if rel == "type":
             return _success([{"id": item["id"], "type": item["doc"].get("type")}], totalHits=1)
         target = TYPE_KINDS.get(rel)
-        if rel == "all":
+        if rel == "all":  # the item and everything it belongs to
             above = call("catalogue_item_ancestors", {"id": item["id"]})
-            below = call("catalogue_item_children", {"id": item["id"], "depth": "all",
-                                                     "limit": limit, "offset": offset})
-            found = {"results": above["results"] + below["results"], "count": above["count"] + below["count"]}
+            found = {"results": [*above["results"], item], "count": above["count"] + 1}
         elif _ORDER.index(target) < _ORDER.index(item["kind"]):
             found = call("catalogue_item_ancestors", {"id": item["id"]})
             found = {"results": [i for i in found["results"] if i["kind"] == target]}
@@ -249,10 +267,10 @@ def instance() -> Response:
         if request.method == "POST":
             created = call("catalogue_item_create", {"kind": kinds.INSTANCE, "doc": {
                 "type": ["iudx:Instance"], "name": name}})
-            return _success([{"id": created["name"]}], status=201, title="Success",
-                            detail="Instance created successfully.")
+            return _success({"id": created["name"], "type": ["iudx:Instance"]}, status=201,
+                            detail="Success: Item created")
         call("catalogue_item_delete", {"id": name})
-        return _success([{"id": name}], detail="Instance deleted successfully.")
+        return _success([{"id": name}], detail="Success: Item deleted successfully")
 
     return _translate(run)
 

@@ -9,7 +9,7 @@ the item actions read them and hold no kind-specific code.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import ckan.plugins as p
 
@@ -47,6 +47,14 @@ class CatalogueKind:
     # A kind whose items each stand for a CKAN organization (IUDX Provider):
     # the items below it belong to that organization.
     binds_organization: bool = False
+    # Document field holding the name (the dataset name of named kinds, the
+    # value uniqueness is checked on) and an optional callable that checks it
+    # (raising ckan Invalid with the message the dialect promises).
+    name_field: str = "name"
+    name_check: Optional[Callable[[Any], Any]] = None
+    # Items created by users below Catalogue-Admin wait for a moderator
+    # when ``ckanext.catalogue.moderation`` is on.
+    moderated: bool = False
     title_field: str = "name"
     description_field: str = "description"
     tags_field: str = "tags"
@@ -75,9 +83,9 @@ _registry: dict[str, CatalogueKind] = {}
 def catalogue_kinds() -> dict[str, CatalogueKind]:
     """Every registered kind by name (built-ins and ICatalogueKinds plugins)."""
     if not _registry:
-        from ckanext.catalogue.kinds import iudx
+        from ckanext.catalogue.kinds import gcat, iudx
 
-        found: list[CatalogueKind] = list(iudx.IUDX_KINDS)
+        found: list[CatalogueKind] = [*iudx.IUDX_KINDS, *gcat.GCAT_KINDS]
         for plugin in p.PluginImplementations(ICatalogueKinds):
             found.extend(plugin.catalogue_kinds())
         _registry.update({kind.name: kind for kind in found})

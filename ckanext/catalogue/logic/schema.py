@@ -147,19 +147,27 @@ def catalogue_item_update_schema(
         "id": [not_empty, unicode_safe],
         "doc": [not_missing, dict_only],
         "private": [ignore_missing, boolean_validator],
+        "kind": [ignore_missing, catalogue_list_of_strings],
     }
 
 
 @validator_args
-def catalogue_item_id_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe]}
+def catalogue_item_id_schema(not_empty: Validator, unicode_safe: Validator, ignore_empty: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings]}
+
+
+@validator_args
+def catalogue_item_show_schema(not_empty: Validator, unicode_safe: Validator, ignore_empty: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings]}
 
 
 @validator_args
 def catalogue_item_purge_schema(
     not_empty: Validator, unicode_safe: Validator, boolean_validator: Validator, default: ValidatorFactory,
+    ignore_empty: Validator,
 ) -> Schema:
-    return {"id": [not_empty, unicode_safe], "cascade": [default(False), boolean_validator]}
+    return {"id": [not_empty, unicode_safe], "cascade": [default(False), boolean_validator],
+            "kind": [ignore_empty, catalogue_list_of_strings]}
 
 
 CATALOGUE_GEO_RELATIONS = ["intersects", "within", "disjoint", "contains"]
@@ -188,11 +196,33 @@ def catalogue_item_search_schema(
         "filters": [ignore_empty, catalogue_item_filters],
         "georel": [default("intersects"), one_of(CATALOGUE_GEO_RELATIONS)],
         "geometry": [ignore_empty, catalogue_wkt],
+        "moderation": [ignore_empty, catalogue_list_of_strings, catalogue_moderation_states],
         "limit": [default(10), int_validator, natural_number_validator],
         "offset": [default(0), int_validator, natural_number_validator],
         "sort": [ignore_missing, unicode_safe, one_of([
             "metadata_created asc", "metadata_created desc", "metadata_modified desc", "title_string asc",
+            "catalogue_depth asc",
         ])],
+    }
+
+
+def catalogue_moderation_states(value: list[str]) -> list[str]:
+    from ckanext.catalogue.moderation import STATES
+
+    if any(v not in STATES for v in value):
+        raise tk.Invalid(tk._("Moderation states are pending, approved and rejected"))
+    return value
+
+
+@validator_args
+def catalogue_item_moderate_schema(
+    not_empty: Validator, unicode_safe: Validator, one_of: ValidatorFactory, ignore_missing: Validator,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "decision": [not_empty, one_of(["approve", "reject"])],
+        "message": [ignore_missing, unicode_safe],
+        "kind": [ignore_missing, catalogue_list_of_strings],
     }
 
 

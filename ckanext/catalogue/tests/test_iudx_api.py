@@ -49,7 +49,8 @@ def test_item_create_read_update_delete(app, iudx_tree, admin_token):
     headers = _editor_token(t)
     doc = s.resource(t["rg"], t["provider"], "sensor-9")
     created = _ok(app.post(f"{API}/item", json=doc, headers=headers), 201)
-    item = created["results"][0]
+    item = created["results"]  # one object, as IUDX answers a create
+    assert created["detail"] == "Success: Item created"
     uuid.UUID(item["id"])
     assert item["itemStatus"] == "ACTIVE" and item["itemCreatedAt"] and item["name"] == "sensor-9"
 
@@ -58,14 +59,15 @@ def test_item_create_read_update_delete(app, iudx_tree, admin_token):
 
     changed = {**doc, "id": item["id"], "description": "moved upstream"}
     updated = _ok(app.client.put(f"{API}/item", json=changed, headers=headers))
-    assert updated["results"][0]["description"] == "moved upstream"
-    assert updated["results"][0]["itemCreatedAt"] == item["itemCreatedAt"]
+    assert updated["results"]["description"] == "moved upstream"
+    assert updated["results"]["itemCreatedAt"] == item["itemCreatedAt"]
     _err(app.client.put(f"{API}/item", json={**changed, "itemCreatedAt": "2000-01-01T00:00:00+0000"},
                         headers=headers), 400, "InvalidSchema")
 
     deleted = _ok(app.client.delete(f"{API}/item", query_string={"id": item["id"]}, headers=headers))
     assert deleted["detail"]
     _err(app.get(f"{API}/item", query_string={"id": str(uuid.uuid4())}), 404, "ItemNotFound")
+    _err(app.get(f"{API}/item", query_string={"id": "not-a-uuid"}), 400, "InvalidUUID")
 
 
 def test_item_errors_in_iudx_shape(app, iudx_tree, admin_token):
@@ -81,7 +83,9 @@ def test_item_errors_in_iudx_shape(app, iudx_tree, admin_token):
     _err(app.post(f"{API}/item", json=s.resource(str(uuid.uuid4()), t["provider"], "e2"), headers=admin_token),
          400, "LinkValidationFailed")
     _err(app.post(f"{API}/item", json=s.resource(t["rg"], t["provider"], "sensor-1"), headers=admin_token),
-         409, "AlreadyExists")
+         400, "AlreadyExists")
+    _err(app.post(f"{API}/item", json={k: v for k, v in doc.items() if k != "type"}, headers=admin_token),
+         400, "InvalidSchema")
     body = _err(app.post(f"{API}/item", json={k: v for k, v in doc.items() if k != "tags"}, headers=admin_token),
                 400, "InvalidSchema")
     assert "tags" in body["detail"]
@@ -99,7 +103,7 @@ def _resources(app, t, headers):
     for name, (lon, lat) in points.items():
         doc = s.resource(t["rg"], t["provider"], f"aq-{name}", lon=lon, lat=lat,
                          tags=["air quality", name], deviceModel=f"model-{name}")
-        ids[name] = _ok(app.post(f"{API}/item", json=doc, headers=headers), 201)["results"][0]["id"]
+        ids[name] = _ok(app.post(f"{API}/item", json=doc, headers=headers), 201)["results"]["id"]
     return ids
 
 
@@ -146,21 +150,23 @@ def test_search_attribute_text_geo_and_projection(app, iudx_tree, admin_token):
 
 @pytest.mark.parametrize("args, urn", [
     ({}, "InvalidSyntax"),
-    ({"property": "[a,b,c,d,e]", "value": "[[1],[2],[3],[4],[5]]"}, "InvalidProperty"),
+    ({"property": "[a,b,c,d,e]", "value": "[[1],[2],[3],[4],[5]]"}, "InvalidPropertyValue"),
     ({"property": "[tags]", "value": "[[1,2,3,4,5]]"}, "InvalidPropertyValue"),
-    ({"property": "[tags]", "value": "[[x]]", "limit": "9000", "offset": "2000"}, "InvalidParamValue"),
-    ({"property": "[tags]", "value": "[[x]]", "limit": "0"}, "InvalidParamValue"),
-    ({"property": "[tags]", "value": "[[x]]", "offset": "-1"}, "InvalidParamValue"),
+    ({"property": "[tags]", "value": "[[x*]]"}, "InvalidPropertyValue"),
+    ({"property": "[tags]", "value": "[[x]]", "limit": "9000", "offset": "2000"}, "InvalidPropertyValue"),
+    ({"property": "[tags]", "value": "[[x]]", "limit": "0"}, "InvalidPropertyValue"),
+    ({"property": "[tags]", "value": "[[x]]", "offset": "-1"}, "InvalidSyntax"),
+    ({"q": "x) OR (y"}, "InvalidSyntax"),
     ({"property": "[ta gs)]", "value": "[[x]]"}, "InvalidProperty"),
     ({"property": "[tags", "value": "[[x]]"}, "InvalidProperty"),
-    ({"q": "x" * 101}, "BadTextQuery"),
+    ({"q": "x" * 101}, "InvalidPropertyValue"),
     ({"q": "x", "filter": "[" + ",".join(f"f{i}" for i in range(11)) + "]"}, "BadFilter"),
     ({"geoproperty": "location", "georel": "near", "geometry": "Point", "coordinates": "[73.1234567,18.5]",
-      "maxDistance": "10"}, "InvalidGeoValue"),
+      "maxDistance": "10"}, "InvalidPropertyValue"),
     ({"geoproperty": "location", "georel": "near", "geometry": "Point", "coordinates": "[73.1,18.5]",
-      "maxDistance": "10001"}, "InvalidGeoValue"),
+      "maxDistance": "10001"}, "InvalidPropertyValue"),
     ({"geoproperty": "location", "georel": "within", "geometry": "Polygon",
-      "coordinates": "[[" + ",".join("[73.1,18.1]" for _ in range(11)) + "]]"}, "InvalidGeoValue"),
+      "coordinates": "[[" + ",".join("[73.1,18.1]" for _ in range(11)) + "]]"}, "InvalidPropertyValue"),
     ({"geoproperty": "location", "georel": "within", "geometry": "Polygon",
       "coordinates": "[[[73.1,18.1],[73.2,18.1],[73.2,18.2],[73.1,18.3]]]"}, "InvalidGeoValue"),
     ({"geoproperty": "location", "georel": "sideways", "geometry": "bbox", "coordinates": "[[1,2],[3,1]]"},
@@ -213,20 +219,20 @@ def test_list_relationship_and_relsearch(app, iudx_tree):
     assert listed["results"] == [t["rg"]] and listed["totalHits"] == 1
     tags = _ok(app.get(f"{API}/list/tags"))
     assert set(tags["results"]) >= {"flood", "sensor", "water level"}
-    _err(app.get(f"{API}/list/planets"), 400, "InvalidParamValue")
+    _err(app.get(f"{API}/list/planets"), 400, "InvalidSyntax")
 
     rel = _ok(app.get(f"{API}/relationship", query_string={"id": t["resource"], "rel": "provider"}))
     assert [r["id"] for r in rel["results"]] == [t["provider"]]
     rel = _ok(app.get(f"{API}/relationship", query_string={"id": t["rs"], "rel": "resource"}))
     assert [r["id"] for r in rel["results"]] == [t["resource"]]
     rel = _ok(app.get(f"{API}/relationship", query_string={"id": t["resource"], "rel": "all"}))
-    assert {r["id"] for r in rel["results"]} == {t["owner"], t["cos"], t["rs"], t["provider"], t["rg"]}
+    assert [r["id"] for r in rel["results"]] == [t["owner"], t["cos"], t["rs"], t["provider"], t["rg"], t["resource"]]
     rel = _ok(app.get(f"{API}/relationship", query_string={"id": t["rg"], "rel": "type"}))
     assert rel["results"][0]["type"] == ["iudx:ResourceGroup", "iudx:FloodSensing"]
     _err(app.get(f"{API}/relationship", query_string={"id": t["resource"], "rel": "resource"}), 400,
          "InvalidRelationSearch")
     _err(app.get(f"{API}/relationship", query_string={"id": t["resource"], "rel": "friends"}), 400,
-         "InvalidRelationSearch")
+         "InvalidParamValue")
     _err(app.get(f"{API}/relationship", query_string={"rel": "all"}), 400, "MissingParams")
 
     found = _ok(app.get(f"{API}/relsearch", query_string={"relationship": "[resourceGroup.name]",
@@ -239,10 +245,11 @@ def test_list_relationship_and_relsearch(app, iudx_tree):
 def test_instances_and_the_instance_header(app, iudx_tree, admin_token):
     t = iudx_tree
     _ok(app.post(f"{API}/instance", query_string={"id": "pune"}, headers=admin_token), 201)
-    _err(app.post(f"{API}/instance", query_string={"id": "pune"}, headers=admin_token), 409, "AlreadyExists")
+    _err(app.post(f"{API}/instance", query_string={"id": "pune"}, headers=admin_token), 400, "AlreadyExists")
     doc = s.resource(t["rg"], t["provider"], "in-pune", instance="pune")
-    created = _ok(app.post(f"{API}/item", json=doc, headers=admin_token), 201)["results"][0]
+    created = _ok(app.post(f"{API}/item", json=doc, headers=admin_token), 201)["results"]
     found = _ok(app.get(f"{API}/search", query_string={"q": "sensor"}, headers={"instance": "pune"}))
+    _err(app.get(f"{API}/count", query_string={"q": "sensor", "filter": "[id]"}), 400, "OperationNotAllowed")
     assert [r["id"] for r in found["results"]] == [created["id"]]
     assert _ok(app.get(f"{API}/list/instance"))["results"] == ["pune"]
     _ok(app.client.delete(f"{API}/instance", query_string={"id": "pune"}, headers=admin_token))

@@ -11,10 +11,11 @@ from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
 from ckan import logic, model
+from ckan.lib import search
 from ckan.lib.search import SearchError
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import item_query, item_rules
+from ckanext.catalogue import item_query, item_rules, moderation
 from ckanext.catalogue.itemdoc import (
     CATALOGUE_DATASET_TYPE, catalogue_item_dict, catalogue_package_dict,
 )
@@ -29,6 +30,7 @@ from ckanext.catalogue.purge import catalogue_purge_packages
 
 __all__ = [
     "catalogue_item_create",
+    "catalogue_item_bulk_create",
     "catalogue_item_show",
     "catalogue_item_update",
     "catalogue_item_patch",
@@ -39,6 +41,7 @@ __all__ = [
     "catalogue_item_ancestors",
     "catalogue_item_count",
     "catalogue_item_facets",
+    "catalogue_item_moderate",
 ]
 
 log = logging.getLogger(__name__)
@@ -106,8 +109,8 @@ def _ancestors_of(ids: list[str]) -> dict[str, list[str]]:
     return {pkg.id: _stored(pkg)["ancestors"] for pkg in rows}
 
 
-def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
-    """Create an item: a dataset of kind ``kind`` (or the kind the document's
+def _stage_create(context: Context, data_dict: DataDict) -> str:
+    """Check and write (without committing or indexing) an item: a dataset of kind ``kind`` (or the kind the document's
     ``type`` names) under ``parent`` (or the parent its link fields name).
 
     :param doc: the item's document (validated with the kind's JSON schema)
@@ -117,7 +120,7 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
     :param private: keep the item visible to its organization only
     :param organization: for kinds bound to an organization, an existing one;
         a new organization is made otherwise
-    :returns: the item
+    :returns: the new item's id
     """
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_create_schema(), context)
     doc = dict(data["doc"])
@@ -130,7 +133,7 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
 
     owner_org = parent_pkg.owner_org if parent_pkg else None
     organization = None
-    if kind.binds_organization and data.get("organization"):
+    if data.get("organization") and (kind.binds_organization or parent is None):
         organization = model.Group.get(data["organization"])
         if organization is None or not organization.is_organization or organization.state != "active":
             raise CatalogueInvalid({"organization": [tk._("Organization does not exist")]})
@@ -142,9 +145,13 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
 
     if model.Session.get(CatalogueItem, item_id) is not None or model.Package.get(item_id) is not None:
         raise CatalogueConflict({"id": [tk._("An item with id {id} already exists").format(id=item_id)]})
-    if kind.id_rule == ID_NAME and model.Package.get(str(doc.get(kind.title_field))) is not None:
-        raise CatalogueConflict({kind.title_field: [tk._("The name {name} is already used").format(
-            name=doc.get(kind.title_field))]})
+    if kind.id_rule == ID_NAME and model.Package.get(str(doc.get(kind.name_field))) is not None:
+        taken = model.Package.get(str(doc.get(kind.name_field)))
+        message = tk._("The name {name} is already used").format(name=doc.get(kind.name_field))
+        if taken is not None and taken.state == "deleted":
+            message = tk._("The name '{name}' belongs to a deleted item in the trash: purge it or restore it "
+                           "first").format(name=doc.get(kind.name_field))
+        raise CatalogueConflict({kind.name_field: [message]})
     unique = item_rules.catalogue_unique_key(kind, doc, parent.id if parent else None)
     keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
     taken = model.Session.query(CatalogueItemKey.key).filter(CatalogueItemKey.key.in_(keys)).first() if keys else None
@@ -167,8 +174,10 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
             owner_org = org["id"]
         if owner_org is None:
             owner_org = _root_organization(context)
+        more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))} \
+            if kind.moderated else None
         pkg_dict = catalogue_package_dict(kind, item_id, doc, parent.id if parent else None, ancestors,
-                                          aliases, owner_org, bool(data.get("private")))
+                                          aliases, owner_org, bool(data.get("private")), more)
         tk.get_action("package_create")(dict(system, return_id_only=True), pkg_dict)
         model.Session.add(CatalogueItem(id=item_id, kind=kind.name, parent_id=parent.id if parent else None))
         model.Session.flush()
@@ -177,8 +186,26 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
                                                purpose=KEY_ALIAS if key.startswith(KEY_ALIAS) else KEY_UNIQUE))
         model.Session.flush()
     except sa_exc.IntegrityError as error:
-        model.Session.rollback()
         raise _conflict_from(error)
+    return item_id
+
+
+def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Create an item: a dataset of kind ``kind`` (or the kind the document's
+    ``type`` names) under ``parent`` (or the parent its link fields name).
+    Nothing is stored when any check fails.
+
+    :param doc: the item's document (validated with the kind's JSON schema)
+    :param kind: kind name (optional when ``doc.type`` names it)
+    :param id: a UUID, or a legacy path id kept as an alias (optional)
+    :param parent: id or alias of the parent (optional when the document links it)
+    :param private: keep the item visible to its organization only
+    :param organization: for kinds bound to an organization, an existing one;
+        a new organization is made otherwise
+    :returns: the item
+    """
+    try:
+        item_id = _stage_create(context, data_dict)
     except Exception:
         model.Session.rollback()
         raise
@@ -186,11 +213,63 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": item_id})
 
 
+CATALOGUE_BULK_MAX = 1000
+
+
+def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Create many items at once: one database commit and one search-index
+    commit per call instead of one each per item. Records are created in
+    order (a parent before its children) and each is checked exactly as by
+    ``catalogue_item_create``; a refused record is reported and skipped,
+    leaving the others.
+
+    :param records: list of ``catalogue_item_create`` parameter dicts (at most 1000)
+    :returns: ``{"created": [ids], "errors": [{"index": i, "errors": {...}}]}``
+    """
+    records = data_dict.get("records")
+    if not isinstance(records, list) or not 0 < len(records) <= CATALOGUE_BULK_MAX:
+        raise CatalogueInvalid({"records": [tk._("Between 1 and {n} records are required").format(
+            n=CATALOGUE_BULK_MAX)]})
+    tk.check_access("catalogue_item_bulk_create", context, {})
+    created: list[str] = []
+    failed: list[dict[str, Any]] = []
+    for index, record in enumerate(records):
+        savepoint = model.Session.begin_nested()
+        try:
+            if not isinstance(record, dict):
+                raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})
+            created.append(_stage_create(context, record))
+            savepoint.commit()
+        except tk.ValidationError as error:
+            savepoint.rollback()
+            failed.append({"index": index, "errors": error.error_dict})
+        except (tk.NotAuthorized, tk.ObjectNotFound) as error:
+            savepoint.rollback()
+            failed.append({"index": index, "errors": {"message": [str(error.message or error)]}})
+        except Exception:
+            savepoint.rollback()
+            model.Session.rollback()
+            raise
+    model.repo.commit()
+    _index_many(created, context)
+    return {"created": created, "errors": failed}
+
+
+def _index_many(item_ids: list[str], context: Context) -> None:
+    """Index committed items with one Solr commit for all of them."""
+    index = search.index_for("Package")
+    for item_id in item_ids:
+        default, custom = logic.package_show_default_and_custom_schemas(context, item_id)
+        index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
+    if item_ids:
+        index.commit()
+
+
 @tk.side_effect_free
 def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
-    """An item by id, alias or name."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_id_schema(), context)
-    row, pkg = item_rules.catalogue_item_or_404(data["id"])
+    """An item by id, alias or name (``kind``: only if of one of these kinds)."""
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_show_schema(), context)
+    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
     tk.check_access("catalogue_item_show", context, {"id": pkg.id})
     shown = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True},
                                           {"id": pkg.id})
@@ -198,7 +277,7 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.A
 
 
 def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, Any]:
-    row, pkg = item_rules.catalogue_item_or_404(data["id"])
+    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
     current = _stored(pkg)
     kind = catalogue_kind(row.kind)
     if kind is None:
@@ -220,8 +299,12 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
             raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
                 field=field)]})
     private = data.get("private", current["private"])
+    more = None
+    if kind.moderated:
+        # A change by an author below Catalogue-Admin goes back to the moderators.
+        more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))}
     pkg_dict = catalogue_package_dict(kind, row.id, doc, row.parent_id, current["ancestors"],
-                                      current["aliases"], current["owner_org"], bool(private))
+                                      current["aliases"], current["owner_org"], bool(private), more)
     show_ctx: Context = {"user": context.get("user", ""), "ignore_auth": True}
     full = tk.get_action("package_show")(show_ctx, {"id": row.id})
     full.update({k: v for k, v in pkg_dict.items() if k != "id"})
@@ -263,13 +346,40 @@ def catalogue_item_patch(context: Context, data_dict: DataDict) -> ActionResult.
     return _replace(context, data, merge=True)
 
 
+def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Approve or reject an item waiting for moderation (Catalogue-Moderator).
+
+    :param id: the item
+    :param decision: ``approve`` or ``reject``
+    :param message: for the author (required to reject)
+    :returns: the item
+    """
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_moderate_schema(), context)
+    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
+    tk.check_access("catalogue_item_moderate", context, {"id": row.id})
+    kind = catalogue_kind(row.kind)
+    if kind is None or not kind.moderated:
+        raise CatalogueInvalid({"id": [tk._("Items of this kind are not moderated")]}, CODE_NOT_ALLOWED)
+    if data["decision"] == "reject" and not data.get("message"):
+        raise CatalogueInvalid({"message": [tk._("A rejection needs a message for the author")]})
+    state = moderation.APPROVED if data["decision"] == "approve" else moderation.REJECTED
+    full = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True}, {"id": row.id})
+    extras = {e["key"]: e["value"] for e in full.get("extras", [])}
+    extras[moderation.EXTRA_STATE] = state
+    extras[moderation.EXTRA_MESSAGE] = data.get("message", "")
+    full["extras"] = [{"key": k, "value": v} for k, v in extras.items()]
+    full.pop("metadata_modified", None)
+    tk.get_action("package_update")({"user": context.get("user", ""), "ignore_auth": True}, full)
+    return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
+
+
 def _has_children(item_id: str) -> bool:
     return model.Session.query(
         sa.exists().where(CatalogueItem.parent_id == item_id)).scalar()
 
 
 def _write_target(context: Context, data: dict[str, Any], auth: str) -> tuple[CatalogueItem, model.Package]:
-    row, pkg = item_rules.catalogue_item_or_404(data["id"])
+    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
     kind = catalogue_kind(row.kind)
     current = _stored(pkg)
     base = _auth_dict(kind, current) if kind else {"id": row.id}
@@ -314,7 +424,9 @@ def _search(context: Context, fq: list[str], q: str, rows: int, start: int, sort
     params = {
         # Text search only: the words are escaped, never Solr syntax.
         "q": item_query.catalogue_text(q) if q else "", "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *fq], "rows": rows,
-        "start": start, "include_private": True, "sort": sort or "metadata_created asc, id asc",
+        "start": start, "include_private": True,
+        # Ties broken by id, so pages never overlap or skip.
+        "sort": f"{sort or 'metadata_created asc'}, id asc" if "id asc" not in (sort or "") else sort,
     }
     # edismax with every syntax character escaped: plain words over CKAN's
     # text fields, whatever the words contain.
@@ -347,6 +459,14 @@ def _filters(data: dict[str, Any]) -> list[str]:
         fq.append(item_query.catalogue_property_filter(prop["property"], prop["values"], prop["exact"], also))
     if data.get("geometry"):
         fq.append(item_query.catalogue_geo_filter(data["georel"], data["geometry"]))
+    if data.get("moderation"):
+        states = data["moderation"]
+        # Items of unmoderated kinds, and those made before moderation was
+        # on, have no state and count as approved.
+        clause = item_query.catalogue_any_of("catalogue_moderation", states)[1:]
+        if moderation.APPROVED in states:
+            clause = f"({clause} OR (*:* -catalogue_moderation:[* TO *]))"
+        fq.append("+" + clause)
     return fq
 
 
@@ -362,6 +482,7 @@ def catalogue_item_search(context: Context, data_dict: DataDict) -> ActionResult
     :param filters: list of ``{"property", "values", "exact"}``: each
         property matches one of its values (exactly, or as a phrase in its text)
     :param georel: intersects|within|disjoint|contains with ``geometry`` (WKT)
+    :param moderation: moderation states (pending|approved|rejected, list)
     :param limit: default 10
     :param offset: default 0
     :returns: ``{"count": n, "results": [items]}``
@@ -391,7 +512,8 @@ def catalogue_item_children(context: Context, data_dict: DataDict) -> ActionResu
     else:
         query["parent"] = item["id"]
     data2 = schema.catalogue_validate(query, schema.catalogue_item_search_schema(), context)
-    return _search(context, _filters(data2), "", data2["limit"], data2["offset"], "catalogue_depth asc, metadata_created asc, id asc")
+    return _search(context, _filters(data2), "", data2["limit"], data2["offset"],
+                   "catalogue_depth asc, metadata_created asc")
 
 
 @tk.side_effect_free

@@ -3,13 +3,13 @@ rules (so private items stay in their organization); writing follows the
 kind's write rule (sysadmins pass before these run)."""
 from __future__ import annotations
 
-
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.catalogue import roles
+from ckanext.catalogue import moderation, roles
 from ckanext.catalogue.kinds import (
     WRITE_ADMIN, WRITE_EDITOR, WRITE_MANAGER, WRITE_ORGANIZATION, catalogue_kind,
 )
@@ -23,7 +23,10 @@ __all__ = [
     "catalogue_item_delete",
     "catalogue_item_purge",
     "catalogue_item_search",
+    "catalogue_item_bulk_create",
     "catalogue_token_create",
+    "catalogue_item_moderate",
+    "package_show",
 ]
 
 
@@ -87,11 +90,19 @@ def catalogue_item_purge(context: Context, data_dict: DataDict) -> AuthResult:
 
 @tk.auth_allow_anonymous_access
 def catalogue_item_show(context: Context, data_dict: DataDict) -> AuthResult:
+    # package_show's auth (chained by this plugin) covers private and
+    # unmoderated items alike.
     try:
         tk.check_access("package_show", dict(context), {"id": data_dict.get("id")})
     except tk.NotAuthorized:
         return _refuse(tk._("Not allowed to read this item"))
     return {"success": True}
+
+
+def catalogue_item_moderate(context: Context, data_dict: DataDict) -> AuthResult:
+    if roles.catalogue_is_moderator(context.get("user")):
+        return {"success": True}
+    return _refuse(tk._("Only a Catalogue-Moderator may approve or reject items"))
 
 
 @tk.auth_allow_anonymous_access
@@ -107,3 +118,24 @@ def catalogue_token_create(context: Context, data_dict: DataDict) -> AuthResult:
     if not context.get("user"):
         return _refuse(tk._("Log in to create a token"))
     return _may_write(context, data_dict)
+
+
+def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> AuthResult:
+    # Each record is then checked like a single create.
+    if not context.get("user"):
+        return _refuse(tk._("Log in to import items"))
+    return {"success": True}
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
+    """CKAN's rule, and items waiting for moderation stay hidden from those
+    who may not see them, through every API."""
+    result = next_auth(context, data_dict)
+    if not result.get("success"):
+        return result
+    pkg = context.get("package") or model.Package.get(data_dict.get("id") or "")
+    if pkg is not None and not moderation.catalogue_may_see(pkg, context.get("user")):
+        return _refuse(tk._("This item is waiting for moderation"))
+    return result

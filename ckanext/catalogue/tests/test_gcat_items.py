@@ -1,0 +1,148 @@
+"""gCat items at /gcat/items, for every role, on the item core."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from ckan import model
+from ckan.lib.search.common import make_connection
+from ckan.tests import factories, helpers
+
+ROLES = ["anonymous", "member", "editor", "admin", "manager", "moderator", "sysadmin", "other_org"]
+# Who may create items, and who may change items they did not create.
+CREATORS = {"editor", "admin", "manager", "sysadmin"}
+ANY_ITEM = {"admin", "manager", "sysadmin"}
+NAME_MESSAGE = ("The 'name' must be between 2 and 100 characters long and contain only lowercase "
+                "alphanumeric characters, '-' and '_'")
+
+
+@pytest.fixture
+def headers(clean_db, clean_index):
+    result: dict[str, dict[str, str] | None] = {"anonymous": None}
+    for role in ("member", "editor", "admin", "manager", "moderator"):
+        user = factories.UserWithToken()
+        helpers.call_action("catalogue_role_grant", user=user["name"], role=f"Catalogue-{role.capitalize()}")
+        result[role] = {"Authorization": f"Bearer {user['token']}"}
+    result["sysadmin"] = {"Authorization": f"Bearer {factories.SysadminWithToken()['token']}"}
+    outsider = factories.UserWithToken()
+    factories.Organization(users=[{"name": outsider["name"], "capacity": "admin"}])
+    result["other_org"] = {"gcube-token": outsider["token"]}
+    return result
+
+
+def _status(role: str, allowed: set[str], ok: int) -> int:
+    if role in allowed:
+        return ok
+    return 401 if role == "anonymous" else 403
+
+
+def _item(name: str, **extra) -> dict:
+    return {"name": name, "title": f"Item {name}", "notes": "Rain gauges", "license_id": "cc-by",
+            "tags": [{"name": "rain"}], "extras": [{"key": "source", "value": "field"}], **extra}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_method_for_every_role(app, headers, role):
+    h = headers[role]
+    existing = app.post("/gcat/items", json=_item("existing"), headers=headers["sysadmin"])
+    assert existing.status_code == 201, existing.body
+
+    listed = app.get("/gcat/items", headers=h)
+    assert listed.status_code == 200 and listed.json == ["existing"]
+    assert app.get("/gcat/items?count=true", headers=h).json == 1
+    got = app.get("/gcat/items/existing", headers=h)
+    assert got.status_code == 200 and got.json["title"] == "Item existing"
+
+    created = app.post("/gcat/items", json=_item(f"new-{role}"), headers=h)
+    assert created.status_code == _status(role, CREATORS, 201), created.body
+    if created.status_code == 201:
+        assert created.headers["Location"].endswith(f"/gcat/items/new-{role}")
+        own = app.client.put(f"/gcat/items/new-{role}", json=_item(f"new-{role}", title="Mine"), headers=h)
+        assert own.status_code == 200 and own.json["title"] == "Mine"
+
+    put = app.client.put("/gcat/items/existing", json=_item("existing", title="T"), headers=h)
+    assert put.status_code == _status(role, ANY_ITEM, 200), put.body
+    patch = app.client.patch("/gcat/items/existing", json={"title": "x"}, headers=h)
+    assert patch.status_code == 405 and set(patch.headers["Allow"].split(", ")) == {"GET", "PUT", "DELETE", "PURGE"}
+    deleted = app.client.delete("/gcat/items/existing", headers=h)
+    assert deleted.status_code == _status(role, ANY_ITEM, 204)
+    if role not in ANY_ITEM:
+        assert deleted.json["status"] == deleted.status_code and deleted.json["message"]
+
+
+def test_name_rule_body_name_and_full_replace(app, headers):
+    h = headers["editor"]
+    bad = app.post("/gcat/items", json=_item("Bad Name"), headers=h)
+    assert bad.status_code == 400 and bad.json["errors"]["name"] == [NAME_MESSAGE]
+    assert app.post("/gcat/items", json=_item("x"), headers=h).status_code == 400
+    assert app.post("/gcat/items", json=_item("rain"), headers=h).status_code == 201
+    mismatch = app.client.put("/gcat/items/rain", json=_item("snow"), headers=h)
+    assert mismatch.status_code == 400 and "name" in mismatch.json["errors"]
+    replaced = app.client.put("/gcat/items/rain", json={"name": "rain", "title": "Only title"}, headers=h)
+    assert replaced.status_code == 200
+    body = app.get("/gcat/items/rain").json
+    assert body["title"] == "Only title" and "notes" not in body and "extras" not in body
+    assert app.get("/gcat/items/nothing-here").status_code == 404
+    assert app.post("/gcat/items", json=_item("rain"), headers=h).status_code == 409
+
+
+def test_soft_delete_trash_conflict_and_purge_leave_nothing(app, headers):
+    h = headers["admin"]
+    created = app.post("/gcat/items", json=_item("gauges"), headers=h).json
+    assert app.client.delete("/gcat/items/gauges", headers=h).status_code == 204
+    assert "gauges" in app.get("/gcat/trash", headers=h).json["items"]
+    assert app.get("/gcat/items").json == []
+    again = app.post("/gcat/items", json=_item("gauges"), headers=h)
+    assert again.status_code == 409 and "purge it or restore it" in again.json["message"]
+
+    assert app.client.open("/gcat/items/gauges", method="PURGE", headers=h).status_code == 204
+    item_id = created["id"]
+    for table, column in (("package", "id"), ("catalogue_item", "id"), ("activity", "object_id"),
+                          ("package_extra" if False else "catalogue_item_key", "item_id")):
+        count = model.Session.execute(sa.text(f"select count(*) from {table} where {column} = :id"),
+                                      {"id": item_id}).scalar()
+        assert count == 0, table
+    assert make_connection().search(q=f'id:"{item_id}" OR name:"gauges"').hits == 0
+    assert app.post("/gcat/items", json=_item("gauges"), headers=h).status_code == 201
+
+
+def test_items_of_other_kinds_are_not_gcat_items(app, headers, iudx_tree):
+    assert app.get(f"/gcat/items/{iudx_tree['resource']}").status_code == 404
+    assert app.get("/gcat/items").json == []
+
+
+@pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")
+def test_moderation_pending_until_a_moderator_decides(app, headers):
+    editor, member, moderator, admin = (headers[r] for r in ("editor", "member", "moderator", "admin"))
+    created = app.post("/gcat/items", json=_item("draft"), headers=editor)
+    assert created.status_code == 201 and created.json["moderation"]["state"] == "pending"
+    by_admin = app.post("/gcat/items", json=_item("trusted"), headers=admin)
+    assert by_admin.json["moderation"]["state"] == "approved"
+
+    # Hidden from members and anonymous users, in lists and reads, through every API.
+    for h in (None, member):
+        assert app.get("/gcat/items", headers=h).json == ["trusted"]
+        assert app.get("/gcat/items/draft", headers=h).status_code in (401, 403)
+    api = app.get("/api/3/action/package_search", query_string={"q": "name:draft", "include_private": "true"})
+    assert api.json["result"]["count"] == 0
+    assert app.get("/api/3/action/package_show", query_string={"id": "draft"}).status_code == 403
+    # Seen by its author, moderators and admins; filterable by state.
+    for h in (editor, moderator, admin):
+        assert app.get("/gcat/items/draft", headers=h).status_code == 200
+        assert app.get("/gcat/items?status=pending", headers=h).json == ["draft"]
+    assert app.get("/gcat/items?status=approved", headers=admin).json == ["trusted"]
+
+    # Only moderators decide; a rejection carries a message to the author.
+    assert app.post("/gcat/items/draft/approve", headers=editor).status_code == 403
+    assert app.post("/gcat/items/draft/reject", json={}, headers=moderator).status_code == 400
+    rejected = app.post("/gcat/items/draft/reject", json={"message": "Add a licence"}, headers=moderator)
+    assert rejected.status_code == 200
+    assert app.get("/gcat/items/draft", headers=editor).json["moderation"] == {
+        "state": "rejected", "message": "Add a licence"}
+    assert app.get("/gcat/items/draft", headers=member).status_code == 403
+    # The author's fix goes back to the queue; approval makes it public.
+    fixed = app.client.put("/gcat/items/draft", json=_item("draft", license_id="cc-by-sa"), headers=editor)
+    assert fixed.json["moderation"]["state"] == "pending"
+    assert app.post("/gcat/items/draft/approve", headers=moderator).json["moderation"]["state"] == "approved"
+    assert sorted(app.get("/gcat/items").json) == ["draft", "trusted"]
+    assert app.get("/gcat/items/draft").status_code == 200
