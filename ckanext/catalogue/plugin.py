@@ -6,23 +6,25 @@ from typing import Any, Mapping, Optional
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
+from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.types import Schema
 
-from ckan.lib.plugins import DefaultPermissionLabels
-
 from ckanext.catalogue import health, kinds, moderation, token_scope
-from ckanext.catalogue.itemdoc import catalogue_index_fields, catalogue_is_item
+from ckanext.catalogue.helpers import catalogue_helpers
+from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE, catalogue_index_fields, catalogue_is_item
 
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
 @tk.blanket.actions
 @tk.blanket.auth_functions
-class CataloguePlugin(p.SingletonPlugin):
+class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IApiToken, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IDatasetForm)
+    p.implements(p.ITemplateHelpers)
 
     # IConfigurer
 
@@ -58,6 +60,22 @@ class CataloguePlugin(p.SingletonPlugin):
         if data and data.get(token_scope.SCOPE_CLAIM) and not token_scope.catalogue_scope_allowed_here():
             return None
         return data
+
+    # IDatasetForm: items have their own dataset type and pages (/catalogue/).
+
+    def package_types(self) -> list[str]:
+        return [CATALOGUE_DATASET_TYPE]
+
+    def is_fallback(self) -> bool:
+        return False
+
+    def read_template(self, package_type: str) -> str:
+        return "catalogue/read.html"
+
+    # ITemplateHelpers
+
+    def get_helpers(self) -> dict[str, Any]:
+        return catalogue_helpers()
 
     # IPermissionLabels: CKAN's labels, and items awaiting moderation are
     # labelled for their author and the moderators only.

@@ -22,6 +22,8 @@ RESOURCE = "iudx.resource"
 INSTANCE = "iudx.instance"
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
+# IUDX's name pattern of Owners, resource groups and resources.
+_NAME = r"^[a-zA-Z0-9]([\w-]*[a-zA-Z0-9 ])?$"
 _LINK = {"type": "string", "minLength": 1, "maxLength": 512}
 
 
@@ -54,23 +56,23 @@ def _kind(name: str, label: str, jsonld_type: str, required: list[str], properti
 
 IUDX_KINDS = (
     _kind(OWNER, "Owner", "iudx:Owner", ["name", "description"], {
-        "name": {"type": "string", "pattern": r"^[a-zA-Z0-9]([\w-]*[a-zA-Z0-9 ])?$"},
+        "name": {"type": "string", "pattern": _NAME},
     }, write=WRITE_MANAGER, unique_fields=("name",)),
     _kind(COS, "COS", "iudx:COS", ["name", "description"], {
-        "name": {"type": "string", "pattern": r"^[a-zA-Z0-9-]([\w\-.]*[a-zA-Z0-9-])?$"},
+        "name": {"type": "string", "pattern": r"^[a-zA-Z0-9-]([\w\-.]*[a-zA-Z0-9- ])?$"},
         "owner": _LINK,
-        "cosURL": {"type": "string"},
+        "cosURL": {"type": "string", "pattern": r"^[a-zA-Z0-9-]{2,}(\.[a-zA-Z0-9-/]{2,}){1,5}$"},
         "cosUI": {"type": "string"},
     }, write=WRITE_MANAGER, parents=(OWNER,), link_fields={"owner": OWNER}, parent_required=False,
         unique_fields=("name",)),
     _kind(RESOURCE_SERVER, "Resource server", "iudx:ResourceServer", ["name", "description", "tags"], {
-        "name": {"type": "string", "maxLength": 512},
+        "name": {"type": "string", "pattern": r"^[a-zA-Z0-9]([\w\-.]*[a-zA-Z0-9 ])?$"},
         "cos": _LINK, "provider": _LINK, "owner": _LINK,
-        "resourceServerRegURL": {"type": "string"},
+        "resourceServerRegURL": {"type": "string", "pattern": r"^[a-zA-Z0-9-]{2,}(\.[a-zA-Z0-9-]{2,}){1,10}$"},
     }, write=WRITE_MANAGER, parents=(COS, PROVIDER), link_fields={"cos": COS, "provider": PROVIDER, "owner": OWNER},
         parent_required=False, unique_fields=("name",)),
     _kind(PROVIDER, "Provider", "iudx:Provider", ["name", "description"], {
-        "name": {"type": "string", "maxLength": 512},
+        "name": {"type": "string", "pattern": r"^[a-zA-Z0-9(\[]([\w().\[\] &\-]*[a-zA-Z0-9).\]])?$"},
         "resourceServer": _LINK, "cos": _LINK, "owner": _LINK,
         "ownerUserId": {"type": "string", "maxLength": 512},
         "providerOrg": {"type": "object"},
@@ -78,14 +80,15 @@ IUDX_KINDS = (
         parent_required=False, binds_organization=True,
         unique_scope_fields=("resourceServer", "ownerUserId")),
     _kind(RESOURCE_GROUP, "Resource group", "iudx:ResourceGroup", ["name", "description", "tags", "provider"], {
-        "name": {"type": "string", "minLength": 1, "maxLength": 512},
+        "name": {"type": "string", "pattern": _NAME},
         "provider": _LINK, "resourceServer": _LINK, "cos": _LINK,
     }, write=WRITE_ORGANIZATION, parents=(PROVIDER, RESOURCE_SERVER),
         link_fields={"provider": PROVIDER, "resourceServer": RESOURCE_SERVER, "cos": COS},
         unique_fields=("name",), unique_scope_fields=("provider",)),
     _kind(RESOURCE, "Resource", "iudx:Resource", ["name", "tags", "provider", "resourceGroup"], {
-        "name": {"type": "string", "minLength": 1, "maxLength": 512},
+        "name": {"type": "string", "maxLength": 512, "pattern": _NAME},
         "provider": _LINK, "resourceGroup": _LINK, "resourceServer": _LINK, "cos": _LINK,
+        "accessPolicy": {"type": "string", "pattern": "^(SECURE|OPEN|PII|secure|open|pii)$"},
     }, write=WRITE_ORGANIZATION, parents=(RESOURCE_GROUP,),
         link_fields={"resourceGroup": RESOURCE_GROUP, "provider": PROVIDER,
                      "resourceServer": RESOURCE_SERVER, "cos": COS}, unique_fields=("name",)),

@@ -1,0 +1,34 @@
+"""The item page in the portal: ancestors as a breadcrumb, children paged."""
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from ckanext.catalogue import helpers
+from ckanext.catalogue.tests import iudx_samples as s
+from ckanext.catalogue.tests.conftest import catalogue_call
+
+
+def test_item_page_shows_breadcrumb_and_paged_children(app, iudx_tree, monkeypatch):
+    t = iudx_tree
+    monkeypatch.setattr(helpers, "CHILDREN_PAGE_SIZE", 2)
+    for name in ("b-sensor", "c-sensor"):
+        catalogue_call(t["sysadmin"], "catalogue_item_create", doc=s.resource(t["rg"], t["provider"], name))
+
+    page = BeautifulSoup(app.get(f"/catalogue/{t['rg']}").body, "html.parser")
+    crumbs = [li.get_text(strip=True) for li in page.select(".breadcrumb li")]
+    assert crumbs[-5:-1] == ["city-owner", "cos-pune.example.org", "rs-pune", "pune-smart-city"]
+    children = [li.a.get_text(strip=True) for li in page.select("li.catalogue-child")]
+    assert children == ["sensor-1", "b-sensor"]
+    assert page.select_one(".catalogue-children .badge").get_text(strip=True) == "3"
+
+    second = BeautifulSoup(app.get(f"/catalogue/{t['rg']}?children_page=2").body, "html.parser")
+    assert [li.a.get_text(strip=True) for li in second.select("li.catalogue-child")] == ["c-sensor"]
+
+    leaf = BeautifulSoup(app.get(f"/catalogue/{t['resource']}").body, "html.parser")
+    assert leaf.select_one(".catalogue-children .empty") is not None
+    assert "Resource" in leaf.select_one(".catalogue-kind").get_text()
+
+
+def test_catalogue_search_page_lists_items(app, iudx_tree):
+    page = BeautifulSoup(app.get("/catalogue/").body, "html.parser")
+    assert len(page.select(".dataset-item")) == 6
