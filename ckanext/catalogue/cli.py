@@ -55,9 +55,13 @@ def _site_context() -> dict:
     return {"user": site_user["name"]}
 
 
-def _call(action: str, **data: object) -> object:
+def _call(action: str, _as: str | None = None, **data: object) -> object:
+    """Run a core action as user ``_as`` (default: the site user), turning
+    refusals into one-line CLI errors."""
     try:
-        return tk.get_action(action)(_site_context(), data)
+        return tk.get_action(action)({"user": _as} if _as else _site_context(), data)
+    except tk.NotAuthorized as exc:
+        raise click.ClickException(f"not allowed: {exc.message or exc}")
     except tk.ValidationError as exc:
         raise click.ClickException(
             "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.error_dict.items())
@@ -131,7 +135,10 @@ def item_import(source, batch_size: int, user: str | None) -> None:
                 except json.JSONDecodeError as exc:
                     parsed = {"__bad_line__": f"not JSON ({exc.msg})"}
                 records.append(parsed if "doc" in parsed else {"doc": parsed})
-            result = tk.get_action("catalogue_item_bulk_create")(dict(context), {"records": records})
+            try:
+                result = tk.get_action("catalogue_item_bulk_create")(dict(context), {"records": records})
+            except tk.NotAuthorized as exc:
+                raise click.ClickException(f"not allowed: {exc.message or exc}")
             created += len(result["created"])
             for error in result["errors"]:
                 failed += 1
@@ -171,3 +178,81 @@ def item_export(target, kinds: tuple[str, ...], under: str | None) -> None:
                     record["parent"] = found_item["parent"]
                 target.write(json.dumps(record, sort_keys=True) + "\n")
             bar.update(len(found["results"]))
+
+
+_AS_USER = click.option("--user", "as_user", help="Run as this user, with their catalogue roles (default: the site user).")
+_KIND = click.option("--kind", type=click.Choice(["group", "organization"]), default="group", show_default=True)
+
+
+@catalogue.group()
+def group() -> None:
+    """List, create, delete and purge groups and organizations (same rules as the API)."""
+
+
+@group.command("list")
+@_KIND
+@click.option("--count", is_flag=True, help="Print how many there are.")
+@_AS_USER
+def group_list(kind: str, count: bool, as_user: str | None) -> None:
+    if count:
+        click.echo(_call("catalogue_group_list", as_user, kind=kind, count=True))
+        return
+    for name in _call("catalogue_group_list", as_user, kind=kind, limit=1000):
+        click.echo(name)
+
+
+@group.command("create")
+@click.argument("name")
+@_KIND
+@click.option("--title", default="")
+@click.option("--description", default="")
+@_AS_USER
+def group_create(name: str, kind: str, title: str, description: str, as_user: str | None) -> None:
+    created = _call("catalogue_group_create", as_user, kind=kind, name=name, title=title, description=description)
+    click.echo(f"created {kind} {created['name']}")
+
+
+@group.command("delete")
+@click.argument("name")
+@_KIND
+@click.option("--purge", is_flag=True, help="Remove it and every trace of it instead of a soft delete.")
+@_AS_USER
+def group_delete(name: str, kind: str, purge: bool, as_user: str | None) -> None:
+    _call("catalogue_group_purge" if purge else "catalogue_group_delete", as_user, kind=kind, id=name)
+    click.echo(f"{'purged' if purge else 'deleted'} {kind} {name}")
+
+
+@catalogue.group()
+def trash() -> None:
+    """What is soft-deleted: list it, or purge it all."""
+
+
+@trash.command("list")
+@_AS_USER
+def trash_list(as_user: str | None) -> None:
+    listed = _call("catalogue_trash_list", as_user)
+    for key in ("groups", "organizations", "items"):
+        for name in listed[key]:
+            click.echo(f"{key[:-1]}\t{name}")
+
+
+@trash.command("empty")
+@_AS_USER
+def trash_empty(as_user: str | None) -> None:
+    purged = _call("catalogue_trash_empty", as_user)
+    click.echo(", ".join(f"{len(v)} {k}" for k, v in purged.items()) + " purged")
+
+
+@item.command("delete")
+@click.argument("item_id")
+@click.option("--purge", is_flag=True, help="Remove it and every trace of it instead of a soft delete.")
+@click.option("--cascade", is_flag=True, help="With --purge: its whole subtree too (Catalogue-Admin).")
+@_AS_USER
+def item_delete(item_id: str, purge: bool, cascade: bool, as_user: str | None) -> None:
+    """Delete (or purge) the item ITEM_ID (an id, alias or name)."""
+    if purge:
+        purged = _call("catalogue_item_purge", as_user, id=item_id, cascade=cascade)["purged"]
+        click.echo(f"purged {len(purged)} item(s)")
+    else:
+        _call("catalogue_item_delete", as_user, id=item_id)
+        click.echo(f"deleted {item_id}")

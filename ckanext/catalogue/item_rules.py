@@ -130,6 +130,25 @@ def catalogue_links(kind: CatalogueKind, doc: dict[str, Any], explicit: Any) -> 
     return links
 
 
+def catalogue_fill_links(
+    kind: CatalogueKind, doc: dict[str, Any], parent_ref: Any, ancestors_of: Callable[[list[str]], dict[str, list[str]]],
+) -> dict[str, Any]:
+    """The document with each link field it leaves out set to the parent or
+    the parent's ancestor of the field's kind (as IUDX copies links down)."""
+    parent = catalogue_resolve(parent_ref)
+    missing = {f: k for f, k in kind.link_fields.items() if not doc.get(f)}
+    if parent is None or not missing:
+        return doc
+    chain = [*ancestors_of([parent.id]).get(parent.id, []), parent.id]
+    kinds = dict(model.Session.query(CatalogueItem.id, CatalogueItem.kind).filter(CatalogueItem.id.in_(chain)))
+    filled = dict(doc)
+    for field, expected in missing.items():
+        match = next((i for i in reversed(chain) if kinds.get(i) == expected), None)
+        if match:
+            filled[field] = match
+    return filled
+
+
 def catalogue_check_links(
     kind: CatalogueKind, links: dict[str, Any], ancestors_of: Callable[[list[str]], dict[str, list[str]]],
 ) -> tuple[Optional[CatalogueItem], list[str]]:

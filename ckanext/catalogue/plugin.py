@@ -11,6 +11,7 @@ from ckan.types import Schema
 
 from ckanext.catalogue import health, kinds, moderation, token_scope
 from ckanext.catalogue.helpers import catalogue_helpers
+from ckanext.catalogue.views import catalogue_pages
 from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE, catalogue_index_fields, catalogue_is_item
 
 
@@ -25,6 +26,7 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     p.implements(p.IPermissionLabels)
     p.implements(p.IDatasetForm)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.IBlueprint)
 
     # IConfigurer
 
@@ -71,6 +73,11 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
 
     def read_template(self, package_type: str) -> str:
         return "catalogue/read.html"
+
+    # IBlueprint
+
+    def get_blueprint(self) -> list[Any]:
+        return [catalogue_pages]
 
     # ITemplateHelpers
 

@@ -51,3 +51,27 @@ def test_import_creates_in_batches_reports_refusals_and_export_round_trips(tmp_p
     assert len(rows) == len(records)
     position = {row["id"]: i for i, row in enumerate(rows)}
     assert all(position[row["parent"]] < position[row["id"]] for row in rows if row.get("parent"))
+
+
+def test_group_trash_and_item_commands_follow_the_same_rules(iudx_tree):
+    from ckan.tests import factories
+
+    member = factories.User()["name"]
+    catalogue_call(iudx_tree["sysadmin"], "catalogue_role_grant", user=member, role="Catalogue-Member")
+
+    refused = run_ckan("catalogue", "group", "create", "climate", "--user", member)
+    assert refused.returncode == 1 and "not allowed" in refused.stderr
+    created = run_ckan("catalogue", "group", "create", "climate", "--title", "Climate")
+    assert created.returncode == 0 and "created group climate" in created.stdout
+    assert run_ckan("catalogue", "group", "list").stdout.split() == ["climate"]
+    assert run_ckan("catalogue", "group", "delete", "climate").returncode == 0
+    assert "group\tclimate" in run_ckan("catalogue", "trash", "list").stdout
+    assert run_ckan("catalogue", "group", "delete", "climate", "--purge").returncode == 0
+    assert run_ckan("catalogue", "trash", "list").stdout.strip() == ""
+
+    blocked = run_ckan("catalogue", "item", "delete", iudx_tree["rg"])
+    assert blocked.returncode == 1 and "doc has associated item" in blocked.stderr
+    refused = run_ckan("catalogue", "item", "delete", iudx_tree["rg"], "--purge", "--cascade", "--user", member)
+    assert refused.returncode == 1 and "not allowed" in refused.stderr
+    purged = run_ckan("catalogue", "item", "delete", iudx_tree["rg"], "--purge", "--cascade")
+    assert purged.returncode == 0 and "purged 2 item(s)" in purged.stdout

@@ -32,3 +32,31 @@ def test_item_page_shows_breadcrumb_and_paged_children(app, iudx_tree, monkeypat
 def test_catalogue_search_page_lists_items(app, iudx_tree):
     page = BeautifulSoup(app.get("/catalogue/").body, "html.parser")
     assert len(page.select(".dataset-item")) == 6
+
+
+def test_create_form_offers_allowed_parents_and_shows_errors(app, iudx_tree):
+    import json
+
+    import ckan.plugins.toolkit as tk
+
+    t = iudx_tree
+    token = tk.get_action("api_token_create")({"user": t["sysadmin"], "ignore_auth": True},
+                                              {"user": t["sysadmin"], "name": "ui"})["token"]
+    headers = {"Authorization": token}
+    page = BeautifulSoup(app.get("/catalogue-admin/new?kind=iudx.resource", headers=headers).body, "html.parser")
+    options = [o["value"] for o in page.select("#field-parent option")]
+    assert options == [t["rg"]]  # only resource groups may hold resources
+    csrf = page.select_one("input[name=_csrf_token]")["value"]
+
+    bad = app.post("/catalogue-admin/new?kind=iudx.resource", headers=headers, data={
+        "_csrf_token": csrf, "parent": t["rg"], "doc": json.dumps({"type": ["iudx:Resource"], "name": "x!"})})
+    errors = BeautifulSoup(bad.body, "html.parser").select(".error-block")
+    assert {e["data-field"] for e in errors if e.has_attr("data-field")} >= {"name", "tags"}
+
+    good = app.post("/catalogue-admin/new?kind=iudx.resource", headers=headers, follow_redirects=False, data={
+        "_csrf_token": csrf, "parent": t["rg"],
+        "doc": json.dumps({"type": ["iudx:Resource"], "name": "from-form", "tags": ["ui"]})})
+    assert good.status_code == 302
+    found = app.get("/iudx/cat/v1/search", query_string={"property": "[name]", "value": "[[from-form]]"}).json
+    assert found["totalHits"] == 1
+    assert found["results"][0]["provider"] == t["provider"]  # filled from the parent's ancestors

@@ -116,7 +116,9 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
     :param doc: the item's document (validated with the kind's JSON schema)
     :param kind: kind name (optional when ``doc.type`` names it)
     :param id: a UUID, or a legacy path id kept as an alias (optional)
-    :param parent: id or alias of the parent (optional when the document links it)
+    :param parent: id or alias of the parent (optional when the document links
+        it); link fields the document leaves out are filled from the parent
+        and its ancestors
     :param private: keep the item visible to its organization only
     :param organization: for kinds bound to an organization, an existing one;
         a new organization is made otherwise
@@ -125,6 +127,8 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_create_schema(), context)
     doc = dict(data["doc"])
     kind = item_rules.catalogue_pick_kind(data.get("kind"), doc)
+    if data.get("parent"):
+        doc = item_rules.catalogue_fill_links(kind, doc, data["parent"], _ancestors_of)
     item_rules.catalogue_check_schema(kind, doc)
     item_id, aliases = item_rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
     links = item_rules.catalogue_links(kind, doc, data.get("parent"))
