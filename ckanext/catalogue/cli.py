@@ -114,7 +114,10 @@ def item() -> None:
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 1000),
               help="Items per database transaction and search-index commit.")
 @click.option("--user", help="Import as this user (default: the site user).")
-def item_import(source, batch_size: int, user: str | None) -> None:
+@click.option("--compare", is_flag=True,
+              help="Then time a loop of CKAN's package_create over as many datasets (made and purged "
+                   "again) and print both rates side by side.")
+def item_import(source, batch_size: int, user: str | None, compare: bool) -> None:
     """Create the items of SOURCE (a JSONL file, `-` for stdin), parents
     before children. Each line is a document (with its `type`) or an object
     with `doc` and optionally `kind`, `id`, `parent`, `private`. Refused lines
@@ -147,8 +150,39 @@ def item_import(source, batch_size: int, user: str | None) -> None:
             bar.update(len(records))
     elapsed = max(time.monotonic() - started, 1e-9)
     click.echo(f"created {created} item(s), refused {failed}, {created / elapsed:.1f} items/s")
+    if compare and created:
+        reference = _package_create_rate(created)
+        click.echo(f"package_create loop: {reference:.1f} items/s; bulk import is "
+                   f"{created / elapsed / reference:.1f}x as fast")
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _package_create_rate(count: int) -> float:
+    """Items/s of CKAN's own package_create, one call per dataset, on
+    datasets like the imported ones, in a throwaway organization purged after."""
+    import time
+    import uuid
+
+    from ckanext.catalogue.purge import catalogue_purge_packages
+
+    context = _site_context()
+    org = tk.get_action("organization_create")(dict(context), {"name": f"bench-{uuid.uuid4().hex[:12]}"})
+    ids = []
+    started = time.monotonic()
+    try:
+        with click.progressbar(range(count), label="package_create loop") as bar:
+            for number in bar:
+                created = tk.get_action("package_create")(dict(context), {
+                    "name": f"bench-{uuid.uuid4().hex}", "owner_org": org["id"], "title": f"Item {number}",
+                    "notes": "reference measurement", "tags": [{"name": "bench"}],
+                    "extras": [{"key": "doc", "value": "{}"}]})
+                ids.append(created["id"])
+        elapsed = max(time.monotonic() - started, 1e-9)
+    finally:
+        catalogue_purge_packages(ids)
+        tk.get_action("group_purge")(dict(context), {"id": org["id"]})
+    return count / elapsed
 
 
 @item.command("export")

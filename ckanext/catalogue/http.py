@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import uuid
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from flask import request
 
@@ -82,3 +82,26 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
     log.error("unexpected error, incident %s", incident, exc_info=exc)
     return CatalogueHttpError(500, f"Unexpected error; quote incident {incident} to the administrators",
                               incident=incident)
+
+
+CatalogueCall = Callable[[str, dict[str, Any]], Any]
+
+
+def catalogue_run_view(
+    view: Callable[[CatalogueCall], Any],
+    token_headers: Iterable[str],
+    on_error: Callable[[Exception, CatalogueHttpError, Optional[str]], Any],
+) -> Any:
+    """Run a dialect view with ``call(action, data)`` bound to this request's
+    user; every failure (never a stack trace or an HTML page) goes to the
+    dialect's ``on_error(exc, failure, user)``, which shapes its own body."""
+    user: Optional[str] = None
+    try:
+        user = catalogue_request_user(token_headers)
+
+        def call(action: str, data: dict[str, Any]) -> Any:
+            return tk.get_action(action)({"user": user or ""}, data)
+
+        return view(call)
+    except Exception as exc:
+        return on_error(exc, catalogue_http_error(exc, user), user)

@@ -14,14 +14,14 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.catalogue import roles
+from ckanext.catalogue.itemdoc import EXTRA_MODERATION, EXTRA_MODERATION_MESSAGE
 
 PENDING = "pending"
 APPROVED = "approved"
 REJECTED = "rejected"
 STATES = (PENDING, APPROVED, REJECTED)
-from ckanext.catalogue.itemdoc import (  # noqa: E402
-    EXTRA_MODERATION as EXTRA_STATE, EXTRA_MODERATION_MESSAGE as EXTRA_MESSAGE,
-)
+EXTRA_STATE = EXTRA_MODERATION
+EXTRA_MESSAGE = EXTRA_MODERATION_MESSAGE
 # The permission label of everyone who may see items awaiting moderation.
 MODERATORS_LABEL = "catalogue-moderation"
 

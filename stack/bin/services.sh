@@ -37,7 +37,14 @@ build_solr() {
   local stamp="$SOLR_DIR/target/.built"
   if [ -f "$stamp" ] && [ -z "$(find "$SOLR_DIR/pom.xml" "$SOLR_DIR/src" -newer "$stamp" -print -quit)" ]; then return; fi
   say "solr: building the launcher from Maven Central artifacts"
-  mvn -q -B -f "$SOLR_DIR/pom.xml" -DskipTests package || die "building the Solr launcher failed (mvn)"
+  # A second, verbose attempt rides out a transient download failure and
+  # shows the reason when it is not one.
+  if ! mvn -q -B -f "$SOLR_DIR/pom.xml" -DskipTests package; then
+    say "solr: build failed, retrying with full output in $STATE/mvn.log"
+    mkdir -p "$STATE"
+    mvn -B -f "$SOLR_DIR/pom.xml" -DskipTests package >"$STATE/mvn.log" 2>&1 \
+      || { tail -40 "$STATE/mvn.log" >&2; die "building the Solr launcher failed (mvn); see $STATE/mvn.log"; }
+  fi
   touch "$stamp"
 }
 

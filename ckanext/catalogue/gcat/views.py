@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.http import catalogue_http_error, catalogue_request_user
+from ckanext.catalogue.http import CatalogueCall, CatalogueHttpError, catalogue_run_view
 
 gcat = Blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
 
@@ -29,21 +29,14 @@ def _error(status: int, message: str, errors: dict[str, Any] | None = None, **he
     return resp
 
 
-def _translate(fn: Callable[[Callable[..., Any]], Response]) -> Response:
-    """Run a view with a caller of core actions as this request's user, and
-    answer core exceptions with gCat's JSON error."""
-    user: str | None = None
-    try:
-        user = catalogue_request_user(TOKEN_HEADERS)
+def _gcat_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
+    extra = {"WWW_Authenticate": "Bearer"} if failure.status == 401 else {}
+    return _error(failure.status, failure.message, failure.errors, **extra)
 
-        def call(action: str, data: dict[str, Any]) -> Any:
-            return tk.get_action(action)({"user": user or ""}, data)
 
-        return fn(call)
-    except Exception as exc:  # every failure, never a stack trace or an HTML page
-        failure = catalogue_http_error(exc, user)
-        extra = {"WWW_Authenticate": "Bearer"} if failure.status == 401 else {}
-        return _error(failure.status, failure.message, failure.errors, **extra)
+def _translate(fn: Callable[[CatalogueCall], Response]) -> Response:
+    """Run a view as this request's user; failures answer with gCat's JSON error."""
+    return catalogue_run_view(fn, TOKEN_HEADERS, _gcat_error)
 
 
 def _body() -> dict[str, Any]:

@@ -7,9 +7,10 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, request
 
-import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.http import CatalogueBadCredentials, catalogue_http_error, catalogue_request_user
+from ckanext.catalogue.http import (
+    CatalogueBadCredentials, CatalogueCall, CatalogueHttpError, catalogue_run_view,
+)
 from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx.search import iudx_page, iudx_search_params
 from ckanext.catalogue.item_rules import catalogue_doc_types
@@ -72,27 +73,20 @@ def _success(results: list[Any] | dict[str, Any] | None = None, status: int = 20
     return _json(status, body)
 
 
-def _translate(fn: Callable[[Callable[..., Any]], Response]) -> Response:
-    """Run a view with a caller of core actions as this request's user, and
-    answer every failure with IUDX's error JSON."""
-    user: str | None = None
-    try:
-        user = catalogue_request_user(TOKEN_HEADERS)
+def _iudx_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
+    status, kind, detail = e.iudx_error_for(exc, failure)
+    if status in (401, 403):  # IUDX refuses every write it does not allow with 401
+        status, kind = 401, e.TOKEN_INVALID
+        if isinstance(exc, CatalogueBadCredentials):
+            detail = "Authorization failed, Invalid token."
+        elif not user:
+            detail = "Authorization failed, a token header is required"
+    return _json(status, e.iudx_body(kind, detail))
 
-        def call(action: str, data: dict[str, Any]) -> Any:
-            return tk.get_action(action)({"user": user or ""}, data)
 
-        return fn(call)
-    except Exception as exc:  # every failure, never a stack trace or an HTML page
-        failure = catalogue_http_error(exc, user)
-        status, kind, detail = e.iudx_error_for(exc, failure)
-        if status in (401, 403):
-            status, kind = 401, e.TOKEN_INVALID
-            if isinstance(exc, CatalogueBadCredentials):
-                detail = "Authorization failed, Invalid token."
-            elif not user:
-                detail = "Authorization failed, a token header is required"
-        return _json(status, e.iudx_body(kind, detail))
+def _translate(fn: Callable[[CatalogueCall], Response]) -> Response:
+    """Run a view as this request's user; failures answer with IUDX's error JSON."""
+    return catalogue_run_view(fn, TOKEN_HEADERS, _iudx_error)
 
 
 def iudx_item(item: dict[str, Any]) -> dict[str, Any]:

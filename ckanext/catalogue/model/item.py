@@ -14,9 +14,7 @@ from sqlalchemy.orm import Mapped
 
 import ckan.plugins.toolkit as tk
 
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+from ckanext.catalogue.model.role import catalogue_utcnow as _now
 
 
 class CatalogueItem(tk.BaseModel):  # type: ignore[misc]

@@ -10,7 +10,8 @@ import ckan.plugins.toolkit as tk
 from ckan.model.types import make_uuid
 
 
-def _now() -> datetime.datetime:
+def catalogue_utcnow() -> datetime.datetime:
+    """Naive UTC, as CKAN stores its timestamps."""
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
@@ -24,7 +25,7 @@ class CatalogueRole(tk.BaseModel):  # type: ignore[misc]
         sa.Column("user_id", sa.UnicodeText, sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False),
         sa.Column("role", sa.UnicodeText, nullable=False),
         sa.Column("granted_by", sa.UnicodeText, nullable=True),
-        sa.Column("created", sa.DateTime, nullable=False, default=_now),
+        sa.Column("created", sa.DateTime, nullable=False, default=catalogue_utcnow),
         sa.UniqueConstraint("user_id", "role", name="catalogue_role_user_role_key"),
     )
 

@@ -125,3 +125,22 @@ def iudx_tree(clean_db, clean_index) -> dict[str, str]:
     tree["resource"] = catalogue_call(admin, "catalogue_item_create",
                                       doc=s.resource(tree["rg"], tree["provider"]))["id"]
     return tree
+
+
+@pytest.fixture
+def role_headers(clean_db, clean_index) -> dict[str, dict[str, str] | None]:
+    """Credentials of one user per catalogue role (None: anonymous), a
+    sysadmin, and an admin of another CKAN organization with no catalogue role
+    (who sends the legacy gcube-token header)."""
+    from ckan.tests import factories, helpers
+
+    result: dict[str, dict[str, str] | None] = {"anonymous": None}
+    for role in ("member", "editor", "admin", "manager", "moderator"):
+        user = factories.UserWithToken()
+        helpers.call_action("catalogue_role_grant", user=user["name"], role=f"Catalogue-{role.capitalize()}")
+        result[role] = {"Authorization": f"Bearer {user['token']}"}
+    result["sysadmin"] = {"Authorization": f"Bearer {factories.SysadminWithToken()['token']}"}
+    outsider = factories.UserWithToken()
+    factories.Organization(users=[{"name": outsider["name"], "capacity": "admin"}])
+    result["other_org"] = {"gcube-token": outsider["token"]}
+    return result

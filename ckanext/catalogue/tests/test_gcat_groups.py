@@ -17,18 +17,8 @@ NAME_MESSAGE = ("The 'name' must be between 2 and 100 characters long and contai
 
 
 @pytest.fixture
-def headers(clean_db, clean_index):
-    """Authorization headers of one user per catalogue role (None: anonymous)."""
-    result: dict[str, dict[str, str] | None] = {"anonymous": None}
-    for role in ("member", "editor", "admin", "manager", "moderator"):
-        user = factories.UserWithToken()
-        helpers.call_action("catalogue_role_grant", user=user["name"], role=f"Catalogue-{role.capitalize()}")
-        result[role] = {"Authorization": f"Bearer {user['token']}"}
-    result["sysadmin"] = {"Authorization": f"Bearer {factories.SysadminWithToken()['token']}"}
-    outsider = factories.UserWithToken()  # admin of another CKAN organization, no catalogue role
-    factories.Organization(users=[{"name": outsider["name"], "capacity": "admin"}])
-    result["other_org"] = {"gcube-token": outsider["token"]}
-    return result
+def headers(role_headers):
+    return role_headers
 
 
 def _expected(role: str, ok: int) -> int:

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from ckan import model
 from ckan.lib.search.common import make_connection
-from ckan.tests import factories, helpers
 
 ROLES = ["anonymous", "member", "editor", "admin", "manager", "moderator", "sysadmin", "other_org"]
 # Who may create items, and who may change items they did not create.
@@ -17,17 +16,8 @@ NAME_MESSAGE = ("The 'name' must be between 2 and 100 characters long and contai
 
 
 @pytest.fixture
-def headers(clean_db, clean_index):
-    result: dict[str, dict[str, str] | None] = {"anonymous": None}
-    for role in ("member", "editor", "admin", "manager", "moderator"):
-        user = factories.UserWithToken()
-        helpers.call_action("catalogue_role_grant", user=user["name"], role=f"Catalogue-{role.capitalize()}")
-        result[role] = {"Authorization": f"Bearer {user['token']}"}
-    result["sysadmin"] = {"Authorization": f"Bearer {factories.SysadminWithToken()['token']}"}
-    outsider = factories.UserWithToken()
-    factories.Organization(users=[{"name": outsider["name"], "capacity": "admin"}])
-    result["other_org"] = {"gcube-token": outsider["token"]}
-    return result
+def headers(role_headers):
+    return role_headers
 
 
 def _status(role: str, allowed: set[str], ok: int) -> int:

@@ -44,11 +44,21 @@ def test_import_creates_in_batches_reports_refusals_and_export_round_trips(tmp_p
     group = records[4]["doc"]["id"]
     assert catalogue_call(None, "catalogue_item_children", id=group)["count"] == 5
 
+    group_id = str(uuid.uuid4())
+    more = [{"doc": {**s.resource_group(provider, name="group-more"), "id": group_id}}]
+    more += [{"doc": s.resource(group_id, provider, f"more-{r}")} for r in range(3)]
+    again = tmp_path / "more.jsonl"
+    again.write_text("\n".join(json.dumps(r) for r in more) + "\n")
+    compared = run_ckan("catalogue", "item", "import", str(again), "--compare")
+    assert compared.returncode == 0, compared.stderr
+    assert "package_create loop:" in compared.stdout and "x as fast" in compared.stdout
+    assert catalogue_call(None, "catalogue_item_count", q="reference measurement")["count"] == 0
+
     exported = tmp_path / "export.jsonl"
     result = run_ckan("catalogue", "item", "export", str(exported))
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in exported.read_text().splitlines()]
-    assert len(rows) == len(records)
+    assert len(rows) == len(records) + len(more)
     position = {row["id"]: i for i, row in enumerate(rows)}
     assert all(position[row["parent"]] < position[row["id"]] for row in rows if row.get("parent"))
 
