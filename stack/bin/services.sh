@@ -48,7 +48,7 @@ build_solr() {
   touch "$stamp"
 }
 
-conf_sum() { cat "$SOLR_HOME"/ckan/conf/* 2>/dev/null | md5sum; }
+conf_sum() { { cat "$SOLR_HOME"/ckan/conf/* 2>/dev/null || true; } | md5sum; }
 
 solr_home() {
   local before; before=$(conf_sum)
