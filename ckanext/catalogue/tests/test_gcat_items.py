@@ -136,3 +136,13 @@ def test_moderation_pending_until_a_moderator_decides(app, headers):
     assert app.post("/gcat/items/draft/approve", headers=moderator).json["moderation"]["state"] == "approved"
     assert sorted(app.get("/gcat/items").json) == ["draft", "trusted"]
     assert app.get("/gcat/items/draft").status_code == 200
+
+
+@pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")
+@pytest.mark.parametrize("role", ROLES)
+def test_only_moderators_decide(app, headers, role):
+    assert app.post("/gcat/items", json=_item("queued"), headers=headers["editor"]).status_code == 201
+    for decision, body in (("approve", None), ("reject", {"message": "Needs a licence"})):
+        resp = app.post(f"/gcat/items/queued/{decision}", json=body, headers=headers[role])
+        assert resp.status_code == _status(role, {"moderator", "sysadmin"}, 200), (decision, resp.body)
+    assert app.get("/gcat/items/queued/approve", headers=headers[role]).status_code == 405
