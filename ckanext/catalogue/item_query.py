@@ -38,13 +38,12 @@ def catalogue_any_of(field: str, values: Iterable[str]) -> str:
     return "+" + field + ":(" + " OR ".join(catalogue_phrase(v) for v in values) + ")"
 
 
-def catalogue_property_filter(prop: str, values: list[str], exact: bool, also_ids: Iterable[str] = ()) -> str:
-    """One property matching any of its values: exact terms for ids and
-    links (and the resolved ids of link values, through the ancestors), a
-    phrase in the property's text otherwise."""
-    key = catalogue_field_key(prop)
-    field = ("catalogue_attr_" if exact else "catalogue_text_") + key
-    clauses = [f"{field}:{catalogue_phrase(v)}" for v in values]
+def catalogue_property_filter(props: list[str], values: list[str], exact: bool, also_ids: Iterable[str] = ()) -> str:
+    """Any of the properties matching any of the values: exact terms for ids
+    and links (and the resolved ids of link values, through the ancestors),
+    a phrase in the property's text otherwise."""
+    prefix = "catalogue_attr_" if exact else "catalogue_text_"
+    clauses = [f"{prefix}{catalogue_field_key(p)}:{catalogue_phrase(v)}" for p in props for v in values]
     clauses += [f"catalogue_ancestors:{catalogue_phrase(i)}" for i in also_ids]
     return "+(" + " OR ".join(clauses) + ")"
 

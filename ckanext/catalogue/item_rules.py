@@ -50,7 +50,7 @@ def catalogue_pick_kind(kind_name: Optional[str], doc: dict[str, Any]) -> Catalo
 
 def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
     """Every violation of the kind's JSON schema and name rule, reported together."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = dict(kind.doc_check(doc)) if kind.doc_check else {}
     if kind.name_check is not None and kind.name_field in doc:
         try:
             kind.name_check(doc[kind.name_field])
@@ -187,11 +187,16 @@ def catalogue_check_links(
     return parent, ancestors
 
 
-def catalogue_unique_key(kind: CatalogueKind, doc: dict[str, Any], parent_id: Optional[str]) -> Optional[str]:
+def catalogue_unique_key(kind: CatalogueKind, doc: dict[str, Any], parent_id: Optional[str],
+                         owner_org: Optional[str] = None) -> Optional[str]:
     """The key no two items may share: the kind, the scope (the items named
-    by ``unique_scope_fields``, or the parent) and the unique values."""
+    by ``unique_scope_fields``, the organization, or the parent) and the
+    unique values."""
     if not kind.unique_fields and not kind.unique_scope_fields:
         return None
+    if kind.unique_in_organization:
+        values = "|".join(str(doc.get(f, "")).strip().lower() for f in kind.unique_fields)
+        return f"{KEY_UNIQUE}:{kind.name}:org:{owner_org or ''}:{values}"
     scope_parts = []
     for field in kind.unique_scope_fields:
         value = doc.get(field)

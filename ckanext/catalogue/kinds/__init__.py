@@ -43,6 +43,13 @@ class CatalogueKind:
     # as the scope when given).
     unique_fields: tuple[str, ...] = ()
     unique_scope_fields: tuple[str, ...] = ()
+    # Unique within the item's organization instead (library catalogs).
+    unique_in_organization: bool = False
+    # Checks beyond the JSON schema, in the words the dialect promises:
+    # doc -> {field: [messages]} (empty when the document is fine).
+    doc_check: Optional[Callable[[dict[str, Any]], dict[str, list[str]]]] = None
+    # New items are private to their organization until made public.
+    private_by_default: bool = False
     write: str = WRITE_ADMIN
     # A kind whose items each stand for a CKAN organization (IUDX Provider):
     # the items below it belong to that organization.
@@ -83,9 +90,9 @@ _registry: dict[str, CatalogueKind] = {}
 def catalogue_kinds() -> dict[str, CatalogueKind]:
     """Every registered kind by name (built-ins and ICatalogueKinds plugins)."""
     if not _registry:
-        from ckanext.catalogue.kinds import gcat, iudx
+        from ckanext.catalogue.kinds import gcat, iudx, library
 
-        found: list[CatalogueKind] = [*iudx.IUDX_KINDS, *gcat.GCAT_KINDS]
+        found: list[CatalogueKind] = [*iudx.IUDX_KINDS, *gcat.GCAT_KINDS, *library.LIBRARY_KINDS]
         for plugin in p.PluginImplementations(ICatalogueKinds):
             found.extend(plugin.catalogue_kinds())
         _registry.update({kind.name: kind for kind in found})

@@ -107,19 +107,25 @@ def catalogue_list_of_strings(value: Any) -> list[str]:
     return value
 
 
+_PROPERTY_RE = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_.@]{0,99}$")
+
+
 def catalogue_item_filters(value: Any) -> list[dict[str, Any]]:
-    """``[{"property": str, "values": [str], "exact": bool}]``."""
+    """``[{"property": str or [str], "values": [str], "exact": bool}]``: a
+    list of properties matches when any of them has one of the values."""
     if not isinstance(value, list):
         raise tk.Invalid(tk._("A list of property filters is required"))
     out = []
     for entry in value:
-        if (not isinstance(entry, dict) or not isinstance(entry.get("property"), str)
-                or not entry["property"]):
+        props = entry.get("property") if isinstance(entry, dict) else None
+        props = [props] if isinstance(props, str) else props
+        if not isinstance(props, list) or not props or not all(
+                isinstance(p, str) and _PROPERTY_RE.match(p) for p in props):
             raise tk.Invalid(tk._("Each filter needs a property and a list of values"))
         values = catalogue_list_of_strings(entry.get("values"))
         if not values:
             raise tk.Invalid(tk._("Each filter needs a property and a list of values"))
-        out.append({"property": entry["property"], "values": values, "exact": bool(entry.get("exact"))})
+        out.append({"property": props, "values": values, "exact": bool(entry.get("exact"))})
     return out
 
 
@@ -133,7 +139,7 @@ def catalogue_item_create_schema(
         "kind": [ignore_missing, unicode_safe],
         "id": [ignore_missing, unicode_safe],
         "parent": [ignore_missing, unicode_safe],
-        "private": [default(False), boolean_validator],
+        "private": [ignore_missing, boolean_validator],
         "organization": [ignore_missing, unicode_safe],
     }
 

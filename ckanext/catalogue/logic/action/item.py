@@ -156,7 +156,7 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
             message = tk._("The name '{name}' belongs to a deleted item in the trash: purge it or restore it "
                            "first").format(name=doc.get(kind.name_field))
         raise CatalogueConflict({kind.name_field: [message]})
-    unique = item_rules.catalogue_unique_key(kind, doc, parent.id if parent else None)
+    unique = item_rules.catalogue_unique_key(kind, doc, parent.id if parent else None, owner_org)
     keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
     taken = model.Session.query(CatalogueItemKey.key).filter(CatalogueItemKey.key.in_(keys)).first() if keys else None
     if taken:
@@ -180,8 +180,9 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
             owner_org = _root_organization(context)
         more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))} \
             if kind.moderated else None
+        private = data["private"] if data.get("private") is not None else kind.private_by_default
         pkg_dict = catalogue_package_dict(kind, item_id, doc, parent.id if parent else None, ancestors,
-                                          aliases, owner_org, bool(data.get("private")), more)
+                                          aliases, owner_org, bool(private), more)
         tk.get_action("package_create")(dict(system, return_id_only=True), pkg_dict)
         model.Session.add(CatalogueItem(id=item_id, kind=kind.name, parent_id=parent.id if parent else None))
         model.Session.flush()
@@ -294,7 +295,7 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     doc = {**current["doc"], **incoming} if merge else incoming
     doc = item_rules.catalogue_check_fixed(kind, current["doc"], doc, row.id, current["aliases"])
     item_rules.catalogue_check_schema(kind, doc)
-    unique = item_rules.catalogue_unique_key(kind, doc, row.parent_id)
+    unique = item_rules.catalogue_unique_key(kind, doc, row.parent_id, current["owner_org"])
     old_unique = model.Session.query(CatalogueItemKey).filter(
         CatalogueItemKey.item_id == row.id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
     if unique and (old_unique is None or old_unique.key != unique):

@@ -1,0 +1,180 @@
+"""iTwin library catalogs (/library/catalogs) over the catalogue core: HTTP
+in, core actions, the iTwin API's bodies and error codes out. No rule lives
+here."""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.catalogue.http import CatalogueCall, CatalogueHttpError, catalogue_run_view
+from ckanext.catalogue.kinds.library import CATALOG, MISSING
+from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
+
+library = Blueprint("catalogue_library", __name__, url_prefix="/library")
+
+FIELDS = ("displayName", "description", "region", "hashtags")
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+MAX_TOP = 1000
+
+
+class LibraryError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: Optional[list[dict[str, str]]] = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details
+
+
+def _error(status: int, code: str, message: str, details: Optional[list[dict[str, str]]] = None,
+           **headers: str) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    resp = jsonify({"error": body})
+    resp.status_code = status
+    for key, value in headers.items():
+        resp.headers[key] = value
+    return resp
+
+
+def _details(errors: dict[str, Any]) -> list[dict[str, str]]:
+    details = []
+    for target, messages in errors.items():
+        for message in messages if isinstance(messages, list) else [messages]:
+            code = "MissingRequiredProperty" if message == MISSING else "InvalidValue"
+            details.append({"code": code, "message": str(message), "target": target})
+    return details
+
+
+def _library_error(exc: Exception, failure: CatalogueHttpError, user: Optional[str]) -> Response:
+    if isinstance(exc, LibraryError):
+        return _error(exc.status, exc.code, exc.message, exc.details)
+    if failure.status == 401:
+        if not request.headers.get("Authorization"):
+            return _error(401, "HeaderNotFound", "Header Authorization was not found in the request. Access denied.")
+        return _error(401, "InvalidAuthorizationToken", "The access token is not valid. Access denied.")
+    if failure.status == 403:
+        return _error(403, "InsufficientPermissions",
+                      "The user has insufficient permissions for the requested operation.")
+    if failure.status == 404:
+        return _error(404, "CatalogNotFound", "Requested catalog is not available.")
+    if isinstance(exc, CatalogueConflict):
+        return _error(409, "CatalogExists", "Catalog with the same name already exists within the organization.")
+    if isinstance(exc, CatalogueInvalid) or failure.status == 400:
+        verb = "Update" if request.method == "PUT" else "Create"
+        errors = getattr(exc, "error_dict", None) or {"request": [failure.message]}
+        return _error(422, f"Invalid{verb}CatalogRequest", f"Cannot {verb.lower()} catalog.", _details(errors))
+    return _error(500, "InternalServerError", failure.message)
+
+
+def _translate(fn: Callable[[CatalogueCall], Response]) -> Response:
+    # The iTwin API answers nothing without an Authorization header.
+    if not request.headers.get("Authorization"):
+        return _error(401, "HeaderNotFound", "Header Authorization was not found in the request. Access denied.")
+    return catalogue_run_view(fn, (), _library_error)
+
+
+def _catalog(item: dict[str, Any], full: bool = True) -> dict[str, Any]:
+    shown: dict[str, Any] = {"id": item["id"], "displayName": item["doc"].get("displayName")}
+    if full:
+        for field in ("description", "region", "hashtags"):
+            if field in item["doc"]:
+                shown[field] = item["doc"][field]
+        shown["createdDateTime"] = _utc(item["metadata_created"])
+        shown["lastModifiedDateTime"] = _utc(item["metadata_modified"])
+    return shown
+
+
+def _utc(value: Optional[str]) -> Optional[str]:
+    return f"{value}Z" if value and not value.endswith("Z") else value
+
+
+def _doc() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise CatalogueInvalid({"body": ["The request body must be a JSON object."]})
+    return {k: v for k, v in data.items() if k != "id"}
+
+
+def _organization(call: CatalogueCall) -> str:
+    """The organization a new catalog goes to: the one named, or the
+    caller's only organization where they may write."""
+    named = request.args.get("organization", "").strip()
+    if named:
+        return named
+    orgs = call("organization_list_for_user", {"permission": "create_dataset"})
+    if not orgs:
+        raise tk.NotAuthorized("no organization to write in")
+    if len(orgs) > 1:
+        raise CatalogueInvalid({"organization": [
+            "The user may write in several organizations; name one with ?organization=<name>."]})
+    return orgs[0]["name"]
+
+
+def _page_link(top: int, skip: int) -> dict[str, str]:
+    args = {"$top": top, "$skip": skip}
+    if request.args.get("$search"):
+        args["$search"] = request.args["$search"]
+    return {"href": url_for("catalogue_library.catalogs", _external=True, **args)}
+
+
+def _int_arg(name: str, default: int, high: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not raw.isdigit() or int(raw) > high:
+        raise LibraryError(422, "InvalidCatalogsRequest", "Cannot get catalogs.",
+                           [{"code": "InvalidValue", "message": f"{name} must be an integer from 0 to {high}.",
+                             "target": name}])
+    return int(raw)
+
+
+@library.route("/catalogs", methods=ALL_METHODS)
+def catalogs() -> Response:
+    if request.method not in ("GET", "POST"):
+        return _error(405, "MethodNotAllowed", f"{request.method} is not allowed here", Allow="GET, POST")
+
+    def run(call: CatalogueCall) -> Response:
+        if request.method == "POST":
+            created = call("catalogue_item_create", {"kind": CATALOG, "doc": _doc(),
+                                                     "organization": _organization(call)})
+            resp = jsonify({"catalog": _catalog(created)})
+            resp.status_code = 201
+            resp.headers["Location"] = url_for("catalogue_library.catalog", catalog_id=created["id"], _external=True)
+            return resp
+        top, skip = _int_arg("$top", 100, MAX_TOP), _int_arg("$skip", 0, 10 ** 6)
+        query: dict[str, Any] = {"kind": [CATALOG], "limit": top, "offset": skip, "sort": "title_string asc"}
+        words = request.args.get("$search", "").strip()
+        if words:
+            query["filters"] = [{"property": ["displayName", "hashtags"], "values": [words], "exact": False}]
+        found = call("catalogue_item_search", query)
+        full = "return=representation" in request.headers.get("Prefer", "")
+        links = {"self": _page_link(top, skip)}
+        if skip + top < found["count"]:
+            links["next"] = _page_link(top, skip + top)
+        if skip > 0:
+            links["prev"] = _page_link(top, max(skip - top, 0))
+        return jsonify({"catalogs": [_catalog(i, full) for i in found["results"]], "_links": links})
+
+    return _translate(run)
+
+
+@library.route("/catalogs/<catalog_id>", methods=ALL_METHODS)
+def catalog(catalog_id: str) -> Response:
+    if request.method not in ("GET", "PUT", "DELETE"):
+        return _error(405, "MethodNotAllowed", f"{request.method} is not allowed here", Allow="GET, PUT, DELETE")
+
+    def run(call: CatalogueCall) -> Response:
+        ref = {"id": catalog_id, "kind": [CATALOG]}
+        if request.method == "GET":
+            return jsonify({"catalog": _catalog(call("catalogue_item_show", ref))})
+        if request.method == "PUT":
+            return jsonify({"catalog": _catalog(call("catalogue_item_update", {**ref, "doc": _doc()}))})
+        call("catalogue_item_purge", ref)
+        return Response(status=204)
+
+    return _translate(run)
+
+
+@library.route("/<path:unknown>", methods=ALL_METHODS)
+def unknown(unknown: str) -> Response:
+    return _error(404, "NotFound", "No such endpoint.")
