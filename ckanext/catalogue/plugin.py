@@ -9,7 +9,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.types import Schema
 
-from ckanext.catalogue import health, kinds, moderation, token_scope
+from ckanext.catalogue import health, kinds, moderation, ratelimit, token_scope
 from ckanext.catalogue.helpers import catalogue_helpers
 from ckanext.catalogue.views import catalogue_pages
 from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE, catalogue_index_fields, catalogue_is_item
@@ -27,6 +27,7 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     p.implements(p.IDatasetForm)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IBlueprint)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -78,6 +79,12 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
 
     def get_blueprint(self) -> list[Any]:
         return [catalogue_pages]
+
+    # IMiddleware: rate limits run after CKAN has identified the user.
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        app.before_request(ratelimit.catalogue_check_rate_limit)
+        return app
 
     # ITemplateHelpers
 

@@ -9,13 +9,14 @@ from flask import Blueprint, Response, jsonify, request, url_for
 import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue.http import CatalogueCall, CatalogueHttpError, catalogue_run_view
+from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
 gcat = Blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
 
 TOKEN_HEADERS = ("gcube-token",)
 COLLECTIONS = {"groups": "group", "organizations": "organization"}
 _REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            405: "Method Not Allowed", 409: "Conflict", 500: "Internal Server Error"}
+            405: "Method Not Allowed", 409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error"}
 
 
 def _error(status: int, message: str, errors: dict[str, Any] | None = None, **headers: str) -> Response:
@@ -37,6 +38,10 @@ def _gcat_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -
 def _translate(fn: Callable[[CatalogueCall], Response]) -> Response:
     """Run a view as this request's user; failures answer with gCat's JSON error."""
     return catalogue_run_view(fn, TOKEN_HEADERS, _gcat_error)
+
+
+catalogue_register_limited_api(
+    "catalogue_gcat", "gcat", lambda retry: _error(429, f"Too many requests; retry in {retry} seconds"))
 
 
 def _body() -> dict[str, Any]:

@@ -27,6 +27,7 @@ BAD_FILTER = ("urn:dx:cat:BadFilter", "Bad filters applied")
 INVALID_RELATION = ("urn:dx:cat:InvalidRelationSearch", "Invalid relationship type search")
 INTERNAL = ("urn:dx:cat:InternalError", "Internal error")
 METHOD_NOT_ALLOWED = ("urn:dx:cat:MethodNotAllowed", "Method not allowed")
+TOO_MANY_REQUESTS = ("urn:dx:cat:TooManyRequests", "Too many requests")
 
 
 class IudxError(Exception):

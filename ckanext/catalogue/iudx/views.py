@@ -15,6 +15,7 @@ from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx.search import iudx_page, iudx_search_params
 from ckanext.catalogue.item_rules import catalogue_doc_types
 from ckanext.catalogue.kinds import iudx as kinds
+from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
 iudx = Blueprint("catalogue_iudx", __name__, url_prefix="/iudx/cat/v1")
 
@@ -87,6 +88,10 @@ def _iudx_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -
 def _translate(fn: Callable[[CatalogueCall], Response]) -> Response:
     """Run a view as this request's user; failures answer with IUDX's error JSON."""
     return catalogue_run_view(fn, TOKEN_HEADERS, _iudx_error)
+
+
+catalogue_register_limited_api("catalogue_iudx", "iudx", lambda retry: _json(429, e.iudx_body(
+    e.TOO_MANY_REQUESTS, f"Too many requests; retry in {retry} seconds")))
 
 
 def iudx_item(item: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.catalogue.http import CatalogueCall, CatalogueHttpError, catalogue_run_view
 from ckanext.catalogue.kinds.library import CATALOG, MISSING
 from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
 library = Blueprint("catalogue_library", __name__, url_prefix="/library")
 
@@ -36,6 +37,10 @@ def _error(status: int, code: str, message: str, details: Optional[list[dict[str
     for key, value in headers.items():
         resp.headers[key] = value
     return resp
+
+
+catalogue_register_limited_api("catalogue_library", "library", lambda retry: _error(
+    429, "TooManyRequests", "More requests were received than the subscription rate-limit allows."))
 
 
 def _details(errors: dict[str, Any]) -> list[dict[str, str]]:
