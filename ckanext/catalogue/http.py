@@ -11,6 +11,7 @@ from flask import request
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib import api_token
+from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 
 from ckanext.catalogue.logic.errors import CatalogueConflict
 
@@ -65,7 +66,8 @@ def _flatten(errors: dict[str, Any]) -> str:
 def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpError:
     """Status code of a core exception, the same in every dialect: 401 for no
     or bad credentials, 403 for a role too low, 404, 409 for conflicts, 400 for
-    validation, and 500 with an incident id (logged with its traceback)."""
+    validation, 503 when Solr cannot be reached, and 500 with an incident id
+    (logged with its traceback)."""
     if isinstance(exc, CatalogueBadCredentials):
         return CatalogueHttpError(401, "Invalid credentials")
     if isinstance(exc, tk.NotAuthorized):
@@ -78,6 +80,9 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
         return CatalogueHttpError(409, _flatten(exc.error_dict), exc.error_dict)
     if isinstance(exc, tk.ValidationError):
         return CatalogueHttpError(400, _flatten(exc.error_dict), exc.error_dict)
+    if isinstance(exc, (SearchIndexError, SolrConnectionError)):
+        log.warning("search index unavailable: %s", exc)
+        return CatalogueHttpError(503, "The search index is unavailable; nothing was changed. Try again shortly.")
     incident = uuid.uuid4().hex
     log.error("unexpected error, incident %s", incident, exc_info=exc)
     return CatalogueHttpError(500, f"Unexpected error; quote incident {incident} to the administrators",

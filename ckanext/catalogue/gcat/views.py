@@ -16,7 +16,8 @@ gcat = Blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
 TOKEN_HEADERS = ("gcube-token",)
 COLLECTIONS = {"groups": "group", "organizations": "organization"}
 _REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            405: "Method Not Allowed", 409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error"}
+            405: "Method Not Allowed", 409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
+            503: "Service Unavailable"}
 
 
 def _error(status: int, message: str, errors: dict[str, Any] | None = None, **headers: str) -> Response:
@@ -229,6 +230,11 @@ def trash_view() -> Response:
         return Response(status=204)
 
     return _translate(run)
+
+
+@gcat.route("/<path:unknown>", methods=["GET"] + _OTHER_METHODS)
+def unknown_view(unknown: str) -> Response:
+    return _error(404, f"No such resource: /gcat/{unknown}")
 
 
 @gcat.route("/licenses", methods=["GET"] + _OTHER_METHODS)

@@ -76,7 +76,12 @@ def _index_and_commit(item_id: str, context: Context) -> None:
     """Index the item as stored in this transaction, then commit; should the
     commit fail, the new index document goes too."""
     both = logic.package_show_default_and_custom_schemas(context, item_id)
-    logic.index_update_package_dicts(both)
+    try:
+        logic.index_update_package_dicts(both)
+    except Exception:
+        # Solr refused or is down: nothing is committed.
+        model.Session.rollback()
+        raise
     try:
         model.repo.commit()
     except Exception:

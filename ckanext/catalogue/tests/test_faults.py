@@ -1,0 +1,80 @@
+"""Solr out of reach: writes answer 503 in each dialect and change nothing;
+`ckan catalogue reindex` brings the index back in line with the database."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.search.common import make_connection
+
+from ckanext.catalogue.tests import iudx_samples as s
+from ckanext.catalogue.tests.conftest import catalogue_call, run_ckan
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _rows() -> int:
+    return model.Session.execute(sa.text("select count(*) from package")).scalar()
+
+
+UNREACHABLE = f"http://127.0.0.1:{_closed_port()}/solr/ckan"
+
+
+@pytest.fixture
+def tokens(iudx_tree):
+    admin = tk.get_action("api_token_create")({"user": iudx_tree["sysadmin"], "ignore_auth": True},
+                                              {"user": iudx_tree["sysadmin"], "name": "faults"})["token"]
+    return {"admin": admin}
+
+
+def test_writes_answer_503_and_change_nothing_without_solr(app, iudx_tree, tokens, ckan_config, monkeypatch):
+    t = iudx_tree
+    before = _rows()
+    monkeypatch.setitem(ckan_config, "solr_url", UNREACHABLE)
+    iudx = app.post("/iudx/cat/v1/item", json=s.resource(t["rg"], t["provider"], "offline"),
+                    headers={"token": tokens["admin"]})
+    assert iudx.status_code == 503 and iudx.json["type"] == "urn:dx:cat:ServiceUnavailable"
+    gcat = app.post("/gcat/items", json={"name": "offline-item"}, headers={"Authorization": tokens["admin"]})
+    assert gcat.status_code == 503 and gcat.json["error"] == "Service Unavailable"
+    patch = app.client.put("/iudx/cat/v1/item", json={**s.resource(t["rg"], t["provider"], "sensor-1"),
+                                                      "id": t["resource"], "description": "changed"},
+                           headers={"token": tokens["admin"]})
+    assert patch.status_code == 503
+    search = app.get("/iudx/cat/v1/search", query_string={"q": "sensor"})
+    assert search.status_code == 503
+    monkeypatch.setitem(ckan_config, "solr_url", tk.config["solr_url"])
+    model.Session.remove()
+    assert _rows() == before
+    assert catalogue_call(None, "catalogue_item_show", id=t["resource"])["doc"]["description"] == "Sensor sensor-1"
+
+
+def test_reindex_restores_parity_item_by_item(iudx_tree):
+    t = iudx_tree
+    conn = make_connection(decode_dates=False)
+    site = tk.config["ckan.site_id"]
+    # Lose two documents and leave one that no item backs any more.
+    conn.delete(q=f'+site_id:"{site}" +id:("{t["resource"]}" OR "{t["rg"]}")', commit=True)
+    ghost = dict(conn.search(q=f'id:"{t["cos"]}"', fl="*").docs[0])
+    ghost.update(id="ghost-item", index_id="ghost-index-id", name="ghost-item")
+    ghost.pop("_version_", None)
+    conn.add([ghost], commit=True)
+    assert catalogue_call(None, "catalogue_item_count", ancestor=[t["provider"]])["count"] == 0
+
+    result = run_ckan("catalogue", "reindex")
+    assert result.returncode == 0, result.stderr
+    assert "2 of them missing before" in result.stdout and "removed 1 stale" in result.stdout
+
+    db_ids = {r[0] for r in model.Session.execute(sa.text(
+        "select id from package where type = 'catalogue' and state = 'active'"))}
+    solr_ids = {d["id"] for d in conn.search(q="*:*", fq=[f'+site_id:"{site}"', "+dataset_type:catalogue"],
+                                              fl="id", rows=1000).docs}
+    assert db_ids == solr_ids
+    assert catalogue_call(None, "catalogue_item_count", ancestor=[t["provider"]])["count"] == 2
