@@ -127,7 +127,7 @@ def item_import(source, batch_size: int, user: str | None, compare: bool) -> Non
 
     lines = [line for line in source if line.strip()]
     context = {"user": user} if user else _site_context()
-    created = failed = 0
+    created = failed = not_indexed = 0
     started = time.monotonic()
     with click.progressbar(length=len(lines), label="importing", show_pos=True) as bar:
         for start in range(0, len(lines), batch_size):
@@ -143,6 +143,7 @@ def item_import(source, batch_size: int, user: str | None, compare: bool) -> Non
             except tk.NotAuthorized as exc:
                 raise click.ClickException(f"not allowed: {exc.message or exc}")
             created += len(result["created"])
+            not_indexed += len(result.get("not_indexed", []))
             for error in result["errors"]:
                 failed += 1
                 message = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error["errors"].items())
@@ -150,6 +151,10 @@ def item_import(source, batch_size: int, user: str | None, compare: bool) -> Non
             bar.update(len(records))
     elapsed = max(time.monotonic() - started, 1e-9)
     click.echo(f"created {created} item(s), refused {failed}, {created / elapsed:.1f} items/s")
+    if not_indexed:
+        click.secho(f"{not_indexed} item(s) stored while Solr was unreachable and not searchable yet: "
+                    "run `ckan catalogue reindex`", fg="yellow", err=True)
+        raise click.exceptions.Exit(2)
     if compare and created:
         reference = _package_create_rate(created)
         click.echo(f"package_create loop: {reference:.1f} items/s; bulk import is "

@@ -95,8 +95,23 @@ stop_pidfile() {
   rm -f "$file"
 }
 
+stop_solr() {
+  stop_pidfile solr
+  # A Solr on our port started from another checkout has its pidfile there.
+  local pattern="org.ckan.catalogue.solr.CatalogueSolr .* $SOLR_PORT 127.0.0.1"
+  if pgrep -f "$pattern" >/dev/null; then
+    say "solr: stopping the instance on port $SOLR_PORT"
+    pkill -f "$pattern" || true
+    for _ in $(seq 1 100); do pgrep -f "$pattern" >/dev/null || break; sleep 0.1; done
+    pkill -9 -f "$pattern" || true
+  fi
+}
+
 case "${1:-}" in
   start) start_postgres; start_redis; start_solr ;;
+  # One service alone (fault tests stop and restart Solr mid-run).
+  start-solr) start_solr ;;
+  stop-solr) stop_solr ;;
   solr-home) build_solr; solr_home ;;
   stop)
     stop_pidfile worker
@@ -110,5 +125,5 @@ case "${1:-}" in
     pg_running && echo "postgresql: up" || echo "postgresql: down"
     redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && echo "redis: up" || echo "redis: down"
     solr_up && echo "solr: up" || echo "solr: down" ;;
-  *) die "usage: services.sh start|stop|status|solr-home" ;;
+  *) die "usage: services.sh start|stop|status|solr-home|start-solr|stop-solr" ;;
 esac

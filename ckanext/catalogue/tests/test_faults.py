@@ -2,7 +2,11 @@
 `ckan catalogue reindex` brings the index back in line with the database."""
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +16,7 @@ from ckan import model
 from ckan.lib.search.common import make_connection
 
 from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call, run_ckan
+from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT, catalogue_call, run_ckan
 
 
 def _closed_port() -> int:
@@ -78,3 +82,53 @@ def test_reindex_restores_parity_item_by_item(iudx_tree):
                                               fl="id", rows=1000).docs}
     assert db_ids == solr_ids
     assert catalogue_call(None, "catalogue_item_count", ancestor=[t["provider"]])["count"] == 2
+
+
+def _item_ids_in_db() -> set[str]:
+    model.Session.remove()
+    return {r[0] for r in model.Session.execute(sa.text(
+        "select id from package where type = 'catalogue' and state = 'active'"))}
+
+
+def _item_ids_in_solr() -> set[str]:
+    site = tk.config["ckan.site_id"]
+    return {d["id"] for d in make_connection().search(
+        q="*:*", fq=[f'+site_id:"{site}"', "+dataset_type:catalogue"], fl="id", rows=10000).docs}
+
+
+def _services(command: str) -> None:
+    done = subprocess.run([str(ROOT / "stack" / "bin" / "services.sh"), command], capture_output=True, text=True,
+                          timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(bool(os.environ.get("CKAN_SOLR_URL")), reason="Solr is the user's own (CKAN_SOLR_URL)")
+def test_solr_stopped_mid_import_then_restarted_and_reindexed(iudx_tree, tmp_path):
+    t = iudx_tree
+    source = tmp_path / "many.jsonl"
+    source.write_text("".join(json.dumps({"doc": s.resource(t["rg"], t["provider"], f"bulk-{n}")}) + "\n"
+                              for n in range(150)))
+    before = _item_ids_in_db()
+    importer = subprocess.Popen([CKAN_BIN, "-c", str(ROOT / "test.ini"), "catalogue", "item", "import",
+                                 str(source), "--batch-size", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_item_ids_in_db()) < len(before) + 5:  # the first batch is in
+            assert importer.poll() is None, importer.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        _services("stop-solr")
+        out, err = importer.communicate(timeout=300)
+    finally:
+        _services("start-solr")
+    assert importer.returncode == 2, out + err
+    assert "created 150 item(s), refused 0" in out and "ckan catalogue reindex" in err
+    stored = _item_ids_in_db()
+    assert len(stored) == len(before) + 150
+    assert _item_ids_in_solr() != stored  # what was written while Solr was down is missing
+
+    result = run_ckan("catalogue", "reindex")
+    assert result.returncode == 0, result.stderr
+    assert _item_ids_in_solr() == stored  # item by item
+    assert catalogue_call(None, "catalogue_item_count", parent=t["rg"])["count"] == 151

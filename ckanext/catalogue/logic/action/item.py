@@ -234,7 +234,8 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
     leaving the others.
 
     :param records: list of ``catalogue_item_create`` parameter dicts (at most 1000)
-    :returns: ``{"created": [ids], "errors": [{"index": i, "errors": {...}}]}``
+    :returns: ``{"created": [ids], "errors": [{"index": i, "errors": {...}}],
+        "not_indexed": [ids stored while the search index was unreachable]}``
     """
     records = data_dict.get("records")
     if not isinstance(records, list) or not 0 < len(records) <= CATALOGUE_BULK_MAX:
@@ -261,8 +262,15 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
             model.Session.rollback()
             raise
     model.repo.commit()
-    _index_many(created, context)
-    return {"created": created, "errors": failed}
+    not_indexed: list[str] = []
+    try:
+        _index_many(created, context)
+    except (search.SearchIndexError, search.common.SolrConnectionError) as error:
+        # Stored but not searchable yet: said in the answer, repaired by
+        # `ckan catalogue reindex`.
+        log.warning("bulk create: %d item(s) stored but not indexed: %s", len(created), error)
+        not_indexed = list(created)
+    return {"created": created, "errors": failed, "not_indexed": not_indexed}
 
 
 def _index_many(item_ids: list[str], context: Context) -> None:
