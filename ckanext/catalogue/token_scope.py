@@ -41,15 +41,15 @@ def catalogue_request_scope() -> Optional[str]:
 
 
 def catalogue_scope_allowed_here() -> bool:
-    """Scoped tokens work on the catalogue's item actions and dialect APIs only."""
+    """Scoped tokens work on the item actions (moderation excluded) and the IUDX API only."""
     if not has_request_context():
         return True
     endpoint = request.endpoint or ""
-    if endpoint.startswith("catalogue_"):
+    if endpoint.startswith("catalogue_iudx."):
         return True
     if endpoint == "api.action":
         function = (request.view_args or {}).get("logic_function", "")
-        return function.startswith("catalogue_item_")
+        return function.startswith("catalogue_item_") and function != "catalogue_item_moderate"
     return False
 
 

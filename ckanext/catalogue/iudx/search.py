@@ -73,7 +73,7 @@ def _geo(args: Mapping[str, str]) -> dict[str, Any]:
         if georel != "near":
             raise e.IudxError(400, e.INVALID_GEO_PARAM, "A Point is searched with georel=near and maxDistance")
         distance = args.get("maxDistance", "")
-        if not distance.isdigit() or not 0 < int(distance) <= MAX_DISTANCE:
+        if not (distance.isascii() and distance.isdigit()) or not 0 < int(distance) <= MAX_DISTANCE:
             raise e.IudxError(400, e.INVALID_PROPERTY_VALUE,
                               f"The 'maxDistance' should range between 0-{MAX_DISTANCE}m")
         return {"georel": "intersects", "geometry": catalogue_near_wkt(lon, lat, int(distance))}
@@ -127,7 +127,7 @@ def _properties(args: Mapping[str, str]) -> list[dict[str, Any]]:
 
 def iudx_page(args: Mapping[str, str], default_limit: int = 100) -> tuple[int, int]:
     limit_s, offset_s = args.get("limit", str(default_limit)), args.get("offset", "0")
-    if not limit_s.isdigit() or not offset_s.isdigit():
+    if not (limit_s.isascii() and limit_s.isdigit()) or not (offset_s.isascii() and offset_s.isdigit()):
         raise e.IudxError(400, e.INVALID_SYNTAX, "Invalid value for a query param")
     limit, offset = int(limit_s), int(offset_s)
     if limit < 1 or limit + offset > MAX_RESULT_WINDOW:

@@ -240,7 +240,8 @@ def relsearch() -> Response:
         except IudxSyntaxError as error:
             raise e.IudxError(400, e.INVALID_SYNTAX, str(error))
         if len(rels) != 1 or not isinstance(rels[0], str) or rels[0].count(".") != 1 \
-                or len(values) != 1 or not isinstance(values[0], list):
+                or len(values) != 1 or not isinstance(values[0], list) \
+                or not all(isinstance(v, str) for v in values[0]):
             raise e.IudxError(400, e.INVALID_RELATION, "relationship=[type.property] with value=[[...]]")
         rel_type, prop = rels[0].split(".")
         kind = TYPE_KINDS.get(rel_type)

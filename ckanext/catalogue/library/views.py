@@ -128,7 +128,7 @@ def _page_link(top: int, skip: int) -> dict[str, str]:
 
 def _int_arg(name: str, default: int, high: int) -> int:
     raw = request.args.get(name, str(default))
-    if not raw.isdigit() or int(raw) > high:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > high:
         raise LibraryError(422, "InvalidCatalogsRequest", "Cannot get catalogs.",
                            [{"code": "InvalidValue", "message": f"{name} must be an integer from 0 to {high}.",
                              "target": name}])

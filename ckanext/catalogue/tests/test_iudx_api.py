@@ -277,3 +277,25 @@ def test_scoped_token_writes_only_inside_its_item(app, iudx_tree):
     time.sleep(2)
     _err(app.post(f"{API}/item", json=s.resource(t["rg"], t["provider"], "late"), headers={"token": expired["token"]}),
          401, "InvalidAuthorizationToken")
+
+
+def test_a_sysadmins_scoped_token_stays_in_its_subtree(app, iudx_tree):
+    t = iudx_tree
+    scoped = catalogue_call(t["sysadmin"], "catalogue_token_create", item_id=t["rg"])
+    headers = {"token": scoped["token"]}
+    _ok(app.post(f"{API}/item", json=s.resource(t["rg"], t["provider"], "admin-inside"), headers=headers), 201)
+    _err(app.post(f"{API}/item", json=s.resource_group(t["provider"], name="admin-outside"), headers=headers),
+         401, "InvalidAuthorizationToken")
+    # Not a key to the portal's other pages or APIs either.
+    assert app.get("/catalogue-admin/roles", headers={"Authorization": scoped["token"]}).status_code == 403
+    assert app.post("/gcat/groups", json={"name": "via-scope"},
+                    headers={"Authorization": f"Bearer {scoped['token']}"}).status_code == 401
+
+
+def test_exact_id_property_matches_only_that_item(app, iudx_tree):
+    t = iudx_tree
+    found = _ok(app.get(f"{API}/search", query_string={"property": "[id]", "value": f"[[{t['provider']}]]"}))
+    assert [r["id"] for r in found["results"]] == [t["provider"]]
+    _err(app.get(f"{API}/relsearch", query_string={"relationship": "[resourceGroup.name]", "value": "[[[x]]]"}),
+         400, "InvalidRelationSearch")
+    _err(app.get(f"{API}/search", query_string={"q": "x", "limit": "²"}), 400, "InvalidSyntax")

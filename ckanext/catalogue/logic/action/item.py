@@ -313,7 +313,7 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
         CatalogueItemKey.item_id == row.id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
     if unique and (old_unique is None or old_unique.key != unique):
         if model.Session.get(CatalogueItemKey, unique) is not None:
-            field = kind.unique_fields[0]
+            field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
             raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
                 field=field)]})
     private = data.get("private", current["private"])
@@ -472,7 +472,7 @@ def _filters(data: dict[str, Any]) -> list[str]:
         fq.append(item_query.catalogue_any_of("catalogue_attr_id", data["ids"]))
     for prop in data.get("filters", []):
         also = []
-        if prop["exact"]:
+        if prop["exact"] and prop["property"] != ["id"]:  # a link also matches through the ancestors
             also = [row.id for row in (item_rules.catalogue_resolve(v) for v in prop["values"]) if row]
         fq.append(item_query.catalogue_property_filter(prop["property"], prop["values"], prop["exact"], also))
     if data.get("geometry"):
