@@ -9,14 +9,15 @@ import ckan.plugins.toolkit as tk
 CHILDREN_PAGE_SIZE = 20
 
 
-def _context() -> dict[str, Any]:
+def catalogue_portal_context() -> dict[str, Any]:
+    """Context of a core call made by a portal page for the logged-in user."""
     user = tk.current_user
     return {"user": user.name if user.is_authenticated else ""}  # type: ignore[attr-defined]
 
 
 def catalogue_item(item_id: str) -> dict[str, Any] | None:
     try:
-        return tk.get_action("catalogue_item_show")(_context(), {"id": item_id})
+        return tk.get_action("catalogue_item_show")(catalogue_portal_context(), {"id": item_id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return None
 
@@ -24,7 +25,7 @@ def catalogue_item(item_id: str) -> dict[str, Any] | None:
 def catalogue_item_ancestors(item_id: str) -> list[dict[str, Any]]:
     """The ancestors the user may see, root first (for the breadcrumb)."""
     try:
-        return tk.get_action("catalogue_item_ancestors")(_context(), {"id": item_id})["results"]
+        return tk.get_action("catalogue_item_ancestors")(catalogue_portal_context(), {"id": item_id})["results"]
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return []
 
@@ -32,7 +33,7 @@ def catalogue_item_ancestors(item_id: str) -> list[dict[str, Any]]:
 def catalogue_item_children(item_id: str, page: int = 1) -> dict[str, Any]:
     """One page of children: ``{"results", "count", "page", "pages"}``."""
     page = max(int(page or 1), 1)
-    found = tk.get_action("catalogue_item_children")(_context(), {
+    found = tk.get_action("catalogue_item_children")(catalogue_portal_context(), {
         "id": item_id, "limit": CHILDREN_PAGE_SIZE, "offset": (page - 1) * CHILDREN_PAGE_SIZE})
     pages = max((found["count"] + CHILDREN_PAGE_SIZE - 1) // CHILDREN_PAGE_SIZE, 1)
     return {**found, "page": page, "pages": pages}

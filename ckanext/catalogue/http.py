@@ -22,6 +22,18 @@ class CatalogueBadCredentials(Exception):
     """A credential was sent and is not valid (401 in every dialect)."""
 
 
+def catalogue_request_tokens(token_headers: Iterable[str] = ()) -> list[str]:
+    """API tokens sent with this request: ``Authorization`` (raw or
+    ``Bearer``) first, then the extra headers named."""
+    candidates = []
+    auth = request.headers.get("Authorization", "").strip()
+    if auth:
+        scheme, _, rest = auth.partition(" ")
+        candidates.append(rest.strip() if scheme.lower() == "bearer" and rest else auth)
+    candidates += [request.headers[h].strip() for h in token_headers if request.headers.get(h, "").strip()]
+    return candidates
+
+
 def catalogue_request_user(token_headers: Iterable[str] = ()) -> Optional[str]:
     """Name of the user behind this request, or None for anonymous.
 
@@ -30,12 +42,7 @@ def catalogue_request_user(token_headers: Iterable[str] = ()) -> Optional[str]:
     (gCat's ``gcube-token``). A token that is sent but unknown raises
     CatalogueBadCredentials instead of silently falling back to anonymous.
     """
-    candidates = []
-    auth = request.headers.get("Authorization", "").strip()
-    if auth:
-        scheme, _, rest = auth.partition(" ")
-        candidates.append(rest.strip() if scheme.lower() == "bearer" and rest else auth)
-    candidates += [request.headers[h].strip() for h in token_headers if request.headers.get(h, "").strip()]
+    candidates = catalogue_request_tokens(token_headers)
     if not candidates:
         return current_user.name if current_user.is_authenticated else None  # type: ignore[attr-defined]
     for token in candidates:

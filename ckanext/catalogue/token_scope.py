@@ -14,26 +14,17 @@ from ckan.lib import api_token
 
 SCOPE_CLAIM = "catalogue_scope"
 EXPIRES_FIELD = "catalogue_expires_at"
-# Headers that may carry a token in the catalogue's dialects.
-TOKEN_HEADERS = ("Authorization", "token", "gcube-token")
-
-
-def _request_tokens() -> list[str]:
-    found = []
-    for header in TOKEN_HEADERS:
-        value = request.headers.get(header, "").strip()
-        if not value:
-            continue
-        scheme, _, rest = value.partition(" ")
-        found.append(rest.strip() if scheme.lower() == "bearer" and rest else value)
-    return found
+# Headers besides Authorization that carry a token in the catalogue's dialects.
+TOKEN_HEADERS = ("token", "gcube-token")
 
 
 def catalogue_request_scope() -> Optional[str]:
     """Item id the current request's token is limited to, or None."""
     if not has_request_context():
         return None
-    for token in _request_tokens():
+    from ckanext.catalogue.http import catalogue_request_tokens
+
+    for token in catalogue_request_tokens(TOKEN_HEADERS):
         data = api_token.decode(token)
         if data and data.get(SCOPE_CLAIM):
             return str(data[SCOPE_CLAIM])

@@ -9,20 +9,16 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.catalogue.helpers import catalogue_portal_context
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 
 catalogue_pages = Blueprint("catalogue_pages", __name__, url_prefix="/catalogue-admin")
 
 
-def _context() -> dict[str, Any]:
-    user = tk.current_user
-    return {"user": user.name if user.is_authenticated else ""}  # type: ignore[attr-defined]
-
-
 @catalogue_pages.route("/roles", methods=["GET", "POST"])
 def roles() -> Any:
     """Grant and revoke catalogue roles (Catalogue-Managers and sysadmins)."""
-    context = _context()
+    context = catalogue_portal_context()
     try:
         tk.check_access("catalogue_role_list", dict(context), {})
     except tk.NotAuthorized:
@@ -54,7 +50,7 @@ def new_item() -> Any:
 
     from ckanext.catalogue.kinds import catalogue_kind, catalogue_kinds
 
-    context = _context()
+    context = catalogue_portal_context()
     if not context["user"]:
         return tk.abort(403, tk._("Log in to create catalogue items"))
     kind = catalogue_kind(tk.request.args.get("kind", ""))

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx.params import IudxSyntaxError, iudx_parse_list
 from ckanext.catalogue.item_query import catalogue_near_wkt
+from ckanext.catalogue.logic.schema import CATALOGUE_PROPERTY_RE
 
 # IUDX's limits.
 MAX_PROPERTIES = 4
@@ -24,7 +25,6 @@ GEOMETRIES = ("Point", "Polygon", "LineString", "bbox")
 # Properties whose values are ids: matched exactly, aliases resolved.
 EXACT_PROPERTIES = {"id", "type", "provider", "resourceGroup", "resourceServer", "cos", "owner",
                     "ownerUserId", "instance"}
-_PROPERTY_RE = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_.@]{0,99}$")
 _NUMBER_RE = re.compile(r"^-?\d{1,3}(\.\d+)?$")
 # IUDX's accepted shapes of a property value and of a text query.
 _VALUE_RE = re.compile(r"^[a-zA-Z0-9]([\w\-.:/() ]*[a-zA-Z0-9])?$")
@@ -111,7 +111,7 @@ def _properties(args: Mapping[str, str]) -> list[dict[str, Any]]:
     if not props or any(not isinstance(p, str) for p in props):
         raise e.IudxError(400, e.INVALID_PROPERTY, "property takes a list of property names")
     for prop in props:
-        if not _PROPERTY_RE.match(prop):
+        if not CATALOGUE_PROPERTY_RE.match(prop):
             raise e.IudxError(400, e.INVALID_PROPERTY, f"Invalid property name {prop[:100]!r}")
     if len(values) != len(props) or any(not isinstance(v, list) or not v for v in values):
         raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, "Give one list of values per property")
@@ -166,7 +166,7 @@ def iudx_search_params(args: Mapping[str, str], instance: str | None) -> tuple[d
     if "filter" in args:
         projection = _list(args, "filter", e.BAD_FILTER)
         if not projection or len(projection) > MAX_FILTER or any(
-                not isinstance(f, str) or not _PROPERTY_RE.match(f) for f in projection):
+                not isinstance(f, str) or not CATALOGUE_PROPERTY_RE.match(f) for f in projection):
             raise e.IudxError(400, e.BAD_FILTER, f"The max number of 'filter' should be {MAX_FILTER}")
     if filters:
         params["filters"] = filters

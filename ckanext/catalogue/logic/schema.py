@@ -107,7 +107,7 @@ def catalogue_list_of_strings(value: Any) -> list[str]:
     return value
 
 
-_PROPERTY_RE = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_.@]{0,99}$")
+CATALOGUE_PROPERTY_RE = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_.@]{0,99}$")
 
 
 def catalogue_item_filters(value: Any) -> list[dict[str, Any]]:
@@ -120,7 +120,7 @@ def catalogue_item_filters(value: Any) -> list[dict[str, Any]]:
         props = entry.get("property") if isinstance(entry, dict) else None
         props = [props] if isinstance(props, str) else props
         if not isinstance(props, list) or not props or not all(
-                isinstance(p, str) and _PROPERTY_RE.match(p) for p in props):
+                isinstance(p, str) and CATALOGUE_PROPERTY_RE.match(p) for p in props):
             raise tk.Invalid(tk._("Each filter needs a property and a list of values"))
         values = catalogue_list_of_strings(entry.get("values"))
         if not values:

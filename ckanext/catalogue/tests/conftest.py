@@ -99,6 +99,15 @@ def job_worker() -> Iterator[subprocess.Popen]:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (for servers, or for an unreachable URL)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def catalogue_call(caller: str | None, action: str, /, **data):
     """Call an action as ``caller`` (None: anonymous) through CKAN's action layer."""
     from ckan.tests import helpers

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 
@@ -16,20 +15,14 @@ from ckan import model
 from ckan.lib.search.common import make_connection
 
 from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT, catalogue_call, run_ckan
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT, free_port, catalogue_call, run_ckan
 
 
 def _rows() -> int:
     return model.Session.execute(sa.text("select count(*) from package")).scalar()
 
 
-UNREACHABLE = f"http://127.0.0.1:{_closed_port()}/solr/ckan"
+UNREACHABLE = f"http://127.0.0.1:{free_port()}/solr/ckan"
 
 
 @pytest.fixture

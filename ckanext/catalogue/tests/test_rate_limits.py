@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -16,7 +15,7 @@ import pytest
 from ckan.tests import factories
 
 from ckanext.catalogue import ratelimit
-from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT
+from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT, free_port
 
 pytestmark = pytest.mark.ckan_config("ckanext.catalogue.rate_limit.enabled", "true")
 
@@ -68,12 +67,6 @@ def test_action_api_is_limited_except_for_sysadmins(app, fresh_limits):
         assert app.get("/api/3/action/status_show", headers={"Authorization": sysadmin["token"]}).status_code == 200
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _serve(ini: Path, port: int, log: Path) -> subprocess.Popen:
     return subprocess.Popen([CKAN_BIN, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
                              "--disable-reloader"], stdout=log.open("wb"), stderr=subprocess.STDOUT,
@@ -93,7 +86,7 @@ def test_two_ckan_processes_share_one_limit(fresh_limits, tmp_path):
     ini.write_text(f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
                    "ckanext.catalogue.rate_limit.enabled = true\n"
                    "ckanext.catalogue.rate_limit.iudx = 4/minute\n")
-    ports = (_free_port(), _free_port())
+    ports = (free_port(), free_port())
     logs = [tmp_path / f"ckan-{port}.log" for port in ports]
     servers = [_serve(ini, port, log) for port, log in zip(ports, logs)]
     try:

@@ -105,6 +105,18 @@ def _root_organization(context: Context) -> str:
     return created["id"]
 
 
+def _save_dataset(context: Context, item_id: str, changes: dict[str, Any]) -> None:
+    """Apply ``changes`` to the item's dataset through package_update, which
+    indexes and commits (the auth check has been made by the caller)."""
+    user_context: Context = {"user": context.get("user", ""), "ignore_auth": True}
+    full = tk.get_action("package_show")(dict(user_context), {"id": item_id})
+    full.update(changes)
+    # With metadata_modified given, package_update compares the dicts to
+    # skip "unchanged" datasets; the stored document decides, not that.
+    full.pop("metadata_modified", None)
+    tk.get_action("package_update")(dict(user_context), full)
+
+
 def _conflict_from(error: sa_exc.IntegrityError) -> CatalogueConflict:
     return CatalogueConflict({"message": [tk._("An item with the same name or id already exists here")]})
 
@@ -323,12 +335,6 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
         more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))}
     pkg_dict = catalogue_package_dict(kind, row.id, doc, row.parent_id, current["ancestors"],
                                       current["aliases"], current["owner_org"], bool(private), more)
-    show_ctx: Context = {"user": context.get("user", ""), "ignore_auth": True}
-    full = tk.get_action("package_show")(show_ctx, {"id": row.id})
-    full.update({k: v for k, v in pkg_dict.items() if k != "id"})
-    # With metadata_modified given, package_update compares the dicts to
-    # skip "unchanged" datasets; the stored document decides, not that.
-    full.pop("metadata_modified", None)
     try:
         # Key rows first: package_update then indexes and commits them with
         # the dataset in one transaction (with defer_commit it drops its own
@@ -340,7 +346,7 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
             if unique:
                 model.Session.add(CatalogueItemKey(key=unique, item_id=row.id, purpose=KEY_UNIQUE))
             model.Session.flush()
-        tk.get_action("package_update")({"user": context.get("user", ""), "ignore_auth": True}, full)
+        _save_dataset(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
     except sa_exc.IntegrityError as error:
         model.Session.rollback()
         raise _conflict_from(error)
@@ -381,13 +387,10 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResu
     if data["decision"] == "reject" and not data.get("message"):
         raise CatalogueInvalid({"message": [tk._("A rejection needs a message for the author")]})
     state = moderation.APPROVED if data["decision"] == "approve" else moderation.REJECTED
-    full = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True}, {"id": row.id})
-    extras = {e["key"]: e["value"] for e in full.get("extras", [])}
+    extras = dict(pkg.extras or {})
     extras[moderation.EXTRA_STATE] = state
     extras[moderation.EXTRA_MESSAGE] = data.get("message", "")
-    full["extras"] = [{"key": k, "value": v} for k, v in extras.items()]
-    full.pop("metadata_modified", None)
-    tk.get_action("package_update")({"user": context.get("user", ""), "ignore_auth": True}, full)
+    _save_dataset(context, row.id, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
 
 
