@@ -299,44 +299,33 @@ def item_delete(item_id: str, purge: bool, cascade: bool, as_user: str | None) -
 
 @catalogue.command()
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 5000))
-def reindex(batch_size: int) -> None:
+@click.option("--background", is_flag=True, help="Queue it as a background job for `ckan jobs worker`.")
+def reindex(batch_size: int, background: bool) -> None:
     """Bring the search index back in line with the database for catalogue
     items: index every active item (in batches, one Solr commit each) and
     remove index documents of items the database no longer has. For after
     Solr was unreachable while items changed."""
-    from ckan import model
-    from ckan.lib import search
+    from ckanext.catalogue.jobs import CatalogueJobsUnavailable, catalogue_enqueue
+    from ckanext.catalogue.reindex import catalogue_reindex, catalogue_reindex_job
 
-    from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
+    if background:
+        try:
+            job = catalogue_enqueue(catalogue_reindex_job, kwargs={"batch_size": batch_size},
+                                    title="catalogue reindex")
+        except CatalogueJobsUnavailable as error:
+            raise click.ClickException(str(error))
+        click.echo(f"queued job {job.id}; `ckan jobs worker` runs it")
+        return
+    bar = None
 
-    ids = [row[0] for row in model.Session.query(model.Package.id).filter(
-        model.Package.type == CATALOGUE_DATASET_TYPE, model.Package.state == "active")]
-    conn = search.common.make_connection()
-    site = tk.config["ckan.site_id"]
-    indexed: set[str] = set()
-    start = 0
-    while True:  # every item document Solr holds, a page at a time
-        page = conn.search(q="*:*", fq=[f'+site_id:"{site}"', f"+dataset_type:{CATALOGUE_DATASET_TYPE}"],
-                           fl="id", rows=5000, start=start, sort="id asc")
-        indexed.update(doc["id"] for doc in page.docs)
-        start += 5000
-        if start >= page.hits:
-            break
-    stale = sorted(indexed - set(ids))
-    for offset in range(0, len(stale), 500):
-        batch = " OR ".join(f'"{i}"' for i in stale[offset:offset + 500])
-        conn.delete(q=f'+site_id:"{site}" +id:({batch})', commit=False)
-    context = {"ignore_auth": True}
-    index = search.index_for("Package")
-    from ckan import logic
+    def start(total: int) -> None:
+        nonlocal bar
+        bar = click.progressbar(length=total, label="indexing", show_pos=True)
+        bar.__enter__()
 
-    with click.progressbar(length=len(ids), label="indexing", show_pos=True) as bar:
-        for offset in range(0, len(ids), batch_size):
-            for item_id in ids[offset:offset + batch_size]:
-                default, custom = logic.package_show_default_and_custom_schemas(context, item_id)
-                index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
-            index.commit()
-            bar.update(len(ids[offset:offset + batch_size]))
-    conn.commit()
-    click.echo(f"indexed {len(ids)} item(s), {len(set(ids) - indexed)} of them missing before; "
-               f"removed {len(stale)} stale document(s)")
+    try:
+        result = catalogue_reindex(batch_size, progress=lambda n: bar.update(n), on_total=start)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(result.summary())

@@ -13,6 +13,8 @@ from ckan.common import current_user
 from ckan.lib import api_token
 from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 
+from ckanext.catalogue.jobs import CatalogueJobsUnavailable
+
 from ckanext.catalogue.logic.errors import CatalogueConflict
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,9 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
     if isinstance(exc, (SearchIndexError, SolrConnectionError)):
         log.warning("search index unavailable: %s", exc)
         return CatalogueHttpError(503, "The search index is unavailable; nothing was changed. Try again shortly.")
+    if isinstance(exc, CatalogueJobsUnavailable):
+        log.warning("job queue unavailable: %s", exc)
+        return CatalogueHttpError(503, str(exc))
     incident = uuid.uuid4().hex
     log.error("unexpected error, incident %s", incident, exc_info=exc)
     return CatalogueHttpError(500, f"Unexpected error; quote incident {incident} to the administrators",

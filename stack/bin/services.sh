@@ -107,16 +107,23 @@ stop_solr() {
   fi
 }
 
+stop_redis() {
+  external CKAN_REDIS_URL && return 0
+  stop_pidfile redis
+}
+
 case "${1:-}" in
   start) start_postgres; start_redis; start_solr ;;
   # One service alone (fault tests stop and restart Solr mid-run).
   start-solr) start_solr ;;
   stop-solr) stop_solr ;;
+  start-redis) start_redis ;;
+  stop-redis) stop_redis ;;
   solr-home) build_solr; solr_home ;;
   stop)
     stop_pidfile worker
     stop_pidfile solr
-    stop_pidfile redis
+    stop_redis
     if [ -f "$STATE/postgres.started" ]; then
       say "postgresql: stopping"; pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop || true
       rm -f "$STATE/postgres.started"
@@ -125,5 +132,5 @@ case "${1:-}" in
     pg_running && echo "postgresql: up" || echo "postgresql: down"
     redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && echo "redis: up" || echo "redis: down"
     solr_up && echo "solr: up" || echo "solr: down" ;;
-  *) die "usage: services.sh start|stop|status|solr-home|start-solr|stop-solr" ;;
+  *) die "usage: services.sh start|stop|status|solr-home|start-solr|stop-solr|start-redis|stop-redis" ;;
 esac

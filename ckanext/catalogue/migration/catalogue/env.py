@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import os
-from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+# No fileConfig here (as in CKAN's own env.py): it would disable every logger
+# the running CKAN process has already configured.
 config = context.config
-if config.config_file_name:
-    fileConfig(config.config_file_name)
 
 target_metadata = None
 # Each plugin keeps its own version table so it never touches CKAN's.
