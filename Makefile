@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
+FUZZ_VENV := .venv-fuzz
 STATE := .stack
 CKAN := $(VENV)/bin/ckan
 INI ?= development.ini
@@ -10,15 +11,19 @@ TEST_INI ?= test.ini
 PYTEST_ARGS ?=
 CKAN_VERSION := 2.12.0
 
-.PHONY: help install system venv services solr-home db test-db run worker demo stop test doctor status clean
+# Fuzzing: `make test` runs a quick schemathesis pass; `make fuzz` a long one.
+FUZZ_SECONDS ?= 900
+
+.PHONY: help install system venv fuzz-venv fuzz services solr-home db test-db run worker demo stop test doctor status clean
 
 help:
 	@echo "make run     install, start services, migrate, load the demo, serve http://127.0.0.1:5000"
 	@echo "make test    install, start services, prepare the test databases, run the whole suite"
 	@echo "make stop    stop the services (and job worker) that make run/test started"
 	@echo "make doctor  check database, Solr, Redis, DataStore and job worker"
+	@echo "make fuzz    long schemathesis run of every API against a served test portal"
 
-install: system venv
+install: system venv fuzz-venv
 
 system:
 	@stack/bin/system-packages.sh
@@ -31,6 +36,14 @@ $(VENV)/.installed: requirements.txt dev-requirements.txt pyproject.toml setup.p
 	$(VENV)/bin/pip install -q --upgrade pip wheel "setuptools>=77,<81"
 	$(VENV)/bin/pip install -q "ckan[requirements]==$(CKAN_VERSION)" -r requirements.txt -r dev-requirements.txt
 	$(VENV)/bin/pip install -q --no-deps -e .
+	@touch $@
+
+fuzz-venv: $(FUZZ_VENV)/.installed
+
+$(FUZZ_VENV)/.installed: fuzz-requirements.txt
+	@[ -x $(FUZZ_VENV)/bin/python ] || $(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/pip install -q --upgrade pip
+	$(FUZZ_VENV)/bin/pip install -q -r fuzz-requirements.txt
 	@touch $@
 
 services: install
@@ -70,6 +83,11 @@ doctor: install
 test: test-db
 	@mkdir -p test-artifacts
 	$(VENV)/bin/pytest --ckan-ini=$(TEST_INI) $(PYTEST_ARGS)
+
+fuzz: test-db
+	@mkdir -p test-artifacts
+	CATALOGUE_FUZZ_SECONDS=$(FUZZ_SECONDS) $(VENV)/bin/pytest --ckan-ini=$(TEST_INI) -k schemathesis -s \
+	  ckanext/catalogue/tests/test_openapi.py
 
 stop:
 	@stack/bin/services.sh stop

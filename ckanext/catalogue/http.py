@@ -6,7 +6,7 @@ import logging
 import uuid
 from typing import Any, Callable, Iterable, Optional
 
-from flask import request
+from flask import Blueprint, Response, request
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
@@ -16,6 +16,7 @@ from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable
 
 from ckanext.catalogue.logic.errors import CatalogueConflict
+from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
 
 log = logging.getLogger(__name__)
 
@@ -122,3 +123,37 @@ def catalogue_run_view(
         return view(call)
     except Exception as exc:
         return on_error(exc, catalogue_http_error(exc, user), user)
+
+
+# Every method is routed to a dialect's views, so a wrong one gets the
+# dialect's JSON 405 with Allow rather than Flask's HTML page.
+CATALOGUE_ROUTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "PURGE", "OPTIONS")
+_GUARDED: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+def catalogue_api_route(blueprint: Blueprint, rule: str, allowed: tuple[str, ...],
+                        not_allowed: Callable[[tuple[str, ...]], Response],
+                        defaults: Optional[dict[str, Any]] = None
+                        ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Route ``rule`` to the decorated view for the ``allowed`` methods (and
+    HEAD with GET), and to the dialect's ``not_allowed`` response with Allow
+    for every other one. The methods are recorded for the check of the
+    OpenAPI document. Stack it to serve several rules with one view."""
+    def register(view: Callable[..., Response]) -> Callable[..., Response]:
+        guarded = _GUARDED.get(view)
+        if guarded is None:
+            def guarded(**kwargs: Any) -> Response:
+                here = CATALOGUE_API_METHODS[blueprint.name][request.url_rule.rule]
+                if request.method not in here and not (request.method == "HEAD" and "GET" in here):
+                    resp = not_allowed(here)
+                    resp.headers["Allow"] = ", ".join(here)
+                    return resp
+                return view(**kwargs)
+            guarded.__name__ = view.__name__
+            _GUARDED[view] = guarded
+        blueprint.add_url_rule(rule, view.__name__, guarded, methods=list(CATALOGUE_ROUTED_METHODS),
+                               **({"defaults": defaults} if defaults else {}))
+        CATALOGUE_API_METHODS.setdefault(blueprint.name, {})[(blueprint.url_prefix or "") + rule] = tuple(allowed)
+        return view
+
+    return register

@@ -11,6 +11,7 @@ from ckan.types import Schema
 
 from ckanext.catalogue import health, kinds, moderation, ratelimit, token_scope
 from ckanext.catalogue.helpers import catalogue_helpers
+from ckanext.catalogue.openapi_views import catalogue_openapi
 from ckanext.catalogue.views import catalogue_pages
 from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE, catalogue_index_fields, catalogue_is_item
 
@@ -78,7 +79,7 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:
-        return [catalogue_pages]
+        return [catalogue_pages, catalogue_openapi]
 
     # IMiddleware: rate limits run after CKAN has identified the user.
 

@@ -2,16 +2,20 @@
 responses and errors out. No rule lives here."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.http import CatalogueCall, CatalogueHttpError, catalogue_run_view
+from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueHttpError, catalogue_api_route,
+                                    catalogue_run_view)
+from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
 gcat = Blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
+catalogue_register_openapi("catalogue_gcat", Path(__file__).with_name("openapi.yaml"))
 
 TOKEN_HEADERS = ("gcube-token",)
 COLLECTIONS = {"groups": "group", "organizations": "organization"}
@@ -58,21 +62,20 @@ def _bool_arg(name: str) -> bool:
 
 COLLECTION_METHODS = ("GET", "POST")
 MEMBER_METHODS = ("GET", "PUT", "PATCH", "DELETE", "PURGE")
-# Routed here too, so a wrong method gets gCat's JSON 405 with Allow, not Flask's page.
-_OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE", "PURGE"]
 
 
 def _not_allowed(allowed: tuple[str, ...]) -> Response:
-    return _error(405, f"Method {request.method} not allowed here", Allow=", ".join(allowed))
+    return _error(405, f"Method {request.method} not allowed here")
 
 
-@gcat.route("/<collection>", methods=sorted(set(COLLECTION_METHODS) | set(_OTHER_METHODS)))
+def _route(rule: str, allowed: tuple[str, ...], **defaults: str) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    return catalogue_api_route(gcat, rule, allowed, _not_allowed, defaults=defaults or None)
+
+
+@_route("/groups", COLLECTION_METHODS, collection="groups")
+@_route("/organizations", COLLECTION_METHODS, collection="organizations")
 def collection_view(collection: str) -> Response:
-    kind = COLLECTIONS.get(collection)
-    if kind is None:
-        return _error(404, f"Unknown collection {collection}")
-    if request.method not in COLLECTION_METHODS:
-        return _not_allowed(COLLECTION_METHODS)
+    kind = COLLECTIONS[collection]
 
     def run(call: Callable[..., Any]) -> Response:
         if request.method == "GET":
@@ -91,13 +94,10 @@ def collection_view(collection: str) -> Response:
     return _translate(run)
 
 
-@gcat.route("/<collection>/<id>", methods=sorted(set(MEMBER_METHODS) | set(_OTHER_METHODS)))
+@_route("/groups/<id>", MEMBER_METHODS, collection="groups")
+@_route("/organizations/<id>", MEMBER_METHODS, collection="organizations")
 def member_view(collection: str, id: str) -> Response:
-    kind = COLLECTIONS.get(collection)
-    if kind is None:
-        return _error(404, f"Unknown collection {collection}")
-    if request.method not in MEMBER_METHODS:
-        return _not_allowed(MEMBER_METHODS)
+    kind = COLLECTIONS[collection]
 
     def run(call: Callable[..., Any]) -> Response:
         method = request.method
@@ -146,10 +146,8 @@ def _item_body() -> tuple[dict[str, Any], dict[str, Any]]:
     return doc, params
 
 
-@gcat.route("/items", methods=sorted(set(ITEM_COLLECTION_METHODS) | set(_OTHER_METHODS)))
+@_route("/items", ITEM_COLLECTION_METHODS)
 def items_view() -> Response:
-    if request.method not in ITEM_COLLECTION_METHODS:
-        return _not_allowed(ITEM_COLLECTION_METHODS)
 
     def run(call: Callable[..., Any]) -> Response:
         if request.method == "GET":
@@ -169,10 +167,8 @@ def items_view() -> Response:
     return _translate(run)
 
 
-@gcat.route("/items/<name>", methods=sorted(set(ITEM_METHODS) | set(_OTHER_METHODS)))
+@_route("/items/<name>", ITEM_METHODS)
 def item_view(name: str) -> Response:
-    if request.method not in ITEM_METHODS:
-        return _not_allowed(ITEM_METHODS)
 
     def run(call: Callable[..., Any]) -> Response:
         method = request.method
@@ -194,16 +190,10 @@ def item_view(name: str) -> Response:
     return _translate(run)
 
 
-MODERATION_DECISIONS = {"approve", "reject"}
-
-
-@gcat.route("/items/<name>/<decision>", methods=sorted(set(_OTHER_METHODS) | {"GET"}))
+@_route("/items/<name>/approve", ("POST",), decision="approve")
+@_route("/items/<name>/reject", ("POST",), decision="reject")
 def moderation_view(name: str, decision: str) -> Response:
     """POST /items/{name}/approve, POST /items/{name}/reject (``{"message": ...}``)."""
-    if decision not in MODERATION_DECISIONS:
-        return _error(404, f"Unknown item operation {decision}")
-    if request.method != "POST":
-        return _not_allowed(("POST",))
 
     def run(call: Callable[..., Any]) -> Response:
         body = request.get_json(silent=True) or {}
@@ -218,10 +208,8 @@ def moderation_view(name: str, decision: str) -> Response:
 TRASH_METHODS = ("GET", "DELETE")
 
 
-@gcat.route("/trash", methods=sorted(set(TRASH_METHODS) | set(_OTHER_METHODS)))
+@_route("/trash", TRASH_METHODS)
 def trash_view() -> Response:
-    if request.method not in TRASH_METHODS:
-        return _not_allowed(TRASH_METHODS)
 
     def run(call: Callable[..., Any]) -> Response:
         if request.method == "GET":
@@ -232,13 +220,11 @@ def trash_view() -> Response:
     return _translate(run)
 
 
-@gcat.route("/<path:unknown>", methods=["GET"] + _OTHER_METHODS)
+@gcat.route("/<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown_view(unknown: str) -> Response:
     return _error(404, f"No such resource: /gcat/{unknown}")
 
 
-@gcat.route("/licenses", methods=["GET"] + _OTHER_METHODS)
+@_route("/licenses", ("GET",))
 def licenses_view() -> Response:
-    if request.method != "GET":
-        return _not_allowed(("GET",))
     return _translate(lambda call: jsonify(call("license_list", {})))

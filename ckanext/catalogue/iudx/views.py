@@ -2,6 +2,8 @@
 core actions, IUDX's envelopes and error types out. No rule lives here."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 from typing import Any, Callable
 
@@ -9,15 +11,18 @@ from flask import Blueprint, Response, jsonify, request
 
 
 from ckanext.catalogue.http import (
+    CATALOGUE_ROUTED_METHODS, catalogue_api_route,
     CatalogueBadCredentials, CatalogueCall, CatalogueHttpError, catalogue_run_view,
 )
 from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx.search import iudx_page, iudx_search_params
 from ckanext.catalogue.item_rules import catalogue_doc_types
 from ckanext.catalogue.kinds import iudx as kinds
+from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
 iudx = Blueprint("catalogue_iudx", __name__, url_prefix="/iudx/cat/v1")
+catalogue_register_openapi("catalogue_iudx", Path(__file__).with_name("openapi.yaml"))
 
 TOKEN_HEADERS = ("token",)
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -41,24 +46,12 @@ RELATION_VALUES = ("resource", "resourceGroup", "resourceServer", "provider", "c
 _ORDER = [kinds.OWNER, kinds.COS, kinds.RESOURCE_SERVER, kinds.PROVIDER, kinds.RESOURCE_GROUP, kinds.RESOURCE]
 
 
-# Every method is routed, so a wrong one gets IUDX's JSON 405 with Allow
-# rather than Flask's HTML page.
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+def _not_allowed(allowed: tuple[str, ...]) -> Response:
+    return _json(405, e.iudx_body(e.METHOD_NOT_ALLOWED, f"{request.method} is not allowed here"))
 
 
 def _route(rule: str, allowed: tuple[str, ...]) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
-    def register(view: Callable[..., Response]) -> Callable[..., Response]:
-        def guarded(**kwargs: Any) -> Response:
-            if request.method not in allowed:
-                resp = _json(405, e.iudx_body(e.METHOD_NOT_ALLOWED, f"{request.method} is not allowed here"))
-                resp.headers["Allow"] = ", ".join(allowed)
-                return resp
-            return view(**kwargs)
-
-        iudx.add_url_rule(rule, view.__name__, guarded, methods=ALL_METHODS)
-        return view
-
-    return register
+    return catalogue_api_route(iudx, rule, allowed, _not_allowed)
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:
@@ -275,6 +268,6 @@ def instance() -> Response:
     return _translate(run)
 
 
-@iudx.route("/<path:unknown>", methods=ALL_METHODS)
+@iudx.route("/<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown_endpoint(unknown: str) -> Response:
     return _json(404, e.iudx_body(e.NOT_FOUND, "No such endpoint"))

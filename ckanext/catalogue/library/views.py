@@ -3,21 +3,24 @@ in, core actions, the iTwin API's bodies and error codes out. No rule lives
 here."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.http import CatalogueCall, CatalogueHttpError, catalogue_run_view
+from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueHttpError, catalogue_api_route,
+                                    catalogue_run_view)
 from ckanext.catalogue.kinds.library import CATALOG, MISSING
 from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
 library = Blueprint("catalogue_library", __name__, url_prefix="/library")
+catalogue_register_openapi("catalogue_library", Path(__file__).with_name("openapi.yaml"))
 
 FIELDS = ("displayName", "description", "region", "hashtags")
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 MAX_TOP = 1000
 
 
@@ -135,10 +138,12 @@ def _int_arg(name: str, default: int, high: int) -> int:
     return int(raw)
 
 
-@library.route("/catalogs", methods=ALL_METHODS)
+def _not_allowed(allowed: tuple[str, ...]) -> Response:
+    return _error(405, "MethodNotAllowed", f"{request.method} is not allowed here")
+
+
+@catalogue_api_route(library, "/catalogs", ("GET", "POST"), _not_allowed)
 def catalogs() -> Response:
-    if request.method not in ("GET", "POST"):
-        return _error(405, "MethodNotAllowed", f"{request.method} is not allowed here", Allow="GET, POST")
 
     def run(call: CatalogueCall) -> Response:
         if request.method == "POST":
@@ -165,10 +170,8 @@ def catalogs() -> Response:
     return _translate(run)
 
 
-@library.route("/catalogs/<catalog_id>", methods=ALL_METHODS)
+@catalogue_api_route(library, "/catalogs/<catalog_id>", ("GET", "PUT", "DELETE"), _not_allowed)
 def catalog(catalog_id: str) -> Response:
-    if request.method not in ("GET", "PUT", "DELETE"):
-        return _error(405, "MethodNotAllowed", f"{request.method} is not allowed here", Allow="GET, PUT, DELETE")
 
     def run(call: CatalogueCall) -> Response:
         ref = {"id": catalog_id, "kind": [CATALOG]}
@@ -182,6 +185,6 @@ def catalog(catalog_id: str) -> Response:
     return _translate(run)
 
 
-@library.route("/<path:unknown>", methods=ALL_METHODS)
+@library.route("/<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown(unknown: str) -> Response:
     return _error(404, "NotFound", "No such endpoint.")

@@ -2,11 +2,14 @@
 PostgreSQL, Solr and Redis, and a real `ckan jobs worker` process where jobs run."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Iterator
 
@@ -106,6 +109,45 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def http_status(url: str, timeout: float = 10) -> int | None:
+    """The status of a GET, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def ckan_servers(ini: Path, count: int, log_dir: Path) -> Iterator[list[str]]:
+    """``count`` real `ckan run` processes on ``ini``; yields their base URLs
+    once each answers, and stops them after."""
+    ports = [free_port() for _ in range(count)]
+    logs = [log_dir / f"ckan-{port}.log" for port in ports]
+    servers = [subprocess.Popen([CKAN_BIN, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
+                                 "--disable-reloader"], stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                                start_new_session=True) for port, log in zip(ports, logs)]
+    try:
+        deadline = time.monotonic() + 90
+        for port in ports:
+            while http_status(f"http://127.0.0.1:{port}/api/3/action/status_show") != 200:
+                exited = [log.read_text()[-2000:] for s, log in zip(servers, logs) if s.poll() is not None]
+                assert not exited, f"a CKAN process exited: {exited}"
+                assert time.monotonic() < deadline, "CKAN did not start within 90s"
+                time.sleep(0.5)
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
 
 
 def catalogue_call(caller: str | None, action: str, /, **data):

@@ -116,6 +116,9 @@ def test_moderation_pending_until_a_moderator_decides(app, headers):
     api = app.get("/api/3/action/package_search", query_string={"q": "name:draft", "include_private": "true"})
     assert api.json["result"]["count"] == 0
     assert app.get("/api/3/action/package_show", query_string={"id": "draft"}).status_code == 403
+    listed = app.get("/api/3/action/package_list").json["result"]
+    assert "trusted" in listed and "draft" not in listed
+    assert app.get("/api/3/action/package_list", query_string={"limit": 1, "offset": 0}).json["result"] != ["draft"]
     # Seen by its author, moderators and admins; filterable by state.
     for h in (editor, moderator, admin):
         assert app.get("/gcat/items/draft", headers=h).status_code == 200
@@ -136,6 +139,7 @@ def test_moderation_pending_until_a_moderator_decides(app, headers):
     assert app.post("/gcat/items/draft/approve", headers=moderator).json["moderation"]["state"] == "approved"
     assert sorted(app.get("/gcat/items").json) == ["draft", "trusted"]
     assert app.get("/gcat/items/draft").status_code == 200
+    assert "draft" in app.get("/api/3/action/package_list").json["result"]
 
 
 @pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")
@@ -146,3 +150,19 @@ def test_only_moderators_decide(app, headers, role):
         resp = app.post(f"/gcat/items/queued/{decision}", json=body, headers=headers[role])
         assert resp.status_code == _status(role, {"moderator", "sysadmin"}, 200), (decision, resp.body)
     assert app.get("/gcat/items/queued/approve", headers=headers[role]).status_code == 405
+
+
+def test_an_editor_places_items_only_where_they_may_create_datasets(app, headers):
+    from ckan.lib import api_token
+    from ckan.tests import factories
+
+    foreign = factories.Organization()
+    refused = app.post("/gcat/items", json=_item("elsewhere", owner_org=foreign["name"]), headers=headers["editor"])
+    assert refused.status_code == 403 and "may create datasets" in refused.json["message"]
+    user = api_token.get_user_from_token(headers["editor"]["Authorization"].split()[-1])
+    own = factories.Organization(users=[{"name": user.name, "capacity": "editor"}])
+    placed = app.post("/gcat/items", json=_item("in-own-org", owner_org=own["name"]), headers=headers["editor"])
+    assert placed.status_code == 201 and placed.json["owner_org"] == own["id"]
+    # Catalogue-Admins place items anywhere.
+    assert app.post("/gcat/items", json=_item("by-admin", owner_org=foreign["name"]),
+                    headers=headers["admin"]).status_code == 201

@@ -250,3 +250,42 @@ def test_geometry_must_be_plain_wkt(iudx_tree):
     found = catalogue_call(None, "catalogue_item_search", georel="within",
                            geometry="POLYGON((73 18, 74 18, 74 19, 73 19, 73 18))")
     assert _ids(found) == {iudx_tree["resource"]}
+
+
+def test_ckan_dataset_actions_cannot_bypass_the_item_rules(iudx_tree, app):
+    t = iudx_tree
+    editor = factories.UserWithToken()
+    helpers_call = tk.get_action
+    helpers_call("member_create")({"ignore_auth": True}, {
+        "id": t["provider_org"], "object": editor["name"], "object_type": "user", "capacity": "editor"})
+    for caller in (editor["name"], t["sysadmin"]):
+        for action, data in (("package_patch", {"id": t["rg"], "notes": "rewritten"}),
+                             ("package_delete", {"id": t["rg"]}),
+                             ("dataset_purge", {"id": t["rg"]}),
+                             ("package_create", {"name": f"sneaky-{uuid.uuid4().hex[:8]}", "type": "catalogue",
+                                                 "owner_org": t["provider_org"]})):
+            with pytest.raises(tk.NotAuthorized, match="only through the catalogue_item_"):
+                helpers_call(action)({"user": caller}, dict(data))
+    # The action API answers CKAN's 403 envelope, and nothing changed.
+    refused = app.post("/api/3/action/package_delete", json={"id": t["rg"]},
+                       headers={"Authorization": editor["token"]})
+    assert refused.status_code == 403 and refused.json["success"] is False
+    item = catalogue_call(t["sysadmin"], "catalogue_item_show", id=t["rg"])
+    assert item["state"] == "active" and "rewritten" not in str(item)
+    # The core's own path still works.
+    catalogue_call(t["sysadmin"], "catalogue_item_patch", id=t["rg"], doc={"description": "through the core"})
+    assert catalogue_call(None, "catalogue_item_show", id=t["rg"])["doc"]["description"] == "through the core"
+
+
+def test_bulk_create_reports_records_ckan_itself_refuses_and_keeps_the_rest(iudx_tree):
+    t = iudx_tree
+    factories.Dataset(name="taken-name", owner_org=factories.Organization()["id"])
+    records = [{"kind": "gcat.item", "doc": {"name": "fine-one", "title": "One"}},
+               {"kind": "gcat.item", "doc": {"name": "taken-name", "title": "Taken"}},
+               {"kind": "gcat.item", "doc": {"name": "new", "title": "Reserved by CKAN"}},
+               {"kind": "gcat.item", "doc": {"name": "fine-two", "title": "Two"}}]
+    result = catalogue_call(t["sysadmin"], "catalogue_item_bulk_create", records=records)
+    assert [e["index"] for e in result["errors"]] == [1, 2]
+    assert result["errors"][1]["errors"] == {"name": ["That name cannot be used"]}
+    names = {catalogue_call(None, "catalogue_item_show", id=i)["name"] for i in result["created"]}
+    assert names == {"fine-one", "fine-two"}

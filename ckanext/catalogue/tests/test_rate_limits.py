@@ -2,20 +2,12 @@
 dialect's 429 body; shared by separate CKAN processes."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 from ckan.tests import factories
 
 from ckanext.catalogue import ratelimit
-from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT, free_port
+from ckanext.catalogue.tests.conftest import ROOT, ckan_servers, http_status
 
 pytestmark = pytest.mark.ckan_config("ckanext.catalogue.rate_limit.enabled", "true")
 
@@ -67,47 +59,11 @@ def test_action_api_is_limited_except_for_sysadmins(app, fresh_limits):
         assert app.get("/api/3/action/status_show", headers={"Authorization": sysadmin["token"]}).status_code == 200
 
 
-def _serve(ini: Path, port: int, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([CKAN_BIN, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
-                             "--disable-reloader"], stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return resp.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def test_two_ckan_processes_share_one_limit(fresh_limits, tmp_path):
     ini = tmp_path / "limited.ini"
     ini.write_text(f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
                    "ckanext.catalogue.rate_limit.enabled = true\n"
                    "ckanext.catalogue.rate_limit.iudx = 4/minute\n")
-    ports = (free_port(), free_port())
-    logs = [tmp_path / f"ckan-{port}.log" for port in ports]
-    servers = [_serve(ini, port, log) for port, log in zip(ports, logs)]
-    try:
-        deadline = time.monotonic() + 90
-        for port in ports:
-            while _status_or_none(f"http://127.0.0.1:{port}/api/3/action/status_show") != 200:
-                exited = [log.read_text()[-2000:] for s, log in zip(servers, logs) if s.poll() is not None]
-                assert not exited, f"a CKAN process exited: {exited}"
-                assert time.monotonic() < deadline, "CKAN did not start"
-                time.sleep(0.5)
-        codes = [_status(f"http://127.0.0.1:{ports[i % 2]}/iudx/cat/v1/count?q=x") for i in range(6)]
-        assert codes == [200, 200, 200, 200, 429, 429]
-    finally:
-        for server in servers:
-            if server.poll() is None:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=20)
-
-
-def _status_or_none(url: str) -> int | None:
-    try:
-        return _status(url)
-    except OSError:
-        return None
+    with ckan_servers(ini, 2, tmp_path) as urls:
+        codes = [http_status(f"{urls[i % 2]}/iudx/cat/v1/count?q=x") for i in range(6)]
+    assert codes == [200, 200, 200, 200, 429, 429]

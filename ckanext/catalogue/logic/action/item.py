@@ -21,6 +21,7 @@ from ckanext.catalogue.itemdoc import (
 )
 from ckanext.catalogue.kinds import ID_NAME, CatalogueKind, catalogue_kind
 from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
 from ckanext.catalogue.logic.errors import (
     CODE_BAD_QUERY, CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid,
 )
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 def _system(context: Context) -> Context:
     # The catalogue auth function has decided; CKAN's dataset auth knows
     # nothing of kinds and catalogue roles.
-    return {"user": context.get("user", ""), "ignore_auth": True, "defer_commit": True}
+    return catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True, "defer_commit": True})
 
 
 def _stored(pkg: model.Package) -> dict[str, Any]:
@@ -108,7 +109,7 @@ def _root_organization(context: Context) -> str:
 def _save_dataset(context: Context, item_id: str, changes: dict[str, Any]) -> None:
     """Apply ``changes`` to the item's dataset through package_update, which
     indexes and commits (the auth check has been made by the caller)."""
-    user_context: Context = {"user": context.get("user", ""), "ignore_auth": True}
+    user_context = catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True})
     full = tk.get_action("package_show")(dict(user_context), {"id": item_id})
     full.update(changes)
     # With metadata_modified given, package_update compares the dicts to
@@ -124,6 +125,32 @@ def _conflict_from(error: sa_exc.IntegrityError) -> CatalogueConflict:
 def _ancestors_of(ids: list[str]) -> dict[str, list[str]]:
     rows = model.Session.query(model.Package).filter(model.Package.id.in_(ids))
     return {pkg.id: _stored(pkg)["ancestors"] for pkg in rows}
+
+
+# Set by the bulk path: each record runs in a savepoint.
+_IN_SAVEPOINT = "catalogue_in_savepoint"
+
+
+def _prevalidate(context: Context, action: str, data_dict: DataDict) -> None:
+    """Inside a savepoint, run CKAN's own validation of ``action`` first:
+    package_create and organization_create roll back the whole session on
+    invalid input, which would take the batch's earlier records with it."""
+    if not context.get(_IN_SAVEPOINT):
+        return
+    from ckan.lib import plugins as lib_plugins
+
+    check: Context = {"user": context.get("user", ""), "ignore_auth": True, "model": model,
+                      "session": model.Session}
+    if action == "package_create":
+        plugin: Any = lib_plugins.lookup_package_plugin(data_dict.get("type"))
+        validation_schema = plugin.create_package_schema()
+    else:
+        plugin = lib_plugins.lookup_group_plugin("organization")
+        validation_schema = plugin.create_group_schema()
+        data_dict = {**data_dict, "is_organization": True}
+    _data, errors = lib_plugins.plugin_validate(plugin, check, dict(data_dict), validation_schema, action)
+    if errors:
+        raise CatalogueInvalid({key: value for key, value in errors.items() if value})
 
 
 def _stage_create(context: Context, data_dict: DataDict) -> str:
@@ -189,9 +216,9 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
     system = _system(context)
     try:
         if kind.binds_organization and organization is None:
-            org = tk.get_action("organization_create")(dict(system), {
-                "name": _org_name(doc, kind, item_id), "title": str(doc.get(kind.title_field, ""))[:100],
-            })
+            org_dict = {"name": _org_name(doc, kind, item_id), "title": str(doc.get(kind.title_field, ""))[:100]}
+            _prevalidate(context, "organization_create", org_dict)
+            org = tk.get_action("organization_create")(dict(system), org_dict)
             owner_org = org["id"]
         if owner_org is None:
             owner_org = _root_organization(context)
@@ -200,6 +227,7 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
         private = data["private"] if data.get("private") is not None else kind.private_by_default
         pkg_dict = catalogue_package_dict(kind, item_id, doc, parent.id if parent else None, ancestors,
                                           aliases, owner_org, bool(private), more)
+        _prevalidate(context, "package_create", pkg_dict)
         tk.get_action("package_create")(dict(system, return_id_only=True), pkg_dict)
         model.Session.add(CatalogueItem(id=item_id, kind=kind.name, parent_id=parent.id if parent else None))
         model.Session.flush()
@@ -261,7 +289,7 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
         try:
             if not isinstance(record, dict):
                 raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})
-            created.append(_stage_create(context, record))
+            created.append(_stage_create(dict(context, **{_IN_SAVEPOINT: True}), record))
             savepoint.commit()
         except tk.ValidationError as error:
             savepoint.rollback()
@@ -416,7 +444,8 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult
     if _has_children(row.id):
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
     if pkg.state != "deleted":
-        tk.get_action("package_delete")({"user": context.get("user", ""), "ignore_auth": True}, {"id": row.id})
+        tk.get_action("package_delete")(catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True}),
+                                        {"id": row.id})
     return {"id": row.id, "state": "deleted"}
 
 

@@ -61,6 +61,10 @@ def _may_write(context: Context, data_dict: DataDict) -> AuthResult:
             return {"success": True}
         return _refuse(tk._("Only editors and admins of the item's organization may change it"))
     if kind.write == WRITE_EDITOR and roles.catalogue_has_level(user, roles.CATALOGUE_EDITOR):
+        named = data_dict.get("organization")  # a create that names the organization
+        if named and not authz.has_user_permission_for_group_or_org(named, user, "create_dataset"):
+            return _refuse(tk._("A Catalogue-Editor may only place items in an organization "
+                                "where they may create datasets"))
         creator = data_dict.get("creator_user_id")
         account = model.User.get(user) if user else None
         if creator is None or (account is not None and creator == account.id):
