@@ -17,6 +17,7 @@ from ckanext.catalogue.http import (
 from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx.search import iudx_page, iudx_search_params
 from ckanext.catalogue.item_rules import catalogue_doc_types
+from ckanext.catalogue.kinds import catalogue_kind_by_type
 from ckanext.catalogue.kinds import iudx as kinds
 from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
@@ -44,6 +45,17 @@ RELATIONS = {
 }
 RELATION_VALUES = ("resource", "resourceGroup", "resourceServer", "provider", "cos", "type", "all")
 _ORDER = [kinds.OWNER, kinds.COS, kinds.RESOURCE_SERVER, kinds.PROVIDER, kinds.RESOURCE_GROUP, kinds.RESOURCE]
+# What /item, /search and /count see: the IUDX hierarchy, no other dialect's items.
+ITEM_KINDS = list(_ORDER)
+
+
+def _item_kind(doc: dict[str, Any]) -> str:
+    """The IUDX kind the document's type names (400 for any other)."""
+    for jsonld_type in catalogue_doc_types(doc):
+        kind = catalogue_kind_by_type(jsonld_type)
+        if kind is not None and kind.name in ITEM_KINDS:
+            return kind.name
+    raise e.IudxError(400, e.INVALID_SCHEMA, "Invalid type for item/type not present")
 
 
 def _not_allowed(allowed: tuple[str, ...]) -> Response:
@@ -120,22 +132,21 @@ def _required_arg(name: str) -> str:
 def item() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         if request.method == "GET":
-            found = call("catalogue_item_show", {"id": _id_arg("id")})
+            found = call("catalogue_item_show", {"id": _id_arg("id"), "kind": ITEM_KINDS})
             return _success([iudx_item(found)], totalHits=1, detail="Success: Item fetched Successfully")
         if request.method == "DELETE":
             item_id = _id_arg("id")
-            call("catalogue_item_delete", {"id": item_id})
+            call("catalogue_item_delete", {"id": item_id, "kind": ITEM_KINDS})
             return _success([{"id": item_id}], detail="Success: Item deleted successfully")
         doc = _body()
-        if not catalogue_doc_types(doc):
-            raise e.IudxError(400, e.INVALID_SCHEMA, "Invalid type for item/type not present")
+        kind = _item_kind(doc)
         # Create and update answer with the stored document as one object.
         if request.method == "POST":
-            created = call("catalogue_item_create", {"doc": doc})
+            created = call("catalogue_item_create", {"doc": doc, "kind": kind})
             return _success(iudx_item(created), status=201, detail="Success: Item created")
         if not doc.get("id"):
             raise e.IudxError(400, e.INVALID_SCHEMA, "id not present in the request")
-        updated = call("catalogue_item_update", {"id": doc["id"], "doc": doc})
+        updated = call("catalogue_item_update", {"id": doc["id"], "doc": doc, "kind": ITEM_KINDS})
         return _success(iudx_item(updated), detail="Success: Item updated successfully")
 
     return _translate(run)
@@ -152,7 +163,7 @@ def _project(items: list[dict[str, Any]], projection: list[str]) -> list[dict[st
 def search() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         params, projection = iudx_search_params(request.args, request.headers.get("instance"))
-        found = call("catalogue_item_search", params)
+        found = call("catalogue_item_search", {**params, "kind": ITEM_KINDS})
         return _success(_project(found["results"], projection), totalHits=found["count"])
 
     return _translate(run)
@@ -165,7 +176,7 @@ def count() -> Response:
             raise e.IudxError(400, e.NOT_ALLOWED, "operation not allowed")
         params, _ = iudx_search_params(request.args, request.headers.get("instance"))
         params.pop("limit", None), params.pop("offset", None)
-        return _success(None, totalHits=call("catalogue_item_count", params)["count"])
+        return _success(None, totalHits=call("catalogue_item_count", {**params, "kind": ITEM_KINDS})["count"])
 
     return _translate(run)
 
@@ -262,7 +273,7 @@ def instance() -> Response:
                 "type": ["iudx:Instance"], "name": name}})
             return _success({"id": created["name"], "type": ["iudx:Instance"]}, status=201,
                             detail="Success: Item created")
-        call("catalogue_item_delete", {"id": name})
+        call("catalogue_item_delete", {"id": name, "kind": [kinds.INSTANCE]})
         return _success([{"id": name}], detail="Success: Item deleted successfully")
 
     return _translate(run)

@@ -289,3 +289,11 @@ def test_bulk_create_reports_records_ckan_itself_refuses_and_keeps_the_rest(iudx
     assert result["errors"][1]["errors"] == {"name": ["That name cannot be used"]}
     names = {catalogue_call(None, "catalogue_item_show", id=i)["name"] for i in result["created"]}
     assert names == {"fine-one", "fine-two"}
+
+
+@pytest.mark.ckan_config("ckan.search.rows_max", "2")
+def test_a_page_larger_than_ckans_rows_max_is_not_cut_short(iudx_tree):
+    everything = catalogue_call(None, "catalogue_item_search", limit=100)
+    assert everything["count"] == 6 and len(everything["results"]) == 6
+    page = catalogue_call(None, "catalogue_item_search", limit=3, offset=2, sort="catalogue_depth asc")
+    assert [i["kind"] for i in page["results"]] == ["iudx.resource_server", "iudx.provider", "iudx.resource_group"]

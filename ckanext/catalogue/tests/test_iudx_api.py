@@ -299,3 +299,20 @@ def test_exact_id_property_matches_only_that_item(app, iudx_tree):
     _err(app.get(f"{API}/relsearch", query_string={"relationship": "[resourceGroup.name]", "value": "[[[x]]]"}),
          400, "InvalidRelationSearch")
     _err(app.get(f"{API}/search", query_string={"q": "x", "limit": "²"}), 400, "InvalidSyntax")
+
+
+def test_other_dialects_items_are_not_iudx_items(app, iudx_tree, admin_token):
+    t = iudx_tree
+    other = catalogue_call(t["sysadmin"], "catalogue_item_create", kind="gcat.item",
+                           doc={"name": "gauge-sensor", "title": "Gauge sensor"})
+    _err(app.get("/iudx/cat/v1/item", query_string={"id": other["id"]}), 404, "ItemNotFound")
+    _err(app.client.delete("/iudx/cat/v1/item", query_string={"id": other["id"]}, headers=admin_token),
+         404, "ItemNotFound")
+    found = app.get("/iudx/cat/v1/search", query_string={"q": "sensor"}).json
+    assert other["id"] not in [i["id"] for i in found["results"]]
+    everything = app.get("/iudx/cat/v1/count", query_string={"q": "gauge"}).json
+    assert everything["totalHits"] == 0
+    # A gCat document sent to IUDX is not an IUDX item.
+    posted = app.post("/iudx/cat/v1/item", json={"type": ["gcat:Item"], "name": "x-y"}, headers=admin_token)
+    _err(posted, 400, "InvalidSchema")
+    assert catalogue_call(t["sysadmin"], "catalogue_item_show", id=other["id"])["state"] == "active"

@@ -481,13 +481,24 @@ def _search(context: Context, fq: list[str], q: str, rows: int, start: int, sort
     # edismax with every syntax character escaped: plain words over CKAN's
     # text fields, whatever the words contain.
     params["defType"] = "edismax" if q else "lucene"
+    # CKAN caps one package_search at ckan.search.rows_max; a larger page is
+    # fetched as consecutive Solr pages rather than cut short.
+    page = max(1, min(rows, int(tk.config.get("ckan.search.rows_max") or 1000))) if rows else 0
+    results: list[dict[str, Any]] = []
+    count = 0
     try:
-        found = tk.get_action("package_search")({"user": context.get("user", "")}, params)
+        while True:
+            found = tk.get_action("package_search")({"user": context.get("user", "")},
+                                                    dict(params, rows=page, start=start + len(results)))
+            count = found["count"]
+            results.extend(found["results"])
+            if len(results) >= rows or not found["results"] or start + len(results) >= count:
+                break
     except SearchError as error:  # a query Solr or CKAN refuses is bad input
         log.info("search refused: %s", error)
         raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},
                                CODE_BAD_QUERY)
-    return {"count": found["count"], "results": [catalogue_item_dict(r) for r in found["results"]]}
+    return {"count": count, "results": [catalogue_item_dict(r) for r in results[:rows]]}
 
 
 def _filters(data: dict[str, Any]) -> list[str]:
