@@ -8,7 +8,6 @@ from typing import Any, Callable, Optional
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueHttpError, catalogue_api_route,
                                     catalogue_run_view)
@@ -107,19 +106,11 @@ def _doc() -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "id"}
 
 
-def _organization(call: CatalogueCall) -> str:
-    """The organization a new catalog goes to: the one named, or the
-    caller's only organization where they may write."""
+def _organization() -> dict[str, str]:
+    """The organization named with ?organization=, if any (the core picks
+    the caller's own otherwise)."""
     named = request.args.get("organization", "").strip()
-    if named:
-        return named
-    orgs = call("organization_list_for_user", {"permission": "create_dataset"})
-    if not orgs:
-        raise tk.NotAuthorized("no organization to write in")
-    if len(orgs) > 1:
-        raise CatalogueInvalid({"organization": [
-            "The user may write in several organizations; name one with ?organization=<name>."]})
-    return orgs[0]["name"]
+    return {"organization": named} if named else {}
 
 
 def _page_link(top: int, skip: int) -> dict[str, str]:
@@ -147,8 +138,7 @@ def catalogs() -> Response:
 
     def run(call: CatalogueCall) -> Response:
         if request.method == "POST":
-            created = call("catalogue_item_create", {"kind": CATALOG, "doc": _doc(),
-                                                     "organization": _organization(call)})
+            created = call("catalogue_item_create", {"kind": CATALOG, "doc": _doc(), **_organization()})
             resp = jsonify({"catalog": _catalog(created)})
             resp.status_code = 201
             resp.headers["Location"] = url_for("catalogue_library.catalog", catalog_id=created["id"], _external=True)

@@ -19,7 +19,7 @@ from ckanext.catalogue import item_query, item_rules, moderation
 from ckanext.catalogue.itemdoc import (
     CATALOGUE_DATASET_TYPE, catalogue_item_dict, catalogue_package_dict,
 )
-from ckanext.catalogue.kinds import ID_NAME, CatalogueKind, catalogue_kind
+from ckanext.catalogue.kinds import ID_NAME, WRITE_ORGANIZATION, CatalogueKind, catalogue_kind
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
 from ckanext.catalogue.logic.errors import (
@@ -127,6 +127,19 @@ def _ancestors_of(ids: list[str]) -> dict[str, list[str]]:
     return {pkg.id: _stored(pkg)["ancestors"] for pkg in rows}
 
 
+def _callers_organization(context: Context) -> str:
+    """For kinds owned by an organization: the caller's only organization
+    where they may create datasets, when the request names none."""
+    orgs = tk.get_action("organization_list_for_user")(
+        {"user": context.get("user", "")}, {"permission": "create_dataset"})
+    if not orgs:
+        raise tk.NotAuthorized(tk._("You are in no organization where you may create items"))
+    if len(orgs) > 1:
+        raise CatalogueInvalid({"organization": [tk._(
+            "You may write in several organizations; name one with organization")]})
+    return orgs[0]["name"]
+
+
 # Set by the bulk path: each record runs in a savepoint.
 _IN_SAVEPOINT = "catalogue_in_savepoint"
 
@@ -181,6 +194,8 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
 
     owner_org = parent_pkg.owner_org if parent_pkg else None
     organization = None
+    if kind.write == WRITE_ORGANIZATION and parent is None and not data.get("organization"):
+        data["organization"] = _callers_organization(context)
     if data.get("organization") and (kind.binds_organization or parent is None):
         organization = model.Group.get(data["organization"])
         if organization is None or not organization.is_organization or organization.state != "active":
