@@ -16,6 +16,7 @@ from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable
 
 from ckanext.catalogue.logic.errors import CatalogueConflict
+from ckanext.catalogue.logic.validators import catalogue_check_storable
 from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def catalogue_run_view(
         user = catalogue_request_user(token_headers)
 
         def call(action: str, data: dict[str, Any]) -> Any:
+            catalogue_check_storable(data)
             return tk.get_action(action)({"user": user or ""}, data)
 
         return view(call)

@@ -153,7 +153,8 @@ def _action_paths() -> dict[str, Any]:
     responses = {
         "200": {"description": "Done", "content": {"application/json": {"schema": {
             "$ref": "#/components/schemas/CkanActionSuccess"}}}},
-        **{code: {"$ref": "#/components/responses/CkanActionError"} for code in ("400", "403", "404", "409")},
+        "400": {"$ref": "#/components/responses/CkanActionBadRequest"},
+        **{code: {"$ref": "#/components/responses/CkanActionError"} for code in ("403", "404", "409")},
         "429": {"$ref": "#/components/responses/CkanActionTooMany"},
         "500": {"$ref": "#/components/responses/CkanActionError"},
     }
@@ -188,10 +189,14 @@ _ACTION_COMPONENTS: dict[str, Any] = {
                 "__type": {"type": "string"}, "message": {"type": "string"}}}}},
     },
     "responses": {
-        "CkanActionError": {"description": "CKAN's error envelope: 400 bad input, 403 not allowed, 404 not found, "
+        "CkanActionError": {"description": "CKAN's error envelope: 403 not allowed, 404 not found, "
                                            "409 validation (a message per field), 500 unexpected",
                             "content": {"application/json": {"schema": {
                                 "$ref": "#/components/schemas/CkanActionFailure"}}}},
+        "CkanActionBadRequest": {"description": "A body that is not a JSON object (CKAN answers with a JSON "
+                                                "string) or a search CKAN refuses",
+                                 "content": {"application/json": {"schema": {"anyOf": [
+                                     {"$ref": "#/components/schemas/CkanActionFailure"}, {"type": "string"}]}}}},
         "CkanActionTooMany": {"description": "Over the rate limit (never for sysadmins)",
                               "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                               "content": {"application/json": {"schema": {

@@ -219,13 +219,17 @@ def relationship() -> Response:
         if rel == "all":  # the item and everything it belongs to
             above = call("catalogue_item_ancestors", {"id": item["id"]})
             found = {"results": [*above["results"], item], "count": above["count"] + 1}
-        elif _ORDER.index(target) < _ORDER.index(item["kind"]):
-            # The ancestor of that kind: one Solr query on the copied-down ids.
-            found = call("catalogue_item_search", {"ids": item["ancestors"], "kind": [target],
-                                                   "limit": limit, "offset": offset})
         else:
-            found = call("catalogue_item_children", {"id": item["id"], "kind": [target], "depth": "all",
-                                                     "limit": limit, "offset": offset})
+            # The ancestor of that kind (one Solr query on the copied-down
+            # ids), else the descendants of that kind: the older hierarchy
+            # puts a ResourceServer under its Provider.
+            found = {"results": [], "count": 0}
+            if item["ancestors"]:
+                found = call("catalogue_item_search", {"ids": item["ancestors"], "kind": [target],
+                                                       "limit": limit, "offset": offset})
+            if not found["count"]:
+                found = call("catalogue_item_children", {"id": item["id"], "kind": [target], "depth": "all",
+                                                         "limit": limit, "offset": offset})
         return _success([iudx_item(i) for i in found["results"]], totalHits=found["count"])
 
     return _translate(run)

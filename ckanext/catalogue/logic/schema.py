@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
 from ckan.types import Context, DataDict, Schema, Validator, ValidatorFactory
 
-from ckanext.catalogue.logic.validators import catalogue_name
+from ckanext.catalogue.logic.validators import catalogue_check_storable, catalogue_name
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 
 CATALOGUE_GROUP_KINDS = ["group", "organization"]
@@ -16,6 +16,7 @@ CATALOGUE_GROUP_KINDS = ["group", "organization"]
 
 def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
     """Validated data, or ValidationError naming every bad field."""
+    catalogue_check_storable(data_dict)
     data, errors = tk.navl_validate(data_dict, schema, context)
     if errors:
         raise tk.ValidationError(errors)

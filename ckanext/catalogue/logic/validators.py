@@ -18,3 +18,43 @@ def catalogue_name(value: Any) -> Any:
     if not isinstance(value, str) or not CATALOGUE_NAME_RE.match(value):
         raise tk.Invalid(tk._(CATALOGUE_NAME_MESSAGE))
     return value
+
+
+CATALOGUE_MAX_DEPTH = 32
+
+
+def catalogue_unstorable(value: Any, path: str = "", depth: int = 0) -> "tuple[str, str] | None":
+    """(field path, reason) of the first value PostgreSQL or JSON cannot
+    hold: NUL characters, lone surrogates, NaN/Infinity, absurd nesting."""
+    import math
+
+    if depth > CATALOGUE_MAX_DEPTH:
+        return path or "body", tk._("is nested too deeply")
+    if isinstance(value, str):
+        if "\x00" in value:
+            return path or "value", tk._("must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "value", tk._("must be valid Unicode text")
+    elif isinstance(value, float) and not math.isfinite(value):
+        return path or "value", tk._("must be a finite number")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found = catalogue_unstorable(key, where, depth + 1) or catalogue_unstorable(item, where, depth + 1)
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = catalogue_unstorable(item, f"{path}.{index}" if path else str(index), depth + 1)
+            if found:
+                return found
+    return None
+
+
+def catalogue_check_storable(data: Any) -> None:
+    """ValidationError naming the field when ``data`` cannot be stored."""
+    found = catalogue_unstorable(data)
+    if found:
+        raise tk.ValidationError({found[0]: [found[1]]})

@@ -316,3 +316,23 @@ def test_other_dialects_items_are_not_iudx_items(app, iudx_tree, admin_token):
     posted = app.post("/iudx/cat/v1/item", json={"type": ["gcat:Item"], "name": "x-y"}, headers=admin_token)
     _err(posted, 400, "InvalidSchema")
     assert catalogue_call(t["sysadmin"], "catalogue_item_show", id=other["id"])["state"] == "active"
+
+
+def test_legacy_tree_relationships_and_unstorable_text(app, iudx_tree, admin_token):
+    t = iudx_tree
+    # Older hierarchy: Provider at the root, its ResourceServer below it.
+    legacy = catalogue_call(t["sysadmin"], "catalogue_item_create", doc=s.provider(None, name="legacy-prov",
+                                                                                  user="user-9"))
+    server = catalogue_call(t["sysadmin"], "catalogue_item_create",
+                            doc={**s.resource_server(None, name="rs-legacy"), "provider": legacy["id"]})
+    none_above = app.get("/iudx/cat/v1/relationship", query_string={"id": legacy["id"], "rel": "cos"}).json
+    assert none_above["results"] == [] and none_above["totalHits"] == 0
+    below = _ok(app.get("/iudx/cat/v1/relationship", query_string={"id": legacy["id"], "rel": "resourceServer"}))
+    assert [i["id"] for i in below["results"]] == [server["id"]]
+    above = _ok(app.get("/iudx/cat/v1/relationship", query_string={"id": server["id"], "rel": "provider"}))
+    assert [i["id"] for i in above["results"]] == [legacy["id"]]
+    # Text PostgreSQL cannot hold is a 400 naming the field, never a 500.
+    bad = app.post("/iudx/cat/v1/item", json=s.owner(name="nul-owner") | {"description": "a\u0000b"},
+                   headers=admin_token)
+    assert bad.status_code == 400 and "description" in bad.json["detail"]
+    assert app.get("/iudx/cat/v1/item", query_string={"id": "a/\u0000"}).status_code == 400

@@ -617,11 +617,16 @@ def catalogue_item_facets(context: Context, data_dict: DataDict) -> ActionResult
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_facets_schema(), context)
     tk.check_access("catalogue_item_search", context, data)
     field = _FACET_FIELDS[data["field"]]
-    found = tk.get_action("package_search")({"user": context.get("user", "")}, {
-        "q": "", "defType": "lucene", "rows": 0, "include_private": True,
-        "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *_filters(data)],
-        "facet.field": [field], "facet.limit": data["limit"],
-    })
+    try:
+        found = tk.get_action("package_search")({"user": context.get("user", "")}, {
+            "q": "", "defType": "lucene", "rows": 0, "include_private": True,
+            "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *_filters(data)],
+            "facet.field": [field], "facet.limit": data["limit"],
+        })
+    except SearchError as error:  # as in _search: a query CKAN refuses is bad input
+        log.info("facets refused: %s", error)
+        raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},
+                               CODE_BAD_QUERY)
     counts = found["facets"].get(field, {})
     ordered = sorted(counts, key=lambda v: (-counts[v], v))
     return {"values": ordered, "counts": counts}
