@@ -1,0 +1,80 @@
+"""N+1 guard: the SQL statements and Solr requests of the main read paths
+stay the same when the catalogue holds more items."""
+from __future__ import annotations
+
+import pysolr
+import pytest
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.catalogue.tests import iudx_samples as s
+from ckanext.catalogue.tests.conftest import catalogue_call
+
+
+class _Counter:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sql = self.solr = 0
+        original = pysolr.Solr._send_request
+
+        def counted(solr: pysolr.Solr, *args, **kwargs):
+            self.solr += 1
+            return original(solr, *args, **kwargs)
+
+        # Counts, then sends to the real Solr.
+        monkeypatch.setattr(pysolr.Solr, "_send_request", counted)
+        sa.event.listen(model.meta.engine, "before_cursor_execute", self._statement)
+
+    def _statement(self, *args) -> None:
+        self.sql += 1
+
+    def close(self) -> None:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", self._statement)
+
+    def measure(self, app, url: str, headers: dict[str, str] | None) -> tuple[int, int]:
+        app.get(url, headers=headers)  # warm: caches of the first request are not what grows
+        self.sql = self.solr = 0
+        resp = app.get(url, headers=headers)
+        assert resp.status_code == 200, (url, resp.body[:300])
+        return self.sql, self.solr
+
+
+def _grow(t: dict[str, str], start: int, count: int) -> None:
+    records = [{"doc": s.resource(t["rg"], t["provider"], name=f"probe-{n}")} for n in range(start, start + count)]
+    records += [{"kind": "gcat.item", "doc": {"name": f"gauge-{n}", "title": f"Gauge {n}", "tags": [{"name": "rain"}]}}
+                for n in range(start, start + count)]
+    records += [{"kind": "library.catalog", "organization": t["provider_org"],
+                 "doc": {"displayName": f"Catalog {n}", "hashtags": ["lib"]}} for n in range(start, start + count)]
+    result = catalogue_call(t["sysadmin"], "catalogue_item_bulk_create", records=records)
+    assert not result["errors"], result["errors"][:2]
+
+
+def test_read_paths_cost_the_same_with_more_items(app, iudx_tree, monkeypatch):
+    t = iudx_tree
+    token = tk.get_action("api_token_create")({"user": t["sysadmin"], "ignore_auth": True},
+                                              {"user": t["sysadmin"], "name": "counts"})["token"]
+    auth = {"Authorization": token}
+    paths = [
+        (f"/iudx/cat/v1/item?id={t['rg']}", None),
+        (f"/iudx/cat/v1/search?property=[provider]&value=[[{t['provider']}]]&limit=100", None),
+        (f"/iudx/cat/v1/relationship?id={t['rg']}&rel=resource&limit=100", None),
+        ("/iudx/cat/v1/list/resource?limit=100", None),
+        ("/gcat/items?limit=100", None),
+        (f"/library/catalogs?$top=100&organization={t['provider_org']}", auth),
+        (f"/api/3/action/catalogue_item_children?id={t['provider']}&depth=all&limit=100", None),
+        (f"/api/3/action/catalogue_item_ancestors?id={t['resource']}", None),
+        (f"/catalogue/{t['rg']}", None),
+    ]
+    _grow(t, 0, 2)
+    counter = _Counter(monkeypatch)
+    try:
+        small = {url: counter.measure(app, url, h) for url, h in paths}
+        counter.close()
+        _grow(t, 2, 25)
+        counter = _Counter(monkeypatch)
+        large = {url: counter.measure(app, url, h) for url, h in paths}
+    finally:
+        counter.close()
+    grown = {url: (small[url], large[url]) for url in small if small[url] != large[url]}
+    assert not grown, f"(sql, solr) with 2 vs 27 items per collection: {grown}"
