@@ -34,8 +34,9 @@ def _operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """Operations grouped by tag, each ready for the template."""
     groups: dict[str, dict[str, Any]] = {t["name"]: {"tag": t, "operations": []} for t in doc["tags"]}
     for path, item in doc["paths"].items():
-        for method in _METHODS:
-            op = item.get(method)
+        extra = item.get("x-additionalOperations", {})
+        for method in [*_METHODS, *extra]:
+            op = item.get(method) or extra.get(method)
             if not op:
                 continue
             params = [_resolve(doc, p) for p in item.get("parameters", []) + op.get("parameters", [])]

@@ -17,6 +17,12 @@ CATALOGUE_GROUP_KINDS = ["group", "organization"]
 def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
     """Validated data, or ValidationError naming every bad field."""
     catalogue_check_storable(data_dict)
+    # navl expects a list of records where the schema nests one.
+    for key, nested in schema.items():
+        value = data_dict.get(key)
+        if isinstance(nested, dict) and key in data_dict and not (
+                isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            raise tk.ValidationError({key: [tk._("A list of objects is required")]})
     data, errors = tk.navl_validate(data_dict, schema, context)
     if errors:
         raise tk.ValidationError(errors)
