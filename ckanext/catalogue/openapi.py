@@ -120,6 +120,10 @@ def _property_schema(validators: Any) -> tuple[dict[str, Any], bool]:
             out.update(type="array", items={"type": "object", "required": ["property", "values"], "properties": {
                 "property": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
                 "values": {"type": "array", "items": {"type": "string"}}, "exact": {"type": "boolean"}}})
+        elif validator is s.catalogue_page_size:
+            out["maximum"] = s.CATALOGUE_MAX_PAGE
+        elif validator is s.catalogue_page_offset:
+            out["maximum"] = s.CATALOGUE_MAX_OFFSET
         elif validator is s.catalogue_wkt:
             out.update(type="string", description="WKT shape: POINT, LINESTRING, POLYGON, ENVELOPE, BUFFER")
     if required and out.get("type") == "string":

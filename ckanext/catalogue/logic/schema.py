@@ -28,6 +28,22 @@ def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context) ->
         raise tk.ValidationError(errors)
     return data
 
+CATALOGUE_MAX_PAGE = 10000
+CATALOGUE_MAX_OFFSET = 2 ** 31 - 1  # PostgreSQL integer and Solr's start
+
+
+def catalogue_page_size(value: int) -> int:
+    if value > CATALOGUE_MAX_PAGE:
+        raise tk.Invalid(tk._("At most {n}").format(n=CATALOGUE_MAX_PAGE))
+    return value
+
+
+def catalogue_page_offset(value: int) -> int:
+    if value > CATALOGUE_MAX_OFFSET:
+        raise tk.Invalid(tk._("At most {n}").format(n=CATALOGUE_MAX_OFFSET))
+    return value
+
+
 # Fields a group or organization carries through the catalogue APIs; a full
 # replace (update) clears every one of them that the request leaves out.
 CATALOGUE_GROUP_FIELDS = ("title", "description", "image_url", "extras")
@@ -55,8 +71,8 @@ def catalogue_role_list_schema(
 ) -> Schema:
     return {
         "role": [ignore_missing, unicode_safe, one_of(list(CATALOGUE_ROLES))],
-        "limit": [default(100), int_validator, natural_number_validator],
-        "offset": [default(0), int_validator, natural_number_validator],
+        "limit": [default(100), int_validator, natural_number_validator, catalogue_page_size],
+        "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
     }
 
 
@@ -98,8 +114,8 @@ def catalogue_group_list_schema(
 ) -> Schema:
     return {
         "kind": [default("group"), unicode_safe, one_of(CATALOGUE_GROUP_KINDS)],
-        "limit": [default(10), int_validator, natural_number_validator],
-        "offset": [default(0), int_validator, natural_number_validator],
+        "limit": [default(10), int_validator, natural_number_validator, catalogue_page_size],
+        "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
         "count": [default(False), boolean_validator],
     }
 
@@ -210,8 +226,8 @@ def catalogue_item_search_schema(
         "georel": [default("intersects"), one_of(CATALOGUE_GEO_RELATIONS)],
         "geometry": [ignore_empty, catalogue_wkt],
         "moderation": [ignore_empty, catalogue_list_of_strings, catalogue_moderation_states],
-        "limit": [default(10), int_validator, natural_number_validator],
-        "offset": [default(0), int_validator, natural_number_validator],
+        "limit": [default(10), int_validator, natural_number_validator, catalogue_page_size],
+        "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
         "sort": [ignore_missing, unicode_safe, one_of([
             "metadata_created asc", "metadata_created desc", "metadata_modified desc", "title_string asc",
             "catalogue_depth asc",
@@ -248,8 +264,8 @@ def catalogue_item_children_schema(
         "id": [not_empty, unicode_safe],
         "kind": [ignore_empty, catalogue_list_of_strings],
         "depth": [default("1"), unicode_safe, one_of(["1", "all"])],
-        "limit": [default(10), int_validator, natural_number_validator],
-        "offset": [default(0), int_validator, natural_number_validator],
+        "limit": [default(10), int_validator, natural_number_validator, catalogue_page_size],
+        "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
     }
 
 
@@ -274,5 +290,5 @@ def catalogue_item_facets_schema(
         "field": [default("tags"), one_of(["tags", "kind", "organization", "type"])],
         "filters": [ignore_empty, catalogue_item_filters],
         "kind": [ignore_empty, catalogue_list_of_strings],
-        "limit": [default(1000), int_validator, natural_number_validator],
+        "limit": [default(1000), int_validator, natural_number_validator, catalogue_page_size],
     }

@@ -44,7 +44,7 @@ def test_document_describes_exactly_the_routed_operations(app):
     assert body["required"] == ["doc"] and body["properties"]["private"] == {"type": "boolean"}
     search = doc["paths"][f"{ACTION_PREFIX}/catalogue_item_search"]["post"]["requestBody"]
     limit = search["content"]["application/json"]["schema"]["properties"]["limit"]
-    assert limit == {"default": 10, "type": "integer", "minimum": 0}
+    assert limit == {"default": 10, "type": "integer", "minimum": 0, "maximum": 10000}
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -103,3 +103,24 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(iudx_tree, t
             if done.returncode != 0:
                 failures.append(f"--- as {name} (exit {done.returncode}):\n{done.stdout[-6000:]}{done.stderr[-2000:]}")
     assert not failures, "\n".join(failures)
+
+
+def test_what_the_fuzzer_found_stays_fixed(app, clean_db):
+    from ckan.tests import factories
+
+    sysadmin = factories.SysadminWithToken()
+    huge = app.get("/gcat/organizations", query_string={"limit": "31866937209803173888"})
+    assert huge.status_code == 400 and "limit" in huge.json["errors"]
+    for user in (5, {"a": {"b": 1}}, ["x"]):
+        shown = app.post("/api/3/action/catalogue_role_show", json={"user": user})
+        assert shown.status_code in (403, 409), shown.body
+    listed = app.post("/api/3/action/catalogue_role_list", json={"offset": 10 ** 24},
+                      headers={"Authorization": sysadmin["token"]})
+    assert listed.status_code == 409 and "offset" in listed.json["error"]
+    for extras in (None, {}):
+        made = app.post("/gcat/groups", json={"name": "fuzzed", "extras": extras},
+                        headers={"Authorization": sysadmin["token"]})
+        assert made.status_code == 400 and made.json["errors"] == {"extras": ["A list of objects is required"]}
+    nul = app.post("/gcat/items", json={"name": "nul-item", "notes": "a\u0000b"},
+                   headers={"Authorization": sysadmin["token"]})
+    assert nul.status_code == 400 and "notes" in nul.json["errors"]

@@ -148,7 +148,8 @@ def package_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthR
     result = next_auth(context, data_dict)
     if not result.get("success"):
         return result
-    pkg = context.get("package") or model.Package.get(data_dict.get("id") or "")
+    ref = data_dict.get("id")
+    pkg = context.get("package") or (model.Package.get(ref) if isinstance(ref, str) and ref else None)
     if pkg is not None and not moderation.catalogue_may_see(pkg, context.get("user")):
         return _refuse(tk._("This item is waiting for moderation"))
     return result

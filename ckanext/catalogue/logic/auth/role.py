@@ -37,7 +37,8 @@ def catalogue_role_list(context: Context, data_dict: DataDict) -> AuthResult:
 def catalogue_role_show(context: Context, data_dict: DataDict) -> AuthResult:
     """Managers see anyone's roles; every user sees their own."""
     me = model.User.get(context.get("user") or "")
-    target = model.User.get(data_dict.get("user") or "")
+    ref = data_dict.get("user")
+    target = model.User.get(ref) if isinstance(ref, str) and ref else None
     if me is not None and target is not None and me.id == target.id:
         return {"success": True}
     return _manager(context)
