@@ -32,14 +32,15 @@ CATALOGUE_MAX_PAGE = 10000
 CATALOGUE_MAX_OFFSET = 2 ** 31 - 1  # PostgreSQL integer and Solr's start
 
 
-def catalogue_page_size(value: int) -> int:
-    if value > CATALOGUE_MAX_PAGE:
+# navl runs every validator of a field even after one failed: check types.
+def catalogue_page_size(value: Any) -> Any:
+    if isinstance(value, int) and value > CATALOGUE_MAX_PAGE:
         raise tk.Invalid(tk._("At most {n}").format(n=CATALOGUE_MAX_PAGE))
     return value
 
 
-def catalogue_page_offset(value: int) -> int:
-    if value > CATALOGUE_MAX_OFFSET:
+def catalogue_page_offset(value: Any) -> Any:
+    if isinstance(value, int) and value > CATALOGUE_MAX_OFFSET:
         raise tk.Invalid(tk._("At most {n}").format(n=CATALOGUE_MAX_OFFSET))
     return value
 
@@ -238,7 +239,7 @@ def catalogue_item_search_schema(
 def catalogue_moderation_states(value: list[str]) -> list[str]:
     from ckanext.catalogue.moderation import STATES
 
-    if any(v not in STATES for v in value):
+    if not isinstance(value, list) or any(v not in STATES for v in value):
         raise tk.Invalid(tk._("Moderation states are pending, approved and rejected"))
     return value
 

@@ -124,3 +124,14 @@ def test_what_the_fuzzer_found_stays_fixed(app, clean_db):
     nul = app.post("/gcat/items", json={"name": "nul-item", "notes": "a\u0000b"},
                    headers={"Authorization": sysadmin["token"]})
     assert nul.status_code == 400 and "notes" in nul.json["errors"]
+
+
+def test_wrong_types_in_paging_and_ids_are_refused_not_crashed(app, clean_db):
+    assert app.get("/gcat/groups?offset=null&offset=null").status_code == 400
+    assert app.get("/gcat/items?limit=null").status_code == 400
+    facets = app.post("/api/3/action/catalogue_item_facets", json={"field": "tags", "limit": {}})
+    assert facets.status_code == 409 and "limit" in facets.json["error"]
+    updated = app.post("/api/3/action/catalogue_group_update", json={"id": {"a": 1}, "name": "x"})
+    assert updated.status_code in (403, 404, 409), updated.body
+    moderation = app.post("/api/3/action/catalogue_item_search", json={"moderation": 5})
+    assert moderation.status_code == 409

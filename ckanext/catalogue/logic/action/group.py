@@ -30,7 +30,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-
 def _kind(data_dict: DataDict, context: Context) -> str:
     data = {"kind": data_dict.get("kind", "group")}
     return schema.catalogue_validate(data, schema.catalogue_group_kind_schema(), context)["kind"]
@@ -42,7 +41,7 @@ def _label(kind: str) -> str:
 
 def _group(id_or_name: Any, kind: str) -> model.Group:
     """The group of this kind, in any state (soft-deleted ones included)."""
-    group = model.Group.get(id_or_name) if id_or_name else None
+    group = model.Group.get(id_or_name) if isinstance(id_or_name, str) and id_or_name else None
     if group is None or bool(group.is_organization) != (kind == "organization"):
         raise tk.ObjectNotFound(tk._("{kind} {id} not found").format(kind=_label(kind), id=id_or_name))
     return group
