@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib import api_token
+from ckan.lib.navl.dictization_functions import DataError
 from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable
@@ -91,6 +92,10 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
         return CatalogueHttpError(409, _flatten(exc.error_dict), exc.error_dict)
     if isinstance(exc, tk.ValidationError):
         return CatalogueHttpError(400, _flatten(exc.error_dict), exc.error_dict)
+    if isinstance(exc, DataError):  # CKAN's dictization refused the shape of a field
+        return CatalogueHttpError(400, str(exc.error) or "Invalid data", {"body": [str(exc.error)]})
+    if isinstance(exc, RecursionError):  # a JSON body nested beyond what can be parsed
+        return CatalogueHttpError(400, "The request body is nested too deeply", {"body": ["nested too deeply"]})
     if isinstance(exc, (SearchIndexError, SolrConnectionError)):
         log.warning("search index unavailable: %s", exc)
         return CatalogueHttpError(503, "The search index is unavailable; nothing was changed. Try again shortly.")

@@ -110,6 +110,12 @@ stop_solr() {
 stop_redis() {
   external CKAN_REDIS_URL && return 0
   stop_pidfile redis
+  # A Redis on our port started from another checkout has its pidfile there.
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    say "redis: stopping the instance on port $REDIS_PORT"
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.1; done
+  fi
 }
 
 case "${1:-}" in

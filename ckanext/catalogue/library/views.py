@@ -122,7 +122,7 @@ def _page_link(top: int, skip: int) -> dict[str, str]:
 
 def _int_arg(name: str, default: int, high: int) -> int:
     raw = request.args.get(name, str(default))
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > high:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) > high:
         raise LibraryError(422, "InvalidCatalogsRequest", "Cannot get catalogs.",
                            [{"code": "InvalidValue", "message": f"{name} must be an integer from 0 to {high}.",
                              "target": name}])
@@ -151,7 +151,7 @@ def catalogs() -> Response:
         found = call("catalogue_item_search", query)
         full = "return=representation" in request.headers.get("Prefer", "")
         links = {"self": _page_link(top, skip)}
-        if skip + top < found["count"]:
+        if top and skip + top < found["count"]:
             links["next"] = _page_link(top, skip + top)
         if skip > 0:
             links["prev"] = _page_link(top, max(skip - top, 0))

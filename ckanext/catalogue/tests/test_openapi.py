@@ -133,5 +133,7 @@ def test_wrong_types_in_paging_and_ids_are_refused_not_crashed(app, clean_db):
     assert facets.status_code == 409 and "limit" in facets.json["error"]
     updated = app.post("/api/3/action/catalogue_group_update", json={"id": {"a": 1}, "name": "x"})
     assert updated.status_code in (403, 404, 409), updated.body
+    nul_id = app.post("/api/3/action/catalogue_group_patch", json={"id": "\u0000", "name": ""})
+    assert nul_id.status_code == 409 and "id" in nul_id.json["error"]
     moderation = app.post("/api/3/action/catalogue_item_search", json={"moderation": 5})
     assert moderation.status_code == 409

@@ -15,6 +15,7 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.errors import CatalogueConflict
+from ckanext.catalogue.logic.validators import catalogue_check_storable
 from ckanext.catalogue.purge import catalogue_delete_activities
 
 __all__ = [
@@ -49,6 +50,7 @@ def _group(id_or_name: Any, kind: str) -> model.Group:
 
 def _target(context: Context, data_dict: DataDict, auth: str) -> tuple[str, model.Group]:
     """Kind and group a call is about, once the caller passed ``auth``."""
+    catalogue_check_storable(data_dict)  # before the id reaches a query
     kind = _kind(data_dict, context)
     group = _group(data_dict.get("id"), kind)
     tk.check_access(auth, context, {**data_dict, "id": group.id})
