@@ -14,7 +14,7 @@ CKAN_VERSION := 2.12.0
 # Fuzzing: `make test` runs a quick schemathesis pass; `make fuzz` a long one.
 FUZZ_SECONDS ?= 900
 
-.PHONY: help install system venv fuzz-venv fuzz services solr-home db test-db run worker demo stop test doctor status clean
+.PHONY: help install system venv fuzz-venv fuzz bench services solr-home db test-db run worker demo stop test doctor status clean
 
 help:
 	@echo "make run     install, start services, migrate, load the demo, serve http://127.0.0.1:5000"
@@ -22,6 +22,7 @@ help:
 	@echo "make stop    stop the services (and job worker) that make run/test started"
 	@echo "make doctor  check database, Solr, Redis, DataStore and job worker"
 	@echo "make fuzz    long schemathesis run of every API against a served test portal"
+	@echo "make bench   benchmarks on the test stack; reports in bench/results/"
 
 install: system venv fuzz-venv
 
@@ -88,6 +89,10 @@ fuzz: test-db
 	@mkdir -p test-artifacts
 	CATALOGUE_FUZZ_SECONDS=$(FUZZ_SECONDS) $(VENV)/bin/pytest --ckan-ini=$(TEST_INI) -k schemathesis -s \
 	  ckanext/catalogue/tests/test_openapi.py
+
+# Benchmarks (not part of `make test`): reports in bench/results/.
+bench: test-db
+	$(VENV)/bin/python bench/software_import.py --ini $(TEST_INI)
 
 stop:
 	@stack/bin/services.sh stop

@@ -6,6 +6,7 @@ import click
 import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue import health
+from ckanext.catalogue.software_cli import software
 
 # Registered by the plugin's `tk.blanket.cli`.
 __all__ = ["catalogue"]
@@ -14,6 +15,9 @@ __all__ = ["catalogue"]
 @click.group(short_help="Catalogue service commands.")
 def catalogue() -> None:
     """Commands of ckanext-catalogue."""
+
+
+catalogue.add_command(software)
 
 
 @catalogue.command()

@@ -23,18 +23,26 @@ from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
 log = logging.getLogger(__name__)
 
 
+class CatalogueDialectError(Exception):
+    """A failure a dialect raises in its own terms (a bad page number...):
+    its status is kept and it is not logged as an incident."""
+
+    status = 400
+
+
 class CatalogueBadCredentials(Exception):
     """A credential was sent and is not valid (401 in every dialect)."""
 
 
 def catalogue_request_tokens(token_headers: Iterable[str] = ()) -> list[str]:
-    """API tokens sent with this request: ``Authorization`` (raw or
-    ``Bearer``) first, then the extra headers named."""
+    """API tokens sent with this request: ``Authorization`` (raw,
+    ``Bearer`` or ``Token``) first, then the extra headers named."""
     candidates = []
     auth = request.headers.get("Authorization", "").strip()
     if auth:
         scheme, _, rest = auth.partition(" ")
-        candidates.append(rest.strip() if scheme.lower() == "bearer" and rest else auth)
+        # "Bearer <token>" (gCat, Global Catalog) and "Token <token>" (Waldur).
+        candidates.append(rest.strip() if scheme.lower() in ("bearer", "token") and rest else auth)
     candidates += [request.headers[h].strip() for h in token_headers if request.headers.get(h, "").strip()]
     return candidates
 
@@ -82,6 +90,8 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
     (logged with its traceback)."""
     if isinstance(exc, CatalogueBadCredentials):
         return CatalogueHttpError(401, "Invalid credentials")
+    if isinstance(exc, CatalogueDialectError):
+        return CatalogueHttpError(exc.status, str(exc))
     if isinstance(exc, tk.NotAuthorized):
         if not user:
             return CatalogueHttpError(401, "Authentication required")

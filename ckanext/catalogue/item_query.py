@@ -38,10 +38,21 @@ def catalogue_any_of(field: str, values: Iterable[str]) -> str:
     return "+" + field + ":(" + " OR ".join(catalogue_phrase(v) for v in values) + ")"
 
 
-def catalogue_property_filter(props: list[str], values: list[str], exact: bool, also_ids: Iterable[str] = ()) -> str:
+def catalogue_contains(value: str) -> str:
+    """A wildcard term matching values that contain ``value`` (any case);
+    every character that means something to Solr is escaped."""
+    return "*" + "".join("\\" + c if c in _SPECIAL or c.isspace() else c for c in value.lower()) + "*"
+
+
+def catalogue_property_filter(props: list[str], values: list[str], exact: bool, also_ids: Iterable[str] = (),
+                              contains: bool = False) -> str:
     """Any of the properties matching any of the values: exact terms for ids
     and links (and the resolved ids of link values, through the ancestors),
-    a phrase in the property's text otherwise."""
+    substrings in any case with ``contains``, a phrase in the property's
+    text otherwise."""
+    if contains:
+        return "+(" + " OR ".join(f"catalogue_lc_{catalogue_field_key(p)}:{catalogue_contains(v)}"
+                                  for p in props for v in values) + ")"
     prefix = "catalogue_attr_" if exact else "catalogue_text_"
     clauses = [f"{prefix}{catalogue_field_key(p)}:{catalogue_phrase(v)}" for p in props for v in values]
     clauses += [f"catalogue_ancestors:{catalogue_phrase(i)}" for i in also_ids]

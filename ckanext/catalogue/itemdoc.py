@@ -24,6 +24,7 @@ EXTRA_MODERATION_MESSAGE = "catalogue_moderation_message"
 _TAG_RE = re.compile(r"^[\w \-.]{2,100}$", re.UNICODE)
 _FIELD_RE = re.compile(r"[^A-Za-z0-9_]")
 _EXACT_MAX = 1000
+_SORT_MAX = 200
 
 
 def catalogue_field_key(path: str) -> str:
@@ -172,6 +173,11 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         # Exact terms have a size limit in Lucene; long prose is matched as text.
         pkg_dict["catalogue_attr_" + key] = [v[:_EXACT_MAX] for v in found]
         pkg_dict["catalogue_text_" + key] = found
+        pkg_dict["catalogue_lc_" + key] = [v[:_EXACT_MAX].lower() for v in found]
+    for key, value in doc.items():
+        if isinstance(value, (str, int, float, bool)):
+            text_value = value if isinstance(value, str) else json.dumps(value)
+            pkg_dict["catalogue_sort_" + catalogue_field_key(str(key))] = text_value[:_SORT_MAX]
     text = [v for key, found in values.items() if key not in ("id", "type") for v in found]
     pkg_dict["text"] = text
 

@@ -73,6 +73,11 @@ def _action_schemas() -> dict[str, Optional[Callable[[], Schema]]]:
         "catalogue_token_create": s.catalogue_token_create_schema,
         "catalogue_trash_list": None,
         "catalogue_trash_empty": None,
+        **{f"catalogue_software_{name}": None for name in (
+            "catalog_create", "catalog_show", "catalog_list", "catalog_update", "catalog_delete", "cpu_targets",
+            "discover",
+            "import", "update", "schedule", "record_list", "record_show", "record_create", "record_update",
+            "record_delete")},
     }
 
 
@@ -119,7 +124,11 @@ def _property_schema(validators: Any) -> tuple[dict[str, Any], bool]:
         elif validator is s.catalogue_item_filters:
             out.update(type="array", items={"type": "object", "required": ["property", "values"], "properties": {
                 "property": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-                "values": {"type": "array", "items": {"type": "string"}}, "exact": {"type": "boolean"}}})
+                "values": {"type": "array", "items": {"type": "string"}}, "exact": {"type": "boolean"},
+                "contains": {"type": "boolean"}}})
+        elif validator is s.catalogue_item_sort:
+            out.update(type="string", description="`field asc|desc`, comma-separated; fields: metadata_created, "
+                       "metadata_modified, title_string, catalogue_depth, doc.<property>")
         elif validator is s.catalogue_page_size:
             out["maximum"] = s.CATALOGUE_MAX_PAGE
         elif validator is s.catalogue_page_offset:
@@ -236,7 +245,7 @@ def catalogue_openapi_document() -> dict[str, Any]:
             "title": tk.config.get("ckan.site_title") or "CKAN catalogue",
             "version": version,
             "description": "The catalogue APIs of this CKAN portal (ckanext-catalogue): the CKAN action API's "
-                           "catalogue actions and each catalogue dialect (gCat, IUDX, iTwin library).",
+                           "catalogue actions and each catalogue dialect (gCat, IUDX, iTwin library, Waldur software catalogs).",
         },
         "servers": [{"url": tk.config.get("ckan.site_url") or "/"}],
         "tags": [{"name": "action", "description": "CKAN action API: the catalogue_* actions"}],

@@ -9,7 +9,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.types import Schema
 
-from ckanext.catalogue import health, kinds, moderation, ratelimit, token_scope
+from ckanext.catalogue import health, kinds, moderation, ratelimit, software_access, token_scope
 from ckanext.catalogue.helpers import catalogue_helpers
 from ckanext.catalogue.openapi_views import catalogue_openapi
 from ckanext.catalogue.views import catalogue_pages
@@ -92,14 +92,17 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     def get_helpers(self) -> dict[str, Any]:
         return catalogue_helpers()
 
-    # IPermissionLabels: CKAN's labels, and items awaiting moderation are
-    # labelled for their author and the moderators only.
+    # IPermissionLabels: CKAN's labels; items awaiting moderation are
+    # labelled for their author and the moderators only, software catalogs
+    # for signed-in users (and anonymous ones when allowed).
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
-        return moderation.catalogue_dataset_labels(dataset_obj, _DEFAULT_LABELS.get_dataset_labels(dataset_obj))
+        labels = moderation.catalogue_dataset_labels(dataset_obj, _DEFAULT_LABELS.get_dataset_labels(dataset_obj))
+        return software_access.catalogue_software_dataset_labels(dataset_obj, labels)
 
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
-        return moderation.catalogue_user_labels(user_obj, _DEFAULT_LABELS.get_user_dataset_labels(user_obj))
+        labels = moderation.catalogue_user_labels(user_obj, _DEFAULT_LABELS.get_user_dataset_labels(user_obj))
+        return software_access.catalogue_software_user_labels(user_obj, labels)
 
 
 _DEFAULT_LABELS = DefaultPermissionLabels()

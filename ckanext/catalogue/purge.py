@@ -82,17 +82,18 @@ def _unindex(package_ids: list[str]) -> None:
 
 
 def _drop_datastore_tables(resource_ids: list[str]) -> None:
-    # Every resource is asked: a resource without a table is just NotFound.
+    """Drop the resources' DataStore tables through the DataStore backend.
+    Not datastore_delete: it would patch each resource (and so its dataset)
+    on the way out, which is both wasted work here and refused for
+    catalogue items."""
     if not resource_ids or not p.plugin_loaded("datastore"):
         return
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    from ckanext.datastore.backend import DatastoreBackend
+
+    backend = DatastoreBackend.get_active_backend()
     for resource_id in resource_ids:
-        try:
-            tk.get_action("datastore_delete")(
-                {"user": site_user, "ignore_auth": True}, {"resource_id": resource_id, "force": True}
-            )
-        except tk.ObjectNotFound:
-            pass
+        if backend.resource_exists(resource_id):
+            backend.delete({}, {"resource_id": resource_id})
 
 
 def _remove_uploads(resource_ids: list[str]) -> None:

@@ -90,9 +90,10 @@ _registry: dict[str, CatalogueKind] = {}
 def catalogue_kinds() -> dict[str, CatalogueKind]:
     """Every registered kind by name (built-ins and ICatalogueKinds plugins)."""
     if not _registry:
-        from ckanext.catalogue.kinds import gcat, iudx, library
+        from ckanext.catalogue.kinds import gcat, iudx, library, software
 
-        found: list[CatalogueKind] = [*iudx.IUDX_KINDS, *gcat.GCAT_KINDS, *library.LIBRARY_KINDS]
+        found: list[CatalogueKind] = [*iudx.IUDX_KINDS, *gcat.GCAT_KINDS, *library.LIBRARY_KINDS,
+                                      *software.SOFTWARE_KINDS]
         for plugin in p.PluginImplementations(ICatalogueKinds):
             found.extend(plugin.catalogue_kinds())
         _registry.update({kind.name: kind for kind in found})

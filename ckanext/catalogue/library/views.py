@@ -9,8 +9,8 @@ from typing import Any, Callable, Optional
 from flask import Blueprint, Response, jsonify, request, url_for
 
 
-from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueHttpError, catalogue_api_route,
-                                    catalogue_run_view)
+from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
+                                    catalogue_api_route, catalogue_run_view)
 from ckanext.catalogue.kinds.library import CATALOG, MISSING
 from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
 from ckanext.catalogue.openapi import catalogue_register_openapi
@@ -23,7 +23,7 @@ FIELDS = ("displayName", "description", "region", "hashtags")
 MAX_TOP = 1000
 
 
-class LibraryError(Exception):
+class LibraryError(CatalogueDialectError):
     def __init__(self, status: int, code: str, message: str, details: Optional[list[dict[str, str]]] = None):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details

@@ -149,8 +149,31 @@ def catalogue_item_filters(value: Any) -> list[dict[str, Any]]:
         values = catalogue_list_of_strings(entry.get("values"))
         if not values:
             raise tk.Invalid(tk._("Each filter needs a property and a list of values"))
-        out.append({"property": props, "values": values, "exact": bool(entry.get("exact"))})
+        out.append({"property": props, "values": values, "exact": bool(entry.get("exact")),
+                    "contains": bool(entry.get("contains"))})
     return out
+
+
+# Sort keys: the item's own fields, or a top-level document property.
+_SORT_FIELDS = {"metadata_created": "metadata_created", "metadata_modified": "metadata_modified",
+                "title_string": "title_string", "catalogue_depth": "catalogue_depth"}
+_SORT_RE = re.compile(r"^(?:doc\.([A-Za-z0-9_]{1,100})|([a-z_]+)) (asc|desc)$")
+
+
+def catalogue_item_sort(value: Any) -> str:
+    """``"field asc|desc"``, several joined by commas; ``field`` is one of
+    the item's fields or ``doc.<property>``. Returns the Solr sort."""
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("A sort is a string"))
+    parts = []
+    for clause in value.split(","):
+        match = _SORT_RE.match(clause.strip())
+        if not match or (match.group(2) and match.group(2) not in _SORT_FIELDS):
+            raise tk.Invalid(tk._("Sort by {fields} or doc.<property>, each asc or desc").format(
+                fields=", ".join(_SORT_FIELDS)))
+        field = f"catalogue_sort_{match.group(1)}" if match.group(1) else _SORT_FIELDS[match.group(2)]
+        parts.append(f"{field} {match.group(3)}")
+    return ", ".join(parts)
 
 
 @validator_args
@@ -229,10 +252,7 @@ def catalogue_item_search_schema(
         "moderation": [ignore_empty, catalogue_list_of_strings, catalogue_moderation_states],
         "limit": [default(10), int_validator, natural_number_validator, catalogue_page_size],
         "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
-        "sort": [ignore_missing, unicode_safe, one_of([
-            "metadata_created asc", "metadata_created desc", "metadata_modified desc", "title_string asc",
-            "catalogue_depth asc",
-        ])],
+        "sort": [ignore_missing, unicode_safe, catalogue_item_sort],
     }
 
 

@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.catalogue import moderation, roles
+from ckanext.catalogue import moderation, roles, software_access
 from ckanext.catalogue.kinds import (
     WRITE_ADMIN, WRITE_EDITOR, WRITE_MANAGER, WRITE_ORGANIZATION, catalogue_kind,
 )
@@ -152,4 +152,6 @@ def package_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthR
     pkg = context.get("package") or (model.Package.get(ref) if isinstance(ref, str) and ref else None)
     if pkg is not None and not moderation.catalogue_may_see(pkg, context.get("user")):
         return _refuse(tk._("This item is waiting for moderation"))
+    if pkg is not None and not software_access.catalogue_software_may_read(pkg, context.get("user")):
+        return _refuse(tk._("Software catalogs are for signed-in users"))
     return result

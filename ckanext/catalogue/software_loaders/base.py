@@ -1,0 +1,150 @@
+"""What a loader returns, how sources are read, and the registry of sources."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import urlparse
+
+import ckan.plugins.toolkit as tk
+
+BINARY_RUNTIME = "binary_runtime"
+SOURCE_PACKAGE = "source_package"
+PACKAGE_MANAGER = "package_manager"
+CATALOG_TYPES = {BINARY_RUNTIME: "Binary runtime", SOURCE_PACKAGE: "Source package",
+                 PACKAGE_MANAGER: "Package manager"}
+
+# Upstream files are a few tens of MB; more is refused rather than read.
+MAX_SOURCE_BYTES = 512 * 1024 * 1024
+
+
+class CatalogueLoadError(Exception):
+    """The source cannot be read or is not in the expected format; the
+    message is one sentence for ``update_errors``."""
+
+
+@dataclasses.dataclass
+class SoftwareTargetData:
+    target_type: str
+    target_name: str
+    target_subtype: str = ""
+    location: str = ""
+    metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
+    gpu_architectures: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.target_type, self.target_name, self.target_subtype)
+
+
+@dataclasses.dataclass
+class SoftwareVersionData:
+    version: str
+    module_version: str = ""
+    release_date: Optional[str] = None
+    dependencies: list[Any] = dataclasses.field(default_factory=list)
+    metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
+    targets: list[SoftwareTargetData] = dataclasses.field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        # Two builds of one version (CPU and CUDA) differ by module version.
+        return self.module_version or self.version
+
+
+@dataclasses.dataclass
+class SoftwarePackageData:
+    name: str
+    description: str = ""
+    homepage: str = ""
+    categories: list[str] = dataclasses.field(default_factory=list)
+    licenses: list[str] = dataclasses.field(default_factory=list)
+    maintainers: list[str] = dataclasses.field(default_factory=list)
+    is_extension: bool = False
+    parent_names: list[str] = dataclasses.field(default_factory=list)
+    versions: list[SoftwareVersionData] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class SoftwareCatalogData:
+    name: str
+    version: str
+    catalog_type: str
+    source_url: str
+    description: str
+    metadata: dict[str, Any]
+    packages: list[SoftwarePackageData]
+
+    def counts(self) -> tuple[int, int, int]:
+        versions = [v for p in self.packages for v in p.versions]
+        return len(self.packages), len(versions), sum(len(v.targets) for v in versions)
+
+
+@dataclasses.dataclass(frozen=True)
+class SoftwareSource:
+    """An upstream a catalog can be imported from."""
+
+    name: str
+    catalog_type: str
+    config_key: str
+    # (location) -> the newest version upstream offers
+    latest_version: Callable[[str], str]
+    # (location, version or None for the latest) -> the catalog
+    load: Callable[[str, Optional[str]], SoftwareCatalogData]
+
+    @property
+    def location(self) -> str:
+        return str(tk.config.get(self.config_key) or "")
+
+
+def catalogue_read_json(location: str, what: str) -> Any:
+    """The JSON document at a URL (http, https, file) or a local path."""
+    raw = _read(location, what)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        raise CatalogueLoadError(f"Invalid JSON in {what} at {location}: {error}") from error
+
+
+def _read(location: str, what: str) -> bytes:
+    parsed = urlparse(location)
+    if parsed.scheme in ("http", "https"):
+        import requests
+
+        try:
+            resp = requests.get(location, timeout=int(tk.config.get("ckanext.catalogue.software.timeout") or 60),
+                                stream=True)
+            resp.raise_for_status()
+            data = resp.raw.read(MAX_SOURCE_BYTES + 1, decode_content=True)
+        except requests.RequestException as error:
+            raise CatalogueLoadError(f"Failed to fetch {what} from {location}: {error}") from error
+    else:
+        path = Path(parsed.path if parsed.scheme == "file" else location)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_SOURCE_BYTES + 1)
+        except OSError as error:
+            raise CatalogueLoadError(f"Failed to read {what} from {location}: {error.strerror or error}") from error
+    if len(data) > MAX_SOURCE_BYTES:
+        raise CatalogueLoadError(f"{what} at {location} is larger than {MAX_SOURCE_BYTES} bytes")
+    return data
+
+
+def catalogue_software_sources() -> dict[str, SoftwareSource]:
+    """The upstreams by name, in the order discover reports them."""
+    from ckanext.catalogue.software_loaders import eessi, spack
+
+    return {source.name: source for source in (eessi.EESSI_SOURCE, spack.SPACK_SOURCE)}
+
+
+def catalogue_software_source(name: str, catalog_type: Optional[str] = None) -> Optional[SoftwareSource]:
+    source = catalogue_software_sources().get(name)
+    if source is None or (catalog_type and source.catalog_type != catalog_type):
+        return None
+    return source
+
+
+def expect(condition: bool, what: str, location: str, message: str) -> None:
+    if not condition:
+        raise CatalogueLoadError(f"Unexpected format of {what} at {location}: {message}")

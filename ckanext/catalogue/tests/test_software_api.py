@@ -1,0 +1,296 @@
+"""Software catalogs through the Waldur-compatible API: imports as jobs run
+by the test worker, packages on the DataStore, every collection's filters,
+ordering, paging headers, and who may do what."""
+from __future__ import annotations
+
+import shutil
+import uuid as uuidlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ckan import logic
+from ckan.lib import jobs
+from ckan.tests import factories, helpers
+
+SAMPLES = Path(__file__).parent / "data" / "software"
+API = "/api/marketplace-software-"
+
+pytestmark = [
+    pytest.mark.ckan_config("ckanext.catalogue.software.eessi_url", str(SAMPLES / "eessi")),
+    pytest.mark.ckan_config("ckanext.catalogue.software.spack_url", str(SAMPLES / "spack" / "repology.json")),
+    pytest.mark.usefixtures("clean_datastore", "with_test_worker"),
+]
+
+
+def run_jobs() -> None:
+    jobs.Worker().work(burst=True)
+
+
+@pytest.fixture
+def people() -> dict[str, Any]:
+    manager = factories.UserWithToken()
+    helpers.call_action("catalogue_role_grant", user=manager["name"], role="Catalogue-Manager")
+    return {
+        "manager": {"Authorization": f"Token {manager['token']}"},
+        "sysadmin": {"Authorization": f"Token {factories.SysadminWithToken()['token']}"},
+        "user": {"Authorization": f"Token {factories.UserWithToken()['token']}"},
+        "admin": None,
+    }
+
+
+def _import(app, headers, name: str) -> dict[str, Any]:
+    resp = app.post(f"{API}catalogs/import_catalog/", json={"name": name}, headers=headers)
+    assert resp.status_code == 202, resp.body
+    assert resp.json == {"status": "importing", "name": name}
+    run_jobs()
+    found = app.get(f"{API}catalogs/?name={name}", headers=headers).json
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.fixture
+def imported(app, people) -> dict[str, dict[str, Any]]:
+    return {"EESSI": _import(app, people["manager"], "EESSI"), "Spack": _import(app, people["manager"], "Spack")}
+
+
+def test_import_stores_rows_in_the_datastore_and_rerun_is_idempotent(app, people, imported):
+    eessi, spack = imported["EESSI"], imported["Spack"]
+    assert (eessi["version"], eessi["catalog_type"], eessi["catalog_type_display"]) == (
+        "2025.06", "binary_runtime", "Binary Runtime (EESSI)")
+    assert (eessi["package_count"], eessi["version_count"], eessi["target_count"]) == (2, 2, 2)
+    assert (spack["version"], spack["package_count"], spack["version_count"], spack["target_count"]) == (
+        "2026.11.02", 3, 5, 11)
+    assert spack["last_successful_update"] and spack["update_errors"] == ""
+    assert spack["url"].endswith(f"{API}catalogs/{spack['uuid']}/")
+
+    # The packages are a DataStore table of the catalog: datastore_search reads them.
+    resources = helpers.call_action("package_show", id=str(uuidlib.UUID(spack["uuid"])))["resources"]
+    table = next(r["id"] for r in resources if r["name"] == "packages")
+    found = helpers.call_action("datastore_search", resource_id=table, sort="name")
+    assert [r["name"] for r in found["records"]] == ["fluxsolve", "makeit", "zipkit"]
+
+    before = {p["name"]: p["uuid"] for p in app.get(f"{API}packages/?page_size=50", headers=people["user"]).json}
+    resp = app.post(f"{API}catalogs/{spack['uuid']}/update_catalog/", headers=people["manager"])
+    assert resp.status_code == 202 and resp.json == {"status": "updating", "catalog_uuid": spack["uuid"]}
+    run_jobs()
+    after = {p["name"]: p["uuid"] for p in app.get(f"{API}packages/?page_size=50", headers=people["user"]).json}
+    assert after == before
+    again = app.get(f"{API}catalogs/{spack['uuid']}/", headers=people["user"]).json
+    assert (again["package_count"], again["version_count"], again["target_count"]) == (3, 5, 11)
+
+    # A catalog of that upstream exists: importing it again is refused.
+    resp = app.post(f"{API}catalogs/import_catalog/", json={"name": "Spack"}, headers=people["manager"])
+    assert resp.status_code == 400
+    assert resp.json == ["A catalog with name=Spack and type=source_package already exists."]
+    resp = app.post(f"{API}catalogs/import_catalog/", json={"name": "Conda"}, headers=people["manager"])
+    assert resp.status_code == 400 and resp.json == {"name": ['"Conda" is not a valid choice.']}
+
+
+def test_broken_upstream_records_the_error_and_keeps_the_data(app, people, imported, tmp_path, ckan_config,
+                                                              monkeypatch):
+    spack = imported["Spack"]
+    broken = tmp_path / "repology.json"
+    shutil.copy(SAMPLES / "broken" / "repology.json", broken)
+    monkeypatch.setitem(ckan_config, "ckanext.catalogue.software.spack_url", str(broken))
+    assert app.post(f"{API}catalogs/{spack['uuid']}/update_catalog/",
+                    headers=people["manager"]).status_code == 202
+    run_jobs()
+    shown = app.get(f"{API}catalogs/{spack['uuid']}/", headers=people["user"]).json
+    assert shown["update_errors"].startswith("Catalog update failed: Invalid JSON in Spack data at ")
+    assert shown["last_update_attempt"] > spack["last_successful_update"]
+    assert shown["last_successful_update"] == spack["last_successful_update"]
+    assert (shown["package_count"], shown["version_count"], shown["target_count"]) == (3, 5, 11)
+
+    # discover: an upstream that cannot be read has no latest version.
+    found = app.get(f"{API}catalogs/discover/", headers=people["manager"]).json
+    assert found == [
+        {"name": "EESSI", "catalog_type": "binary_runtime", "latest_version": "2025.06", "existing": True,
+         "existing_version": "2025.06", "update_available": False},
+        {"name": "Spack", "catalog_type": "source_package", "latest_version": None, "existing": True,
+         "existing_version": "2026.11.02", "update_available": False},
+    ]
+
+
+def test_package_filters_ordering_and_nested_versions(app, people, imported):
+    user = people["user"]
+
+    def names(query: str) -> list[str]:
+        resp = app.get(f"{API}packages/?{query}", headers=user)
+        assert resp.status_code == 200, resp.body
+        return [p["name"] for p in resp.json]
+
+    assert sorted(names("page_size=50")) == ["Molsim", "OnlyNew", "fluxsolve", "makeit", "zipkit"]
+    assert names("name=SIM") == ["Molsim"]
+    assert names("name_exact=molsim") == ["Molsim"]
+    assert names("query=archive") == ["zipkit"]
+    assert names("query=3.1.4") == ["fluxsolve"]
+    assert names(f"catalog_uuid={imported['EESSI']['uuid']}&o=-name") == ["OnlyNew", "Molsim"]
+    assert names("catalog_type=source_package&o=name") == ["fluxsolve", "makeit", "zipkit"]
+    assert names("catalog_name=ees&o=name") == ["Molsim", "OnlyNew"]
+    assert names("category=windows") == ["zipkit"]
+    assert names("license=BSD-3-Clause") == ["fluxsolve"]
+    assert names("cpu_family=x86_64&o=name") == ["Molsim", "OnlyNew"]
+    assert names("cpu_family=aarch64&cpu_family=x86_64&o=name") == ["Molsim", "OnlyNew"]
+    assert names("cpu_microarchitecture=generic&o=name") == ["Molsim", "OnlyNew"]
+    assert names("has_version=2.0") == ["makeit"]
+    assert names("is_extension=true") == []
+    assert names("has_gpu=true") == []
+    assert names("has_gpu=false&catalog_type=binary_runtime&o=name") == ["Molsim", "OnlyNew"]
+    assert names("o=catalog_name,name") == ["Molsim", "OnlyNew", "fluxsolve", "makeit", "zipkit"]
+    assert names("o=-catalog_name&o=-name") == ["zipkit", "makeit", "fluxsolve", "OnlyNew", "Molsim"]
+
+    flux = app.get(f"{API}packages/?name=flux", headers=user).json[0]
+    assert flux["catalog_name"] == "Spack" and flux["catalog_version"] == "2026.11.02"
+    assert flux["catalog"].endswith(f"catalogs/{imported['Spack']['uuid']}/")
+    assert flux["homepage"] == "https://fluxsolve.example.org" and flux["maintainers"] == ["bo", "cy"]
+    assert flux["version_count"] == 1 and flux["versions"][0]["version"] == "3.1.4"
+    assert flux["versions"][0]["targets"][0]["target_type"] == "build_variant"
+    assert app.get(f"{API}packages/{flux['uuid']}/", headers=user).json["name"] == "fluxsolve"
+
+    bad = app.get(f"{API}packages/?o=size&has_gpu=maybe&catalog_uuid=x", headers=user)
+    assert bad.status_code == 400
+    assert set(bad.json) == {"o", "has_gpu", "catalog_uuid"}
+
+
+def test_versions_and_targets_filters(app, people, imported):
+    user = people["user"]
+    versions = app.get(f"{API}versions/?package_name=makeit&o=-version", headers=user).json
+    assert [v["version"] for v in versions] == ["main", "2.0"]
+    assert versions[1]["target_count"] == 2 and versions[1]["package_name"] == "makeit"
+    assert versions[1]["dependencies"] == {}
+    molsim = app.get(f"{API}versions/?package_name=Molsim", headers=user).json[0]
+    assert molsim["dependencies"] == {"EESSI": "2025.06", "GCCcore": "14.2.0"}
+    assert molsim["module"] == {"full_module_name": "Molsim/2025.1-foss-2025a"}
+    assert [v["version"] for v in app.get(f"{API}versions/?version_exact=1.0", headers=user).json] == ["1.0"]
+    assert app.get(f"{API}versions/?cpu_family=x86_64", headers=user).headers["X-Result-Count"] == "2"
+
+    targets = app.get(f"{API}targets/?target_type=PLATFORM", headers=user).json
+    assert [(t["target_name"], t["package_name"]) for t in targets] == [("windows", "zipkit"), ("windows", "zipkit")]
+    assert app.get(f"{API}targets/?cpu_family=X86_64", headers=user).headers["X-Result-Count"] == "2"
+    assert app.get(f"{API}targets/?path=cvmfs", headers=user).headers["X-Result-Count"] == "2"
+    by_version = app.get(f"{API}targets/?version_uuid={versions[1]['uuid']}&o=target_type", headers=user).json
+    assert [t["target_type"] for t in by_version] == ["build_system", "build_variant"]
+
+
+def test_paging_headers_and_head_count(app, people, imported):
+    user = people["user"]
+    resp = app.get(f"{API}versions/?page_size=2&page=2&o=version", headers=user)
+    assert resp.status_code == 200 and len(resp.json) == 2
+    assert resp.headers["X-Result-Count"] == "7"
+    base = f"http://test.ckan.net{API}versions/"
+    assert resp.headers["Link"] == (
+        f'<{base}?page_size=2&o=version>; rel="first", <{base}?page_size=2&o=version>; rel="prev", '
+        f'<{base}?page_size=2&o=version&page=3>; rel="next", <{base}?page_size=2&o=version&page=4>; rel="last"')
+    assert app.get(f"{API}versions/?page=9", headers=user).status_code == 404
+    assert app.get(f"{API}versions/?page_size=1000", headers=user).json.__len__() == 7
+    head = app.client.head(f"{API}packages/?catalog_type=source_package", headers=user)
+    assert head.status_code == 200 and head.headers["X-Result-Count"] == "3" and head.data == b""
+
+
+def test_catalog_crud_and_permission_matrix(app, people):
+    body = {"name": "Conda", "version": "24.1", "catalog_type": "package_manager", "description": "Conda forge"}
+    assert app.post(f"{API}catalogs/", json=body).status_code == 401
+    assert app.post(f"{API}catalogs/", json=body, headers=people["user"]).json == {
+        "detail": "You do not have permission to perform this action."}
+    created = app.post(f"{API}catalogs/", json=body, headers=people["manager"])
+    assert created.status_code == 201, created.body
+    catalog = created.json
+    assert (catalog["package_count"], catalog["auto_update_enabled"], catalog["supports_cpu_target_restrictions"]) == (
+        0, True, False)
+    dup = app.post(f"{API}catalogs/", json=body, headers=people["sysadmin"])
+    assert dup.status_code == 400
+    invalid = app.post(f"{API}catalogs/", json={"catalog_type": "zip", "source_url": "no url"},
+                       headers=people["manager"])
+    assert invalid.status_code == 400
+    assert set(invalid.json) == {"name", "version", "catalog_type", "source_url"}
+
+    url = f"{API}catalogs/{catalog['uuid']}/"
+    # Reads: signed-in users; anonymous only when allowed.
+    assert app.get(url).status_code == 401
+    assert app.get(url, headers=people["user"]).json["name"] == "Conda"
+    assert app.client.patch(url, json={"description": "x"}, headers=people["user"]).status_code == 403
+    patched = app.client.patch(url, json={"description": "Community packages"}, headers=people["manager"])
+    assert patched.status_code == 200 and patched.json["version"] == "24.1"
+    replaced = app.client.put(url, json={"name": "Conda", "version": "24.2"}, headers=people["manager"]).json
+    assert (replaced["description"], replaced["catalog_type"]) == ("", "binary_runtime")
+    # No loader reads a catalog named Conda.
+    refused = app.post(f"{url}update_catalog/", headers=people["manager"])
+    assert refused.status_code == 400
+    assert refused.json == ["No loader configuration found for Conda (binary_runtime)."]
+
+    # Records by hand: a package, a version, a target.
+    pkg = app.post(f"{API}packages/", json={"catalog": replaced["url"], "name": "numpy", "licenses": ["BSD"]},
+                   headers=people["manager"])
+    assert pkg.status_code == 201, pkg.body
+    assert app.post(f"{API}packages/", json={"catalog": replaced["url"], "name": "numpy"},
+                    headers=people["manager"]).status_code == 400
+    ver = app.post(f"{API}versions/", json={"package_uuid": pkg.json["uuid"], "version": "2.1",
+                                            "release_date": "2026-06-01"}, headers=people["manager"])
+    assert ver.status_code == 201 and ver.json["release_date"] == "2026-06-01"
+    assert app.post(f"{API}versions/", headers=people["manager"]).json == {
+        "package_uuid": ["This field is required."], "version": ["This field is required."]}
+    tgt = app.post(f"{API}targets/", json={"version_uuid": ver.json["uuid"], "target_type": "cpu_architecture",
+                                           "target_name": "x86_64", "gpu_architectures": ["nvidia/cc90"]},
+                   headers=people["manager"])
+    assert tgt.status_code == 201
+    assert app.get(f"{API}packages/?has_gpu=true", headers=people["user"]).json[0]["name"] == "numpy"
+    assert app.get(f"{API}versions/?release_date_after=2026-01-01", headers=people["user"]).json[0]["uuid"] == \
+        ver.json["uuid"]
+    assert app.client.delete(f"{API}targets/{tgt.json['uuid']}/", headers=people["user"]).status_code == 403
+    assert app.client.delete(f"{API}packages/{pkg.json['uuid']}/", headers=people["manager"]).status_code == 204
+    assert app.get(f"{API}versions/{ver.json['uuid']}/", headers=people["user"]).status_code == 404
+    assert app.get(url, headers=people["manager"]).json["package_count"] == 0
+
+    assert app.client.delete(url, headers=people["user"]).status_code == 403
+    assert app.client.delete(url, headers=people["manager"]).status_code == 204
+    assert app.get(url, headers=people["manager"]).json == {"detail": "Not found."}
+    # Discover, import and update are for managers only.
+    assert app.get(f"{API}catalogs/discover/", headers=people["user"]).status_code == 403
+    assert app.get(f"{API}catalogs/discover/").status_code == 401
+    assert app.post(f"{API}catalogs/import_catalog/", json={"name": "EESSI"},
+                    headers=people["user"]).status_code == 403
+    assert app.client.options(f"{API}catalogs/").status_code == 405
+
+
+@pytest.mark.ckan_config("ckanext.catalogue.software.anonymous_read", "true")
+def test_anonymous_reads_when_allowed(app, people, imported):
+    assert app.get(f"{API}catalogs/").status_code == 200
+    assert app.get(f"{API}packages/?name=zip").json[0]["name"] == "zipkit"
+    assert app.post(f"{API}catalogs/", json={"name": "x", "version": "1"}).status_code == 401
+
+
+def test_schedule_queues_due_catalogs(app, people, imported, ckan_config, monkeypatch):
+    result = helpers.call_action("catalogue_software_schedule",
+                                 context={"user": helpers.call_action("get_site_user")["name"]})
+    # Both were attempted moments ago: none is due.
+    assert result == {"queued": []}
+    uuid = imported["EESSI"]["uuid"]
+    app.client.patch(f"{API}catalogs/{uuid}/", json={"auto_update_enabled": False}, headers=people["manager"])
+    monkeypatch.setitem(ckan_config, "ckanext.catalogue.software.update_interval", 0)
+    result = helpers.call_action("catalogue_software_schedule",
+                                 context={"user": helpers.call_action("get_site_user")["name"]})
+    assert result == {"queued": [imported["Spack"]["uuid"]]}
+    run_jobs()
+    shown = app.get(f"{API}catalogs/{imported['Spack']['uuid']}/", headers=people["user"]).json
+    assert shown["last_update_attempt"] > imported["Spack"]["last_update_attempt"]
+
+
+def test_catalogs_stay_hidden_from_anonymous_elsewhere(app, people, imported, ckan_config, monkeypatch):
+    spack = str(uuidlib.UUID(imported["Spack"]["uuid"]))
+    anonymous = {"user": "", "ignore_auth": False}
+    query = {"q": "", "fq": "+dataset_type:catalogue", "include_private": True}
+    assert helpers.call_action("package_search", context=dict(anonymous), **query)["count"] == 0
+    with pytest.raises(logic.NotAuthorized):
+        helpers.call_action("package_show", context=dict(anonymous), id=spack)
+    table = next(r["id"] for r in helpers.call_action("package_show", id=spack)["resources"] if r["name"] == "targets")
+    with pytest.raises(logic.NotAuthorized):
+        helpers.call_action("datastore_search", context=dict(anonymous), resource_id=table)
+    user = factories.User()["name"]
+    assert helpers.call_action("package_search", context={"user": user}, **query)["count"] == 2
+    assert helpers.call_action("datastore_search", context={"user": user}, resource_id=table)["total"] == 11
+
+    monkeypatch.setitem(ckan_config, "ckanext.catalogue.software.anonymous_read", True)
+    assert helpers.call_action("package_search", context=dict(anonymous), **query)["count"] == 2
+    assert helpers.call_action("datastore_search", context=dict(anonymous), resource_id=table)["total"] == 11
