@@ -14,7 +14,7 @@ CKAN_VERSION := 2.12.0
 # Fuzzing: `make test` runs a quick schemathesis pass; `make fuzz` a long one.
 FUZZ_SECONDS ?= 900
 
-.PHONY: help install system venv fuzz-venv fuzz bench services solr-home db test-db run worker demo stop test doctor status clean
+.PHONY: help install system venv fuzz-venv fuzz bench services solr-home db test-db run worker scheduler demo stop test doctor status clean
 
 help:
 	@echo "make run     install, start services, migrate, load the demo, serve http://127.0.0.1:5000"
@@ -74,7 +74,18 @@ worker: db
 demo: db
 	@$(CKAN) -c $(INI) catalogue demo
 
-run: db worker demo
+# Queues the due updates of software catalogs (auto_update_enabled) every
+# hour; `make stop` ends it. A deployment runs `ckan catalogue software
+# schedule` from cron instead.
+scheduler: db
+	@if [ -f $(STATE)/scheduler.pid ] && kill -0 $$(cat $(STATE)/scheduler.pid) 2>/dev/null; then \
+	  echo "==> scheduler: running"; \
+	else \
+	  echo "==> scheduler: starting (log in $(STATE)/scheduler.log)"; \
+	  nohup $(CKAN) -c $(INI) catalogue software schedule --every 60 > $(STATE)/scheduler.log 2>&1 & echo $$! > $(STATE)/scheduler.pid; \
+	fi
+
+run: db worker scheduler demo
 	@echo "==> serving http://127.0.0.1:5000 (Ctrl-C stops the web process; make stop stops the services)"
 	@$(CKAN) -c $(INI) run --host 127.0.0.1 --port 5000
 

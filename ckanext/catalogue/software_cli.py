@@ -77,7 +77,10 @@ def import_(name: str, background: bool) -> None:
     if background:
         click.echo(_call("catalogue_software_import", name=name))
         return
-    _call("catalogue_software_discover")  # the manager check, and a clear error without Redis
+    stored = [d for d in _call("catalogue_software_discover") if d["name"] == name and d["existing"]]
+    if stored:
+        raise click.ClickException(f"{name} {stored[0]['existing_version']} is imported already; "
+                                   f"`ckan catalogue software update` reloads it")
     _report(_with_bar(f"importing {name}", lambda progress: catalogue_software_import_job(name, "", progress)))
 
 

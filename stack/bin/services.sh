@@ -128,6 +128,7 @@ case "${1:-}" in
   solr-home) build_solr; solr_home ;;
   stop)
     stop_pidfile worker
+    stop_pidfile scheduler
     stop_pidfile solr
     stop_redis
     if [ -f "$STATE/postgres.started" ]; then
