@@ -74,15 +74,15 @@ worker: db
 demo: db
 	@$(CKAN) -c $(INI) catalogue demo
 
-# Queues the due updates of software catalogs (auto_update_enabled) every
-# hour; `make stop` ends it. A deployment runs `ckan catalogue software
+# Every hour: purge expired archived items, queue the due updates of
+# software catalogs; `make stop` ends it. A deployment runs `ckan catalogue
 # schedule` from cron instead.
 scheduler: db
 	@if [ -f $(STATE)/scheduler.pid ] && kill -0 $$(cat $(STATE)/scheduler.pid) 2>/dev/null; then \
 	  echo "==> scheduler: running"; \
 	else \
 	  echo "==> scheduler: starting (log in $(STATE)/scheduler.log)"; \
-	  nohup $(CKAN) -c $(INI) catalogue software schedule --every 60 > $(STATE)/scheduler.log 2>&1 & echo $$! > $(STATE)/scheduler.pid; \
+	  nohup $(CKAN) -c $(INI) catalogue schedule --every 60 > $(STATE)/scheduler.log 2>&1 & echo $$! > $(STATE)/scheduler.pid; \
 	fi
 
 run: db worker scheduler demo

@@ -20,6 +20,31 @@ def catalogue() -> None:
 catalogue.add_command(software)
 
 
+@catalogue.command("purge-expired")
+@click.option("--days", type=click.IntRange(0, 36500), help="Retention in days (default: the configured one).")
+def purge_expired(days: int | None) -> None:
+    """Purge the items archived (deleted) longer than the retention period."""
+    result = tk.get_action("catalogue_item_purge_expired")(_site_context(), {} if days is None else {"days": days})
+    click.echo(f"purged {len(result['purged'])} item(s)")
+
+
+@catalogue.command("schedule")
+@click.option("--every", type=click.IntRange(1), help="Keep running, every N minutes.")
+def schedule(every: int | None) -> None:
+    """The periodic work: purge expired archived items and queue the due
+    updates of software catalogs (run it daily from cron, or keep it
+    running with --every)."""
+    import time
+
+    while True:
+        purged = tk.get_action("catalogue_item_purge_expired")(_site_context(), {})["purged"]
+        queued = tk.get_action("catalogue_software_schedule")(_site_context(), {})["queued"]
+        click.echo(f"purged {len(purged)} expired item(s); queued {len(queued)} software update(s)")
+        if not every:
+            return
+        time.sleep(every * 60)
+
+
 @catalogue.command()
 def doctor() -> None:
     """Check every component the catalogue needs, one line each.

@@ -215,6 +215,15 @@ def catalogue_item_show_schema(not_empty: Validator, unicode_safe: Validator, ig
 
 
 @validator_args
+def catalogue_item_delete_schema(
+    not_empty: Validator, unicode_safe: Validator, boolean_validator: Validator, default: ValidatorFactory,
+    ignore_empty: Validator,
+) -> Schema:
+    return {"id": [not_empty, unicode_safe], "force": [default(False), boolean_validator],
+            "kind": [ignore_empty, catalogue_list_of_strings]}
+
+
+@validator_args
 def catalogue_item_purge_schema(
     not_empty: Validator, unicode_safe: Validator, boolean_validator: Validator, default: ValidatorFactory,
     ignore_empty: Validator,

@@ -438,8 +438,11 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResu
 
 
 def _has_children(item_id: str) -> bool:
-    return model.Session.query(
-        sa.exists().where(CatalogueItem.parent_id == item_id)).scalar()
+    """Whether active items sit under this one (archived ones may: they
+    wait for their parent's restore or go with it)."""
+    return model.Session.query(sa.exists().where(
+        CatalogueItem.parent_id == item_id, CatalogueItem.id == model.Package.id,
+        model.Package.state == "active")).scalar()
 
 
 def _write_target(context: Context, data: dict[str, Any], auth: str) -> tuple[CatalogueItem, model.Package]:
@@ -452,13 +455,26 @@ def _write_target(context: Context, data: dict[str, Any], auth: str) -> tuple[Ca
 
 
 def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
-    """Soft-delete an item (it stays restorable until purged). An item with
-    children is refused."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_id_schema(), context)
+    """Archive an item: it stays restorable (``catalogue_item_restore``)
+    until purged, at the latest after the retention period. An item with
+    children is refused. ``force=true`` purges it at once, and answers
+    ``{"state": "absent"}`` for an item that does not exist."""
+    from ckanext.catalogue.logic.action.lifecycle import EXTRA_ARCHIVED, catalogue_archive_time
+
+    data = schema.catalogue_validate(data_dict, schema.catalogue_item_delete_schema(), context)
+    if data["force"]:
+        if item_rules.catalogue_resolve(data["id"]) is None:
+            return {"id": data["id"], "state": "absent"}
+        purged = catalogue_item_purge(context, {"id": data["id"], **({"kind": data["kind"]} if data.get(
+            "kind") else {})})
+        return {"id": purged["purged"][0] if purged["purged"] else data["id"], "state": "purged"}
     row, pkg = _write_target(context, data, "catalogue_item_delete")
     if _has_children(row.id):
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
     if pkg.state != "deleted":
+        # When it was archived (the retention counts from it), then archived.
+        extras = [{"key": k, "value": v} for k, v in (pkg.extras or {}).items() if k != EXTRA_ARCHIVED]
+        _save_dataset(context, row.id, {"extras": [*extras, {"key": EXTRA_ARCHIVED, "value": catalogue_archive_time()}]})
         tk.get_action("package_delete")(catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True}),
                                         {"id": row.id})
     return {"id": row.id, "state": "deleted"}

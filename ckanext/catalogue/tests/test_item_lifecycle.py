@@ -1,0 +1,76 @@
+"""Archive, restore, retention purge and forced purge of catalogue items,
+through the core actions (every dialect's deletes go through them)."""
+from __future__ import annotations
+
+import pytest
+
+from ckan import logic
+from ckan.tests import factories, helpers
+
+from ckanext.catalogue.tests.conftest import catalogue_call, run_ckan
+
+
+def _search_ids(caller: str, **query) -> list[str]:
+    return [i["id"] for i in catalogue_call(caller, "catalogue_item_search", limit=100, **query)["results"]]
+
+
+def test_archive_then_restore_keeps_every_field(iudx_tree):
+    admin, rg, resource = iudx_tree["sysadmin"], iudx_tree["rg"], iudx_tree["resource"]
+    before = catalogue_call(admin, "catalogue_item_show", id=resource)
+    # An item with children is not archived.
+    with pytest.raises(logic.ValidationError):
+        catalogue_call(admin, "catalogue_item_delete", id=rg)
+    assert catalogue_call(admin, "catalogue_item_delete", id=resource) == {"id": resource, "state": "deleted"}
+    assert resource not in _search_ids(admin, ancestor=[rg])
+    assert catalogue_call(admin, "catalogue_item_show", id=resource)["state"] == "deleted"
+    restored = catalogue_call(admin, "catalogue_item_restore", id=resource)
+    assert restored["state"] == "active"
+    assert restored["doc"] == before["doc"] and restored["ancestors"] == before["ancestors"]
+    assert resource in _search_ids(admin, ancestor=[rg])
+    with pytest.raises(logic.ValidationError) as not_archived:
+        catalogue_call(admin, "catalogue_item_restore", id=resource)
+    assert "not archived" in str(not_archived.value.error_dict)
+
+    # A child waits for its parent's restore.
+    catalogue_call(admin, "catalogue_item_delete", id=resource)
+    catalogue_call(admin, "catalogue_item_delete", id=rg)
+    with pytest.raises(logic.ValidationError) as parent_archived:
+        catalogue_call(admin, "catalogue_item_restore", id=resource)
+    assert "parent" in parent_archived.value.error_dict
+    catalogue_call(admin, "catalogue_item_restore", id=rg)
+    catalogue_call(admin, "catalogue_item_restore", id=resource)
+
+    # Restoring is writing: a user without a catalogue role may not.
+    catalogue_call(admin, "catalogue_item_delete", id=resource)
+    with pytest.raises(logic.NotAuthorized):
+        catalogue_call(factories.User()["name"], "catalogue_item_restore", id=resource)
+
+
+def test_retention_purge_and_forced_purge(iudx_tree, ckan_config, monkeypatch):
+    admin, resource, rg = iudx_tree["sysadmin"], iudx_tree["resource"], iudx_tree["rg"]
+    catalogue_call(admin, "catalogue_item_delete", id=resource)
+    # Within the retention period nothing goes.
+    assert catalogue_call(admin, "catalogue_item_purge_expired") == {"purged": []}
+    with pytest.raises(logic.NotAuthorized):
+        catalogue_call(factories.User()["name"], "catalogue_item_purge_expired")
+    monkeypatch.setitem(ckan_config, "ckanext.catalogue.archive_retention_days", 0)
+    assert catalogue_call(admin, "catalogue_item_purge_expired") == {"purged": [resource]}
+    with pytest.raises(logic.NotFound):
+        catalogue_call(admin, "catalogue_item_show", id=resource)
+
+    # force: gone at once; an item that does not exist is not an error.
+    assert catalogue_call(admin, "catalogue_item_delete", id=rg, force=True) == {"id": rg, "state": "purged"}
+    assert catalogue_call(admin, "catalogue_item_delete", id=rg, force=True) == {"id": rg, "state": "absent"}
+    with pytest.raises(logic.NotFound):
+        catalogue_call(admin, "catalogue_item_show", id=rg)
+
+
+def test_purge_expired_command(iudx_tree):
+    admin, resource = iudx_tree["sysadmin"], iudx_tree["resource"]
+    catalogue_call(admin, "catalogue_item_delete", id=resource)
+    kept = run_ckan("catalogue", "purge-expired")
+    assert kept.returncode == 0 and kept.stdout.strip() == "purged 0 item(s)"
+    gone = run_ckan("catalogue", "purge-expired", "--days", "0")
+    assert gone.returncode == 0 and gone.stdout.strip() == "purged 1 item(s)"
+    assert helpers.call_action("package_search", q=f"id:{resource}", include_private=True,
+                               include_deleted=True)["count"] == 0
