@@ -16,7 +16,7 @@ from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable
 
-from ckanext.catalogue.logic.errors import CatalogueConflict
+from ckanext.catalogue.logic.errors import CatalogueConflict, CataloguePreconditionFailed
 from ckanext.catalogue.logic.validators import catalogue_check_storable
 from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
 
@@ -98,6 +98,8 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
         return CatalogueHttpError(403, str(exc.message or exc) or "Forbidden")
     if isinstance(exc, tk.ObjectNotFound):
         return CatalogueHttpError(404, str(exc.message or exc) or "Not found")
+    if isinstance(exc, CataloguePreconditionFailed):
+        return CatalogueHttpError(412, _flatten(exc.error_dict), exc.error_dict)
     if isinstance(exc, CatalogueConflict):
         return CatalogueHttpError(409, _flatten(exc.error_dict), exc.error_dict)
     if isinstance(exc, tk.ValidationError):

@@ -80,6 +80,14 @@ def catalogue_package_dict(
     }
 
 
+def catalogue_etag(item_id: str, modified: Any, state: Any) -> str:
+    """A strong entity tag of an item's stored version: it changes with
+    every write (the modification time) and with archive and restore."""
+    import hashlib
+
+    return '"' + hashlib.sha1(f"{item_id}|{modified}|{state}".encode()).hexdigest() + '"'
+
+
 def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """The core's view of an item stored in ``pkg_dict`` (as package_show or
     package_search return it)."""
@@ -104,6 +112,7 @@ def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         "moderation": {"state": extras[EXTRA_MODERATION],
                        "message": extras.get(EXTRA_MODERATION_MESSAGE, "")} if extras.get(EXTRA_MODERATION) else None,
         "doc": json.loads(extras.get(EXTRA_DOC) or "{}"),
+        "etag": catalogue_etag(pkg_dict["id"], pkg_dict.get("metadata_modified"), pkg_dict.get("state")),
     }
 
 

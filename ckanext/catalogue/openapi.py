@@ -61,6 +61,7 @@ def _action_schemas() -> dict[str, Optional[Callable[[], Schema]]]:
         "catalogue_item_delete": s.catalogue_item_delete_schema,
         "catalogue_item_restore": s.catalogue_item_id_schema,
         "catalogue_item_purge_expired": None,
+        "catalogue_item_log": None,
         "catalogue_item_purge": s.catalogue_item_purge_schema,
         "catalogue_item_search": s.catalogue_item_search_schema,
         "catalogue_item_children": s.catalogue_item_children_schema,

@@ -17,6 +17,7 @@ CODE_EXISTS = "exists"                  # unique name or id already used
 CODE_NOT_ALLOWED = "not_allowed"        # a well-formed request the state forbids
 CODE_IMMUTABLE = "immutable"            # an update tried to change a fixed field
 CODE_BAD_QUERY = "bad_query"            # a search the search engine cannot run
+CODE_PRECONDITION = "precondition"      # If-Match named another version of the item
 
 
 class CatalogueInvalid(tk.ValidationError):
@@ -31,6 +32,12 @@ class CatalogueInvalid(tk.ValidationError):
         self.error_dict = error_dict
         if code:
             self.code = code
+
+
+class CataloguePreconditionFailed(CatalogueInvalid):
+    """The item changed since the version the client named (412)."""
+
+    code = CODE_PRECONDITION
 
 
 class CatalogueConflict(CatalogueInvalid):

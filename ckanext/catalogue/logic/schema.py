@@ -201,6 +201,7 @@ def catalogue_item_update_schema(
         "doc": [not_missing, dict_only],
         "private": [ignore_missing, boolean_validator],
         "kind": [ignore_missing, catalogue_list_of_strings],
+        "if_match": [ignore_missing, unicode_safe],
     }
 
 
@@ -220,7 +221,7 @@ def catalogue_item_delete_schema(
     ignore_empty: Validator,
 ) -> Schema:
     return {"id": [not_empty, unicode_safe], "force": [default(False), boolean_validator],
-            "kind": [ignore_empty, catalogue_list_of_strings]}
+            "kind": [ignore_empty, catalogue_list_of_strings], "if_match": [ignore_empty, unicode_safe]}
 
 
 @validator_args

@@ -74,3 +74,48 @@ def test_purge_expired_command(iudx_tree):
     assert gone.returncode == 0 and gone.stdout.strip() == "purged 1 item(s)"
     assert helpers.call_action("package_search", q=f"id:{resource}", include_private=True,
                                include_deleted=True)["count"] == 0
+
+
+def test_if_match_refuses_a_stale_version_and_changes_nothing(iudx_tree):
+    admin, resource = iudx_tree["sysadmin"], iudx_tree["resource"]
+    first = catalogue_call(admin, "catalogue_item_show", id=resource)
+    assert first["etag"].startswith('"') and first["etag"] == catalogue_call(
+        admin, "catalogue_item_show", id=resource)["etag"]
+    changed = catalogue_call(admin, "catalogue_item_patch", id=resource, doc={"description": "one"},
+                             if_match=first["etag"])
+    assert changed["etag"] != first["etag"]
+    # A second writer still holding the first version is refused.
+    with pytest.raises(logic.ValidationError) as stale:
+        catalogue_call(admin, "catalogue_item_patch", id=resource, doc={"description": "two"},
+                       if_match=first["etag"])
+    assert stale.value.code == "precondition"
+    with pytest.raises(logic.ValidationError):
+        catalogue_call(admin, "catalogue_item_delete", id=resource, if_match=first["etag"])
+    now = catalogue_call(admin, "catalogue_item_show", id=resource)
+    assert now["doc"]["description"] == "one" and now["state"] == "active"
+    assert catalogue_call(admin, "catalogue_item_patch", id=resource, doc={"description": "three"},
+                          if_match="*")["doc"]["description"] == "three"
+
+
+def test_log_pages_newest_first_with_limits(iudx_tree):
+    admin, resource = iudx_tree["sysadmin"], iudx_tree["resource"]
+    for n in range(3):
+        catalogue_call(admin, "catalogue_item_patch", id=resource, doc={"description": f"v{n}"})
+    log = catalogue_call(admin, "catalogue_item_log", id=resource)
+    assert log["count"] == 4 and log["limit"] == 50 and log["offset"] == 0
+    assert [e["type"] for e in log["resources"]] == ["update", "update", "update", "create"]
+    assert [e["data"]["doc"]["description"] for e in log["resources"][:3]] == ["v2", "v1", "v0"]
+    assert log["resources"][0]["who"]["name"] == admin and log["resources"][0]["who"]["email"]
+    oldest = catalogue_call(admin, "catalogue_item_log", id=resource, ascending=True, limit=2, offset=1)
+    assert [e["data"]["doc"]["description"] for e in oldest["resources"]] == ["v0", "v1"]
+    assert oldest["count"] == 4
+    future = catalogue_call(admin, "catalogue_item_log", id=resource, ascending=True, startat="4102444800")
+    assert future["count"] == 0
+    past = catalogue_call(admin, "catalogue_item_log", id=resource, startat="2001-01-01T00:00:00Z")
+    assert past["count"] == 0
+    for bad in ({"limit": 201}, {"offset": -1}, {"startat": "yesterday"}):
+        with pytest.raises(logic.ValidationError):
+            catalogue_call(admin, "catalogue_item_log", id=resource, **bad)
+    # Only those who may change the item read its log.
+    with pytest.raises(logic.NotAuthorized):
+        catalogue_call(factories.User()["name"], "catalogue_item_log", id=resource)

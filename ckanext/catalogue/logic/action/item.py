@@ -23,7 +23,7 @@ from ckanext.catalogue.kinds import ID_NAME, WRITE_ORGANIZATION, CatalogueKind, 
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
 from ckanext.catalogue.logic.errors import (
-    CODE_BAD_QUERY, CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid,
+    CODE_BAD_QUERY, CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid, CataloguePreconditionFailed,
 )
 from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
 from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
@@ -61,6 +61,20 @@ def _stored(pkg: model.Package) -> dict[str, Any]:
         "metadata_created": pkg.metadata_created.isoformat() if pkg.metadata_created else None,
         "metadata_modified": pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
     })
+
+
+def catalogue_check_if_match(item_id: str, if_match: Optional[str]) -> None:
+    """With ``if_match`` (an If-Match header's value), lock the item's row
+    for this transaction and refuse unless its current ETag is named, so
+    of two writers holding the same version only the first succeeds."""
+    if not if_match:
+        return
+    pkg = model.Session.query(model.Package).filter(model.Package.id == item_id).with_for_update().one()
+    model.Session.refresh(pkg)
+    wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" not in wanted and _stored(pkg)["etag"] not in wanted:
+        raise CataloguePreconditionFailed({"if_match": [tk._(
+            "The item has changed since that version was read (ETag mismatch); nothing was changed")]})
 
 
 def _auth_dict(kind: CatalogueKind, item: dict[str, Any]) -> dict[str, Any]:
@@ -356,6 +370,11 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     if kind is None:
         raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}").format(kind=row.kind)]})
     tk.check_access("catalogue_item_update", context, _auth_dict(kind, current))
+    try:
+        catalogue_check_if_match(row.id, data.get("if_match"))
+    except CataloguePreconditionFailed:
+        model.Session.rollback()
+        raise
     if pkg.state != "active":
         raise CatalogueInvalid({"state": [tk._("A deleted item must be restored before it is changed")]},
                                CODE_NOT_ALLOWED)
@@ -469,6 +488,11 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult
             "kind") else {})})
         return {"id": purged["purged"][0] if purged["purged"] else data["id"], "state": "purged"}
     row, pkg = _write_target(context, data, "catalogue_item_delete")
+    try:
+        catalogue_check_if_match(row.id, data.get("if_match"))
+    except CataloguePreconditionFailed:
+        model.Session.rollback()
+        raise
     if _has_children(row.id):
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
     if pkg.state != "deleted":

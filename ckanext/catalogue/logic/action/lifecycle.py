@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import Any
 import ckan.plugins.toolkit as tk
-from ckan import model
+from ckan import authz, model
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import item_rules
@@ -18,7 +19,7 @@ from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.purge import catalogue_purge_packages
 
-__all__ = ["catalogue_item_restore", "catalogue_item_purge_expired"]
+__all__ = ["catalogue_item_restore", "catalogue_item_purge_expired", "catalogue_item_log"]
 
 log = logging.getLogger(__name__)
 
@@ -81,3 +82,88 @@ def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> Actio
     log.info("purged %d item(s) archived before %s", len(purged), cutoff)
     return {"purged": purged}
 
+
+
+# Activity types of CKAN's stream, as the log names them.
+_LOG_TYPES = {"new package": "create", "changed package": "update", "deleted package": "delete"}
+LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX = 50, 200
+
+
+def _log_time(value: Any) -> datetime.datetime:
+    """``startat``: a Unix time, or ``YYYY-MM-DDTHH:MM:SSZ``."""
+    text = str(value).strip()
+    try:
+        if text.isascii() and text.isdigit() and len(text) <= 12:
+            return datetime.datetime.fromtimestamp(int(text), datetime.timezone.utc).replace(tzinfo=None)
+        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError, OSError):
+        raise CatalogueInvalid({"startat": [tk._("A Unix time or YYYY-MM-DDTHH:MM:SSZ")]})
+
+
+def _whole(data_dict: DataDict, key: str, default: int, high: int) -> int:
+    raw = data_dict.get(key, default)
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12:
+        raw = int(raw)
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= high:
+        raise CatalogueInvalid({key: [tk._("A whole number from 0 to {n}").format(n=high)]})
+    return raw
+
+
+@tk.side_effect_free
+def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Every change of an item, from CKAN's activity stream (editors and
+    above of the item): newest first unless ``ascending``.
+
+    :param id: the item (archived ones too)
+    :param ascending: oldest first
+    :param startat: from this time on (oldest first) or back (newest first):
+        a Unix time or ``YYYY-MM-DDTHH:MM:SSZ``
+    :param offset: default 0
+    :param limit: default 50, at most 200
+    :returns: ``{"offset", "limit", "count", "resources": [{"id", "time",
+        "who": {"id", "name", "email"}, "type", "message", "data"}]}``
+    """
+    import json
+
+    from ckanext.activity.model import Activity
+
+    from ckanext.catalogue.logic.action.item import _auth_dict, _stored
+
+    data = schema.catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
+                                     schema.catalogue_item_id_schema(), context)
+    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
+    kind = catalogue_kind(row.kind)
+    tk.check_access("catalogue_item_update", context, _auth_dict(kind, _stored(pkg)) if kind else {"id": row.id})
+    offset = _whole(data_dict, "offset", 0, 2 ** 31 - 1)
+    limit = _whole(data_dict, "limit", LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX)
+    ascending = tk.asbool(data_dict.get("ascending", False))
+    query = model.Session.query(Activity).filter(Activity.object_id == row.id)
+    if data_dict.get("startat") not in (None, ""):
+        at = _log_time(data_dict["startat"])
+        query = query.filter(Activity.timestamp >= at if ascending else Activity.timestamp <= at)
+    count = query.count()
+    order = (Activity.timestamp.asc(), Activity.id.asc()) if ascending else (Activity.timestamp.desc(),
+                                                                           Activity.id.desc())
+    rows = query.order_by(*order).offset(offset).limit(limit).all()
+    users = {u.id: u for u in model.Session.query(model.User).filter(
+        model.User.id.in_({a.user_id for a in rows if a.user_id}))} if rows else {}
+    # Addresses are shown to sysadmins, and to each user their own.
+    sysadmin = authz.is_sysadmin(context.get("user"))
+    resources = []
+    for activity in rows:
+        who = users.get(activity.user_id)
+        stored = (activity.data or {}).get("package") or {}
+        extras = stored.get("extras") or []
+        doc = next((e.get("value") for e in extras if isinstance(e, dict) and e.get("key") == "catalogue_doc"), None)
+        kind_name = _LOG_TYPES.get(activity.activity_type, activity.activity_type)
+        resources.append({
+            "id": activity.id,
+            "time": activity.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if activity.timestamp else None,
+            "who": {"id": activity.user_id, "name": who.name if who else None,
+                    "email": who.email if who and (sysadmin or who.name == context.get("user")) else None},
+            "type": kind_name,
+            "message": tk._("Item {action}").format(action={"create": "created", "update": "updated",
+                                                            "delete": "archived"}.get(kind_name, kind_name)),
+            "data": {"state": stored.get("state"), "doc": json.loads(doc) if isinstance(doc, str) else None},
+        })
+    return {"offset": offset, "limit": limit, "count": count, "resources": resources}
