@@ -94,9 +94,11 @@ def catalogue_software_create_tables(user: str, catalog_id: str) -> dict[str, st
     for collection in COLLECTIONS:
         # The resource is made here, already flagged active: datastore_create
         # would otherwise make or patch it with a context the guard on
-        # catalogue items refuses.
+        # catalogue items refuses. Its own url_type makes the table read-only
+        # to the DataStore's write actions (writes go through the core) and
+        # spares a "patch last_modified" job per write.
         resource = tk.get_action("resource_create")(catalogue_core_context({"user": user, "ignore_auth": True}), {
-            "package_id": catalog_id, "name": collection, "format": "datastore", "url_type": "datastore",
+            "package_id": catalog_id, "name": collection, "format": "datastore", "url_type": "catalogue_software",
             "url": "_datastore_only_resource", "datastore_active": True,
             "description": f"Software {collection} of this catalog"})
         tk.get_action("datastore_create")({"user": user, "ignore_auth": True}, {

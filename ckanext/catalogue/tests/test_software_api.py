@@ -24,8 +24,17 @@ pytestmark = [
 ]
 
 
+QUEUE = "catalogue-software-tests"  # test.ini's ckanext.catalogue.software.queue
+
+
+@pytest.fixture(autouse=True)
+def empty_queue():
+    # Nothing queued by earlier tests (the fuzz pass may import) runs here.
+    jobs.get_queue(QUEUE).empty()
+
+
 def run_jobs() -> None:
-    jobs.Worker().work(burst=True)
+    jobs.Worker([QUEUE]).work(burst=True)
 
 
 @pytest.fixture

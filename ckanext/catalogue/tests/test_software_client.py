@@ -68,6 +68,7 @@ from waldur_api_client.models.software_package_request import SoftwarePackageReq
 from waldur_api_client.types import UNSET  # noqa: E402
 
 SAMPLES = Path(__file__).parent / "data" / "software"
+QUEUE = "catalogue-software-tests"  # test.ini's ckanext.catalogue.software.queue
 EESSI, SPACK = str(SAMPLES / "eessi"), str(SAMPLES / "spack" / "repology.json")
 
 pytestmark = [
@@ -88,6 +89,7 @@ def server(tmp_path):
 
 
 def test_official_client_drives_every_software_call(server):
+    jobs.get_queue(QUEUE).empty()
     manager = factories.UserWithToken()
     helpers.call_action("catalogue_role_grant", user=manager["name"], role="Catalogue-Manager")
     reader = factories.UserWithToken()
@@ -97,7 +99,7 @@ def test_official_client_drives_every_software_call(server):
     # Import both upstreams: 202 at once, the jobs run on the worker.
     for name in (NameEnum.EESSI, NameEnum.SPACK):
         assert cat_import.sync_detailed(client=client, body=SoftwareCatalogImportRequest(name=name)).status_code == 202
-    jobs.Worker().work(burst=True)
+    jobs.Worker([QUEUE]).work(burst=True)
 
     found = cat_list.sync(client=plain, o=[SoftwareCatalogOEnum.NAME])
     assert [(c.name, c.catalog_type) for c in found] == [
@@ -113,7 +115,7 @@ def test_official_client_drives_every_software_call(server):
     assert [(t.cpu_family, t.cpu_microarchitecture) for t in cat_cpu.sync(uuid=eessi.uuid, client=plain)] == [
         ("x86_64", "generic")]
     assert cat_update_catalog.sync_detailed(uuid=spack.uuid, client=client).status_code == 202
-    jobs.Worker().work(burst=True)
+    jobs.Worker([QUEUE]).work(burst=True)
 
     # Packages, versions and targets, with filters and paging (sync_all follows Link).
     packages = pkg_list.sync(client=plain, catalog_uuid=spack.uuid, o=[SoftwarePackageOEnum.NAME])

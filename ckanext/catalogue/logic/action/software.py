@@ -272,7 +272,7 @@ def catalogue_software_import(context: Context, data_dict: DataDict) -> ActionRe
         raise CatalogueConflict({"name": [tk._("A catalog with name={name} and type={type} already exists.").format(
             name=source.name, type=source.catalog_type)]})
     catalogue_enqueue(catalogue_software_import_job, [source.name, context.get("user", "")],
-                      title=f"Import software catalog {source.name}", rq_kwargs={"timeout": 3600})
+                      title=f"Import software catalog {source.name}", **_job_options())
     return {"status": "importing", "name": source.name}
 
 
@@ -285,8 +285,7 @@ def catalogue_software_update(context: Context, data_dict: DataDict) -> ActionRe
         raise CatalogueInvalid({"non_field_errors": [tk._("No loader configuration found for {name} ({type}).").format(
             name=catalog["name"], type=catalog["catalog_type"])]})
     catalogue_enqueue(catalogue_software_update_job, [catalog["id"]],
-                      title=f"Update software catalog {catalog['name']} {catalog['version']}",
-                      rq_kwargs={"timeout": 3600})
+                      title=f"Update software catalog {catalog['name']} {catalog['version']}", **_job_options())
     return {"status": "updating", "catalog_uuid": catalog["uuid"]}
 
 
@@ -309,8 +308,7 @@ def catalogue_software_schedule(context: Context, data_dict: DataDict) -> Action
         if catalogue_software_source(item["doc"].get("name", ""), item["doc"].get("catalog_type", "")) is None:
             continue
         catalogue_enqueue(catalogue_software_update_job, [item["id"]],
-                          title=f"Scheduled update of software catalog {item['doc'].get('name')}",
-                          rq_kwargs={"timeout": 3600})
+                          title=f"Scheduled update of software catalog {item['doc'].get('name')}", **_job_options())
         queued.append(uuidlib.UUID(item["id"]).hex)
     return {"queued": queued}
 
@@ -321,6 +319,13 @@ def _as_url(location: str) -> str:
     from urllib.parse import urlparse
 
     return location if urlparse(location).scheme else Path(location).resolve().as_uri()
+
+
+def _job_options() -> dict[str, Any]:
+    # Imports can take minutes: their own queue keeps them from holding up
+    # other jobs when a worker listens there.
+    return {"queue": tk.config.get("ckanext.catalogue.software.queue") or "default",
+            "rq_kwargs": {"timeout": 3600}}
 
 
 def _now_iso() -> str:
