@@ -45,14 +45,21 @@ def catalogue_contains(value: str) -> str:
 
 
 def catalogue_property_filter(props: list[str], values: list[str], exact: bool, also_ids: Iterable[str] = (),
-                              contains: bool = False) -> str:
+                              contains: bool = False, at_most: bool = False) -> str:
     """Any of the properties matching any of the values: exact terms for ids
     and links (and the resolved ids of link values, through the ancestors),
-    substrings in any case with ``contains``, a phrase in the property's
-    text otherwise."""
+    substrings in any case with ``contains``, values up to the given one
+    (or no value) with ``at_most``, a phrase in the property's text
+    otherwise."""
     if contains:
         return "+(" + " OR ".join(f"catalogue_lc_{catalogue_field_key(p)}:{catalogue_contains(v)}"
                                   for p in props for v in values) + ")"
+    if at_most:
+        # Top-level properties compared as text (ISO times sort so), and
+        # items without the property.
+        return "+(" + " OR ".join(
+            f'catalogue_sort_{catalogue_field_key(p)}:[* TO {catalogue_phrase(v)}] OR '
+            f'(*:* -catalogue_sort_{catalogue_field_key(p)}:[* TO *])' for p in props for v in values) + ")"
     prefix = "catalogue_attr_" if exact else "catalogue_text_"
     clauses = [f"{prefix}{catalogue_field_key(p)}:{catalogue_phrase(v)}" for p in props for v in values]
     clauses += [f"catalogue_ancestors:{catalogue_phrase(i)}" for i in also_ids]

@@ -128,7 +128,7 @@ def _property_schema(validators: Any) -> tuple[dict[str, Any], bool]:
             out.update(type="array", items={"type": "object", "required": ["property", "values"], "properties": {
                 "property": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
                 "values": {"type": "array", "items": {"type": "string"}}, "exact": {"type": "boolean"},
-                "contains": {"type": "boolean"}}})
+                "contains": {"type": "boolean"}, "at_most": {"type": "boolean"}}})
         elif validator is s.catalogue_item_sort:
             out.update(type="string", description="`field asc|desc`, comma-separated; fields: metadata_created, "
                        "metadata_modified, title_string, catalogue_depth, doc.<property>")

@@ -94,14 +94,27 @@ def update(catalog: Optional[str], every: bool, background: bool) -> None:
 
     if not catalog and not every:
         raise click.UsageError("name a catalog uuid or give --all")
-    ids = [catalog] if catalog else [c["uuid"] for c in _call("catalogue_software_catalog_list", limit=500)["results"]]
+    from ckanext.catalogue.software_loaders import catalogue_software_source
+
+    if catalog:
+        ids = [catalog]
+    else:  # the catalogs an upstream loader fits
+        ids = [c["uuid"] for c in _call("catalogue_software_catalog_list", limit=500)["results"]
+               if catalogue_software_source(c["name"], c["catalog_type"])]
+    failed = 0
     for ref in ids:
-        if background:
-            click.echo(_call("catalogue_software_update", id=ref))
-            continue
-        shown = _call("catalogue_software_catalog_show", id=ref)
-        _report(_with_bar(f"updating {shown['name']} {shown['version']}",
-                          lambda progress: catalogue_software_update_job(shown["id"], progress)))
+        try:
+            if background:
+                click.echo(_call("catalogue_software_update", id=ref))
+                continue
+            shown = _call("catalogue_software_catalog_show", id=ref)
+            _report(_with_bar(f"updating {shown['name']} {shown['version']}",
+                              lambda progress: catalogue_software_update_job(shown["id"], progress)))
+        except click.ClickException as error:
+            click.secho(f"{ref}: {error.message}", fg="red", err=True)
+            failed += 1
+    if failed:
+        raise click.ClickException(f"{failed} of {len(ids)} update(s) failed")
 
 
 @software.command("list")

@@ -43,6 +43,11 @@ TABLE_FIELDS: dict[str, list[dict[str, str]]] = {
     ],
 }
 TABLE_INDEXES = {PACKAGES: ["name"], VERSIONS: ["package_uuid"], TARGETS: ["version_uuid", "package_uuid"]}
+UNIQUE_KEYS = {
+    PACKAGES: ["name"],
+    VERSIONS: ["package_uuid", "version", "coalesce(module_version, '')"],
+    TARGETS: ["version_uuid", "target_type", "target_name", "coalesce(target_subtype, '')"],
+}
 # Rows per INSERT batch of an import.
 BATCH = 2000
 
@@ -105,6 +110,12 @@ def catalogue_software_create_tables(user: str, catalog_id: str) -> dict[str, st
             "resource_id": resource["id"], "force": True, "fields": TABLE_FIELDS[collection],
             "primary_key": ["uuid"], "indexes": TABLE_INDEXES[collection], "records": []})
         made[collection] = resource["id"]
+    # Waldur's uniqueness rules, kept by PostgreSQL for imports and hand-made
+    # records alike.
+    with _write_engine().begin() as conn:
+        for collection, columns in UNIQUE_KEYS.items():
+            conn.execute(sa.text(f"CREATE UNIQUE INDEX IF NOT EXISTS {_q(made[collection] + '_natural_key')} "
+                                 f"ON {_q(made[collection])} ({', '.join(columns)})"))
     return made
 
 
@@ -124,10 +135,16 @@ def _insert(conn: Any, resource_id: str, rows: list[dict[str, Any]], method: str
     if not rows:
         return
     if method != "insert":
-        from ckanext.datastore.backend.postgres import upsert_data
-
-        upsert_data({"connection": conn}, {"resource_id": resource_id, "records": [_storable(r) for r in rows],
-                                           "method": method, "include_records": False})
+        # By uuid, the fields given (the DataStore's upsert keys rows on a
+        # unique index of its choosing).
+        for row in rows:
+            values = _storable(row)
+            columns = [c for c in values if c != "uuid"]
+            if columns:
+                conn.execute(sa.text(f"UPDATE {_q(resource_id)} SET "
+                                     + ", ".join(f"{_q(c)} = :c{n}" for n, c in enumerate(columns))
+                                     + " WHERE uuid = :uuid"),
+                             {"uuid": values["uuid"], **{f"c{n}": values[c] for n, c in enumerate(columns)}})
         return
     from psycopg2.extras import execute_values
 
@@ -243,11 +260,19 @@ def catalogue_software_counts(tables: dict[str, dict[str, str]]) -> dict[str, tu
         return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
 
 
+def catalogue_software_import_running(tables: dict[str, str]) -> bool:
+    """Whether an import of this catalog holds its lock right now."""
+    with _write_engine().begin() as conn:
+        free = conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"),
+                            {"key": tables[PACKAGES]}).scalar()
+    return not free
+
+
 def catalogue_software_cpu_targets(tables: dict[str, str]) -> list[dict[str, str]]:
     """The distinct CPU targets of one catalog, by family then microarchitecture."""
-    sql = (f"SELECT DISTINCT target_name, coalesce(target_subtype, ''), "
-           f"coalesce(metadata ->> 'full_arch', target_name || '/' || coalesce(target_subtype, '')) "
-           f"FROM {_q(tables[TARGETS])} WHERE target_type = 'cpu_architecture' ORDER BY 1, 2, 3")
+    sql = (f"SELECT target_name, coalesce(target_subtype, ''), "
+           f"min(coalesce(metadata ->> 'full_arch', target_name || '/' || coalesce(target_subtype, ''))) "
+           f"FROM {_q(tables[TARGETS])} WHERE target_type = 'cpu_architecture' GROUP BY 1, 2 ORDER BY 1, 2")
     with _read_engine().connect() as conn:
         return [{"cpu_family": r[0], "cpu_microarchitecture": r[1], "full_arch": r[2]}
                 for r in conn.execute(sa.text(sql))]
@@ -296,13 +321,16 @@ class SoftwareQuery:
                             f"cversion{n}": catalog["version"], f"ctype{n}": catalog["catalog_type"]})
         lit = (f"CAST(:cid{n} AS text) AS catalog_id, CAST(:cname{n} AS text) AS catalog_name, "
                f"CAST(:cversion{n} AS text) AS catalog_version, CAST(:ctype{n} AS text) AS catalog_type")
+        # The table's own columns only (not the DataStore's _id and _full_text).
+        alias = ALIAS[self.collection]
+        own = ", ".join(f"{alias}.{_q(f['id'])}" for f in TABLE_FIELDS[self.collection])
         if self.collection == PACKAGES:
-            body = f"SELECT p.*, {lit} FROM {t[PACKAGES]} p"
+            body = f"SELECT {own}, {lit} FROM {t[PACKAGES]} p"
         elif self.collection == VERSIONS:
-            body = (f"SELECT v.*, {lit}, p.name AS package_name FROM {t[VERSIONS]} v "
+            body = (f"SELECT {own}, {lit}, p.name AS package_name FROM {t[VERSIONS]} v "
                     f"JOIN {t[PACKAGES]} p ON p.uuid = v.package_uuid")
         else:
-            body = (f"SELECT t.*, {lit}, p.name AS package_name FROM {t[TARGETS]} t "
+            body = (f"SELECT {own}, {lit}, p.name AS package_name FROM {t[TARGETS]} t "
                     f"JOIN {t[PACKAGES]} p ON p.uuid = t.package_uuid")
         clauses = [c.replace("{P}", t[PACKAGES]).replace("{V}", t[VERSIONS]).replace("{T}", t[TARGETS])
                    .replace("{CNAME}", f":cname{n}").replace("{CVERSION}", f":cversion{n}")
@@ -351,16 +379,32 @@ def catalogue_software_rows(collection: str, tables: dict[str, dict[str, str]], 
 
 # --- single-row writes (the API's create/update/delete of one record) ---
 
+class SoftwareDuplicate(Exception):
+    """A hand-made record repeats another's natural key."""
+
+
 def catalogue_software_write_row(table: str, row: dict[str, Any], new: bool) -> None:
-    with _write_engine().begin() as conn:
-        _insert(conn, table, [row], "insert" if new else "update")
+    from sqlalchemy.exc import IntegrityError
+
+    import psycopg2
+
+    try:
+        with _write_engine().begin() as conn:
+            _insert(conn, table, [row], "insert" if new else "update")
+    except (IntegrityError, psycopg2.IntegrityError) as error:
+        raise SoftwareDuplicate() from error
 
 
-def catalogue_software_delete_rows(deletes: list[tuple[str, str, str]]) -> None:
-    """``(table, column, value)`` deletes, all in one transaction."""
+def catalogue_software_delete_rows(deletes: list[tuple[str, str, str]], unlink: Optional[str] = None) -> None:
+    """``(table, column, value)`` deletes, all in one transaction; with
+    ``unlink`` (a packages table) the deleted package is also taken out of
+    its extensions' parents."""
     with _write_engine().begin() as conn:
         for table, column, value in deletes:
             conn.execute(sa.text(f"DELETE FROM {_q(table)} WHERE {_q(column)} = :v"), {"v": value})
+        if unlink and deletes:
+            conn.execute(sa.text(f"UPDATE {_q(unlink)} SET parent_uuids = array_remove(parent_uuids, :v) "
+                                 f"WHERE :v = ANY(parent_uuids)"), {"v": deletes[0][2]})
 
 
 def catalogue_software_now() -> datetime.datetime:
@@ -376,6 +420,6 @@ def catalogue_software_find(uuid_value: str, collection: str, tables: dict[str, 
 __all__ = [
     "ALIAS", "COLLECTIONS", "PACKAGES", "VERSIONS", "TARGETS", "SoftwareQuery", "catalogue_software_tables",
     "catalogue_software_create_tables", "catalogue_software_replace",
-    "catalogue_software_counts", "catalogue_software_cpu_targets", "catalogue_software_rows", "catalogue_software_write_row",
-    "catalogue_software_delete_rows", "catalogue_software_find", "catalogue_new_uuid", "catalogue_software_now",
+    "catalogue_software_counts", "catalogue_software_cpu_targets", "catalogue_software_import_running", "catalogue_software_rows", "catalogue_software_write_row",
+    "catalogue_software_delete_rows", "SoftwareDuplicate", "UNIQUE_KEYS", "catalogue_software_find", "catalogue_new_uuid", "catalogue_software_now",
 ]

@@ -150,7 +150,7 @@ def catalogue_item_filters(value: Any) -> list[dict[str, Any]]:
         if not values:
             raise tk.Invalid(tk._("Each filter needs a property and a list of values"))
         out.append({"property": props, "values": values, "exact": bool(entry.get("exact")),
-                    "contains": bool(entry.get("contains"))})
+                    "contains": bool(entry.get("contains")), "at_most": bool(entry.get("at_most"))})
     return out
 
 

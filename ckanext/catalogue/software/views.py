@@ -202,24 +202,24 @@ SHAPES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 # --- requests ---
 
 def _body() -> dict[str, Any]:
+    """The JSON object sent (form posts are refused: a browser can send
+    those across sites with a signed-in user's cookie)."""
     if request.get_data() == b"":
         return {}
     data = request.get_json(silent=True)
-    if data is None and request.form:
-        return request.form.to_dict()
     if not isinstance(data, dict):
-        raise SoftwareError(400, {"non_field_errors": ["Invalid data. Expected a dictionary."]})
+        raise SoftwareError(400, {"non_field_errors": ["Invalid data. Expected a JSON object."]})
     return data
 
 
 def _page() -> tuple[int, int]:
-    size_raw = request.args.get("page_size", "")
-    size = int(size_raw) if size_raw.isascii() and size_raw.isdigit() and len(size_raw) < 10 else 0
+    size_raw = request.args.get("page_size", "").strip()
+    size = int(size_raw) if size_raw.isascii() and size_raw.isdigit() else 0
     size = min(size, PAGE_SIZE_MAX) if size > 0 else PAGE_SIZE
     page_raw = request.args.get("page", "1")
     if page_raw == "last":
         return -1, size
-    if not (page_raw.isascii() and page_raw.isdigit()) or len(page_raw) > 9 or int(page_raw) < 1:
+    if not (page_raw.isascii() and page_raw.isdigit()) or int(page_raw) < 1 or (int(page_raw) - 1) * size > 2 ** 31 - 1:
         raise SoftwareError(404, {"detail": "Invalid page."})
     return int(page_raw), size
 

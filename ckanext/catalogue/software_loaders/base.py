@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlparse
@@ -22,6 +23,11 @@ MAX_SOURCE_BYTES = 512 * 1024 * 1024
 class CatalogueLoadError(Exception):
     """The source cannot be read or is not in the expected format; the
     message is one sentence for ``update_errors``."""
+
+
+class CatalogueSourceMissing(CatalogueLoadError):
+    """The source does not exist (HTTP 404, no such file): optional
+    sources (EESSI extension files) are skipped, any other failure is not."""
 
 
 @dataclasses.dataclass
@@ -111,19 +117,35 @@ def _read(location: str, what: str) -> bytes:
     parsed = urlparse(location)
     if parsed.scheme in ("http", "https"):
         import requests
+        import urllib3
 
+        timeout = int(tk.config.get("ckanext.catalogue.software.timeout") or 60)
         try:
-            resp = requests.get(location, timeout=int(tk.config.get("ckanext.catalogue.software.timeout") or 60),
-                                stream=True)
+            resp = requests.get(location, timeout=timeout, stream=True)
+            if resp.status_code == 404:
+                raise CatalogueSourceMissing(f"Failed to fetch {what} from {location}: 404 Not Found")
             resp.raise_for_status()
-            data = resp.raw.read(MAX_SOURCE_BYTES + 1, decode_content=True)
-        except requests.RequestException as error:
-            raise CatalogueLoadError(f"Failed to fetch {what} from {location}: {error}") from error
+            # The timeout bounds each read; the deadline bounds them all.
+            deadline = time.monotonic() + timeout
+            chunks, size = [], 0
+            for chunk in resp.iter_content(1 << 20):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_SOURCE_BYTES or time.monotonic() > deadline:
+                    break
+            if time.monotonic() > deadline:
+                raise CatalogueLoadError(f"Failed to fetch {what} from {location}: took longer than {timeout}s")
+            data = b"".join(chunks)
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise CatalogueLoadError(f"Failed to fetch {what} from {location}: {reason}") from error
     else:
         path = Path(parsed.path if parsed.scheme == "file" else location)
         try:
             with path.open("rb") as handle:
                 data = handle.read(MAX_SOURCE_BYTES + 1)
+        except FileNotFoundError as error:
+            raise CatalogueSourceMissing(f"Failed to read {what} from {location}: {error.strerror}") from error
         except OSError as error:
             raise CatalogueLoadError(f"Failed to read {what} from {location}: {error.strerror or error}") from error
     if len(data) > MAX_SOURCE_BYTES:
@@ -143,6 +165,12 @@ def catalogue_software_source(name: str, catalog_type: Optional[str] = None) -> 
     if source is None or (catalog_type and source.catalog_type != catalog_type):
         return None
     return source
+
+
+def strings(value: Any) -> list[str]:
+    """A list of strings from a field that should hold one (anything else,
+    a bare string included, gives nothing rather than its characters)."""
+    return [str(v) for v in value if isinstance(v, (str, int, float))] if isinstance(value, list) else []
 
 
 def expect(condition: bool, what: str, location: str, message: str) -> None:

@@ -8,8 +8,8 @@ import logging
 from typing import Any, Optional
 
 from ckanext.catalogue.software_loaders.base import (
-    BINARY_RUNTIME, CatalogueLoadError, SoftwareCatalogData, SoftwarePackageData, SoftwareSource,
-    SoftwareTargetData, SoftwareVersionData, catalogue_read_json, expect,
+    BINARY_RUNTIME, CatalogueSourceMissing, SoftwareCatalogData, SoftwarePackageData,
+    SoftwareSource, SoftwareTargetData, SoftwareVersionData, catalogue_read_json, expect, strings,
 )
 
 log = logging.getLogger(__name__)
@@ -18,6 +18,10 @@ MAIN_FILE = "eessi_api_metadata_software.json"
 EXTENSION_TYPES = ("python", "r", "perl", "ruby", "octave", "component")
 CVMFS_LOCATION = "/cvmfs/software.eessi.io/versions/{version}/software/linux/{arch}"
 WHAT = "EESSI data"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _url(base: str, name: str) -> str:
@@ -54,10 +58,9 @@ def _eessi_version(entry: dict[str, Any]) -> Optional[str]:
 
 def _targets(entry: dict[str, Any], version: str) -> list[SoftwareTargetData]:
     gpu_map = entry.get("gpu_arch") if isinstance(entry.get("gpu_arch"), dict) else {}
-    gpus = sorted({str(g) for archs in gpu_map.values() if isinstance(archs, list) for g in archs})
+    gpus = sorted({g for archs in gpu_map.values() for g in strings(archs)})
     targets = []
-    for arch in entry.get("cpu_arch") or []:
-        arch = str(arch)
+    for arch in strings(entry.get("cpu_arch")):
         family, _, subtype = arch.partition("/")
         targets.append(SoftwareTargetData(
             target_type="cpu_architecture", target_name=family, target_subtype=subtype or "generic",
@@ -71,18 +74,18 @@ def _version(entry: dict[str, Any], version: str) -> SoftwareVersionData:
     metadata = {
         "versionsuffix": entry.get("versionsuffix") or "",
         "toolchain": entry.get("toolchain") if isinstance(entry.get("toolchain"), dict) else {},
-        "toolchain_families_compatibility": entry.get("toolchain_families_compatibility") or [],
+        "toolchain_families_compatibility": strings(entry.get("toolchain_families_compatibility")),
         "module": module or ({"full_module_name": entry["modulename"]} if entry.get("modulename") else {}),
-        "required_modules": entry.get("required_modules") or [],
-        "extensions": entry.get("extensions") or [],
-        "license": entry.get("license") or [],
-        "image": entry.get("image") or "",
-        "categories": entry.get("categories") or [],
-        "identifier": entry.get("identifier") or "",
+        "required_modules": _list(entry.get("required_modules")),
+        "extensions": [e for e in _list(entry.get("extensions")) if isinstance(e, dict)],
+        "license": strings(entry.get("license")),
+        "image": str(entry.get("image") or ""),
+        "categories": strings(entry.get("categories")),
+        "identifier": str(entry.get("identifier") or ""),
     }
     return SoftwareVersionData(
         version=str(entry.get("version") or "unknown"), module_version=str(module.get("module_version") or ""),
-        dependencies=list(entry.get("required_modules") or []), metadata=metadata,
+        dependencies=_list(entry.get("required_modules")), metadata=metadata,
         targets=_targets(entry, version))
 
 
@@ -91,7 +94,7 @@ def _packages(software: dict[str, Any], version: str, extension: bool) -> list[S
     for name, info in software.items():
         if not isinstance(info, dict):
             continue
-        kept = [v for v in info.get("versions") or [] if isinstance(v, dict) and _eessi_version(v) == version]
+        kept = [v for v in _list(info.get("versions")) if isinstance(v, dict) and _eessi_version(v) == version]
         if not kept:
             continue
         versions: dict[str, SoftwareVersionData] = {}
@@ -103,10 +106,10 @@ def _packages(software: dict[str, Any], version: str, extension: bool) -> list[S
             parent = entry.get("parent_software")
             if isinstance(parent, dict) and parent.get("name") and parent["name"] not in parents:
                 parents.append(str(parent["name"]))
-        licenses = info.get("licenses", info.get("license")) or []
+        licenses = strings(info.get("licenses", info.get("license")))
         packages.append(SoftwarePackageData(
             name=str(name), description=str(info.get("description") or ""), homepage=str(info.get("homepage") or ""),
-            categories=[str(c) for c in info.get("categories") or []], licenses=[str(x) for x in licenses],
+            categories=strings(info.get("categories")), licenses=licenses,
             is_extension=extension, parent_names=parents, versions=list(versions.values())))
     return packages
 
@@ -119,8 +122,10 @@ def load(base: str, version: Optional[str] = None) -> SoftwareCatalogData:
         location = _url(base, f"eessi_api_metadata_ext-{ext_type}.json")
         try:
             data = catalogue_read_json(location, WHAT)
-        except CatalogueLoadError as error:
-            # Extension files are optional upstream: one missing is skipped.
+        except CatalogueSourceMissing as error:
+            # Extension files are optional upstream: one that does not exist
+            # is skipped; any other failure fails the import (a skipped file
+            # would drop its packages).
             log.info("EESSI extension file skipped: %s", error)
             continue
         if not isinstance(data, dict) or not isinstance(data.get("software"), dict):

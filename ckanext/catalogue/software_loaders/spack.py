@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from ckanext.catalogue.software_loaders.base import (
     SOURCE_PACKAGE, SoftwareCatalogData, SoftwarePackageData, SoftwareSource, SoftwareTargetData,
-    SoftwareVersionData, catalogue_read_json, expect,
+    SoftwareVersionData, catalogue_read_json, expect, strings,
 )
 
 WHAT = "Spack data"
@@ -36,14 +36,10 @@ def latest_version(location: str) -> str:
     return _version_of(_document(location))
 
 
-def _strings(value: Any) -> list[str]:
-    return [str(v) for v in value if isinstance(v, (str, int, float))] if isinstance(value, list) else []
-
-
 def _package(name: str, info: dict[str, Any]) -> SoftwarePackageData:
-    categories = _strings(info.get("categories"))
-    dependencies = _strings(info.get("dependencies"))
-    patches = _strings(info.get("patches"))
+    categories = strings(info.get("categories"))
+    dependencies = strings(info.get("dependencies"))
+    patches = strings(info.get("patches"))
     entries = info.get("version") or []
     if isinstance(entries, dict):
         entries = [entries]
@@ -63,19 +59,24 @@ def _package(name: str, info: dict[str, Any]) -> SoftwarePackageData:
         versions[label] = SoftwareVersionData(
             version=label, dependencies=list(dependencies), targets=targets,
             metadata={"downloads": downloads, "branch": str(entry.get("branch") or ""),
-                      "dependencies": dependencies, "patches": patches, "aliases": _strings(info.get("alias")),
-                      "package_downloads": _strings(info.get("downloads"))})
-    homepages = _strings(info.get("homepages"))
+                      "dependencies": dependencies, "patches": patches, "aliases": strings(info.get("alias")),
+                      "package_downloads": strings(info.get("downloads"))})
+    homepages = strings(info.get("homepages"))
     return SoftwarePackageData(
         name=str(info.get("name") or name), description=str(info.get("summary") or "").strip(),
         homepage=homepages[0] if homepages else "", categories=categories,
-        licenses=_strings(info.get("licenses")), maintainers=_strings(info.get("maintainers")),
+        licenses=strings(info.get("licenses")), maintainers=strings(info.get("maintainers")),
         versions=list(versions.values()))
 
 
 def load(location: str, version: Optional[str] = None) -> SoftwareCatalogData:
     data = _document(location)
-    packages = [_package(name, info) for name, info in data["packages"].items() if isinstance(info, dict)]
+    by_name: dict[str, SoftwarePackageData] = {}
+    for name, info in data["packages"].items():
+        if isinstance(info, dict):
+            package = _package(name, info)
+            by_name.setdefault(package.name, package)  # a name is one package
+    packages = list(by_name.values())
     count = data.get("num_packages") if isinstance(data.get("num_packages"), int) else len(packages)
     return SoftwareCatalogData(
         name="Spack", version=version or _version_of(data), catalog_type=SOURCE_PACKAGE, source_url=location,

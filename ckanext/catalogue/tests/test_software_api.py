@@ -222,12 +222,16 @@ def test_catalog_crud_and_permission_matrix(app, people):
     assert app.client.patch(url, json={"description": "x"}, headers=people["user"]).status_code == 403
     patched = app.client.patch(url, json={"description": "Community packages"}, headers=people["manager"])
     assert patched.status_code == 200 and patched.json["version"] == "24.1"
+    # PUT names the required fields; what it leaves out keeps its value (as in Waldur).
+    assert app.client.put(url, json={"description": "x"}, headers=people["manager"]).json == {
+        "name": ["This field is required."], "version": ["This field is required."]}
     replaced = app.client.put(url, json={"name": "Conda", "version": "24.2"}, headers=people["manager"]).json
-    assert (replaced["description"], replaced["catalog_type"]) == ("", "binary_runtime")
+    assert (replaced["version"], replaced["description"], replaced["catalog_type"]) == (
+        "24.2", "Community packages", "package_manager")
     # No loader reads a catalog named Conda.
     refused = app.post(f"{url}update_catalog/", headers=people["manager"])
     assert refused.status_code == 400
-    assert refused.json == ["No loader configuration found for Conda (binary_runtime)."]
+    assert refused.json == ["No loader configuration found for Conda (package_manager)."]
 
     # Records by hand: a package, a version, a target.
     pkg = app.post(f"{API}packages/", json={"catalog": replaced["url"], "name": "numpy", "licenses": ["BSD"]},
@@ -244,6 +248,15 @@ def test_catalog_crud_and_permission_matrix(app, people):
                                            "target_name": "x86_64", "gpu_architectures": ["nvidia/cc90"]},
                    headers=people["manager"])
     assert tgt.status_code == 201
+    # Natural keys are unique, as in Waldur.
+    again = app.post(f"{API}targets/", json={"version_uuid": ver.json["uuid"], "target_type": "cpu_architecture",
+                                             "target_name": "x86_64"}, headers=people["manager"])
+    assert again.status_code == 400 and "must make a unique set" in again.json["non_field_errors"][0]
+    # A PUT of a target with no body changes nothing but its modification time.
+    assert app.client.put(f"{API}targets/{tgt.json['uuid']}/", headers=people["manager"]).json[
+        "gpu_architectures"] == ["nvidia/cc90"]
+    assert app.post(f"{API}catalogs/", data="name=x&version=1", headers={
+        **people["manager"], "Content-Type": "application/x-www-form-urlencoded"}).status_code == 400
     assert app.get(f"{API}packages/?has_gpu=true", headers=people["user"]).json[0]["name"] == "numpy"
     assert app.get(f"{API}versions/?release_date_after=2026-01-01", headers=people["user"]).json[0]["uuid"] == \
         ver.json["uuid"]
@@ -303,3 +316,57 @@ def test_catalogs_stay_hidden_from_anonymous_elsewhere(app, people, imported, ck
     monkeypatch.setitem(ckan_config, "ckanext.catalogue.software.anonymous_read", True)
     assert helpers.call_action("package_search", context=dict(anonymous), **query)["count"] == 2
     assert helpers.call_action("datastore_search", context=dict(anonymous), resource_id=table)["total"] == 11
+
+
+def test_eessi_stack_with_extensions_gpus_and_toolchains(app, people):
+    manager, user = people["manager"], people["user"]
+    made = app.post(f"{API}catalogs/", json={"name": "EESSI", "version": "2023.06"}, headers=manager).json
+    assert app.post(f"{API}catalogs/{made['uuid']}/update_catalog/", headers=manager).status_code == 202
+    run_jobs()
+    catalog = app.get(f"{API}catalogs/{made['uuid']}/", headers=user).json
+    # EESSI keeps its stack version: Molsim (CPU and CUDA builds), Tiler, the molpy extension.
+    assert (catalog["version"], catalog["package_count"], catalog["version_count"], catalog["target_count"]) == (
+        "2023.06", 3, 4, 6)
+
+    def names(query: str) -> list[str]:
+        resp = app.get(f"{API}packages/?{query}&o=name", headers=user)
+        assert resp.status_code == 200, resp.body
+        return [p["name"] for p in resp.json]
+
+    molsim = app.get(f"{API}packages/?name_exact=Molsim", headers=user).json[0]
+    assert [e["name"] for e in molsim["extensions"]] == ["molpy"] and molsim["extension_count"] == 1
+    assert names("is_extension=true") == ["molpy"]
+    molpy = app.get(f"{API}packages/?is_extension=true", headers=user).json[0]
+    assert [(p["name"], p["versions"]) for p in molpy["parent_softwares"]] == [("Molsim", ["2024.4", "2024.4"])]
+    assert names(f"parent_software_uuid={molsim['uuid']}") == ["molpy"]
+    assert names("gpu_arch=nvidia/cc90") == ["Molsim"] and names("has_gpu=true") == ["Molsim"]
+    assert names("extension_name=molpy") == ["Molsim"] and names("extension_type=python") == ["Molsim"]
+    assert names("toolchain_name=foss") == ["Molsim"]
+    assert names("toolchain_families_compatibility=2023a_foss") == ["Tiler"]
+    assert names("description=TILING") == ["Tiler"] and sorted(names("catalog_version=2023")) == ["Molsim", "Tiler", "molpy"]
+    assert names("offering_uuid=7b2f0d2e0c6a4a8e9f1d2c3b4a596877") == []
+
+    def count(collection: str, query: str) -> int:
+        resp = app.client.head(f"{API}{collection}/?{query}", headers=user)
+        assert resp.status_code == 200
+        return int(resp.headers["X-Result-Count"])
+
+    assert count("versions", "has_gpu=true") == 1 and count("versions", "gpu_arch=nvidia/cc80") == 1
+    assert count("versions", "toolchain_version=2023b") == 2 and count("versions", "toolchain_name=GCCcore") == 1
+    assert count("versions", "catalog_type=binary_runtime") == 4 and count("versions", "release_date_before=2020-01-01") == 0
+    assert count("targets", "gpu_arch=nvidia/cc80") == 1 and count("targets", "has_gpu=false") == 5
+    assert count("targets", "target_subtype=zen") == 2 and count("targets", "target_name=aarch") == 1
+    assert count("targets", f"package_uuid={molsim['uuid']}") == 4
+    assert count("targets", f"catalog_uuid={made['uuid']}") == 6
+    cpu = app.get(f"{API}catalogs/{made['uuid']}/cpu_targets/", headers=user).json
+    assert [(t["cpu_family"], t["cpu_microarchitecture"]) for t in cpu] == [
+        ("aarch64", "neoverse_v1"), ("x86_64", "amd/zen3"), ("x86_64", "generic")]
+    assert [c["name"] for c in app.get(f"{API}catalogs/?version=2023&auto_update_enabled=true", headers=user).json] == [
+        "EESSI"]
+    assert app.get(f"{API}catalogs/?auto_update_enabled=false", headers=user).json == []
+
+    # Deleting a package takes it out of its extensions' parents.
+    assert app.client.delete(f"{API}packages/{molsim['uuid']}/", headers=manager).status_code == 204
+    assert app.get(f"{API}packages/?is_extension=true", headers=user).json[0]["parent_softwares"] == []
+    assert app.get(f"{API}packages/?page=999999999999", headers=user).json == {"detail": "Invalid page."}
+    assert len(app.get(f"{API}packages/?page_size=99999999999", headers=user).json) == 2

@@ -86,3 +86,20 @@ def test_bad_sources_fail_with_one_sentence(load, location, words):
         load(str(location), None)
     assert words in str(failure.value)
     assert "\n" not in str(failure.value).strip()
+
+
+def test_eessi_fields_of_the_wrong_type_give_nothing_not_characters(tmp_path):
+    import json
+
+    main = {"architectures_map": {"2023.06": {}}, "software": {"Odd": {
+        "description": "odd", "license": "MIT", "categories": 5, "versions": [
+            {"version": "1", "required_modules": ["EESSI/2023.06"], "cpu_arch": "x86_64/zen2", "gpu_arch": []}]}}}
+    (tmp_path / "eessi_api_metadata_software.json").write_text(json.dumps(main))
+    odd = eessi.load(str(tmp_path), "2023.06").packages[0]
+    assert (odd.licenses, odd.categories, odd.versions[0].targets) == ([], [], [])
+    # An extension file that exists but cannot be read fails the import
+    # (skipping it would drop its packages); a missing one is skipped.
+    (tmp_path / "eessi_api_metadata_ext-python.json").write_text("{not json")
+    with pytest.raises(CatalogueLoadError) as failure:
+        eessi.load(str(tmp_path), "2023.06")
+    assert "Invalid JSON in EESSI data" in str(failure.value)

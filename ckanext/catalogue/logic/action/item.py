@@ -573,7 +573,7 @@ def _filters(data: dict[str, Any]) -> list[str]:
         if prop["exact"] and prop["property"] != ["id"]:  # a link also matches through the ancestors
             also = [row.id for row in (item_rules.catalogue_resolve(v) for v in prop["values"]) if row]
         fq.append(item_query.catalogue_property_filter(prop["property"], prop["values"], prop["exact"], also,
-                                                       prop.get("contains", False)))
+                                                       prop.get("contains", False), prop.get("at_most", False)))
     if data.get("geometry"):
         fq.append(item_query.catalogue_geo_filter(data["georel"], data["geometry"]))
     if data.get("moderation"):
@@ -596,9 +596,10 @@ def catalogue_item_search(context: Context, data_dict: DataDict) -> ActionResult
     :param parent: items directly under this one
     :param ancestor: items anywhere under one of these (list)
     :param ids: ids or aliases (list)
-    :param filters: list of ``{"property", "values", "exact", "contains"}``:
-        each property matches one of its values (exactly, as a substring in
-        any case, or as a phrase in its text)
+    :param filters: list of ``{"property", "values", "exact", "contains",
+        "at_most"}``: each property matches one of its values (exactly, as a
+        substring in any case, up to the value or missing, or as a phrase in
+        its text)
     :param sort: ``"field asc|desc"``, comma-separated; fields are
         metadata_created, metadata_modified, title_string, catalogue_depth
         and ``doc.<property>`` (top-level scalar properties)

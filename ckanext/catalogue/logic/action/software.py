@@ -125,8 +125,22 @@ def catalogue_software_catalog_create(context: Context, data_dict: DataDict) -> 
 
 
 def _item(context: Context, catalog_id: Any) -> dict[str, Any]:
-    return tk.get_action("catalogue_item_show")(_site_context(context), {"id": _catalog_id(catalog_id),
+    item = tk.get_action("catalogue_item_show")(_site_context(context), {"id": _catalog_id(catalog_id),
                                                                          "kind": [CATALOG]})
+    if item["state"] != "active":  # archived catalogs are out of the software API
+        raise tk.ObjectNotFound(tk._("Not found."))
+    return item
+
+
+def _tables(user: str, catalog_id: str) -> dict[str, str]:
+    """The catalog's tables, made now if they are missing (a catalog made
+    through catalogue_item_create, or one whose creation was cut short)."""
+    tables = store.catalogue_software_tables([catalog_id]).get(catalog_id, {})
+    if len(tables) < len(store.COLLECTIONS):
+        if tables:
+            raise CatalogueInvalid({"catalog": [tk._("The catalog's tables are incomplete; delete and re-create it")]})
+        tables = store.catalogue_software_create_tables(user or _site_user(), catalog_id)
+    return tables
 
 
 @tk.side_effect_free
@@ -200,7 +214,13 @@ def catalogue_software_catalog_update(context: Context, data_dict: DataDict) -> 
     if not isinstance(doc, dict):
         raise CatalogueInvalid({"doc": [tk._("A JSON object is required")]})
     kept = {k: item["doc"][k] for k in SERVER_FIELDS if k in item["doc"]}
-    new = _catalog_doc({**item["doc"], **doc} if data_dict.get("partial") else doc)
+    if not data_dict.get("partial"):
+        # A full update names the required fields; the others it leaves out
+        # keep their values (as Waldur's PUT does).
+        missing = {f: [tk._("This field is required.")] for f in ("name", "version") if f not in doc}
+        if missing:
+            raise CatalogueInvalid(missing)
+    new = _catalog_doc({**item["doc"], **doc})
     tk.get_action("catalogue_item_update")(dict(context), {"id": item["id"], "doc": {**new, **kept}})
     return catalogue_software_catalog_show(context, {"id": item["id"]})
 
@@ -209,6 +229,10 @@ def catalogue_software_catalog_delete(context: Context, data_dict: DataDict) -> 
     """Remove a catalog with its packages, versions and targets."""
     tk.check_access("catalogue_software_manage", context, data_dict)
     item = _item(context, data_dict.get("id"))
+    tables = store.catalogue_software_tables([item["id"]]).get(item["id"], {})
+    if store.PACKAGES in tables and store.catalogue_software_import_running(tables):
+        raise CatalogueConflict({"non_field_errors": [tk._(
+            "An import or update of this catalog is running; delete it when it has finished.")]})
     # The purge drops the catalog's DataStore tables with its resources.
     tk.get_action("catalogue_item_purge")(dict(context), {"id": item["id"]})
     return {"id": item["id"], "purged": True}
@@ -296,15 +320,15 @@ def catalogue_software_schedule(context: Context, data_dict: DataDict) -> Action
     tk.check_access("catalogue_software_manage", context, data_dict)
     hours = tk.config.get("ckanext.catalogue.software.update_interval")
     hours = 24 if hours in (None, "") else int(hours)
-    due_before = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=hours)).isoformat()
+    due_before = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=hours)).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ")
     found = tk.get_action("catalogue_item_search")({"user": _site_user()}, {
         "kind": [CATALOG], "limit": CATALOGS_MAX,
-        "filters": [{"property": "auto_update_enabled", "values": ["true"], "exact": True}]})
+        "filters": [{"property": "auto_update_enabled", "values": ["true"], "exact": True},
+                    {"property": "name", "values": list(catalogue_software_sources()), "exact": True},
+                    {"property": "last_update_attempt", "values": [due_before], "at_most": True}]})
     queued = []
     for item in found["results"]:
-        last = item["doc"].get("last_update_attempt")
-        if last and last > due_before:
-            continue
         if catalogue_software_source(item["doc"].get("name", ""), item["doc"].get("catalog_type", "")) is None:
             continue
         catalogue_enqueue(catalogue_software_update_job, [item["id"]],
@@ -339,26 +363,62 @@ def _stamp(catalog_id: str, **fields: Any) -> dict[str, Any]:
     return tk.get_action("catalogue_item_update")({"user": site}, {"id": catalog_id, "doc": doc})
 
 
+def _one_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _version_taken(name: str, version: str, catalog_type: str, catalog_id: str) -> bool:
+    found = tk.get_action("catalogue_item_search")({"user": _site_user()}, {
+        "kind": [CATALOG], "limit": 2, "filters": [
+            {"property": "name", "values": [name], "exact": True},
+            {"property": "version", "values": [version], "exact": True},
+            {"property": "catalog_type", "values": [catalog_type], "exact": True}]})
+    return any(i["id"] != catalog_id for i in found["results"])
+
+
 def _load_into(catalog_id: str, version: Optional[str], verb: str, progress: Any = None) -> dict[str, Any]:
     """Load the catalog's upstream into its tables (one transaction), and
-    record the attempt, the success or the error on the catalog."""
-    item = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": catalog_id})
-    source = catalogue_software_source(item["doc"].get("name", ""), item["doc"].get("catalog_type", ""))
-    if source is None:
-        raise CatalogueLoadError(f"No loader configuration found for {item['doc'].get('name')}")
-    _stamp(catalog_id, last_update_attempt=_now_iso())
+    record the attempt, the success or the error (one sentence) on the
+    catalog. Never raises: a job's outcome is on the catalog."""
     try:
-        data = source.load(source.location, version)
-        tables = store.catalogue_software_tables([catalog_id])[catalog_id]
+        item = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": catalog_id})
+    except tk.ObjectNotFound:
+        return {"id": catalog_id, "error": "The catalog no longer exists"}
+    doc = item["doc"]
+    source = catalogue_software_source(doc.get("name", ""), doc.get("catalog_type", ""))
+    try:
+        _stamp(catalog_id, last_update_attempt=_now_iso())
+        if source is None:
+            raise CatalogueLoadError(f"No loader configuration found for {doc.get('name')} ({doc.get('catalog_type')}).")
+        try:
+            data = source.load(source.location, version)
+        except CatalogueLoadError:
+            raise
+        except (TypeError, AttributeError, KeyError, ValueError) as error:
+            raise CatalogueLoadError(f"Unexpected format of {source.name} data: {_one_line(error)}") from error
+        if data.version != doc.get("version") and _version_taken(source.name, data.version, source.catalog_type,
+                                                                  catalog_id):
+            # Another catalog already stands for that version: keep this one's label.
+            data.version = doc.get("version", data.version)
+        tables = _tables(_site_user(), catalog_id)
         counts = store.catalogue_software_replace(tables, data, progress)
     except Exception as error:
-        message = f"Catalog {verb} failed: {error}"
+        message = f"Catalog {verb} failed: {_one_line(error)}"
         log.warning("software catalog %s: %s", catalog_id, message)
-        _stamp(catalog_id, update_errors=message)
+        try:
+            _stamp(catalog_id, update_errors=message)
+        except Exception as stamp_error:  # the catalog went, or the index is down
+            log.warning("software catalog %s: the error could not be recorded: %s", catalog_id, stamp_error)
         return {"id": catalog_id, "error": message}
     fields = {"version": data.version, "source_url": _as_url(data.source_url), "description": data.description,
               "metadata": data.metadata, "last_successful_update": _now_iso(), "update_errors": ""}
-    _stamp(catalog_id, **fields)
+    try:
+        _stamp(catalog_id, **fields)
+    except Exception as error:
+        message = f"Catalog {verb} loaded its data but could not record it: {_one_line(error)}"
+        log.warning("software catalog %s: %s", catalog_id, message)
+        return {"id": catalog_id, "error": message}
     return {"id": catalog_id, "packages": counts[0], "versions": counts[1], "targets": counts[2]}
 
 
@@ -390,6 +450,8 @@ def catalogue_software_update_job(catalog_id: str, progress: Any = None) -> dict
         item = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": catalog_id})
     except tk.ObjectNotFound:
         return {"id": catalog_id, "error": "The catalog no longer exists"}
+    # EESSI keeps its stack version; Spack moves to the newest snapshot
+    # (unless another stored catalog already stands for it).
     version = item["doc"].get("version") if item["doc"].get("catalog_type") == BINARY_RUNTIME else None
     return _load_into(catalog_id, version, "update", progress)
 
@@ -647,6 +709,18 @@ def _parent_catalog(context: Context, collection: str, fields: dict[str, Any]) -
     return catalog, parent
 
 
+_NATURAL_KEYS = {store.PACKAGES: "catalog, name", store.VERSIONS: "package, version, module_version",
+                 store.TARGETS: "version, target_type, target_name, target_subtype"}
+
+
+def _write(table: str, collection: str, row: dict[str, Any], new: bool) -> None:
+    try:
+        store.catalogue_software_write_row(table, row, new)
+    except store.SoftwareDuplicate:
+        raise CatalogueConflict({"non_field_errors": [tk._("The fields {keys} must make a unique set.").format(
+            keys=_NATURAL_KEYS[collection])]})
+
+
 def catalogue_software_record_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Add a package (``catalog``), a version (``package_uuid``) or a target
     (``version_uuid``) to a catalog (Catalogue-Manager).
@@ -668,7 +742,7 @@ def catalogue_software_record_create(context: Context, data_dict: DataDict) -> A
             error.error_dict = {link: [tk._("This field is required.")], **error.error_dict}
         raise
     catalog, parent = _parent_catalog(context, collection, fields)
-    tables = store.catalogue_software_tables([catalog["id"]])[catalog["id"]]
+    tables = _tables(context.get("user", ""), catalog["id"])
     if collection == store.PACKAGES:
         taken = store.catalogue_software_rows(store.PACKAGES, {catalog["id"]: tables}, "x.name = :n",
                                               {"n": row["name"]}, "x.uuid")
@@ -682,7 +756,7 @@ def catalogue_software_record_create(context: Context, data_dict: DataDict) -> A
         row.update(version_uuid=parent["uuid"], package_uuid=parent["package_uuid"])
     now = store.catalogue_software_now()
     row.update(uuid=store.catalogue_new_uuid(), created=now, modified=now)
-    store.catalogue_software_write_row(tables[collection], row, new=True)
+    _write(tables[collection], collection, row, new=True)
     return catalogue_software_record_show(context, {"collection": collection, "uuid": row["uuid"]})
 
 
@@ -701,8 +775,13 @@ def catalogue_software_record_update(context: Context, data_dict: DataDict) -> A
     if not isinstance(fields, dict):
         raise CatalogueInvalid({"fields": [tk._("A JSON object is required")]})
     current, catalog = _find(context, collection, data_dict.get("uuid"))
-    row = _checked(collection, fields, creating=not data_dict.get("partial"))
-    tables = store.catalogue_software_tables([catalog["id"]])[catalog["id"]]
+    # A full update names the required fields (packages: name; versions:
+    # version); fields left out keep their values, as in Waldur.
+    row = _checked(collection, fields, creating=False)
+    required = {store.PACKAGES: "name", store.VERSIONS: "version"}.get(collection)
+    if not data_dict.get("partial") and required and required not in fields:
+        raise CatalogueInvalid({required: [tk._("This field is required.")]})
+    tables = _tables(context.get("user", ""), catalog["id"])
     if collection == store.PACKAGES and row.get("name", current["name"]) != current["name"]:
         taken = store.catalogue_software_rows(store.PACKAGES, {catalog["id"]: tables}, "x.name = :n",
                                               {"n": row["name"]}, "x.uuid")
@@ -710,7 +789,7 @@ def catalogue_software_record_update(context: Context, data_dict: DataDict) -> A
             raise CatalogueConflict({"non_field_errors": [tk._(
                 "The fields catalog, name must make a unique set.")]})
     row.update(uuid=current["uuid"], modified=store.catalogue_software_now())
-    store.catalogue_software_write_row(tables[collection], row, new=False)
+    _write(tables[collection], collection, row, new=False)
     return catalogue_software_record_show(context, {"collection": collection, "uuid": current["uuid"]})
 
 
@@ -720,13 +799,14 @@ def catalogue_software_record_delete(context: Context, data_dict: DataDict) -> A
     tk.check_access("catalogue_software_manage", context, data_dict)
     collection = _collection(data_dict)
     current, catalog = _find(context, collection, data_dict.get("uuid"))
-    tables = store.catalogue_software_tables([catalog["id"]])[catalog["id"]]
+    tables = _tables(context.get("user", ""), catalog["id"])
     deletes = {
         store.PACKAGES: [(tables[store.TARGETS], "package_uuid"), (tables[store.VERSIONS], "package_uuid"),
                          (tables[store.PACKAGES], "uuid")],
         store.VERSIONS: [(tables[store.TARGETS], "version_uuid"), (tables[store.VERSIONS], "uuid")],
         store.TARGETS: [(tables[store.TARGETS], "uuid")],
     }[collection]
-    store.catalogue_software_delete_rows([(table, column, current["uuid"]) for table, column in deletes])
+    store.catalogue_software_delete_rows([(table, column, current["uuid"]) for table, column in deletes],
+                                         unlink=tables[store.PACKAGES] if collection == store.PACKAGES else None)
     return {"uuid": current["uuid"], "deleted": True}
 
