@@ -102,8 +102,10 @@ fuzz: test-db
 	  ckanext/catalogue/tests/test_openapi.py
 
 # Benchmarks (not part of `make test`): reports in bench/results/.
+BENCH_SIZES ?= 1000,10000
 bench: test-db
 	$(VENV)/bin/python bench/software_import.py --ini $(TEST_INI)
+	$(VENV)/bin/python bench/bulk_import.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
 
 stop:
 	@stack/bin/services.sh stop

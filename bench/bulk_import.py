@@ -1,0 +1,168 @@
+"""Benchmark: bulk import of catalogue items with parents (IUDX resource
+groups and resources under one provider) through ``catalogue_item_bulk_create``
+(1,000 records per call, as ``ckan catalogue item import`` sends them),
+beside a loop of CKAN's ``package_create`` measured in the same run.
+
+Run by ``make bench``; writes ``bench/results/bulk_import.{json,md,svg}``.
+``--sizes 1000,10000,100000`` chooses N; the ``package_create`` loop runs on
+at most ``--reference`` datasets per size (its rate is per dataset).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+BATCH = 1000
+
+
+def _docs(n: int, provider: str, rs: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from ckanext.catalogue.tests import iudx_samples as s
+
+    groups = max(1, n // 100)
+    group_docs = [{"doc": s.resource_group(provider, rs, name=f"bench-group-{g}")} for g in range(groups)]
+    return group_docs, [{"n": i, "group": i % groups} for i in range(n - groups)]
+
+
+def _measure(sizes: list[int], reference: int) -> list[dict[str, Any]]:
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    from ckanext.catalogue.purge import catalogue_purge_packages
+    from ckanext.catalogue.tests import iudx_samples as s
+
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+    def ctx() -> dict[str, Any]:
+        return {"user": site, "ignore_auth": True}
+
+    def create(doc: dict[str, Any]) -> str:
+        return tk.get_action("catalogue_item_create")(ctx(), {"doc": doc})["id"]
+
+    rows = []
+    for n in sizes:
+        stamp = int(time.time())
+        owner = create(s.owner(f"bench-owner-{stamp}"))
+        cos = create(s.cos(owner, f"bench-cos-{stamp}.example.org"))
+        rs = create(s.resource_server(cos, f"bench-rs-{stamp}"))
+        provider = create(s.provider(rs, f"bench-provider-{stamp}"))
+        group_docs, plan = _docs(n, provider, rs)
+
+        started = time.perf_counter()
+        group_ids: list[str] = []
+        for offset in range(0, len(group_docs), BATCH):
+            result = tk.get_action("catalogue_item_bulk_create")(ctx(), {"records": group_docs[offset:offset + BATCH]})
+            assert not result["errors"], result["errors"][:3]
+            group_ids += result["created"]
+        for offset in range(0, len(plan), BATCH):
+            records = [{"doc": s.resource(group_ids[p["group"]], provider, name=f"bench-sensor-{p['n']}",
+                                          lon=73.0 + (p["n"] % 1000) / 1000, lat=18.0 + (p["n"] // 1000) / 1000)}
+                       for p in plan[offset:offset + BATCH]]
+            result = tk.get_action("catalogue_item_bulk_create")(ctx(), {"records": records})
+            assert not result["errors"], result["errors"][:3]
+        bulk_seconds = time.perf_counter() - started
+
+        sample = min(n, reference)
+        org = tk.get_action("organization_create")(ctx(), {"name": f"bench-ref-{stamp}"})
+        started = time.perf_counter()
+        made = [tk.get_action("package_create")(ctx(), {"name": f"bench-ref-{stamp}-{i}", "owner_org": org["id"],
+                                                         "notes": f"Sensor {i}"})["id"] for i in range(sample)]
+        reference_seconds = time.perf_counter() - started
+
+        tk.get_action("catalogue_item_purge")(ctx(), {"id": owner, "cascade": True})
+        catalogue_purge_packages(made)
+        tk.get_action("organization_purge")(ctx(), {"id": org["id"]})
+        model.Session.commit()
+
+        bulk_rate = n / bulk_seconds
+        reference_rate = sample / reference_seconds
+        rows.append({"n": n, "bulk_seconds": round(bulk_seconds, 2), "bulk_items_per_second": round(bulk_rate, 1),
+                     "reference_sample": sample, "reference_seconds": round(reference_seconds, 2),
+                     "package_create_items_per_second": round(reference_rate, 1),
+                     "ratio": round(bulk_rate / reference_rate, 1),
+                     "bulk_ms_per_item": round(1000 * bulk_seconds / n, 3)})
+        print(rows[-1], flush=True)
+    return rows
+
+
+def _svg(rows: list[dict[str, Any]]) -> str:
+    """Seconds against N for both paths, log-log, drawn by hand (no
+    plotting library in the stack)."""
+    import math
+
+    width, height, pad = 640, 400, 60
+    points = {"bulk": [(r["n"], r["bulk_seconds"]) for r in rows],
+              "package_create (rate x N)": [(r["n"], r["n"] / r["package_create_items_per_second"]) for r in rows]}
+    xs = [math.log10(n) for n, _ in points["bulk"]]
+    ys = [math.log10(max(t, 1e-3)) for series in points.values() for _, t in series]
+    x0, x1 = min(xs) - 0.2, max(xs) + 0.2
+    y0, y1 = min(ys) - 0.3, max(ys) + 0.3
+
+    def px(n: float, t: float) -> tuple[float, float]:
+        return (pad + (math.log10(n) - x0) / (x1 - x0) * (width - 2 * pad),
+                height - pad - (math.log10(max(t, 1e-3)) - y0) / (y1 - y0) * (height - 2 * pad))
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+             f'font-size="12"><rect width="100%" height="100%" fill="white"/>',
+             f'<text x="{width / 2}" y="20" text-anchor="middle">Bulk import: seconds against N (log-log)</text>']
+    for colour, (label, series) in zip(("#1f77b4", "#d62728"), points.items()):
+        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (px(n, t) for n, t in series))
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>')
+        for n, t in series:
+            x, y = px(n, t)
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>'
+                         f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" fill="{colour}">{t:.1f}s</text>')
+        parts.append(f'<text x="{pad}" y="{40 + 15 * list(points).index(label)}" fill="{colour}">{label}</text>')
+    for n, _ in points["bulk"]:
+        x, _y = px(n, 10 ** y0)
+        parts.append(f'<text x="{x:.1f}" y="{height - pad + 20}" text-anchor="middle">N={n}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def report(rows: list[dict[str, Any]], when: str) -> str:
+    lines = [
+        "# Bulk import of catalogue items with parents",
+        "",
+        f"Run {when} on {platform.platform()}. Items: IUDX resource groups (N/100) and resources under one provider, "
+        f"created by `catalogue_item_bulk_create` in calls of {BATCH}; the reference is a loop of `package_create` "
+        "on plain datasets in the same run (on at most the sample size shown).",
+        "",
+        "| N | Bulk s | Bulk items/s | ms per item | package_create sample | package_create items/s | Ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['n']} | {r['bulk_seconds']} | {r['bulk_items_per_second']} | {r['bulk_ms_per_item']} | "
+                     f"{r['reference_sample']} | {r['package_create_items_per_second']} | {r['ratio']}x |")
+    lines += ["", "Linear in N when ms per item stays flat. Plot: `bulk_import.svg`.", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ini", default="test.ini")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--reference", type=int, default=1000, help="package_create loop size at most")
+    args = parser.parse_args()
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(args.ini))
+    with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
+        rows = _measure([int(n) for n in args.sizes.split(",")], args.reference)
+    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bulk_import.json").write_text(json.dumps({"benchmark": "bulk_import", "when": when,
+                                                          "rows": rows}, indent=2) + "\n")
+    (RESULTS / "bulk_import.md").write_text(report(rows, when))
+    (RESULTS / "bulk_import.svg").write_text(_svg(rows))
+    print(report(rows, when))
+
+
+if __name__ == "__main__":
+    main()
