@@ -10,13 +10,14 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.catalogue.itemdoc import EXTRA_KIND
+from ckanext.catalogue.kinds.software import CATALOG
+
 READERS_LABEL = "catalogue-software-readers"
-_KIND_EXTRA = "catalogue_kind"
-_KIND = "software.catalog"
 
 
 def catalogue_is_software_catalog(pkg: model.Package) -> bool:
-    return (pkg.extras or {}).get(_KIND_EXTRA) == _KIND
+    return (pkg.extras or {}).get(EXTRA_KIND) == CATALOG
 
 
 def _anonymous_read() -> bool:

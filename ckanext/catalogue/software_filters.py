@@ -68,14 +68,14 @@ def _gpu_arch(owner: str) -> Builder:
 
 
 def _version_meta(owner: str, sql: str) -> Builder:
-    """A condition on version metadata (``m`` is the metadata as jsonb,
+    """A condition on version metadata (``{m}`` is the metadata as jsonb,
     ``{x}`` the bound value)."""
     def build(q: SoftwareQuery, value: str) -> str:
         cond = sql.replace("{x}", q.param(value))
         if owner == "v":
-            return cond.replace("m", "v.metadata::jsonb", 1) if cond.startswith("m") else cond
+            return cond.replace("{m}", "v.metadata::jsonb")
         return (f"EXISTS (SELECT 1 FROM {{V}} x WHERE x.package_uuid = p.uuid AND "
-                f"{cond.replace('m', 'x.metadata::jsonb', 1)})")
+                f"{cond.replace('{m}', 'x.metadata::jsonb')})")
     return build
 
 
@@ -84,7 +84,7 @@ def _never(q: SoftwareQuery, value: Any) -> str:
     return "false"
 
 
-TOOLCHAIN_FAMILY = "m -> 'toolchain_families_compatibility' @> jsonb_build_array(CAST({x} AS text))"
+TOOLCHAIN_FAMILY = "{m} -> 'toolchain_families_compatibility' @> jsonb_build_array(CAST({x} AS text))"
 
 FILTERS: dict[str, dict[str, tuple[str, Builder]]] = {
     PACKAGES: {
@@ -103,15 +103,15 @@ FILTERS: dict[str, dict[str, tuple[str, Builder]]] = {
         "has_version": ("str", lambda q, v: (
             f"EXISTS (SELECT 1 FROM {{V}} x WHERE x.package_uuid = p.uuid AND x.version = {q.param(v)})")),
         "extension_type": ("str", _version_meta(
-            "p", "m -> 'extensions' @> jsonb_build_array(jsonb_build_object('type', CAST({x} AS text)))")),
+            "p", "{m} -> 'extensions' @> jsonb_build_array(jsonb_build_object('type', CAST({x} AS text)))")),
         "extension_name": ("str", _version_meta(
-            "p", "m -> 'extensions' @> jsonb_build_array(jsonb_build_object('name', CAST({x} AS text)))")),
+            "p", "{m} -> 'extensions' @> jsonb_build_array(jsonb_build_object('name', CAST({x} AS text)))")),
         "is_extension": ("bool", _equals("p.is_extension")),
         "parent_software_uuid": ("uuid", _in_array("p.parent_uuids")),
         "category": ("str", _in_array("p.categories")),
         "license": ("str", _in_array("p.licenses")),
         "toolchain_families_compatibility": ("str", _version_meta("p", TOOLCHAIN_FAMILY)),
-        "toolchain_name": ("str", _version_meta("p", "m -> 'toolchain' ->> 'name' = {x}")),
+        "toolchain_name": ("str", _version_meta("p", "{m} -> 'toolchain' ->> 'name' = {x}")),
         "has_gpu": ("bool", _gpu("p")),
         "gpu_arch": ("str", _gpu_arch("p")),
         "offering_uuid": ("uuid", _never),
@@ -125,8 +125,8 @@ FILTERS: dict[str, dict[str, tuple[str, Builder]]] = {
         "cpu_family": ("list", _cpu("v", "target_name")),
         "cpu_microarchitecture": ("list", _cpu("v", "target_subtype")),
         "toolchain_families_compatibility": ("str", _version_meta("v", TOOLCHAIN_FAMILY)),
-        "toolchain_name": ("str", _version_meta("v", "m -> 'toolchain' ->> 'name' = {x}")),
-        "toolchain_version": ("str", _version_meta("v", "m -> 'toolchain' ->> 'version' = {x}")),
+        "toolchain_name": ("str", _version_meta("v", "{m} -> 'toolchain' ->> 'name' = {x}")),
+        "toolchain_version": ("str", _version_meta("v", "{m} -> 'toolchain' ->> 'version' = {x}")),
         "release_date_after": ("date", lambda q, v: f"v.release_date >= {q.param(v)}"),
         "release_date_before": ("date", lambda q, v: f"v.release_date <= {q.param(v)}"),
         "catalog_type": ("catalog_type", _equals("{CTYPE}")),
@@ -201,8 +201,9 @@ def catalogue_parse_value(kind: str, raw: Any) -> Any:
     return value
 
 
-def catalogue_parse_order(raw: Any, choices: dict[str, str]) -> list[str]:
-    """``o``: names (repeated or comma-separated), ``-`` for descending."""
+def catalogue_parse_order(raw: Any, choices: dict[str, str]) -> list[tuple[str, bool]]:
+    """``o``: names (repeated or comma-separated), ``-`` for descending.
+    Returns ``(column, descending)`` pairs."""
     values = raw if isinstance(raw, list) else [raw]
     out = []
     for value in values:
@@ -216,4 +217,4 @@ def catalogue_parse_order(raw: Any, choices: dict[str, str]) -> list[str]:
                 raise ValueError(tk._("Select a valid choice. {value} is not one of the available choices.")
                                  .format(value=name))
             out.append((name.lstrip("-"), descending))
-    return [f"{choices[n]} {'DESC' if d else 'ASC'}" for n, d in out]
+    return [(choices[n], d) for n, d in out]

@@ -68,7 +68,7 @@ def _read_engine() -> sa.engine.Engine:
     return get_read_engine()
 
 
-def _now() -> datetime.datetime:
+def catalogue_software_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
@@ -129,7 +129,8 @@ def _storable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: json.dumps(v) if k in _JSONB and v is not None else v for k, v in row.items()}
 
 
-def _insert(conn: Any, resource_id: str, rows: list[dict[str, Any]], method: str = "insert") -> None:
+def _insert(conn: Any, collection: str, resource_id: str, rows: list[dict[str, Any]],
+            method: str = "insert") -> None:
     """Write rows: new ones as multi-row INSERTs (one statement per batch
     rather than one per row); changes through the DataStore's own upsert."""
     if not rows:
@@ -148,19 +149,13 @@ def _insert(conn: Any, resource_id: str, rows: list[dict[str, Any]], method: str
         return
     from psycopg2.extras import execute_values
 
-    columns = [f["id"] for f in TABLE_FIELDS[_collection_of(rows[0])]]
+    columns = [f["id"] for f in TABLE_FIELDS[collection]]
     cursor = conn.connection.cursor()
     try:
         execute_values(cursor, f"INSERT INTO {_q(resource_id)} ({', '.join(_q(c) for c in columns)}) VALUES %s",
                        [tuple(_storable(r).get(c) for c in columns) for r in rows], page_size=BATCH)
     finally:
         cursor.close()
-
-
-def _collection_of(row: dict[str, Any]) -> str:
-    if "target_type" in row:
-        return TARGETS
-    return VERSIONS if "package_uuid" in row else PACKAGES
 
 
 def _existing(conn: Any, tables: dict[str, str]) -> dict[str, dict[Any, tuple[str, Any]]]:
@@ -185,7 +180,7 @@ def catalogue_software_replace(tables: dict[str, str], data: SoftwareCatalogData
     Rows that were there before keep their uuid and creation time, so running
     an import twice changes nothing but the modification times.
     ``progress(rows written, rows in all)`` follows the batches."""
-    now = _now()
+    now = catalogue_software_now()
     with _write_engine().begin() as conn:
         # One import of a catalog at a time; a second waits for the first.
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": tables[PACKAGES]})
@@ -234,7 +229,7 @@ def catalogue_software_replace(tables: dict[str, str], data: SoftwareCatalogData
         done = 0
         for collection, rows in ((PACKAGES, packages), (VERSIONS, versions), (TARGETS, targets)):
             for start in range(0, len(rows), BATCH):
-                _insert(conn, tables[collection], rows[start:start + BATCH])
+                _insert(conn, collection, tables[collection], rows[start:start + BATCH])
                 done += len(rows[start:start + BATCH])
                 if progress:
                     progress(done, total)
@@ -358,18 +353,23 @@ class SoftwareQuery:
 
 
 def catalogue_software_rows(collection: str, tables: dict[str, dict[str, str]], where: str, params: dict[str, Any],
-                            columns: str = "*") -> list[dict[str, Any]]:
+                            columns: str = "*", group_by: str = "", order_by: str = "") -> list[dict[str, Any]]:
     """Rows of ``collection`` in every catalog of ``tables`` matching
     ``where`` (on alias ``x``), with their catalog id: one statement."""
     parts = []
+    grouped = f" GROUP BY {group_by}" if group_by else ""
     for n, (catalog_id, t) in enumerate(sorted(tables.items())):
         if collection in t:
             params[f"cat{n}"] = catalog_id
-            parts.append(f"(SELECT {columns}, :cat{n} AS catalog_id FROM {_q(t[collection])} x WHERE {where})")
+            parts.append(f"(SELECT {columns}, CAST(:cat{n} AS text) AS catalog_id FROM {_q(t[collection])} x "
+                         f"WHERE {where}{grouped})")
     if not parts:
         return []
+    sql = " UNION ALL ".join(parts)
+    if order_by:  # columns of the rows, without the alias
+        sql = f"SELECT * FROM ({sql}) u ORDER BY {order_by}"
     with _read_engine().connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.text(" UNION ALL ".join(parts)), params).mappings()]
+        rows = [dict(r) for r in conn.execute(sa.text(sql), params).mappings()]
     for row in rows:
         row.pop("_id", None)
         row.pop("_full_text", None)
@@ -383,14 +383,14 @@ class SoftwareDuplicate(Exception):
     """A hand-made record repeats another's natural key."""
 
 
-def catalogue_software_write_row(table: str, row: dict[str, Any], new: bool) -> None:
+def catalogue_software_write_row(collection: str, table: str, row: dict[str, Any], new: bool) -> None:
     from sqlalchemy.exc import IntegrityError
 
     import psycopg2
 
     try:
         with _write_engine().begin() as conn:
-            _insert(conn, table, [row], "insert" if new else "update")
+            _insert(conn, collection, table, [row], "insert" if new else "update")
     except (IntegrityError, psycopg2.IntegrityError) as error:
         raise SoftwareDuplicate() from error
 
@@ -405,10 +405,6 @@ def catalogue_software_delete_rows(deletes: list[tuple[str, str, str]], unlink: 
         if unlink and deletes:
             conn.execute(sa.text(f"UPDATE {_q(unlink)} SET parent_uuids = array_remove(parent_uuids, :v) "
                                  f"WHERE :v = ANY(parent_uuids)"), {"v": deletes[0][2]})
-
-
-def catalogue_software_now() -> datetime.datetime:
-    return _now()
 
 
 def catalogue_software_find(uuid_value: str, collection: str, tables: dict[str, dict[str, str]]

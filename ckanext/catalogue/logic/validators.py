@@ -58,3 +58,16 @@ def catalogue_check_storable(data: Any) -> None:
     found = catalogue_unstorable(data)
     if found:
         raise tk.ValidationError({found[0]: [found[1]]})
+
+
+def catalogue_whole_number(data_dict: dict[str, Any], key: str, default: int, high: int) -> int:
+    """``data_dict[key]`` (or ``default``) as a whole number from 0 to
+    ``high``, given as a number or as digits; CatalogueInvalid otherwise."""
+    from ckanext.catalogue.logic.errors import CatalogueInvalid
+
+    raw = data_dict.get(key, default)
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12:
+        raw = int(raw)
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= high:
+        raise CatalogueInvalid({key: [tk._("A whole number from 0 to {n}").format(n=high)]})
+    return raw

@@ -16,6 +16,7 @@ from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, Cat
 from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
 from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
+from ckanext.catalogue.software_loaders.base import CATALOG_TYPES
 
 software = Blueprint("catalogue_software", __name__, url_prefix="/api")
 catalogue_register_openapi("catalogue_software", Path(__file__).with_name("openapi.yaml"))
@@ -178,8 +179,6 @@ def _related(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _package(p: dict[str, Any]) -> dict[str, Any]:
-    from ckanext.catalogue.logic.action.software import CATALOG_TYPE_DISPLAY
-
     return {
         "url": _url("packages", p["uuid"]), "uuid": p["uuid"], "created": _time(p["created"]),
         "modified": _time(p["modified"]), "catalog": _url("catalogs", _catalog_uuid(p)),
@@ -189,7 +188,7 @@ def _package(p: dict[str, Any]) -> dict[str, Any]:
         "parent_softwares": [_related(r) for r in p.get("parent_softwares", [])],
         "extensions": [_related(r) for r in p.get("extensions", [])],
         "catalog_name": p["catalog_name"], "catalog_version": p["catalog_version"],
-        "catalog_type": p["catalog_type"], "catalog_type_display": CATALOG_TYPE_DISPLAY.get(p["catalog_type"], ""),
+        "catalog_type": p["catalog_type"], "catalog_type_display": CATALOG_TYPES.get(p["catalog_type"], ""),
         "version_count": p.get("version_count", 0), "extension_count": p.get("extension_count", 0),
         "versions": [_version(v, False) for v in p.get("versions", [])],
     }

@@ -13,8 +13,9 @@ import ckan.plugins.toolkit as tk
 BINARY_RUNTIME = "binary_runtime"
 SOURCE_PACKAGE = "source_package"
 PACKAGE_MANAGER = "package_manager"
-CATALOG_TYPES = {BINARY_RUNTIME: "Binary runtime", SOURCE_PACKAGE: "Source package",
-                 PACKAGE_MANAGER: "Package manager"}
+# Each catalog type with the label Waldur shows for it.
+CATALOG_TYPES = {BINARY_RUNTIME: "Binary Runtime (EESSI)", SOURCE_PACKAGE: "Source Package (Spack)",
+                 PACKAGE_MANAGER: "Package Manager (conda, pip)"}
 
 # Upstream files are a few tens of MB; more is refused rather than read.
 MAX_SOURCE_BYTES = 512 * 1024 * 1024

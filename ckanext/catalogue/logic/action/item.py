@@ -73,6 +73,7 @@ def catalogue_check_if_match(item_id: str, if_match: Optional[str]) -> None:
     model.Session.refresh(pkg)
     wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if "*" not in wanted and _stored(pkg)["etag"] not in wanted:
+        model.Session.rollback()  # and with it the lock
         raise CataloguePreconditionFailed({"if_match": [tk._(
             "The item has changed since that version was read (ETag mismatch); nothing was changed")]})
 
@@ -370,11 +371,7 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     if kind is None:
         raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}").format(kind=row.kind)]})
     tk.check_access("catalogue_item_update", context, _auth_dict(kind, current))
-    try:
-        catalogue_check_if_match(row.id, data.get("if_match"))
-    except CataloguePreconditionFailed:
-        model.Session.rollback()
-        raise
+    catalogue_check_if_match(row.id, data.get("if_match"))
     if pkg.state != "active":
         raise CatalogueInvalid({"state": [tk._("A deleted item must be restored before it is changed")]},
                                CODE_NOT_ALLOWED)
@@ -488,11 +485,7 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult
             "kind") else {})})
         return {"id": purged["purged"][0] if purged["purged"] else data["id"], "state": "purged"}
     row, pkg = _write_target(context, data, "catalogue_item_delete")
-    try:
-        catalogue_check_if_match(row.id, data.get("if_match"))
-    except CataloguePreconditionFailed:
-        model.Session.rollback()
-        raise
+    catalogue_check_if_match(row.id, data.get("if_match"))
     if _has_children(row.id):
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
     if pkg.state != "deleted":

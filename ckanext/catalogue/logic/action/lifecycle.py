@@ -17,6 +17,8 @@ from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
 from ckanext.catalogue.kinds import catalogue_kind
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
+from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
+from ckanext.catalogue.logic.validators import catalogue_whole_number
 from ckanext.catalogue.purge import catalogue_purge_packages
 
 __all__ = ["catalogue_item_restore", "catalogue_item_purge_expired", "catalogue_item_log"]
@@ -100,15 +102,6 @@ def _log_time(value: Any) -> datetime.datetime:
         raise CatalogueInvalid({"startat": [tk._("A Unix time or YYYY-MM-DDTHH:MM:SSZ")]})
 
 
-def _whole(data_dict: DataDict, key: str, default: int, high: int) -> int:
-    raw = data_dict.get(key, default)
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12:
-        raw = int(raw)
-    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= high:
-        raise CatalogueInvalid({key: [tk._("A whole number from 0 to {n}").format(n=high)]})
-    return raw
-
-
 @tk.side_effect_free
 def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Every change of an item, from CKAN's activity stream (editors and
@@ -134,8 +127,8 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
     row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
     kind = catalogue_kind(row.kind)
     tk.check_access("catalogue_item_update", context, _auth_dict(kind, _stored(pkg)) if kind else {"id": row.id})
-    offset = _whole(data_dict, "offset", 0, 2 ** 31 - 1)
-    limit = _whole(data_dict, "limit", LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX)
+    offset = catalogue_whole_number(data_dict, "offset", 0, CATALOGUE_MAX_OFFSET)
+    limit = catalogue_whole_number(data_dict, "limit", LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX)
     ascending = tk.asbool(data_dict.get("ascending", False))
     query = model.Session.query(Activity).filter(Activity.object_id == row.id)
     if data_dict.get("startat") not in (None, ""):

@@ -15,12 +15,14 @@ from ckanext.catalogue import software_store as store
 from ckanext.catalogue.jobs import catalogue_enqueue
 from ckanext.catalogue.kinds.software import CATALOG, SERVER_FIELDS
 from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
+from ckanext.catalogue.logic.validators import catalogue_whole_number
 from ckanext.catalogue.software_filters import (
     CATALOG_FILTERS, CATALOG_ORDERINGS, DEFAULT_ORDER, FILTERS, ORDERINGS, catalogue_parse_order,
     catalogue_parse_value,
 )
 from ckanext.catalogue.software_loaders import CatalogueLoadError, catalogue_software_source, catalogue_software_sources
-from ckanext.catalogue.software_loaders.base import BINARY_RUNTIME
+from ckanext.catalogue.software_loaders.base import BINARY_RUNTIME, CATALOG_TYPES
 
 __all__ = [
     "catalogue_software_catalog_create", "catalogue_software_catalog_show", "catalogue_software_catalog_list",
@@ -33,8 +35,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CATALOG_TYPE_DISPLAY = {"binary_runtime": "Binary Runtime (EESSI)", "source_package": "Source Package (Spack)",
-                        "package_manager": "Package Manager (conda, pip)"}
 PAGE_MAX = 10000
 # Catalogs one list of records spans at most (each is a SELECT in one union).
 CATALOGS_MAX = 500
@@ -52,16 +52,14 @@ def _catalog_id(value: Any) -> str:
 
 
 def _paging(data_dict: DataDict) -> tuple[int, int]:
-    errors = {}
+    """limit and offset, both checked before either is refused."""
+    errors: dict[str, Any] = {}
     values = {}
-    for key, default, high in (("limit", 10, PAGE_MAX), ("offset", 0, 2 ** 31 - 1)):
-        raw = data_dict.get(key, default)
-        if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12:
-            raw = int(raw)
-        if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= high:
-            errors[key] = [tk._("A whole number from 0 to {n}").format(n=high)]
-        else:
-            values[key] = raw
+    for key, default, high in (("limit", 10, PAGE_MAX), ("offset", 0, CATALOGUE_MAX_OFFSET)):
+        try:
+            values[key] = catalogue_whole_number(data_dict, key, default, high)
+        except CatalogueInvalid as error:
+            errors.update(error.error_dict)
     if errors:
         raise CatalogueInvalid(errors)
     return values["limit"], values["offset"]
@@ -75,7 +73,7 @@ def _as_catalog(item: dict[str, Any], counts: Optional[tuple[int, int, int]]) ->
         "id": item["id"], "uuid": uuidlib.UUID(item["id"]).hex,
         "created": item["metadata_created"], "modified": item["metadata_modified"],
         "name": doc.get("name", ""), "version": doc.get("version", ""), "catalog_type": kind,
-        "catalog_type_display": CATALOG_TYPE_DISPLAY.get(kind, kind),
+        "catalog_type_display": CATALOG_TYPES.get(kind, kind),
         "source_url": doc.get("source_url") or "", "description": doc.get("description") or "",
         "metadata": doc.get("metadata") or {}, "auto_update_enabled": doc.get("auto_update_enabled", True),
         "last_update_attempt": doc.get("last_update_attempt"),
@@ -193,11 +191,10 @@ def catalogue_software_catalog_list(context: Context, data_dict: DataDict) -> Ac
 
 
 def _catalog_order(raw: Any) -> str:
-    solr = {k: v for k, v in CATALOG_ORDERINGS.items()}
-    clauses = catalogue_parse_order(raw, solr) if raw not in (None, "", []) else []
-    if not clauses:
-        clauses = ["doc.name ASC", "doc.catalog_type ASC", "doc.version ASC"]
-    return ", ".join(c.replace(" ASC", " asc").replace(" DESC", " desc") for c in clauses)
+    """The Solr sort of ``o`` (Waldur's default: name, type, version)."""
+    clauses = catalogue_parse_order(raw, CATALOG_ORDERINGS) if raw not in (None, "", []) else []
+    clauses = clauses or [("doc.name", False), ("doc.catalog_type", False), ("doc.version", False)]
+    return ", ".join(f"{field} {'desc' if descending else 'asc'}" for field, descending in clauses)
 
 
 def catalogue_software_catalog_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
@@ -357,10 +354,9 @@ def _now_iso() -> str:
 
 
 def _stamp(catalog_id: str, **fields: Any) -> dict[str, Any]:
-    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     item = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": catalog_id})
     doc = {**item["doc"], **fields}
-    return tk.get_action("catalogue_item_update")({"user": site}, {"id": catalog_id, "doc": doc})
+    return tk.get_action("catalogue_item_update")({"user": _site_user()}, {"id": catalog_id, "doc": doc})
 
 
 def _one_line(error: Exception) -> str:
@@ -435,8 +431,7 @@ def catalogue_software_import_job(name: str, user: str = "", progress: Any = Non
     except CatalogueLoadError as error:
         version = "unknown"
         log.warning("import of %s: %s", name, error)
-    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-    created = catalogue_software_catalog_create({"user": site}, {"doc": {
+    created = catalogue_software_catalog_create({"user": _site_user()}, {"doc": {
         "name": source.name, "version": version, "catalog_type": source.catalog_type,
         "source_url": _as_url(source.location)}})
     return _load_into(created["id"], None if version == "unknown" else version, "import", progress)
@@ -503,7 +498,8 @@ def catalogue_software_record_list(context: Context, data_dict: DataDict) -> Act
         except ValueError as error:
             errors[name] = [str(error)]
     try:
-        order = catalogue_parse_order(data_dict.get("o"), ORDERINGS[collection]) if data_dict.get("o") else []
+        order = [f"{column} {'DESC' if descending else 'ASC'}" for column, descending in
+                 catalogue_parse_order(data_dict.get("o"), ORDERINGS[collection])] if data_dict.get("o") else []
     except ValueError as error:
         errors["o"] = [str(error)]
     if errors:
@@ -525,14 +521,16 @@ def _enrich(collection: str, rows: list[dict[str, Any]], tables: dict[str, dict[
     uuids = [r["uuid"] for r in rows]
     page_tables = {cid: tables[cid] for cid in {r["catalog_id"] for r in rows}}
     if collection == store.VERSIONS:
-        counts = store.catalogue_software_rows(store.TARGETS, page_tables, "x.version_uuid = ANY(:u)", {"u": uuids},
-                                               "x.version_uuid")
+        counts = {c["version_uuid"]: c["n"] for c in store.catalogue_software_rows(
+            store.TARGETS, page_tables, "x.version_uuid = ANY(:u)", {"u": uuids}, "x.version_uuid, count(*) AS n",
+            group_by="x.version_uuid")}
         for row in rows:
-            row["target_count"] = sum(1 for c in counts if c["version_uuid"] == row["uuid"])
+            row["target_count"] = counts.get(row["uuid"], 0)
         return rows
     if collection == store.TARGETS:
         return rows
-    versions = store.catalogue_software_rows(store.VERSIONS, page_tables, "x.package_uuid = ANY(:u)", {"u": uuids})
+    versions = store.catalogue_software_rows(store.VERSIONS, page_tables, "x.package_uuid = ANY(:u)", {"u": uuids},
+                                             order_by="u.version, coalesce(u.module_version, ''), u.uuid")
     version_ids = [v["uuid"] for v in versions]
     targets = store.catalogue_software_rows(store.TARGETS, page_tables, "x.version_uuid = ANY(:u)",
                                             {"u": version_ids}) if version_ids else []
@@ -548,7 +546,7 @@ def _enrich(collection: str, rows: list[dict[str, Any]], tables: dict[str, dict[
     for target in targets:
         targets_of.setdefault(target["version_uuid"], []).append(target)
     versions_of: dict[str, list[dict[str, Any]]] = {}
-    for version in sorted(versions, key=lambda v: (v["version"], v["module_version"] or "")):
+    for version in versions:
         version["targets"] = targets_of.get(version["uuid"], [])
         versions_of.setdefault(version["package_uuid"], []).append(version)
     labels: dict[str, list[str]] = {}
@@ -715,7 +713,7 @@ _NATURAL_KEYS = {store.PACKAGES: "catalog, name", store.VERSIONS: "package, vers
 
 def _write(table: str, collection: str, row: dict[str, Any], new: bool) -> None:
     try:
-        store.catalogue_software_write_row(table, row, new)
+        store.catalogue_software_write_row(collection, table, row, new)
     except store.SoftwareDuplicate:
         raise CatalogueConflict({"non_field_errors": [tk._("The fields {keys} must make a unique set.").format(
             keys=_NATURAL_KEYS[collection])]})
