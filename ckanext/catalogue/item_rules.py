@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.catalogue.kinds import (
-    ID_UUID, CatalogueKind, catalogue_kind, catalogue_kind_by_type, catalogue_kinds,
+    ID_CLIENT, ID_NAME, ID_UUID, CatalogueKind, catalogue_kind, catalogue_kind_by_type, catalogue_kinds,
 )
 from ckanext.catalogue.logic.errors import (
     CODE_IMMUTABLE, CODE_INVALID, CODE_INVALID_ID, CODE_LINK, CatalogueInvalid,
@@ -89,7 +89,14 @@ def catalogue_parse_uuid(value: Any, field: str = "id") -> str:
 def catalogue_new_id(kind: CatalogueKind, requested: Any) -> tuple[str, list[str]]:
     """Id of a new item and its aliases. A legacy path id (with ``/``) is
     kept as an alias of a fresh UUID."""
-    if kind.id_rule != ID_UUID:
+    if kind.id_rule == ID_CLIENT and requested not in (None, ""):
+        if not isinstance(requested, str) or len(requested) > 200 or not requested.strip():
+            raise CatalogueInvalid({"id": [tk._("An id is a string of at most 200 characters")]}, CODE_INVALID_ID)
+        try:
+            return catalogue_parse_uuid(requested), []
+        except CatalogueInvalid:
+            return str(uuid.uuid4()), [requested]
+    if kind.id_rule not in (ID_UUID, ID_CLIENT):
         # Named kinds: the name is the dataset's name, resolved like an id.
         return str(uuid.uuid4()), []
     if requested in (None, ""):
@@ -226,7 +233,7 @@ def catalogue_check_fixed(kind: CatalogueKind, stored: dict[str, Any], doc: dict
         if kind.jsonld_type not in catalogue_doc_types(doc):
             errors["type"] = [tk._("The type of an item cannot change")]
     fixed = [*kind.link_fields, *(f for f in (kind.created_field,) if f)]
-    if kind.id_rule != ID_UUID:
+    if kind.id_rule == ID_NAME:
         fixed.append(kind.name_field)
     for field in fixed:
         if field in doc and field in stored and doc[field] != stored[field]:

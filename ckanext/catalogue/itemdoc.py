@@ -20,6 +20,8 @@ EXTRA_ALIASES = "catalogue_aliases"
 EXTRA_DOC = "catalogue_doc"
 EXTRA_MODERATION = "catalogue_moderation"
 EXTRA_MODERATION_MESSAGE = "catalogue_moderation_message"
+# Who may see the item beyond CKAN's private flag (see visibility.py).
+EXTRA_VISIBILITY = "catalogue_visibility"
 
 _TAG_RE = re.compile(r"^[\w \-.]{2,100}$", re.UNICODE)
 _FIELD_RE = re.compile(r"[^A-Za-z0-9_]")
@@ -127,6 +129,16 @@ def _flatten(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
         yield path, value if isinstance(value, str) else json.dumps(value)
 
 
+def _scalars(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """Single-valued document properties (objects followed, lists not): the
+    sortable ones."""
+    if isinstance(value, dict) and depth < 4:
+        for key, sub in value.items():
+            yield from _scalars(sub, f"{path}.{key}" if path else str(key), depth + 1)
+    elif isinstance(value, (str, int, float, bool)) and path:
+        yield path, value
+
+
 def _geometry(value: Any) -> Optional[dict[str, Any]]:
     if isinstance(value, dict):
         if "coordinates" in value and "type" in value:
@@ -183,10 +195,9 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["catalogue_attr_" + key] = [v[:_EXACT_MAX] for v in found]
         pkg_dict["catalogue_text_" + key] = found
         pkg_dict["catalogue_lc_" + key] = [v[:_EXACT_MAX].lower() for v in found]
-    for key, value in doc.items():
-        if isinstance(value, (str, int, float, bool)):
-            text_value = value if isinstance(value, str) else json.dumps(value)
-            pkg_dict["catalogue_sort_" + catalogue_field_key(str(key))] = text_value[:_SORT_MAX]
+    for path, value in _scalars(doc):
+        text_value = value if isinstance(value, str) else json.dumps(value)
+        pkg_dict["catalogue_sort_" + catalogue_field_key(path)] = text_value[:_SORT_MAX]
     text = [v for key, found in values.items() if key not in ("id", "type") for v in found]
     pkg_dict["text"] = text
 

@@ -9,7 +9,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.types import Schema
 
-from ckanext.catalogue import health, kinds, moderation, ratelimit, software_access, token_scope
+from ckanext.catalogue import health, kinds, moderation, ratelimit, software_access, token_scope, visibility
 from ckanext.catalogue.helpers import catalogue_helpers
 from ckanext.catalogue.openapi_views import catalogue_openapi
 from ckanext.catalogue.views import catalogue_pages
@@ -45,7 +45,8 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         if catalogue_is_item(pkg_dict):
-            return catalogue_index_fields(pkg_dict)
+            pkg_dict = catalogue_index_fields(pkg_dict)
+            pkg_dict["catalogue_exclude"] = visibility.catalogue_excluded_labels(pkg_dict["id"])
         return pkg_dict
 
     # IApiToken
@@ -92,16 +93,21 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     def get_helpers(self) -> dict[str, Any]:
         return catalogue_helpers()
 
-    # IPermissionLabels: CKAN's labels; items awaiting moderation are
+    # IPermissionLabels: CKAN's labels, items' visibility (visibility.py);
+    # items awaiting moderation are
     # labelled for their author and the moderators only, software catalogs
     # for signed-in users (and anonymous ones when allowed).
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
-        labels = moderation.catalogue_dataset_labels(dataset_obj, _DEFAULT_LABELS.get_dataset_labels(dataset_obj))
+        labels = visibility.catalogue_visibility_dataset_labels(
+            dataset_obj, _DEFAULT_LABELS.get_dataset_labels(dataset_obj))
+        labels = moderation.catalogue_dataset_labels(dataset_obj, labels)
         return software_access.catalogue_software_dataset_labels(dataset_obj, labels)
 
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
-        labels = moderation.catalogue_user_labels(user_obj, _DEFAULT_LABELS.get_user_dataset_labels(user_obj))
+        labels = visibility.catalogue_visibility_user_labels(
+            user_obj, _DEFAULT_LABELS.get_user_dataset_labels(user_obj))
+        labels = moderation.catalogue_user_labels(user_obj, labels)
         return software_access.catalogue_software_user_labels(user_obj, labels)
 
 

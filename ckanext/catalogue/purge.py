@@ -48,6 +48,9 @@ def catalogue_purge_packages(package_ids: Iterable[str]) -> list[str]:
     # go first; should the purge below fail, the datasets stay in the trash
     # and the next purge finishes the work.
     _drop_datastore_tables(resource_ids)
+    from ckanext.catalogue.logic.action.artifact import catalogue_remove_artifacts
+
+    catalogue_remove_artifacts(ids)
     try:
         session.query(model.Member).filter(
             model.Member.table_name == "package", model.Member.table_id.in_(ids)

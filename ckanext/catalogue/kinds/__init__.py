@@ -21,6 +21,7 @@ WRITE_EDITOR = "editor"         # Catalogue-Editor for own items, Catalogue-Admi
 
 ID_UUID = "uuid"  # server-generated UUID, a client-supplied UUID accepted
 ID_NAME = "name"  # the item's name is its dataset name, usable wherever an id is
+ID_CLIENT = "client"  # any string the client chooses, kept as an alias of a fresh UUID
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,10 +91,10 @@ _registry: dict[str, CatalogueKind] = {}
 def catalogue_kinds() -> dict[str, CatalogueKind]:
     """Every registered kind by name (built-ins and ICatalogueKinds plugins)."""
     if not _registry:
-        from ckanext.catalogue.kinds import gcat, iudx, library, software
+        from ckanext.catalogue.kinds import gcat, globalcatalog, iudx, library, software
 
         found: list[CatalogueKind] = [*iudx.IUDX_KINDS, *gcat.GCAT_KINDS, *library.LIBRARY_KINDS,
-                                      *software.SOFTWARE_KINDS]
+                                      *software.SOFTWARE_KINDS, *globalcatalog.GLOBALCATALOG_KINDS]
         for plugin in p.PluginImplementations(ICatalogueKinds):
             found.extend(plugin.catalogue_kinds())
         _registry.update({kind.name: kind for kind in found})

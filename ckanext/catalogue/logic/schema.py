@@ -8,10 +8,18 @@ import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
 from ckan.types import Context, DataDict, Schema, Validator, ValidatorFactory
 
+from ckanext.catalogue.itemdoc import catalogue_field_key
 from ckanext.catalogue.logic.validators import catalogue_check_storable, catalogue_name
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 
 CATALOGUE_GROUP_KINDS = ["group", "organization"]
+
+
+def catalogue_optional_string(value: Any) -> str:
+    """A string, possibly empty (an empty parent means the root)."""
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("Must be a string"))
+    return value.strip()
 
 
 def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
@@ -154,10 +162,12 @@ def catalogue_item_filters(value: Any) -> list[dict[str, Any]]:
     return out
 
 
-# Sort keys: the item's own fields, or a top-level document property.
+# Sort keys: the item's own fields, or a document property outside lists
+# (``doc.a.b`` for nested objects).
 _SORT_FIELDS = {"metadata_created": "metadata_created", "metadata_modified": "metadata_modified",
-                "title_string": "title_string", "catalogue_depth": "catalogue_depth"}
-_SORT_RE = re.compile(r"^(?:doc\.([A-Za-z0-9_]{1,100})|([a-z_]+)) (asc|desc)$")
+                "title_string": "title_string", "catalogue_depth": "catalogue_depth",
+                "catalogue_kind": "catalogue_kind"}
+_SORT_RE = re.compile(r"^(?:doc\.([A-Za-z0-9_][A-Za-z0-9_.-]{0,199})|([a-z_]+)) (asc|desc)$")
 
 
 def catalogue_item_sort(value: Any) -> str:
@@ -171,7 +181,8 @@ def catalogue_item_sort(value: Any) -> str:
         if not match or (match.group(2) and match.group(2) not in _SORT_FIELDS):
             raise tk.Invalid(tk._("Sort by {fields} or doc.<property>, each asc or desc").format(
                 fields=", ".join(_SORT_FIELDS)))
-        field = f"catalogue_sort_{match.group(1)}" if match.group(1) else _SORT_FIELDS[match.group(2)]
+        field = f"catalogue_sort_{catalogue_field_key(match.group(1))}" if match.group(1) else \
+            _SORT_FIELDS[match.group(2)]
         parts.append(f"{field} {match.group(3)}")
     return ", ".join(parts)
 
@@ -202,6 +213,10 @@ def catalogue_item_update_schema(
         "private": [ignore_missing, boolean_validator],
         "kind": [ignore_missing, catalogue_list_of_strings],
         "if_match": [ignore_missing, unicode_safe],
+        # Reparenting: ``parent`` (empty for the root) with ``move=true``.
+        "parent": [ignore_missing, catalogue_optional_string],
+        "move": [ignore_missing, boolean_validator],
+        "to_kind": [ignore_missing, unicode_safe],
     }
 
 
@@ -249,11 +264,14 @@ def catalogue_wkt(value: Any) -> str:
 def catalogue_item_search_schema(
     ignore_missing: Validator, unicode_safe: Validator, default: ValidatorFactory, int_validator: Validator,
     natural_number_validator: Validator, one_of: ValidatorFactory, ignore_empty: Validator,
+    boolean_validator: Validator,
 ) -> Schema:
     return {
         "q": [ignore_missing, unicode_safe],
         "kind": [ignore_empty, catalogue_list_of_strings],
         "parent": [ignore_empty, unicode_safe],
+        "root": [ignore_missing, boolean_validator],
+        "depth_at_most": [ignore_missing, int_validator, natural_number_validator],
         "ancestor": [ignore_empty, catalogue_list_of_strings],
         "ids": [ignore_empty, catalogue_list_of_strings],
         "filters": [ignore_empty, catalogue_item_filters],

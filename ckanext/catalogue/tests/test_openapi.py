@@ -29,7 +29,7 @@ def test_document_describes_exactly_the_routed_operations(app):
     assert doc["openapi"] == "3.1.0"
     routed = {(_openapi_path(rule), method.lower())
               for rules in CATALOGUE_API_METHODS.values() for rule, methods in rules.items() for method in methods}
-    assert {path.split("/")[1] for path, _ in routed} == {"gcat", "iudx", "library", "api"}
+    assert {path.split("/")[1] for path, _ in routed} == {"gcat", "globalcatalog", "iudx", "library", "api"}
     documented = {(path, method.lower()) for path, item in doc["paths"].items() if not path.startswith(ACTION_PREFIX)
                   for method in [*item, *item.get("x-additionalOperations", {})] if method.lower() in HTTP_METHODS}
     assert documented == routed

@@ -2,6 +2,7 @@
 replace, patch, delete, purge, and the Solr reads of the hierarchy."""
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any, Optional
@@ -17,13 +18,13 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import item_query, item_rules, moderation
 from ckanext.catalogue.itemdoc import (
-    CATALOGUE_DATASET_TYPE, catalogue_item_dict, catalogue_package_dict,
+    CATALOGUE_DATASET_TYPE, EXTRA_ANCESTORS, EXTRA_VISIBILITY, catalogue_item_dict, catalogue_package_dict,
 )
 from ckanext.catalogue.kinds import ID_NAME, WRITE_ORGANIZATION, CatalogueKind, catalogue_kind
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
 from ckanext.catalogue.logic.errors import (
-    CODE_BAD_QUERY, CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid, CataloguePreconditionFailed,
+    CODE_BAD_QUERY, CODE_LINK, CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid, CataloguePreconditionFailed,
 )
 from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
 from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
@@ -364,6 +365,94 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.A
     return catalogue_item_dict(shown)
 
 
+# State the core keeps beside the document, carried over by updates.
+_KEPT_EXTRAS = (EXTRA_VISIBILITY,)
+
+
+def _new_kind(context: Context, row: CatalogueItem, kind: CatalogueKind, wanted: Optional[str],
+              parent_kind: Optional[str], current: dict[str, Any]) -> CatalogueKind:
+    """The kind the item becomes (``to_kind``): one with the same id rule,
+    allowed under the item's parent, allowed above its children, and one
+    the caller may write."""
+    if not wanted or wanted == kind.name:
+        return kind
+    new = catalogue_kind(wanted)
+    if new is None or new.id_rule != kind.id_rule:
+        raise CatalogueInvalid({"kind": [tk._("An item of kind {kind} cannot become a {new}").format(
+            kind=kind.name, new=wanted)]}, CODE_NOT_ALLOWED)
+    if parent_kind is None and new.parents and new.parent_required:
+        raise CatalogueInvalid({"kind": [tk._("A {new} needs a parent").format(new=new.name)]}, CODE_LINK)
+    if parent_kind is not None and parent_kind not in new.parents:
+        raise CatalogueInvalid({"kind": [tk._("An item of kind {kind} cannot be under a {parent}").format(
+            kind=new.name, parent=parent_kind)]}, CODE_LINK)
+    child_kinds = {k for (k,) in model.Session.query(CatalogueItem.kind).filter(CatalogueItem.parent_id == row.id)}
+    refused = sorted(k for k in child_kinds if new.name not in (catalogue_kind(k).parents if catalogue_kind(k) else ()))
+    if refused:
+        raise CatalogueInvalid({"kind": [tk._("Its children ({kinds}) cannot be under a {new}").format(
+            kinds=", ".join(refused), new=new.name)]}, CODE_LINK)
+    tk.check_access("catalogue_item_update", context, _auth_dict(new, current))
+    return new
+
+
+def _new_parent(row: CatalogueItem, kind: CatalogueKind, data: dict[str, Any]
+                ) -> Optional[tuple[Optional[CatalogueItem], list[str]]]:
+    """Where a ``move`` puts the item: (new parent or None for the root,
+    its new ancestors); None when it stays. Changing the parent needs
+    ``move=true``; ``move=true`` needs a change; no item goes under itself."""
+    given = "parent" in data
+    target = item_rules.catalogue_resolve(data["parent"]) if given and data["parent"] else None
+    if given and data["parent"] and target is None:
+        raise CatalogueInvalid({"parent_id": [tk._("Linked item {id} does not exist").format(
+            id=data["parent"])]}, CODE_LINK)
+    target_id = target.id if target else None
+    if not data.get("move"):
+        if given and target_id != row.parent_id:
+            raise CatalogueInvalid({"parent_id": [tk._(
+                "Changing the parent needs move=true")]}, CODE_NOT_ALLOWED)
+        return None
+    if target_id == row.parent_id:
+        raise CatalogueInvalid({"move": [tk._("move=true but the parent is unchanged")]}, CODE_NOT_ALLOWED)
+    if target is None:
+        if kind.parents and kind.parent_required:
+            raise CatalogueInvalid({"parent_id": [tk._("A {kind} needs a parent").format(kind=kind.name)]},
+                                   CODE_LINK)
+        return None, []
+    if target.kind not in kind.parents:
+        raise CatalogueInvalid({"parent_id": [tk._("An item of kind {kind} cannot be under a {parent}").format(
+            kind=kind.name, parent=target.kind)]}, CODE_LINK)
+    if target.id in _subtree_ids(row.id):
+        raise CatalogueInvalid({"parent_id": [tk._("An item cannot move under itself or its descendants")]},
+                               CODE_LINK)
+    return target, [*_ancestors_of([target.id]).get(target.id, []), target.id]
+
+
+def _update_deferred(context: Context, pkg_dict: dict[str, Any]) -> None:
+    """package_update inside the caller's transaction. With defer_commit
+    alone CKAN rolls its savepoint back; with return_id_only too it returns
+    with the savepoint open, which is released here so the change joins the
+    caller's transaction."""
+    tk.get_action("package_update")(dict(_system(context), return_id_only=True), pkg_dict)
+    nested = model.Session().get_nested_transaction()
+    if nested is not None:
+        nested.commit()
+
+
+def _move_descendants(context: Context, item_id: str, old_prefix: int, new_ancestors: list[str]) -> list[str]:
+    """Rewrite the copied-down ancestors of every descendant (their own
+    parents stay) in this transaction; returns their ids."""
+    descendants = [i for i in _subtree_ids(item_id) if i != item_id]
+    system = dict(_system(context))
+    for descendant in descendants:
+        shown = tk.get_action("package_show")(dict(system), {"id": descendant})
+        extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
+        old = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
+        extras[EXTRA_ANCESTORS] = json.dumps([*new_ancestors, item_id, *old[old_prefix + 1:]])
+        shown["extras"] = [{"key": k, "value": v} for k, v in extras.items()]
+        shown.pop("metadata_modified", None)
+        _update_deferred(context, shown)
+    return descendants
+
+
 def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, Any]:
     row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
     current = _stored(pkg)
@@ -375,11 +464,18 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     if pkg.state != "active":
         raise CatalogueInvalid({"state": [tk._("A deleted item must be restored before it is changed")]},
                                CODE_NOT_ALLOWED)
+    move = _new_parent(row, kind, data)
+    parent_id, ancestors = (move[0].id if move[0] else None, move[1]) if move else (row.parent_id,
+                                                                                      current["ancestors"])
+    parent_row = model.Session.get(CatalogueItem, parent_id) if parent_id else None
+    if move:
+        tk.check_access("catalogue_item_update", context, {**_auth_dict(kind, current), "ancestors": ancestors})
+    kind = _new_kind(context, row, kind, data.get("to_kind"), parent_row.kind if parent_row else None, current)
     incoming = dict(data["doc"])
     doc = {**current["doc"], **incoming} if merge else incoming
     doc = item_rules.catalogue_check_fixed(kind, current["doc"], doc, row.id, current["aliases"])
     item_rules.catalogue_check_schema(kind, doc)
-    unique = item_rules.catalogue_unique_key(kind, doc, row.parent_id, current["owner_org"])
+    unique = item_rules.catalogue_unique_key(kind, doc, parent_id, current["owner_org"])
     old_unique = model.Session.query(CatalogueItemKey).filter(
         CatalogueItemKey.item_id == row.id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
     if unique and (old_unique is None or old_unique.key != unique):
@@ -388,11 +484,11 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
             raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
                 field=field)]})
     private = data.get("private", current["private"])
-    more = None
+    more = {k: v for k, v in (pkg.extras or {}).items() if k in _KEPT_EXTRAS}
     if kind.moderated:
         # A change by an author below Catalogue-Admin goes back to the moderators.
-        more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))}
-    pkg_dict = catalogue_package_dict(kind, row.id, doc, row.parent_id, current["ancestors"],
+        more[moderation.EXTRA_STATE] = moderation.catalogue_initial_state(context.get("user"))
+    pkg_dict = catalogue_package_dict(kind, row.id, doc, parent_id, ancestors,
                                       current["aliases"], current["owner_org"], bool(private), more)
     try:
         # Key rows first: package_update then indexes and commits them with
@@ -405,7 +501,19 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
             if unique:
                 model.Session.add(CatalogueItemKey(key=unique, item_id=row.id, purpose=KEY_UNIQUE))
             model.Session.flush()
-        _save_dataset(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
+        if move is None and kind.name == row.kind:
+            _save_dataset(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
+        else:
+            # The item, its integrity row and its subtree's copied-down
+            # ancestors change together: one transaction, then one index pass.
+            row.kind, row.parent_id = kind.name, parent_id
+            model.Session.flush()
+            moved = _move_descendants(context, row.id, len(current["ancestors"]), ancestors) if move else []
+            full = tk.get_action("package_show")(dict(_system(context)), {"id": row.id})
+            full.update({k: v for k, v in pkg_dict.items() if k != "id"})
+            full.pop("metadata_modified", None)
+            _update_deferred(context, full)
+            _index_then_commit([row.id, *moved], context)
     except sa_exc.IntegrityError as error:
         model.Session.rollback()
         raise _conflict_from(error)
@@ -413,6 +521,18 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
         model.Session.rollback()
         raise
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
+
+
+def _index_then_commit(item_ids: list[str], context: Context) -> None:
+    """Index the items as stored in this transaction (one Solr commit), then
+    commit; should the commit fail, they are indexed again as stored."""
+    _index_many(item_ids, context)
+    try:
+        model.repo.commit()
+    except Exception:
+        model.Session.rollback()
+        _index_many(item_ids, context)
+        raise
 
 
 def catalogue_item_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
@@ -556,6 +676,10 @@ def _filters(data: dict[str, Any]) -> list[str]:
     if data.get("parent"):
         parent = item_rules.catalogue_resolve(data["parent"])
         fq.append(item_query.catalogue_any_of("catalogue_parent", [parent.id if parent else data["parent"]]))
+    if data.get("root"):
+        fq.append("+catalogue_depth:0")
+    if data.get("depth_at_most") is not None:
+        fq.append(f"+catalogue_depth:[* TO {int(data['depth_at_most'])}]")
     if data.get("ancestor"):
         rows = [(a, item_rules.catalogue_resolve(a)) for a in data["ancestor"]]
         fq.append(item_query.catalogue_any_of("catalogue_ancestors", [row.id if row else a for a, row in rows]))

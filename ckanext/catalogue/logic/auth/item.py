@@ -4,13 +4,15 @@ kind's write rule. Write checks run for sysadmins too, so that a scoped
 token stays inside its subtree whoever holds it."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from ckan.lib.plugins import get_permission_labels
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.catalogue import moderation, roles, software_access
+from ckanext.catalogue import moderation, roles, software_access, visibility
+from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
 from ckanext.catalogue.kinds import (
     WRITE_ADMIN, WRITE_EDITOR, WRITE_MANAGER, WRITE_ORGANIZATION, catalogue_kind,
 )
@@ -28,6 +30,7 @@ __all__ = [
     "catalogue_token_create",
     "catalogue_item_moderate",
     "catalogue_item_purge_expired",
+    "catalogue_item_visibility_update",
     "package_show",
 ]
 
@@ -94,6 +97,20 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> AuthResult:
     return _may_write(context, data_dict)
 
 
+@tk.auth_sysadmins_check
+def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> AuthResult:
+    """Admins of the item's organization and Catalogue-Admins (and sysadmins)."""
+    found = _may_write(context, data_dict)
+    if not found["success"]:
+        return found
+    user = context.get("user")
+    org = data_dict.get("owner_org")
+    if authz.is_sysadmin(user) or roles.catalogue_has_level(user, roles.CATALOGUE_ADMIN) or (
+            org and user and authz.users_role_for_group_or_org(org, user) == "admin"):
+        return {"success": True}
+    return _refuse(tk._("Only admins of the item's organization change who may see it"))
+
+
 def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> AuthResult:
     # Sysadmins only (CKAN lets them through before this runs).
     return _refuse(tk._("Only sysadmins purge expired items"))
@@ -151,13 +168,28 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> AuthRes
 def package_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
     """CKAN's rule, and items waiting for moderation stay hidden from those
     who may not see them, through every API."""
+    ref = data_dict.get("id")
+    pkg = context.get("package") or (model.Package.get(ref) if isinstance(ref, str) and ref else None)
+    if pkg is not None and pkg.type == CATALOGUE_DATASET_TYPE and pkg.state == "active":
+        # Items: the permission labels decide (includes reach beyond the
+        # organization, excludes within it), as in search.
+        if not _visible(pkg, context.get("user")):
+            return _refuse(tk._("Not allowed to read this item"))
+        return {"success": True}
     result = next_auth(context, data_dict)
     if not result.get("success"):
         return result
-    ref = data_dict.get("id")
-    pkg = context.get("package") or (model.Package.get(ref) if isinstance(ref, str) and ref else None)
     if pkg is not None and not moderation.catalogue_may_see(pkg, context.get("user")):
         return _refuse(tk._("This item is waiting for moderation"))
     if pkg is not None and not software_access.catalogue_software_may_read(pkg, context.get("user")):
         return _refuse(tk._("Software catalogs are for signed-in users"))
     return result
+
+
+def _visible(pkg: model.Package, user_name: Optional[str]) -> bool:
+    """What a search would decide for this caller and item."""
+    if authz.is_sysadmin(user_name):
+        return True
+    labels = get_permission_labels()
+    user = model.User.get(user_name) if user_name else None
+    return visibility.catalogue_may_see(pkg, labels.get_dataset_labels(pkg), labels.get_user_dataset_labels(user))

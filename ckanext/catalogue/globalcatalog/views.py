@@ -1,0 +1,580 @@
+"""IBM Global Catalog API v1 (/globalcatalog/api/v1) over the catalogue
+core: HTTP in, core actions, Global Catalog bodies and status codes out.
+No rule lives here."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, request, url_for
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.catalogue.http import (
+    CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError, catalogue_api_route,
+    catalogue_run_view,
+)
+from ckanext.catalogue.kinds.globalcatalog import (
+    GLOBALCATALOG_KIND_NAMES, globalcatalog_gc_kind, globalcatalog_kind_name,
+)
+from ckanext.catalogue.logic.action.artifact import catalogue_artifact_content
+from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
+from ckanext.catalogue.openapi import catalogue_register_openapi
+from ckanext.catalogue.ratelimit import catalogue_register_limited_api
+
+globalcatalog = Blueprint("catalogue_globalcatalog", __name__, url_prefix="/globalcatalog/api/v1")
+catalogue_register_openapi("catalogue_globalcatalog", Path(__file__).with_name("openapi.yaml"))
+
+# Fields the server sets; a body may carry them (an entry read and sent
+# back), they are not stored.
+SERVER_FIELDS = ("id", "kind", "url", "children_url", "catalog_crn", "geo_tags", "pricing_tags", "created",
+                 "updated", "children")
+BASIC_FIELDS = ("id", "name", "kind", "overview_ui", "images", "tags", "provider", "parent_id", "group",
+                "active", "disabled", "url", "children_url", "catalog_crn", "geo_tags", "pricing_tags",
+                "created", "updated")
+LIMIT_DEFAULT, LIMIT_MAX = 50, 200
+DEPTH_MAX_ITEMS = 1000
+SORTS = {"name": "doc.name", "displayname": "doc.overview_ui.en.display_name", "kind": "catalogue_kind",
+         "provider": "doc.provider.name", "sbsindex": "doc.metadata.ui.side_by_side_index",
+         "created": "metadata_created", "updated": "metadata_modified"}
+CHILD_SORTS = ("name", "kind", "provider")
+# q filters: the document property each matches exactly.
+Q_FILTERS = {"tag": "tags", "rc": "metadata.rc_compatible", "iam": "metadata.service.iam_compatible",
+             "active": "active", "geo": "metadata.deployment.location", "price": "metadata.pricing.type"}
+# Visibility restrictions: the Global Catalog's names, and this portal's scope.
+RESTRICTIONS = ("public", "private", "organizations")
+
+
+class GlobalCatalogError(CatalogueDialectError):
+    def __init__(self, status: int, message: str, field: Optional[str] = None):
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def _json(body: Any, status: int = 200, etag: Optional[str] = None) -> Response:
+    resp = Response(json.dumps(body, separators=(",", ":")), status=status, mimetype="application/json")
+    if etag:
+        resp.headers["ETag"] = etag
+    return resp
+
+
+def _error(status: int, message: str, errors: Optional[dict[str, Any]] = None) -> Response:
+    """IBM's API error body: a list of errors, each with a code, message and
+    (for bad input) the field."""
+    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+            409: "conflict", 412: "precondition_failed", 429: "too_many_requests", 503: "service_unavailable"}
+    listed = []
+    for field, messages in (errors or {}).items():
+        for text in messages if isinstance(messages, list) else [messages]:
+            entry: dict[str, Any] = {"code": code.get(status, "error"), "message": str(text)}
+            if field not in ("message", "request", "body"):
+                entry["target"] = {"type": "field", "name": field}
+            listed.append(entry)
+    if not listed:
+        listed = [{"code": code.get(status, "internal_error"), "message": message}]
+    return _json({"errors": listed, "trace": request.headers.get("X-Request-Id", ""), "status_code": status},
+                 status)
+
+
+catalogue_register_limited_api("catalogue_globalcatalog", "globalcatalog", lambda retry: _error(
+    429, "Too many requests; try again later"))
+
+
+def _on_error(exc: Exception, failure: CatalogueHttpError, user: Optional[str]) -> Response:
+    if isinstance(exc, GlobalCatalogError):
+        return _error(exc.status, exc.message, {exc.field: [exc.message]} if exc.field else None)
+    return _error(failure.status, failure.message, failure.errors)
+
+
+def _run(fn: Callable[[CatalogueCall], Response]) -> Response:
+    return catalogue_run_view(fn, (), _on_error)
+
+
+def _not_allowed(allowed: tuple[str, ...]) -> Response:
+    return _error(405, f"{request.method} is not allowed here")
+
+
+# --- request parsing ---
+
+def _int_arg(name: str, default: int, high: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise GlobalCatalogError(400, f"{name} must be a whole number", name)
+    return min(int(raw), high)
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").strip().lower() == "true"
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise GlobalCatalogError(400, "The request body must be a JSON object", "body")
+    return data
+
+
+def _core_kind(gc_kind: Any) -> str:
+    name = globalcatalog_kind_name(gc_kind) if isinstance(gc_kind, str) else ""
+    if name not in GLOBALCATALOG_KIND_NAMES:
+        known = ", ".join(globalcatalog_gc_kind(k) for k in GLOBALCATALOG_KIND_NAMES)
+        raise GlobalCatalogError(400, f"kind must be one of {known}", "kind")
+    return name
+
+
+def _doc(body: dict[str, Any]) -> dict[str, Any]:
+    doc = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
+    doc.setdefault("active", False)  # an entry is inactive until said otherwise
+    if doc.get("parent_id") in (None, ""):
+        doc.pop("parent_id", None)
+    return doc
+
+
+# --- response shaping ---
+
+def _base() -> str:
+    return url_for("catalogue_globalcatalog.entries", _external=True).rstrip("/")
+
+
+def _gc_id(item: dict[str, Any]) -> str:
+    return item["aliases"][0] if item.get("aliases") else item["id"]
+
+
+def _utc(value: Optional[str]) -> Optional[str]:
+    if not value:
+        return value
+    return (value[:23] if "." in value else value) + ("" if value.endswith("Z") else "Z")
+
+
+def _languages() -> Optional[list[str]]:
+    """Languages asked for (``languages``, else Accept-Language); None for all."""
+    raw = request.args.get("languages") or request.headers.get("Accept-Language", "")
+    if _flag("complete"):
+        return None
+    wanted = [part.split(";")[0].strip().lower() for part in raw.split(",") if part.strip()]
+    if not wanted or "*" in wanted:
+        return None
+    return wanted
+
+
+def _overview(overview: Any, languages: Optional[list[str]]) -> Any:
+    if not isinstance(overview, dict) or languages is None:
+        return overview
+    chosen = {lang: text for lang, text in overview.items()
+              if lang.lower() in languages or lang.lower().split("-")[0] in {w.split("-")[0] for w in languages}}
+    # An entry never loses its overview: English, else all, when none match.
+    return chosen or ({"en": overview["en"]} if "en" in overview else overview)
+
+
+def _include() -> Optional[list[str]]:
+    """Field paths asked for with ``include`` (None: every field)."""
+    raw = request.args.get("include", "")
+    if _flag("complete") or raw.strip() == "*":
+        return None
+    return [p.strip() for p in raw.split(":") if p.strip()]
+
+
+def _pick(value: dict[str, Any], path: list[str]) -> Any:
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _entry(item: dict[str, Any], full: bool, include: Optional[list[str]] = None,
+           languages: Optional[list[str]] = None) -> dict[str, Any]:
+    doc = item["doc"]
+    gc_id = _gc_id(item)
+    base = _base()
+    metadata = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else None
+    deployment = (metadata or {}).get("deployment") or {}
+    pricing = (metadata or {}).get("pricing") or {}
+    entry: dict[str, Any] = {
+        "id": gc_id, "name": doc.get("name"), "kind": globalcatalog_gc_kind(item["kind"]),
+        "overview_ui": _overview(doc.get("overview_ui"), languages), "images": doc.get("images"),
+        "tags": doc.get("tags", []), "provider": doc.get("provider"), "group": doc.get("group", False),
+        "active": doc.get("active", False), "disabled": doc.get("disabled", False),
+        "url": f"{base}/{quote(gc_id, safe='')}", "children_url": f"{base}/{quote(gc_id, safe='')}/%2A",
+        "catalog_crn": f"crn:v1:ckan:public:globalcatalog::a/{item.get('organization') or ''}::"
+                       f"{globalcatalog_gc_kind(item['kind'])}:{gc_id}",
+        "geo_tags": [deployment["location"]] if isinstance(deployment.get("location"), str) else [],
+        "pricing_tags": [pricing["type"]] if isinstance(pricing.get("type"), str) else [],
+        "created": _utc(item.get("metadata_created")), "updated": _utc(item.get("metadata_modified")),
+    }
+    if doc.get("parent_id"):
+        entry["parent_id"] = doc["parent_id"]
+    if metadata is not None:
+        if full or include is None:
+            entry["metadata"] = metadata
+        else:
+            picked: dict[str, Any] = {}
+            for path in include:
+                parts = path.split(".")
+                if parts[0] != "metadata":
+                    continue
+                if len(parts) == 1:
+                    picked = dict(metadata)
+                    break
+                value = _pick(metadata, parts[1:])
+                if value is not None:
+                    target = picked
+                    for part in parts[1:-1]:
+                        target = target.setdefault(part, {})
+                    target[parts[-1]] = value
+            if picked:
+                entry["metadata"] = picked
+    return entry
+
+
+def _page_url(offset: int, limit: int) -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("_offset", "_limit")}
+    args.update({"_offset": offset, "_limit": limit})
+    return f"{request.base_url}?{urlencode(args)}"
+
+
+def _page(found: dict[str, Any], offset: int, limit: int, resources: list[Any]) -> dict[str, Any]:
+    count = found["count"]
+    body: dict[str, Any] = {"offset": offset, "limit": limit, "count": count, "resource_count": len(resources),
+                            "first": _page_url(0, limit),
+                            "last": _page_url(max(0, ((count - 1) // limit) * limit) if limit else 0, limit)}
+    if offset > 0 and limit:
+        body["prev"] = _page_url(max(0, offset - limit), limit)
+    if limit and offset + limit < count:
+        body["next"] = _page_url(offset + limit, limit)
+    body["resources"] = resources
+    return body
+
+
+def _conditional(body: Any, etag: Optional[str] = None) -> Response:
+    """200 with an ETag, or 304 when If-None-Match names it."""
+    tag = etag or '"' + hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest() + '"'
+    if tag in {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")} or \
+            request.headers.get("If-None-Match", "").strip() == "*":
+        resp = Response(status=304)
+        resp.headers["ETag"] = tag
+        return resp
+    return _json(body, etag=tag)
+
+
+def _search_query(words_and_filters: str) -> tuple[str, list[dict[str, Any]], list[str]]:
+    """``q``: free words and ``kind:`` ``tag:`` ``rc:`` ``iam:`` ``active:``
+    ``geo:`` ``price:`` filters."""
+    words, filters, kinds = [], [], []
+    for token in words_and_filters.split():
+        name, sep, value = token.partition(":")
+        if sep and name.lower() == "kind" and value:
+            kinds.append(globalcatalog_kind_name(value))
+        elif sep and name.lower() in Q_FILTERS and value:
+            filters.append({"property": [Q_FILTERS[name.lower()]], "values": [value.lower() if name.lower() in (
+                "rc", "iam", "active") else value], "exact": True})
+        else:
+            words.append(token)
+    return " ".join(words), filters, kinds
+
+
+def _sort(allowed: tuple[str, ...]) -> str:
+    by = request.args.get("sort-by", "name").strip() or "name"
+    if by not in allowed:
+        raise GlobalCatalogError(400, f"sort-by must be one of {', '.join(allowed)}", "sort-by")
+    direction = "desc" if _flag("descending") else "asc"
+    return f"{SORTS[by]} {direction}"
+
+
+def _listing(call: CatalogueCall, query: dict[str, Any], sorts: tuple[str, ...]) -> Response:
+    offset = _int_arg("_offset", 0, 10 ** 6)
+    limit = _int_arg("_limit", LIMIT_DEFAULT, LIMIT_MAX)
+    words, filters, kinds = _search_query(request.args.get("q", ""))
+    if kinds:
+        allowed = set(query.get("kind") or GLOBALCATALOG_KIND_NAMES)
+        query["kind"] = [k for k in kinds if k in allowed] or ["globalcatalog.none"]
+    query.setdefault("kind", list(GLOBALCATALOG_KIND_NAMES))
+    found = call("catalogue_item_search", {**query, "q": words, "filters": filters, "limit": limit,
+                                           "offset": offset, "sort": _sort(sorts)})
+    include, languages = _include(), _languages()
+    resources = [_entry(item, False, include if include is not None else [], languages)
+                 if include is not None else _entry(item, True, None, languages) for item in found["results"]]
+    return _conditional(_page(found, offset, limit, resources))
+
+
+# --- routes ---
+
+@catalogue_api_route(globalcatalog, "/", ("GET", "POST"), _not_allowed)
+def entries() -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        if request.method == "POST":
+            body = _body()
+            if not isinstance(body.get("id"), str) or not body["id"].strip():
+                raise GlobalCatalogError(400, "id is required", "id")
+            data: dict[str, Any] = {"kind": _core_kind(body.get("kind")), "doc": _doc(body), "id": body["id"]}
+            if body.get("parent_id"):
+                data["parent"] = body["parent_id"]
+            if request.args.get("account"):
+                data["organization"] = request.args["account"]
+            if "active" in body and not isinstance(body["active"], bool):
+                raise GlobalCatalogError(400, "active must be true or false", "active")
+            created = call("catalogue_item_create", data)
+            return _json(_entry(created, True), 201, etag=created["etag"])
+        return _listing(call, {"root": True}, tuple(SORTS))
+
+    return _run(run)
+
+
+def _shown(call: CatalogueCall, entry_id: str) -> dict[str, Any]:
+    """An entry that exists and is not archived (404 otherwise)."""
+    item = call("catalogue_item_show", {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)})
+    if item["state"] != "active":
+        raise GlobalCatalogError(404, f"Entry {entry_id} not found")
+    return item
+
+
+def _depth() -> Optional[int]:
+    raw = request.args.get("depth", "").strip()
+    if not raw or raw == "0":
+        return None
+    if raw == "*":
+        return 10 ** 3
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
+        raise GlobalCatalogError(400, "depth must be a whole number or *", "depth")
+    return int(raw)
+
+
+def _with_children(call: CatalogueCall, item: dict[str, Any], entry: dict[str, Any], depth: int) -> None:
+    """The subtree down to ``depth`` levels in one search, nested."""
+    found = call("catalogue_item_search", {"ancestor": [item["id"]], "kind": list(GLOBALCATALOG_KIND_NAMES),
+                                           "depth_at_most": len(item["ancestors"]) + depth,
+                                           "limit": DEPTH_MAX_ITEMS, "offset": 0,
+                                           "sort": "catalogue_depth asc, doc.name asc"})
+    if found["count"] > DEPTH_MAX_ITEMS:
+        raise GlobalCatalogError(400, f"The entry has more than {DEPTH_MAX_ITEMS} descendants down to that depth; "
+                                      "ask for a smaller depth", "depth")
+    nodes = {item["id"]: entry}
+    for child in found["results"]:
+        shaped = _entry(child, True, None, _languages())
+        nodes[child["id"]] = shaped
+        parent = nodes.get(child["parent"])
+        if parent is not None:
+            parent.setdefault("children", []).append(shaped)
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>", ("GET", "PUT", "DELETE"), _not_allowed)
+def entry(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        if request.method == "GET":
+            item = _shown(call, entry_id)
+            depth = _depth()
+            shaped = _entry(item, _include() is None or not request.args.get("include"), _include(), _languages())
+            if depth:
+                _with_children(call, item, shaped, depth)
+                return _json(shaped)
+            return _conditional(shaped, item["etag"])
+        if request.method == "DELETE":
+            data: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES),
+                                    "force": _flag("force")}
+            if request.headers.get("If-Match"):
+                data["if_match"] = request.headers["If-Match"]
+            try:
+                call("catalogue_item_delete", data)
+            except tk.ObjectNotFound:
+                pass  # archiving what is missing: done already, as the Global Catalog answers
+            return _json({})
+        body = _body()
+        current = _shown(call, entry_id)
+        if body.get("id") not in (None, entry_id, _gc_id(current)):
+            raise GlobalCatalogError(400, "The id of an entry cannot change", "id")
+        doc = _doc(body)
+        update: dict[str, Any] = {"id": current["id"], "kind": list(GLOBALCATALOG_KIND_NAMES), "doc": doc,
+                                  "to_kind": _core_kind(body.get("kind"))}
+        if _flag("move"):
+            update["move"] = True
+            update["parent"] = body.get("parent_id") or ""
+        elif "parent_id" in body:
+            update["parent"] = body.get("parent_id") or ""
+        elif current["doc"].get("parent_id"):
+            doc["parent_id"] = current["doc"]["parent_id"]
+        if request.headers.get("If-Match"):
+            update["if_match"] = request.headers["If-Match"]
+        updated = call("catalogue_item_update", update)
+        return _json(_entry(updated, True), etag=updated["etag"])
+
+    return _run(run)
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>/restore", ("PUT",), _not_allowed)
+def restore(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        try:
+            call("catalogue_item_restore", {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)})
+        except CatalogueInvalid as exc:
+            # Restoring a live entry is a no-op in the Global Catalog.
+            if exc.code != CODE_NOT_ALLOWED or "id" not in exc.error_dict:
+                raise
+        return _json({})
+
+    return _run(run)
+
+
+def _visibility(shown: dict[str, Any]) -> dict[str, Any]:
+    def accounts(lists: dict[str, list[str]]) -> dict[str, Any]:
+        return {"accounts": {name: "" for name in [*lists["organizations"], *lists["users"]]}}
+
+    return {"restrictions": shown["restrictions"], "owner": shown["owner"], "extendable": shown["extendable"],
+            "include": accounts(shown["include"]), "exclude": accounts(shown["exclude"]), "approved": True}
+
+
+def _accounts(value: Any, field: str) -> list[str]:
+    if not isinstance(value, dict) or not isinstance(value.get("accounts", {}), dict):
+        raise GlobalCatalogError(400, f"{field} must be an object with accounts", field)
+    return [k for k in value.get("accounts", {}) if k != "_accountid_"]
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>/visibility", ("GET", "PUT"), _not_allowed)
+def visibility(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        ref = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)}
+        if request.method == "GET":
+            shown = call("catalogue_item_visibility_show", ref)
+            return _conditional(_visibility(shown))
+        body = _body()
+        data: dict[str, Any] = dict(ref)
+        if "restrictions" in body:
+            if body["restrictions"] not in RESTRICTIONS:
+                raise GlobalCatalogError(400, f"restrictions must be one of {', '.join(RESTRICTIONS)}",
+                                         "restrictions")
+            data["restrictions"] = body["restrictions"]
+        if "extendable" in body:
+            data["extendable"] = body["extendable"]
+        for field in ("include", "exclude"):
+            if field in body:
+                data[field] = _accounts(body[field], field)
+        if request.headers.get("If-Match"):
+            data["if_match"] = request.headers["If-Match"]
+        call("catalogue_item_visibility_update", data)
+        return _json({})
+
+    return _run(run)
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>/pricing", ("GET",), _not_allowed)
+def pricing(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        item = _shown(call, entry_id)
+        found = (item["doc"].get("metadata") or {}).get("pricing") if isinstance(
+            item["doc"].get("metadata"), dict) else None
+        if not isinstance(found, dict) or not found:
+            raise GlobalCatalogError(404, "Pricing is not available for this entry")
+        return _json({**found, "deployment_id": found.get("deployment_id", _gc_id(item))})
+
+    return _run(run)
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>/pricing/deployment", ("GET",), _not_allowed)
+def pricing_deployments(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        item = _shown(call, entry_id)
+        offset, limit = _int_arg("_offset", 0, 10 ** 6), _int_arg("_limit", LIMIT_DEFAULT, LIMIT_MAX)
+        found = call("catalogue_item_search", {
+            "ancestor": [item["id"]], "kind": [globalcatalog_kind_name("deployment")], "limit": limit,
+            "offset": offset, "sort": "doc.name asc",
+        })
+        resources = []
+        for deployment in found["results"]:
+            meta = deployment["doc"].get("metadata") or {}
+            resources.append({**(meta.get("pricing") or {}), "deployment_id": _gc_id(deployment),
+                              "deployment_location": (meta.get("deployment") or {}).get("location")})
+        return _json(_page(found, offset, limit, resources))
+
+    return _run(run)
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>/logs", ("GET",), _not_allowed)
+def logs(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        item = _shown(call, entry_id)
+        offset, limit = _int_arg("_offset", 0, 10 ** 6), _int_arg("_limit", 50, 200)
+        data: dict[str, Any] = {"id": item["id"], "offset": offset, "limit": limit,
+                                "ascending": _flag("ascending")}
+        if request.args.get("startat"):
+            data["startat"] = request.args["startat"]
+        found = call("catalogue_item_log", data)
+        resources = [{"id": m["id"], "time": m["time"], "who_id": m["who"]["id"], "who_name": m["who"]["name"],
+                      **({"who_email": m["who"]["email"]} if m["who"]["email"] else {}),
+                      "instance": _gc_id(item), "type": m["type"], "message": m["message"], "data": m["data"]}
+                     for m in found["resources"]]
+        return _json(_page(found, offset, limit, resources))
+
+    return _run(run)
+
+
+def _artifact(entry_id: str, artifact: dict[str, Any]) -> dict[str, Any]:
+    return {"name": artifact["name"], "updated": artifact["updated"], "etag": artifact["etag"],
+            "size": artifact["size"],
+            "url": f"{_base()}/{quote(entry_id, safe='')}/artifacts/{quote(artifact['name'], safe='')}"}
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>/artifacts", ("GET",), _not_allowed)
+def artifacts(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        try:
+            found = call("catalogue_item_artifact_list", {"id": entry_id})
+        except tk.ObjectNotFound:
+            # The Global Catalog lists no artifacts of an unknown entry.
+            return _json({"count": 0, "resources": []})
+        return _json({"count": found["count"], "resources": [_artifact(entry_id, a) for a in found["resources"]]})
+
+    return _run(run)
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>/artifacts/<path:artifact_id>", ("GET", "PUT", "DELETE"),
+                     _not_allowed)
+def artifact(entry_id: str, artifact_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        ref = {"id": entry_id, "name": artifact_id}
+        if request.method == "PUT":
+            stored = call("catalogue_item_artifact_upload", {
+                **ref, "content": request.get_data(cache=False),
+                "content_type": request.headers.get("Content-Type") or "application/octet-stream"})
+            return _json(_artifact(entry_id, stored), etag=stored["etag"])
+        if request.method == "DELETE":
+            call("catalogue_item_artifact_delete", ref)
+            return _json({})
+        shown = call("catalogue_item_artifact_show", ref)
+        if shown["etag"] in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+            resp = Response(status=304)
+        else:
+            resp = Response(catalogue_artifact_content(shown["file_id"]), mimetype=None,
+                            content_type=shown["content_type"])
+        resp.headers["ETag"] = shown["etag"]
+        return resp
+
+    return _run(run)
+
+
+@catalogue_api_route(globalcatalog, "/<entry_id>/<kind>", ("GET",), _not_allowed)
+def children(entry_id: str, kind: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        item = _shown(call, entry_id)
+        kinds = list(GLOBALCATALOG_KIND_NAMES) if kind == "*" else [globalcatalog_kind_name(kind)]
+        return _listing(call, {"parent": item["id"], "kind": kinds}, CHILD_SORTS)
+
+    return _run(run)
+
+
+@globalcatalog.route("/<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
+def unknown(unknown: str) -> Response:
+    return _error(404, "No such endpoint")

@@ -1,0 +1,197 @@
+"""Artifacts: files attached to an item, stored through CKAN's file API
+(``file_create``/``file_delete``, owned by the item's dataset) and named per
+item in ``catalogue_artifact``. Readers of the item read them; its editors
+upload and delete them."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib import files
+from ckan.types import ActionResult, Context, DataDict
+
+from ckanext.catalogue import item_rules
+from ckanext.catalogue.kinds import catalogue_kind
+from ckanext.catalogue.logic.errors import CatalogueInvalid
+from ckanext.catalogue.model import CatalogueArtifact
+from ckanext.catalogue.model.role import catalogue_utcnow
+
+__all__ = ["catalogue_item_artifact_list", "catalogue_item_artifact_show", "catalogue_item_artifact_upload",
+           "catalogue_item_artifact_delete"]
+
+log = logging.getLogger(__name__)
+
+ARTIFACT_NAME_MAX = 200
+
+
+def catalogue_artifact_storage() -> str:
+    return tk.config.get("ckanext.catalogue.artifacts.storage") or "catalogue_artifacts"
+
+
+def _item(context: Context, data_dict: DataDict, write: bool) -> Any:
+    from ckanext.catalogue.logic.action.item import _auth_dict, _stored
+
+    ref = data_dict.get("id")
+    if not isinstance(ref, str) or not ref:
+        raise CatalogueInvalid({"id": [tk._("Missing value")]})
+    row, pkg = item_rules.catalogue_item_or_404(ref)
+    if pkg.state != "active":
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=ref))
+    if write:
+        kind = catalogue_kind(row.kind)
+        tk.check_access("catalogue_item_update", context, _auth_dict(kind, _stored(pkg)) if kind else {"id": row.id})
+    else:
+        tk.check_access("catalogue_item_show", context, {"id": row.id})
+    return row
+
+
+def _name(data_dict: DataDict) -> str:
+    name = data_dict.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > ARTIFACT_NAME_MAX:
+        raise CatalogueInvalid({"name": [tk._("An artifact id of 1 to {n} characters").format(n=ARTIFACT_NAME_MAX)]})
+    if name.startswith("/cache/"):
+        raise CatalogueInvalid({"name": [tk._("An artifact id may not start with /cache/")]})
+    if any(ord(c) < 32 for c in name):
+        raise CatalogueInvalid({"name": [tk._("An artifact id may not hold control characters")]})
+    return name
+
+
+def _shown(artifact: CatalogueArtifact) -> dict[str, Any]:
+    return {"name": artifact.name, "size": artifact.size, "content_type": artifact.content_type,
+            "etag": artifact.etag, "updated": artifact.updated.strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"}
+
+
+@tk.side_effect_free
+def catalogue_item_artifact_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """The artifacts of an item the caller may read, by name.
+
+    :param id: the item
+    :returns: ``{"count": n, "resources": [{"name", "size", "content_type", "etag", "updated"}]}``
+    """
+    row = _item(context, data_dict, write=False)
+    found = model.Session.query(CatalogueArtifact).filter(CatalogueArtifact.item_id == row.id).order_by(
+        CatalogueArtifact.name).all()
+    return {"count": len(found), "resources": [_shown(a) for a in found]}
+
+
+@tk.side_effect_free
+def catalogue_item_artifact_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """One artifact's details (its bytes: ``catalogue_artifact_content``).
+
+    :param id: the item
+    :param name: the artifact
+    """
+    row = _item(context, data_dict, write=False)
+    artifact = model.Session.get(CatalogueArtifact, (row.id, _name(data_dict)))
+    if artifact is None:
+        raise tk.ObjectNotFound(tk._("Artifact {name} not found").format(name=data_dict.get("name")))
+    return {**_shown(artifact), "item_id": row.id, "file_id": artifact.file_id}
+
+
+def catalogue_artifact_content(file_id: str) -> bytes:
+    """The stored bytes of an artifact the caller was allowed to show."""
+    fileobj = model.Session.get(model.File, file_id)
+    if fileobj is None:
+        raise tk.ObjectNotFound(tk._("The artifact's file is missing"))
+    return files.get_storage(fileobj.storage).content(files.FileData.from_object(fileobj))
+
+
+def _remove_file(file_id: str) -> None:
+    try:
+        tk.get_action("file_delete")({"ignore_auth": True}, {"id": file_id})
+    except tk.ObjectNotFound:
+        pass
+
+
+def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Store (or replace) an artifact of an item (editors of the item).
+
+    :param id: the item
+    :param name: the artifact id (not starting with ``/cache/``)
+    :param content: the bytes
+    :param content_type: its media type (default application/octet-stream)
+    :returns: the artifact
+    """
+    row = _item(context, data_dict, write=True)
+    name = _name(data_dict)
+    content = data_dict.get("content")
+    if isinstance(content, str):
+        content = content.encode()
+    if not isinstance(content, bytes):
+        raise CatalogueInvalid({"content": [tk._("The artifact's bytes are missing")]})
+    limit = int(tk.config.get("ckanext.catalogue.artifacts.max_size") or 10485760)
+    if len(content) > limit:
+        raise CatalogueInvalid({"content": [tk._("An artifact is at most {n} bytes").format(n=limit)]})
+    content_type = data_dict.get("content_type") or "application/octet-stream"
+    if not isinstance(content_type, str) or len(content_type) > 200:
+        raise CatalogueInvalid({"content_type": [tk._("A media type")]})
+    try:
+        created = tk.get_action("file_create")(
+            {"ignore_auth": True, "defer_commit": True},
+            {"name": name.rsplit("/", 1)[-1] or "artifact", "storage": catalogue_artifact_storage(),
+             "upload": content})
+    except Exception:
+        model.Session.rollback()
+        raise
+    try:
+        model.Session.flush()
+        # Owned by the item's dataset: CKAN's file auth follows the dataset's.
+        tk.get_action("file_ownership_transfer")(
+            {"ignore_auth": True, "defer_commit": True},
+            {"id": created["id"], "owner_type": "package", "owner_id": row.id, "force": True, "pin": True})
+    except Exception:
+        model.Session.rollback()
+        _remove_file(created["id"])
+        raise
+    old: Optional[CatalogueArtifact] = model.Session.get(CatalogueArtifact, (row.id, name))
+    replaced = old.file_id if old is not None else None
+    etag = '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+    if old is None:
+        old = CatalogueArtifact(item_id=row.id, name=name, file_id=created["id"], content_type=content_type,
+                                size=len(content), etag=etag)
+        model.Session.add(old)
+    else:
+        old.file_id, old.content_type, old.size, old.etag = created["id"], content_type, len(content), etag
+        old.updated = catalogue_utcnow()
+    try:
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        _remove_file(created["id"])
+        raise
+    if replaced:
+        _remove_file(replaced)
+    return _shown(old)
+
+
+def catalogue_item_artifact_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Delete an artifact (editors of the item); an unknown name is not an error.
+
+    :param id: the item
+    :param name: the artifact
+    :returns: ``{"deleted": true|false}``
+    """
+    row = _item(context, data_dict, write=True)
+    artifact = model.Session.get(CatalogueArtifact, (row.id, _name(data_dict)))
+    if artifact is None:
+        return {"deleted": False}
+    file_id = artifact.file_id
+    model.Session.delete(artifact)
+    model.Session.commit()
+    _remove_file(file_id)
+    return {"deleted": True}
+
+
+def catalogue_remove_artifacts(item_ids: list[str]) -> None:
+    """Remove the stored files of these items' artifacts (their rows go
+    with the items); called by purges."""
+    file_ids = [f for (f,) in model.Session.query(CatalogueArtifact.file_id).filter(
+        CatalogueArtifact.item_id.in_(item_ids))]
+    for file_id in file_ids:
+        try:
+            _remove_file(file_id)
+        except Exception:  # a missing or locked file must not stop a purge
+            log.warning("artifact file %s could not be removed", file_id, exc_info=True)

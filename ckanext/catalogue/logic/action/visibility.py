@@ -1,0 +1,153 @@
+"""Who may see an item: read and change its visibility (every dialect), and
+CKAN's package_search with the visibility excludes applied in Solr."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+from ckan.lib.plugins import get_permission_labels
+from ckan.types import ActionResult, Context, DataDict
+
+from ckanext.catalogue import item_rules, visibility
+from ckanext.catalogue.itemdoc import EXTRA_VISIBILITY
+from ckanext.catalogue.kinds import catalogue_kind
+from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.errors import CatalogueInvalid
+
+__all__ = ["catalogue_item_visibility_show", "catalogue_item_visibility_update", "package_search"]
+
+
+def _names(lists: dict[str, list[str]]) -> dict[str, list[str]]:
+    orgs = {g.id: g.name for g in model.Session.query(model.Group).filter(
+        model.Group.id.in_(lists["organizations"]))} if lists["organizations"] else {}
+    users = {u.id: u.name for u in model.Session.query(model.User).filter(
+        model.User.id.in_(lists["users"]))} if lists["users"] else {}
+    return {"organizations": [orgs.get(i, i) for i in lists["organizations"]],
+            "users": [users.get(i, i) for i in lists["users"]]}
+
+
+def _shown(pkg: model.Package) -> dict[str, Any]:
+    settings = visibility.catalogue_stored_visibility(pkg)
+    owner = model.Group.get(pkg.owner_org) if pkg.owner_org else None
+    allowed, _excluded = visibility.catalogue_effective(pkg)
+    return {
+        "restrictions": settings["restrictions"],
+        "owner": owner.name if owner else None,
+        "extendable": settings["extendable"],
+        "include": _names(settings["include"]),
+        "exclude": _names(settings["exclude"]),
+        # What the ancestors leave of it: public only when every one is.
+        "effective": visibility.PUBLIC if allowed is None else "restricted",
+    }
+
+
+def _target(context: Context, data_dict: DataDict, auth: str) -> tuple[Any, model.Package]:
+    from ckanext.catalogue.logic.action.item import _auth_dict, _stored
+
+    data = schema.catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
+                                     schema.catalogue_item_id_schema(), context)
+    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
+    if pkg.state != "active":
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=data["id"]))
+    kind = catalogue_kind(row.kind)
+    tk.check_access(auth, context, _auth_dict(kind, _stored(pkg)) if kind else {"id": row.id})
+    return row, pkg
+
+
+@tk.side_effect_free
+def catalogue_item_visibility_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """An item's visibility (editors and above of the item).
+
+    :param id: the item
+    :returns: ``{"restrictions", "owner", "extendable", "include":
+        {"organizations", "users"}, "exclude": {...}, "effective", "etag"}``
+    """
+    row, pkg = _target(context, data_dict, "catalogue_item_update")
+    from ckanext.catalogue.logic.action.item import _stored
+
+    return {**_shown(pkg), "id": row.id, "etag": _stored(pkg)["etag"]}
+
+
+def _resolve(names: Any, field: str) -> dict[str, list[str]]:
+    """Organizations and users named (names or ids; an organization wins)."""
+    if names is None:
+        return {"organizations": [], "users": []}
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names) or len(names) > 500:
+        raise CatalogueInvalid({field: [tk._("A list of at most 500 organization or user names")]})
+    found: dict[str, list[str]] = {"organizations": [], "users": []}
+    unknown = []
+    for name in dict.fromkeys(names):
+        org = model.Group.get(name)
+        if org is not None and org.is_organization and org.state == "active":
+            found["organizations"].append(org.id)
+            continue
+        user = model.User.get(name)
+        if user is not None and user.state == "active":
+            found["users"].append(user.id)
+            continue
+        unknown.append(name)
+    if unknown:
+        raise CatalogueInvalid({field: [tk._("No organization or user is named {names}").format(
+            names=", ".join(unknown))]})
+    return found
+
+
+def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Change who may see an item and, through the copied-down labels, its
+    descendants (admins of the item's organization, Catalogue-Admins).
+    Fields left out keep their value.
+
+    :param id: the item
+    :param restrictions: ``public``, ``private`` (its organization and the
+        included) or ``organizations`` (members of any organization)
+    :param include: organization or user names that may see it too
+    :param exclude: organization or user names that may not see it
+    :param extendable: whether others may extend its visibility (kept)
+    :param if_match: the item's ETag, to refuse a change made meanwhile
+    :returns: the visibility
+    """
+    from ckanext.catalogue.logic.action.item import (
+        _index_many, _save_dataset, _subtree_ids, catalogue_check_if_match,
+    )
+
+    row, pkg = _target(context, data_dict, "catalogue_item_visibility_update")
+    settings = visibility.catalogue_stored_visibility(pkg)
+    restrictions = data_dict.get("restrictions", settings["restrictions"])
+    if restrictions not in visibility.CATALOGUE_RESTRICTIONS:
+        raise CatalogueInvalid({"restrictions": [tk._("One of {values}").format(
+            values=", ".join(visibility.CATALOGUE_RESTRICTIONS))]})
+    extendable = data_dict.get("extendable", settings["extendable"])
+    if not isinstance(extendable, bool):
+        raise CatalogueInvalid({"extendable": [tk._("true or false")]})
+    include = _resolve(data_dict["include"], "include") if "include" in data_dict else settings["include"]
+    exclude = _resolve(data_dict["exclude"], "exclude") if "exclude" in data_dict else settings["exclude"]
+    catalogue_check_if_match(row.id, data_dict.get("if_match"))
+    stored = json.dumps({"restrictions": restrictions, "extendable": extendable, "include": include,
+                         "exclude": exclude}, sort_keys=True)
+    extras = {**(pkg.extras or {}), EXTRA_VISIBILITY: stored}
+    _save_dataset(context, row.id, {
+        "private": restrictions != visibility.PUBLIC,
+        "extras": [{"key": k, "value": v} for k, v in extras.items()],
+    })
+    # The descendants' labels and excludes are computed from their
+    # ancestors at index time.
+    _index_many([i for i in _subtree_ids(row.id) if i != row.id], context)
+    return catalogue_item_visibility_show(dict(context, ignore_auth=True), {"id": row.id})
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_search(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's search, without the items whose visibility excludes the caller."""
+    user = context.get("user")
+    if not authz.is_sysadmin(user):
+        user_obj = context.get("auth_user_obj") or (model.User.get(user) if user else None)
+        labels = get_permission_labels().get_user_dataset_labels(user_obj)
+        clause = visibility.catalogue_exclude_filter(labels)
+        if clause:
+            data_dict = dict(data_dict)
+            fq = data_dict.get("fq") or ""
+            data_dict["fq"] = f"{fq} {clause}".strip()
+    return next_action(context, data_dict)

@@ -1,0 +1,136 @@
+"""Who may see a catalogue item: its own restrictions (public, private to
+its organization, or every organization member), include and exclude lists
+of organizations and users, and those of its ancestors.
+
+An item marked public shows what its parent shows; a restricted item is
+never wider than its parent. Includes become CKAN permission labels (so
+Solr decides what each search, count, facet and children page returns);
+excludes are copied down into the ``catalogue_exclude`` index field and
+filtered out of every package_search of a non-sysadmin.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Optional
+
+from ckan import model
+
+from ckanext.catalogue.itemdoc import EXTRA_ANCESTORS, EXTRA_VISIBILITY, catalogue_is_item
+
+PUBLIC = "public"
+PRIVATE = "private"
+ORGANIZATIONS = "organizations"  # members of any organization of the portal
+CATALOGUE_RESTRICTIONS = (PUBLIC, PRIVATE, ORGANIZATIONS)
+
+ORG_MEMBERS_LABEL = "catalogue-org-members"
+PUBLIC_LABEL = "public"
+
+
+def catalogue_user_label(user_id: str) -> str:
+    return f"catalogue-user-{user_id}"
+
+
+def catalogue_org_label(org_id: str) -> str:
+    # CKAN's own label of an organization's members.
+    return f"member-{org_id}"
+
+
+def catalogue_stored_visibility(pkg: Any) -> dict[str, Any]:
+    """The item's own settings, defaulting to what CKAN's private flag says."""
+    extras = pkg.extras if isinstance(pkg.extras, dict) else {}
+    try:
+        stored = json.loads(extras.get(EXTRA_VISIBILITY) or "{}")
+    except ValueError:
+        stored = {}
+    return {
+        "restrictions": stored.get("restrictions") or (PRIVATE if pkg.private else PUBLIC),
+        "extendable": bool(stored.get("extendable", False)),
+        "include": {"organizations": list(stored.get("include", {}).get("organizations", [])),
+                    "users": list(stored.get("include", {}).get("users", []))},
+        "exclude": {"organizations": list(stored.get("exclude", {}).get("organizations", [])),
+                    "users": list(stored.get("exclude", {}).get("users", []))},
+    }
+
+
+def _labels_of(lists: dict[str, list[str]]) -> set[str]:
+    return {*(catalogue_org_label(o) for o in lists["organizations"]),
+            *(catalogue_user_label(u) for u in lists["users"])}
+
+
+def _own_labels(pkg: Any, settings: dict[str, Any]) -> Optional[set[str]]:
+    """Labels that may see this item by its own settings; None when public."""
+    if settings["restrictions"] == PUBLIC:
+        return None
+    labels = {catalogue_org_label(pkg.owner_org)} if pkg.owner_org else set()
+    if settings["restrictions"] == ORGANIZATIONS:
+        labels.add(ORG_MEMBERS_LABEL)
+    return labels | _labels_of(settings["include"])
+
+
+def _chain(pkg: Any) -> list[Any]:
+    """The item's ancestors (root first) and the item: one SQL query."""
+    extras = pkg.extras if isinstance(pkg.extras, dict) else {}
+    try:
+        ids = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
+    except ValueError:
+        ids = []
+    if not ids:
+        return [pkg]
+    found = {p.id: p for p in model.Session.query(model.Package).filter(model.Package.id.in_(ids))}
+    return [*(found[i] for i in ids if i in found), pkg]
+
+
+def catalogue_effective(pkg: Any) -> tuple[Optional[set[str]], set[str]]:
+    """(labels that may see the item, None for everyone; labels excluded)."""
+    allowed: Optional[set[str]] = None
+    excluded: set[str] = set()
+    for node in _chain(pkg):
+        settings = catalogue_stored_visibility(node)
+        excluded |= _labels_of(settings["exclude"])
+        own = _own_labels(node, settings)
+        if own is None:
+            continue  # public: as wide as the parent
+        if allowed is not None:
+            # Never wider than the parent; its own organization always sees it.
+            own = (own & allowed) | ({catalogue_org_label(node.owner_org)} if node.owner_org else set())
+        allowed = own
+    return allowed, excluded
+
+
+def catalogue_visibility_dataset_labels(pkg: Any, default: list[str]) -> list[str]:
+    if not catalogue_is_item({"type": pkg.type}):
+        return default
+    allowed, _excluded = catalogue_effective(pkg)
+    if allowed is None:
+        return [PUBLIC_LABEL]
+    return sorted(allowed)
+
+
+def catalogue_visibility_user_labels(user: Any, default: list[str]) -> list[str]:
+    user_id = getattr(user, "id", None)
+    if not user_id:
+        return default
+    labels = [*default, catalogue_user_label(user_id)]
+    if any(label.startswith("member-") for label in default):
+        labels.append(ORG_MEMBERS_LABEL)
+    return labels
+
+
+def catalogue_excluded_labels(pkg_id: str) -> list[str]:
+    """What ``catalogue_exclude`` holds for an item being indexed."""
+    pkg = model.Package.get(pkg_id)
+    return sorted(catalogue_effective(pkg)[1]) if pkg is not None else []
+
+
+def catalogue_exclude_filter(user_labels: Iterable[str]) -> Optional[str]:
+    labels = [label for label in user_labels if label != PUBLIC_LABEL]
+    if not labels:
+        return None
+    return "-catalogue_exclude:(" + " OR ".join(f'"{label}"' for label in labels) + ")"
+
+
+def catalogue_may_see(pkg: Any, dataset_labels: list[str], user_labels: list[str]) -> bool:
+    """The check a search makes, for one item (package_show)."""
+    if not set(dataset_labels) & set(user_labels):
+        return False
+    return not catalogue_effective(pkg)[1] & set(user_labels)
