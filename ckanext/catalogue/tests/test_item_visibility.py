@@ -33,7 +33,7 @@ def _ckan_ids(caller) -> set[str]:
 
 def test_visibility_is_the_same_in_every_read():
     admin, outsider, friend = factories.User(), factories.User(), factories.User()
-    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
     other = factories.Organization(users=[{"name": outsider["name"], "capacity": "member"}])
     root = catalogue_call(admin["name"], "catalogue_item_create", kind=SERVICE, id="vis-root", doc=_doc("root"))
     child = catalogue_call(admin["name"], "catalogue_item_create", kind=PLAN, parent="vis-root", id="vis-plan",
