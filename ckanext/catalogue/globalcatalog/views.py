@@ -44,8 +44,6 @@ CHILD_SORTS = ("name", "kind", "provider")
 # q filters: the document property each matches exactly.
 Q_FILTERS = {"tag": "tags", "rc": "metadata.rc_compatible", "iam": "metadata.service.iam_compatible",
              "active": "active", "geo": "metadata.deployment.location", "price": "metadata.pricing.type"}
-# Visibility restrictions: the Global Catalog's names, and this portal's scope.
-RESTRICTIONS = ("public", "private", "organizations")
 
 
 class GlobalCatalogError(CatalogueDialectError):
@@ -172,7 +170,8 @@ def _overview(overview: Any, languages: Optional[list[str]]) -> Any:
 
 
 def _include() -> Optional[list[str]]:
-    """Field paths asked for with ``include`` (None: every field)."""
+    """Field paths asked for with ``include`` (None: every field; none
+    given: the basic projection, without metadata)."""
     raw = request.args.get("include", "")
     if _flag("complete") or raw.strip() == "*":
         return None
@@ -187,8 +186,10 @@ def _pick(value: dict[str, Any], path: list[str]) -> Any:
     return value
 
 
-def _entry(item: dict[str, Any], full: bool, include: Optional[list[str]] = None,
+def _entry(item: dict[str, Any], include: Optional[list[str]] = None,
            languages: Optional[list[str]] = None) -> dict[str, Any]:
+    """An entry as the Global Catalog shows it; ``include`` (field paths)
+    picks the parts of ``metadata`` shown, None shows all of it."""
     doc = item["doc"]
     gc_id = _gc_id(item)
     base = _base()
@@ -210,7 +211,7 @@ def _entry(item: dict[str, Any], full: bool, include: Optional[list[str]] = None
     if doc.get("parent_id"):
         entry["parent_id"] = doc["parent_id"]
     if metadata is not None:
-        if full or include is None:
+        if include is None:
             entry["metadata"] = metadata
         else:
             picked: dict[str, Any] = {}
@@ -251,15 +252,20 @@ def _page(found: dict[str, Any], offset: int, limit: int, resources: list[Any]) 
     return body
 
 
+def _not_modified(tag: str) -> Optional[Response]:
+    """304 when If-None-Match names ``tag`` (or is ``*``)."""
+    wanted = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
+    if tag not in wanted and "*" not in wanted:
+        return None
+    resp = Response(status=304)
+    resp.headers["ETag"] = tag
+    return resp
+
+
 def _conditional(body: Any, etag: Optional[str] = None) -> Response:
     """200 with an ETag, or 304 when If-None-Match names it."""
     tag = etag or '"' + hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest() + '"'
-    if tag in {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")} or \
-            request.headers.get("If-None-Match", "").strip() == "*":
-        resp = Response(status=304)
-        resp.headers["ETag"] = tag
-        return resp
-    return _json(body, etag=tag)
+    return _not_modified(tag) or _json(body, etag=tag)
 
 
 def _search_query(words_and_filters: str) -> tuple[str, list[dict[str, Any]], list[str]]:
@@ -297,8 +303,7 @@ def _listing(call: CatalogueCall, query: dict[str, Any], sorts: tuple[str, ...])
     found = call("catalogue_item_search", {**query, "q": words, "filters": filters, "limit": limit,
                                            "offset": offset, "sort": _sort(sorts)})
     include, languages = _include(), _languages()
-    resources = [_entry(item, False, include if include is not None else [], languages)
-                 if include is not None else _entry(item, True, None, languages) for item in found["results"]]
+    resources = [_entry(item, include, languages) for item in found["results"]]
     return _conditional(_page(found, offset, limit, resources))
 
 
@@ -317,10 +322,8 @@ def entries() -> Response:
                 data["parent"] = body["parent_id"]
             if request.args.get("account"):
                 data["organization"] = request.args["account"]
-            if "active" in body and not isinstance(body["active"], bool):
-                raise GlobalCatalogError(400, "active must be true or false", "active")
             created = call("catalogue_item_create", data)
-            return _json(_entry(created, True), 201, etag=created["etag"])
+            return _json(_entry(created), 201, etag=created["etag"])
         return _listing(call, {"root": True}, tuple(SORTS))
 
     return _run(run)
@@ -356,7 +359,7 @@ def _with_children(call: CatalogueCall, item: dict[str, Any], entry: dict[str, A
                                       "ask for a smaller depth", "depth")
     nodes = {item["id"]: entry}
     for child in found["results"]:
-        shaped = _entry(child, True, None, _languages())
+        shaped = _entry(child, None, _languages())
         nodes[child["id"]] = shaped
         parent = nodes.get(child["parent"])
         if parent is not None:
@@ -370,7 +373,8 @@ def entry(entry_id: str) -> Response:
         if request.method == "GET":
             item = _shown(call, entry_id)
             depth = _depth()
-            shaped = _entry(item, _include() is None or not request.args.get("include"), _include(), _languages())
+            # One entry shows all of it unless include narrows it.
+            shaped = _entry(item, _include() if request.args.get("include") else None, _languages())
             if depth:
                 _with_children(call, item, shaped, depth)
                 return _json(shaped)
@@ -402,7 +406,7 @@ def entry(entry_id: str) -> Response:
         if request.headers.get("If-Match"):
             update["if_match"] = request.headers["If-Match"]
         updated = call("catalogue_item_update", update)
-        return _json(_entry(updated, True), etag=updated["etag"])
+        return _json(_entry(updated), etag=updated["etag"])
 
     return _run(run)
 
@@ -446,13 +450,9 @@ def visibility(entry_id: str) -> Response:
             return _conditional(_visibility(shown))
         body = _body()
         data: dict[str, Any] = dict(ref)
-        if "restrictions" in body:
-            if body["restrictions"] not in RESTRICTIONS:
-                raise GlobalCatalogError(400, f"restrictions must be one of {', '.join(RESTRICTIONS)}",
-                                         "restrictions")
-            data["restrictions"] = body["restrictions"]
-        if "extendable" in body:
-            data["extendable"] = body["extendable"]
+        for field in ("restrictions", "extendable"):
+            if field in body:
+                data[field] = body[field]
         for field in ("include", "exclude"):
             if field in body:
                 data[field] = _accounts(body[field], field)
@@ -553,11 +553,10 @@ def artifact(entry_id: str, artifact_id: str) -> Response:
             call("catalogue_item_artifact_delete", ref)
             return _json({})
         shown = call("catalogue_item_artifact_show", ref)
-        if shown["etag"] in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
-            resp = Response(status=304)
-        else:
-            resp = Response(catalogue_artifact_content(shown["file_id"]), mimetype=None,
-                            content_type=shown["content_type"])
+        unchanged = _not_modified(shown["etag"])
+        if unchanged is not None:
+            return unchanged
+        resp = Response(catalogue_artifact_content(shown["file_id"]), content_type=shown["content_type"])
         resp.headers["ETag"] = shown["etag"]
         return resp
 

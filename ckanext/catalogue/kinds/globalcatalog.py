@@ -64,11 +64,11 @@ def globalcatalog_check(doc: dict[str, Any]) -> dict[str, list[str]]:
     tags = doc.get("tags")
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         add("tags", "tags is required and must be a list of strings")
-    for field in ("disabled", "active", "group"):
+    if not isinstance(doc.get("disabled"), bool):
+        add("disabled", "disabled is required and must be true or false")
+    for field in ("active", "group"):
         if field in doc and not isinstance(doc[field], bool):
             add(field, f"{field} must be true or false")
-    if not isinstance(doc.get("disabled"), bool) and "disabled" not in errors:
-        add("disabled", "disabled is required and must be true or false")
     if "metadata" in doc and not isinstance(doc["metadata"], dict):
         add("metadata", "metadata must be an object")
     return errors

@@ -13,8 +13,6 @@ from ckan import model
 from ckan.lib import files
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import item_rules
-from ckanext.catalogue.kinds import catalogue_kind
 from ckanext.catalogue.logic.errors import CatalogueInvalid
 from ckanext.catalogue.model import CatalogueArtifact
 from ckanext.catalogue.model.role import catalogue_utcnow
@@ -32,20 +30,10 @@ def catalogue_artifact_storage() -> str:
 
 
 def _item(context: Context, data_dict: DataDict, write: bool) -> Any:
-    from ckanext.catalogue.logic.action.item import _auth_dict, _stored
+    from ckanext.catalogue.logic.action.item import catalogue_item_target
 
-    ref = data_dict.get("id")
-    if not isinstance(ref, str) or not ref:
-        raise CatalogueInvalid({"id": [tk._("Missing value")]})
-    row, pkg = item_rules.catalogue_item_or_404(ref)
-    if pkg.state != "active":
-        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=ref))
-    if write:
-        kind = catalogue_kind(row.kind)
-        tk.check_access("catalogue_item_update", context, _auth_dict(kind, _stored(pkg)) if kind else {"id": row.id})
-    else:
-        tk.check_access("catalogue_item_show", context, {"id": row.id})
-    return row
+    return catalogue_item_target(context, {"id": data_dict.get("id")},
+                                 "catalogue_item_update" if write else "catalogue_item_show", active_only=True)[0]
 
 
 def _name(data_dict: DataDict) -> str:

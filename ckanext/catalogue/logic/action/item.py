@@ -89,12 +89,12 @@ def _org_name(doc: dict[str, Any], kind: CatalogueKind, item_id: str) -> str:
     return f"{base[:80] or kind.name}-{item_id[:8]}"
 
 
-def _index_and_commit(item_id: str, context: Context) -> None:
-    """Index the item as stored in this transaction, then commit; should the
-    commit fail, the new index document goes too."""
-    both = logic.package_show_default_and_custom_schemas(context, item_id)
+def _index_and_commit(item_ids: list[str], context: Context) -> None:
+    """Index the items as stored in this transaction (one Solr commit), then
+    commit; should the commit fail, the index goes back to what is stored
+    (items that were being created leave it)."""
     try:
-        logic.index_update_package_dicts(both)
+        _index_many(item_ids, context)
     except Exception:
         # Solr refused or is down: nothing is committed.
         model.Session.rollback()
@@ -103,7 +103,10 @@ def _index_and_commit(item_id: str, context: Context) -> None:
         model.repo.commit()
     except Exception:
         model.Session.rollback()
-        logic.index_remove_package(item_id)
+        stored = {i for (i,) in model.Session.query(model.Package.id).filter(model.Package.id.in_(item_ids))}
+        _index_many([i for i in item_ids if i in stored], context)
+        for gone in set(item_ids) - stored:
+            logic.index_remove_package(gone)
         raise
 
 
@@ -290,7 +293,7 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
     except Exception:
         model.Session.rollback()
         raise
-    _index_and_commit(item_id, context)
+    _index_and_commit([item_id], context)
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": item_id})
 
 
@@ -513,7 +516,7 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
             full.update({k: v for k, v in pkg_dict.items() if k != "id"})
             full.pop("metadata_modified", None)
             _update_deferred(context, full)
-            _index_then_commit([row.id, *moved], context)
+            _index_and_commit([row.id, *moved], context)
     except sa_exc.IntegrityError as error:
         model.Session.rollback()
         raise _conflict_from(error)
@@ -521,18 +524,6 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
         model.Session.rollback()
         raise
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
-
-
-def _index_then_commit(item_ids: list[str], context: Context) -> None:
-    """Index the items as stored in this transaction (one Solr commit), then
-    commit; should the commit fail, they are indexed again as stored."""
-    _index_many(item_ids, context)
-    try:
-        model.repo.commit()
-    except Exception:
-        model.Session.rollback()
-        _index_many(item_ids, context)
-        raise
 
 
 def catalogue_item_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
@@ -581,12 +572,22 @@ def _has_children(item_id: str) -> bool:
         model.Package.state == "active")).scalar()
 
 
-def _write_target(context: Context, data: dict[str, Any], auth: str) -> tuple[CatalogueItem, model.Package]:
+def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, active_only: bool = False,
+                          **more: Any) -> tuple[CatalogueItem, model.Package]:
+    """The item ``id`` names (of one of ``kind``, when given) and its
+    dataset, once the caller passes ``auth`` (write rules get the kind,
+    organization and ancestors, plus ``more``). ``active_only``: an
+    archived item is not found."""
+    data = schema.catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
+                                     schema.catalogue_item_id_schema(), context)
     row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
-    kind = catalogue_kind(row.kind)
-    current = _stored(pkg)
-    base = _auth_dict(kind, current) if kind else {"id": row.id}
-    tk.check_access(auth, context, {**base, "cascade": data.get("cascade", False)})
+    if active_only and pkg.state != "active":
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=data["id"]))
+    if auth == "catalogue_item_show":
+        tk.check_access(auth, context, {"id": row.id})
+    else:
+        kind = catalogue_kind(row.kind)
+        tk.check_access(auth, context, {**(_auth_dict(kind, _stored(pkg)) if kind else {"id": row.id}), **more})
     return row, pkg
 
 
@@ -604,7 +605,7 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult
         purged = catalogue_item_purge(context, {"id": data["id"], **({"kind": data["kind"]} if data.get(
             "kind") else {})})
         return {"id": purged["purged"][0] if purged["purged"] else data["id"], "state": "purged"}
-    row, pkg = _write_target(context, data, "catalogue_item_delete")
+    row, pkg = catalogue_item_target(context, data, "catalogue_item_delete", cascade=False)
     catalogue_check_if_match(row.id, data.get("if_match"))
     if _has_children(row.id):
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
@@ -621,7 +622,7 @@ def catalogue_item_purge(context: Context, data_dict: DataDict) -> ActionResult.
     """Remove an item and every trace of it; ``cascade=true`` (Catalogue-Admin)
     purges its whole subtree, which is refused otherwise."""
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_purge_schema(), context)
-    row, _pkg = _write_target(context, data, "catalogue_item_purge")
+    row, _pkg = catalogue_item_target(context, data, "catalogue_item_purge", cascade=data["cascade"])
     subtree = _subtree_ids(row.id)
     if len(subtree) > 1 and not data["cascade"]:
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)

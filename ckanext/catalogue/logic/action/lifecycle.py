@@ -12,10 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import item_rules
 from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
-from ckanext.catalogue.kinds import catalogue_kind
-from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
 from ckanext.catalogue.logic.validators import catalogue_whole_number
@@ -44,13 +41,9 @@ def catalogue_item_restore(context: Context, data_dict: DataDict) -> ActionResul
 
     :param id: the item
     """
-    from ckanext.catalogue.logic.action.item import _auth_dict, _save_dataset, _stored, catalogue_item_show
+    from ckanext.catalogue.logic.action.item import _save_dataset, catalogue_item_show, catalogue_item_target
 
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_id_schema(), context)
-    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
-    kind = catalogue_kind(row.kind)
-    current = _stored(pkg)
-    tk.check_access("catalogue_item_update", context, _auth_dict(kind, current) if kind else {"id": row.id})
+    row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_update")
     if pkg.state != "deleted":
         raise CatalogueInvalid({"id": [tk._("The item is not archived")]}, CODE_NOT_ALLOWED)
     parent = model.Package.get(row.parent_id) if row.parent_id else None
@@ -120,13 +113,9 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
 
     from ckanext.activity.model import Activity
 
-    from ckanext.catalogue.logic.action.item import _auth_dict, _stored
+    from ckanext.catalogue.logic.action.item import catalogue_item_target
 
-    data = schema.catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
-                                     schema.catalogue_item_id_schema(), context)
-    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
-    kind = catalogue_kind(row.kind)
-    tk.check_access("catalogue_item_update", context, _auth_dict(kind, _stored(pkg)) if kind else {"id": row.id})
+    row, _pkg = catalogue_item_target(context, data_dict, "catalogue_item_update")
     offset = catalogue_whole_number(data_dict, "offset", 0, CATALOGUE_MAX_OFFSET)
     limit = catalogue_whole_number(data_dict, "limit", LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX)
     ascending = tk.asbool(data_dict.get("ascending", False))

@@ -10,10 +10,8 @@ from ckan import authz, model
 from ckan.lib.plugins import get_permission_labels
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import item_rules, visibility
+from ckanext.catalogue import visibility
 from ckanext.catalogue.itemdoc import EXTRA_VISIBILITY
-from ckanext.catalogue.kinds import catalogue_kind
-from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.errors import CatalogueInvalid
 
 __all__ = ["catalogue_item_visibility_show", "catalogue_item_visibility_update", "package_search"]
@@ -43,19 +41,6 @@ def _shown(pkg: model.Package) -> dict[str, Any]:
     }
 
 
-def _target(context: Context, data_dict: DataDict, auth: str) -> tuple[Any, model.Package]:
-    from ckanext.catalogue.logic.action.item import _auth_dict, _stored
-
-    data = schema.catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
-                                     schema.catalogue_item_id_schema(), context)
-    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
-    if pkg.state != "active":
-        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=data["id"]))
-    kind = catalogue_kind(row.kind)
-    tk.check_access(auth, context, _auth_dict(kind, _stored(pkg)) if kind else {"id": row.id})
-    return row, pkg
-
-
 @tk.side_effect_free
 def catalogue_item_visibility_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """An item's visibility (editors and above of the item).
@@ -64,9 +49,9 @@ def catalogue_item_visibility_show(context: Context, data_dict: DataDict) -> Act
     :returns: ``{"restrictions", "owner", "extendable", "include":
         {"organizations", "users"}, "exclude": {...}, "effective", "etag"}``
     """
-    row, pkg = _target(context, data_dict, "catalogue_item_update")
-    from ckanext.catalogue.logic.action.item import _stored
+    from ckanext.catalogue.logic.action.item import _stored, catalogue_item_target
 
+    row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_update", active_only=True)
     return {**_shown(pkg), "id": row.id, "etag": _stored(pkg)["etag"]}
 
 
@@ -109,10 +94,10 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     :returns: the visibility
     """
     from ckanext.catalogue.logic.action.item import (
-        _index_many, _save_dataset, _subtree_ids, catalogue_check_if_match,
+        _index_many, _save_dataset, _subtree_ids, catalogue_check_if_match, catalogue_item_target,
     )
 
-    row, pkg = _target(context, data_dict, "catalogue_item_visibility_update")
+    row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_visibility_update", active_only=True)
     settings = visibility.catalogue_stored_visibility(pkg)
     restrictions = data_dict.get("restrictions", settings["restrictions"])
     if restrictions not in visibility.CATALOGUE_RESTRICTIONS:
