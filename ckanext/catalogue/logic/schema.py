@@ -225,9 +225,8 @@ def catalogue_item_id_schema(not_empty: Validator, unicode_safe: Validator, igno
     return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings]}
 
 
-@validator_args
-def catalogue_item_show_schema(not_empty: Validator, unicode_safe: Validator, ignore_empty: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings]}
+# An item is shown by id or alias (and kind), as it is named everywhere else.
+catalogue_item_show_schema = catalogue_item_id_schema
 
 
 @validator_args
