@@ -234,8 +234,8 @@ def catalogue_item_delete_schema(
     not_empty: Validator, unicode_safe: Validator, boolean_validator: Validator, default: ValidatorFactory,
     ignore_empty: Validator,
 ) -> Schema:
-    return {"id": [not_empty, unicode_safe], "force": [default(False), boolean_validator],
-            "kind": [ignore_empty, catalogue_list_of_strings], "if_match": [ignore_empty, unicode_safe]}
+    return {**catalogue_item_id_schema(), "force": [default(False), boolean_validator],
+            "if_match": [ignore_empty, unicode_safe]}
 
 
 @validator_args
@@ -243,8 +243,7 @@ def catalogue_item_purge_schema(
     not_empty: Validator, unicode_safe: Validator, boolean_validator: Validator, default: ValidatorFactory,
     ignore_empty: Validator,
 ) -> Schema:
-    return {"id": [not_empty, unicode_safe], "cascade": [default(False), boolean_validator],
-            "kind": [ignore_empty, catalogue_list_of_strings]}
+    return {**catalogue_item_id_schema(), "cascade": [default(False), boolean_validator]}
 
 
 CATALOGUE_GEO_RELATIONS = ["intersects", "within", "disjoint", "contains"]

@@ -18,7 +18,8 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import item_query, item_rules, moderation
 from ckanext.catalogue.itemdoc import (
-    CATALOGUE_DATASET_TYPE, EXTRA_ANCESTORS, EXTRA_VISIBILITY, catalogue_item_dict, catalogue_package_dict,
+    CATALOGUE_DATASET_TYPE, EXTRA_ANCESTORS, EXTRA_VISIBILITY, catalogue_etag, catalogue_item_dict,
+    catalogue_package_dict,
 )
 from ckanext.catalogue.kinds import ID_NAME, WRITE_ORGANIZATION, CatalogueKind, catalogue_kind
 from ckanext.catalogue.logic import schema
@@ -73,7 +74,9 @@ def catalogue_check_if_match(item_id: str, if_match: Optional[str]) -> None:
     pkg = model.Session.query(model.Package).filter(model.Package.id == item_id).with_for_update().one()
     model.Session.refresh(pkg)
     wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" not in wanted and _stored(pkg)["etag"] not in wanted:
+    current = catalogue_etag(pkg.id, pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
+                             pkg.state)
+    if "*" not in wanted and current not in wanted:
         model.Session.rollback()  # and with it the lock
         raise CataloguePreconditionFailed({"if_match": [tk._(
             "The item has changed since that version was read (ETag mismatch); nothing was changed")]})

@@ -742,11 +742,7 @@ def catalogue_software_record_create(context: Context, data_dict: DataDict) -> A
     catalog, parent = _parent_catalog(context, collection, fields)
     tables = _tables(context.get("user", ""), catalog["id"])
     if collection == store.PACKAGES:
-        taken = store.catalogue_software_rows(store.PACKAGES, {catalog["id"]: tables}, "x.name = :n",
-                                              {"n": row["name"]}, "x.uuid")
-        if taken:
-            raise CatalogueConflict({"non_field_errors": [tk._(
-                "The fields catalog, name must make a unique set.")]})
+        # A taken name: the unique index refuses it (see _write).
         row["parent_uuids"] = []
     elif collection == store.VERSIONS:
         row["package_uuid"] = parent["uuid"]
@@ -780,12 +776,6 @@ def catalogue_software_record_update(context: Context, data_dict: DataDict) -> A
     if not data_dict.get("partial") and required and required not in fields:
         raise CatalogueInvalid({required: [tk._("This field is required.")]})
     tables = _tables(context.get("user", ""), catalog["id"])
-    if collection == store.PACKAGES and row.get("name", current["name"]) != current["name"]:
-        taken = store.catalogue_software_rows(store.PACKAGES, {catalog["id"]: tables}, "x.name = :n",
-                                              {"n": row["name"]}, "x.uuid")
-        if taken:
-            raise CatalogueConflict({"non_field_errors": [tk._(
-                "The fields catalog, name must make a unique set.")]})
     row.update(uuid=current["uuid"], modified=store.catalogue_software_now())
     _write(tables[collection], collection, row, new=False)
     return catalogue_software_record_show(context, {"collection": collection, "uuid": current["uuid"]})
