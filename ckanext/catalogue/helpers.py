@@ -46,8 +46,49 @@ def catalogue_kind_label(kind_name: str) -> str:
     return tk._(kind.label) if kind else kind_name
 
 
+def _may(action: str, data_dict: dict[str, Any]) -> bool:
+    try:
+        tk.check_access(action, catalogue_portal_context(), data_dict)
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
+
+
+def catalogue_item_permissions(item: dict[str, Any]) -> dict[str, bool]:
+    """Which of an item's buttons to offer the user (each action checks again)."""
+    from ckanext.catalogue.kinds import catalogue_kind
+    from ckanext.catalogue.logic.action.item import catalogue_item_auth_dict
+
+    kind = catalogue_kind(item.get("kind") or "")
+    if kind is None:
+        return {}
+    auth = catalogue_item_auth_dict(kind, item)
+    return {
+        "update": _may("catalogue_item_update", auth),
+        "archive": _may("catalogue_item_delete", {**auth, "cascade": False}),
+        "purge": _may("catalogue_item_purge", {**auth, "cascade": False}),
+        "visibility": _may("catalogue_item_visibility_update", auth),
+    }
+
+
+def catalogue_item_visibility(item_id: str) -> dict[str, Any] | None:
+    """The item's visibility as its editors see it, or None for others."""
+    try:
+        return tk.get_action("catalogue_item_visibility_show")(catalogue_portal_context(), {"id": item_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return None
+
+
+def catalogue_may(action: str) -> bool:
+    """Whether the user passes an action's auth without item details (menus)."""
+    return _may(action, {})
+
+
 def catalogue_helpers() -> dict[str, Any]:
     return {
+        "catalogue_item_permissions": catalogue_item_permissions,
+        "catalogue_item_visibility": catalogue_item_visibility,
+        "catalogue_may": catalogue_may,
         "catalogue_item": catalogue_item,
         "catalogue_item_ancestors": catalogue_item_ancestors,
         "catalogue_item_children": catalogue_item_children,

@@ -7,6 +7,7 @@ import uuid
 from typing import Any, Callable, Iterable, Optional
 
 from flask import Blueprint, Response, request
+from werkzeug.routing import PathConverter
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
@@ -150,6 +151,20 @@ def catalogue_run_view(
 # dialect's JSON 405 with Allow rather than Flask's HTML page.
 CATALOGUE_ROUTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "PURGE", "OPTIONS")
 _GUARDED: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+class _AnyPath(PathConverter):
+    """Flask's ``path``, across newlines too: a path parameter (or an unknown
+    path) may hold any character and still reach the dialect's own answer."""
+    regex = "(?s:[^/].*?)"
+
+
+def catalogue_api_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
+    """A dialect's blueprint, whose rules may use ``<anypath:...>``."""
+    blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+    # Runs before the blueprint's rules are added to the app's map.
+    blueprint.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", _AnyPath))
+    return blueprint
 
 
 def catalogue_api_route(blueprint: Blueprint, rule: str, allowed: tuple[str, ...],

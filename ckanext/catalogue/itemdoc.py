@@ -57,6 +57,7 @@ def catalogue_package_dict(
     tags = doc.get(kind.tags_field) or []
     if isinstance(tags, list):
         tags = [t.get("name") if isinstance(t, dict) else t for t in tags]
+        tags = [t for t in tags if isinstance(t, str)]
     extras = {
         EXTRA_KIND: kind.name,
         EXTRA_ANCESTORS: json.dumps(ancestors),

@@ -77,6 +77,12 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     def read_template(self, package_type: str) -> str:
         return "catalogue/read.html"
 
+    def search_template(self, package_type: str) -> str:
+        return "catalogue/search.html"
+
+    def search_template_htmx(self, package_type: str) -> str:
+        return "catalogue/snippets/search_htmx.html"
+
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:

@@ -48,9 +48,9 @@ def catalogue_purge_packages(package_ids: Iterable[str]) -> list[str]:
     # go first; should the purge below fail, the datasets stay in the trash
     # and the next purge finishes the work.
     _drop_datastore_tables(resource_ids)
-    from ckanext.catalogue.logic.action.artifact import catalogue_remove_artifacts
+    from ckanext.catalogue.logic.action.artifact import catalogue_artifact_files, catalogue_remove_artifact_files
 
-    catalogue_remove_artifacts(ids)
+    artifact_files = catalogue_artifact_files(ids)
     try:
         session.query(model.Member).filter(
             model.Member.table_name == "package", model.Member.table_id.in_(ids)
@@ -71,6 +71,7 @@ def catalogue_purge_packages(package_ids: Iterable[str]) -> list[str]:
         raise
     _unindex(ids)
     _remove_uploads([r.id for r in resources if r.url_type == "upload"])
+    catalogue_remove_artifact_files(artifact_files)
     log.info("purged %d dataset(s) and %d resource(s)", len(ids), len(resource_ids))
     return ids
 

@@ -9,8 +9,9 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.helpers import catalogue_portal_context
+from ckanext.catalogue.helpers import catalogue_item, catalogue_portal_context
 from ckanext.catalogue.roles import CATALOGUE_ROLES
+from ckanext.catalogue.visibility import CATALOGUE_RESTRICTIONS
 
 catalogue_pages = Blueprint("catalogue_pages", __name__, url_prefix="/catalogue-admin")
 
@@ -87,3 +88,111 @@ def new_item() -> Any:
         "doc_errors": {k: v for k, v in errors.items() if k not in link_fields},
         "selected_parent": form.get("parent", tk.request.args.get("parent", "")),
     })
+
+
+# --- item buttons: each posts to the core action as the logged-in user ---
+
+def _run(action: str, data: dict[str, Any]) -> tuple[Any, str | None]:
+    """(result, None) or (None, the reason the core refused, for a flash)."""
+    try:
+        return tk.get_action(action)(catalogue_portal_context(), data), None
+    except tk.ValidationError as exc:
+        return None, "; ".join(f"{field}: {', '.join(map(str, reasons)) if isinstance(reasons, list) else reasons}"
+                               for field, reasons in exc.error_dict.items())
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc.message or exc)), None
+    except tk.ObjectNotFound as exc:
+        return tk.abort(404, str(exc.message or exc)), None
+
+
+@catalogue_pages.route("/item/<id>/archive", methods=["POST"])
+def archive_item(id: str) -> Any:
+    _done, refused = _run("catalogue_item_delete", {"id": id})
+    if refused:
+        tk.h.flash_error(refused)
+    else:
+        tk.h.flash_success(tk._("Archived: it can be restored from this page or the trash until it is purged."))
+    return tk.redirect_to("catalogue.read", id=id)
+
+
+@catalogue_pages.route("/item/<id>/restore", methods=["POST"])
+def restore_item(id: str) -> Any:
+    _done, refused = _run("catalogue_item_restore", {"id": id})
+    if refused:
+        tk.h.flash_error(refused)
+    else:
+        tk.h.flash_success(tk._("Restored."))
+    return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.read", id=id))
+
+
+@catalogue_pages.route("/item/<id>/purge", methods=["POST"])
+def purge_item(id: str) -> Any:
+    _done, refused = _run("catalogue_item_purge", {"id": id, "cascade": bool(tk.request.form.get("cascade"))})
+    if refused:
+        tk.h.flash_error(refused)
+        return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.read", id=id))
+    tk.h.flash_success(tk._("Purged: nothing of it is left."))
+    return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.search"))
+
+
+@catalogue_pages.route("/item/<id>/visibility", methods=["GET", "POST"])
+def item_visibility(id: str) -> Any:
+    """Who may see an item: restrictions, include and exclude lists."""
+    context = catalogue_portal_context()
+    errors: dict[str, Any] = {}
+    form = tk.request.form
+    if tk.request.method == "POST":
+        def names(field: str) -> list[str]:
+            return [n.strip() for n in form.get(field, "").replace("\n", ",").split(",") if n.strip()]
+
+        try:
+            tk.get_action("catalogue_item_visibility_update")(dict(context), {
+                "id": id, "restrictions": form.get("restrictions", ""), "include": names("include"),
+                "exclude": names("exclude")})
+        except tk.ValidationError as exc:
+            errors = exc.error_dict
+        except tk.NotAuthorized as exc:
+            return tk.abort(403, str(exc.message or exc))
+        except tk.ObjectNotFound as exc:
+            return tk.abort(404, str(exc.message or exc))
+        else:
+            tk.h.flash_success(tk._("Visibility saved; the item's subtree follows it."))
+            return tk.redirect_to("catalogue.read", id=id)
+    try:
+        shown = tk.get_action("catalogue_item_visibility_show")(dict(context), {"id": id})
+        item = tk.get_action("catalogue_item_show")(dict(context), {"id": id})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc.message or exc))
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Item not found"))
+    return tk.render("catalogue/visibility.html", {
+        "item": item, "visibility": shown, "errors": errors, "data": dict(form),
+        "restrictions": CATALOGUE_RESTRICTIONS})
+
+
+@catalogue_pages.route("/trash")
+def trash() -> Any:
+    """What is archived or soft-deleted, with restore and purge."""
+    context = catalogue_portal_context()
+    try:
+        found = tk.get_action("catalogue_trash_list")(dict(context), {})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc.message or exc))
+    items = []
+    for name in found["items"]:
+        item = catalogue_item(name)
+        if item is not None:
+            items.append(item)
+    return tk.render("catalogue/trash.html", {"trash": found, "items": items})
+
+
+@catalogue_pages.route("/trash/<kind>/<id>/purge", methods=["POST"])
+def purge_group(kind: str, id: str) -> Any:
+    if kind not in ("group", "organization"):
+        return tk.abort(404, tk._("Not found"))
+    _done, refused = _run("catalogue_group_purge", {"id": id, "kind": kind})
+    if refused:
+        tk.h.flash_error(refused)
+    else:
+        tk.h.flash_success(tk._("Purged {name}.").format(name=id))
+    return tk.redirect_to("catalogue_pages.trash")

@@ -97,8 +97,23 @@ def catalogue_effective(pkg: Any) -> tuple[Optional[set[str]], set[str]]:
     return allowed, excluded
 
 
+def catalogue_visibility_with_private(stored: str, private: bool) -> str:
+    """The stored settings once CKAN's private flag is set: private makes a
+    public item private (a wider restriction stays), public makes it public."""
+    try:
+        settings = json.loads(stored or "{}")
+    except ValueError:
+        settings = {}
+    if not private:
+        settings["restrictions"] = PUBLIC
+    elif settings.get("restrictions", PUBLIC) == PUBLIC:
+        settings["restrictions"] = PRIVATE
+    return json.dumps(settings, sort_keys=True)
+
+
 def catalogue_visibility_dataset_labels(pkg: Any, default: list[str]) -> list[str]:
-    if not catalogue_is_item({"type": pkg.type}):
+    if not catalogue_is_item({"type": pkg.type}) or pkg.state != "active":
+        # Archived and draft items: CKAN's rule, their organization only.
         return default
     allowed, _excluded = catalogue_effective(pkg)
     if allowed is None:
@@ -129,8 +144,7 @@ def catalogue_exclude_filter(user_labels: Iterable[str]) -> Optional[str]:
     return "-catalogue_exclude:(" + " OR ".join(f'"{label}"' for label in labels) + ")"
 
 
-def catalogue_may_see(pkg: Any, dataset_labels: list[str], user_labels: list[str]) -> bool:
-    """The check a search makes, for one item (package_show)."""
-    if not set(dataset_labels) & set(user_labels):
-        return False
-    return not catalogue_effective(pkg)[1] & set(user_labels)
+def catalogue_is_excluded(pkg: Any, user_labels: Iterable[str]) -> bool:
+    """Whether the item's (or an ancestor's) excludes name the caller: the
+    filter a search applies, for one item (package_show)."""
+    return bool(catalogue_effective(pkg)[1] & set(user_labels))

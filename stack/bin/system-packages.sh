@@ -3,7 +3,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 want=(postgresql-15 postgresql-contrib redis-server openjdk-17-jdk-headless maven
-      python3-venv python3-dev libpq-dev libmagic1 build-essential curl procps)
+      python3-venv python3-dev libpq-dev libmagic1 build-essential curl procps
+      chromium fonts-dejavu-core)  # chromium: the browser tests (Playwright drives it)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueHttpError, catalogue_api_route,
-                                    catalogue_run_view)
+from ckanext.catalogue.http import (
+    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueHttpError, catalogue_api_route,
+    catalogue_run_view,
+)
 from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
-gcat = Blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
+gcat = catalogue_api_blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
 catalogue_register_openapi("catalogue_gcat", Path(__file__).with_name("openapi.yaml"))
 
 TOKEN_HEADERS = ("gcube-token",)
@@ -220,7 +222,7 @@ def trash_view() -> Response:
     return _translate(run)
 
 
-@gcat.route("/<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
+@gcat.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown_view(unknown: str) -> Response:
     return _error(404, f"No such resource: /gcat/{unknown}")
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, request, url_for
+from flask import Response, request, url_for
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue.http import (
-    CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError, catalogue_api_route,
-    catalogue_run_view,
+    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
+    catalogue_api_route, catalogue_run_view,
 )
 from ckanext.catalogue.kinds.globalcatalog import (
     GLOBALCATALOG_KIND_NAMES, globalcatalog_gc_kind, globalcatalog_kind_name,
@@ -25,7 +25,7 @@ from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
-globalcatalog = Blueprint("catalogue_globalcatalog", __name__, url_prefix="/globalcatalog/api/v1")
+globalcatalog = catalogue_api_blueprint("catalogue_globalcatalog", __name__, url_prefix="/globalcatalog/api/v1")
 catalogue_register_openapi("catalogue_globalcatalog", Path(__file__).with_name("openapi.yaml"))
 
 # Fields the server sets; a body may carry them (an entry read and sent
@@ -538,7 +538,7 @@ def artifacts(entry_id: str) -> Response:
     return _run(run)
 
 
-@catalogue_api_route(globalcatalog, "/<entry_id>/artifacts/<path:artifact_id>", ("GET", "PUT", "DELETE"),
+@catalogue_api_route(globalcatalog, "/<entry_id>/artifacts/<anypath:artifact_id>", ("GET", "PUT", "DELETE"),
                      _not_allowed)
 def artifact(entry_id: str, artifact_id: str) -> Response:
 
@@ -574,6 +574,6 @@ def children(entry_id: str, kind: str) -> Response:
     return _run(run)
 
 
-@globalcatalog.route("/<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
+@globalcatalog.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown(unknown: str) -> Response:
     return _error(404, "No such endpoint")

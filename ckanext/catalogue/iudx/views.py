@@ -7,11 +7,11 @@ from pathlib import Path
 import re
 from typing import Any, Callable
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
 
 from ckanext.catalogue.http import (
-    CATALOGUE_ROUTED_METHODS, catalogue_api_route,
+    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, catalogue_api_route,
     CatalogueBadCredentials, CatalogueCall, CatalogueHttpError, catalogue_run_view,
 )
 from ckanext.catalogue.iudx import errors as e
@@ -22,7 +22,7 @@ from ckanext.catalogue.kinds import iudx as kinds
 from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
-iudx = Blueprint("catalogue_iudx", __name__, url_prefix="/iudx/cat/v1")
+iudx = catalogue_api_blueprint("catalogue_iudx", __name__, url_prefix="/iudx/cat/v1")
 catalogue_register_openapi("catalogue_iudx", Path(__file__).with_name("openapi.yaml"))
 
 TOKEN_HEADERS = ("token",)
@@ -283,6 +283,6 @@ def instance() -> Response:
     return _translate(run)
 
 
-@iudx.route("/<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
+@iudx.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown_endpoint(unknown: str) -> Response:
     return _json(404, e.iudx_body(e.NOT_FOUND, "No such endpoint"))

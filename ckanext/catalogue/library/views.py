@@ -6,17 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 
 
-from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
-                                    catalogue_api_route, catalogue_run_view)
+from ckanext.catalogue.http import (
+    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
+    catalogue_api_route, catalogue_run_view,
+)
 from ckanext.catalogue.kinds.library import CATALOG, MISSING
 from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
 from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
-library = Blueprint("catalogue_library", __name__, url_prefix="/library")
+library = catalogue_api_blueprint("catalogue_library", __name__, url_prefix="/library")
 catalogue_register_openapi("catalogue_library", Path(__file__).with_name("openapi.yaml"))
 
 FIELDS = ("displayName", "description", "region", "hashtags")
@@ -175,6 +177,6 @@ def catalog(catalog_id: str) -> Response:
     return _translate(run)
 
 
-@library.route("/<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
+@library.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown(unknown: str) -> Response:
     return _error(404, "NotFound", "No such endpoint.")

@@ -9,16 +9,18 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 
-from ckanext.catalogue.http import (CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
-                                    catalogue_api_route, catalogue_run_view)
+from ckanext.catalogue.http import (
+    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
+    catalogue_api_route, catalogue_run_view,
+)
 from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
 from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 from ckanext.catalogue.software_loaders.base import CATALOG_TYPES
 
-software = Blueprint("catalogue_software", __name__, url_prefix="/api")
+software = catalogue_api_blueprint("catalogue_software", __name__, url_prefix="/api")
 catalogue_register_openapi("catalogue_software", Path(__file__).with_name("openapi.yaml"))
 
 PAGE_SIZE, PAGE_SIZE_MAX = 10, 300
@@ -407,6 +409,6 @@ def target(uuid: str) -> Response:
     return _record("targets", uuid)
 
 
-@software.route("/marketplace-software-<path:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
+@software.route("/marketplace-software-<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown(unknown: str) -> Response:
     return _detail(404, "Not found.")

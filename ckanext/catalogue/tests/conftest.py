@@ -123,14 +123,19 @@ def http_status(url: str, timeout: float = 10) -> int | None:
 
 
 @contextlib.contextmanager
-def ckan_servers(ini: Path, count: int, log_dir: Path) -> Iterator[list[str]]:
+def ckan_servers(ini: Path, count: int, log_dir: Path, own_site_url: bool = False) -> Iterator[list[str]]:
     """``count`` real `ckan run` processes on ``ini``; yields their base URLs
-    once each answers, and stops them after."""
+    once each answers, and stops them after. ``own_site_url``: each server's
+    ckan.site_url is its own address (for redirects a browser follows)."""
     ports = [free_port() for _ in range(count)]
     logs = [log_dir / f"ckan-{port}.log" for port in ports]
+
+    def env(port: int) -> dict[str, str]:
+        return {**os.environ, "CKAN_SITE_URL": f"http://127.0.0.1:{port}"} if own_site_url else dict(os.environ)
+
     servers = [subprocess.Popen([CKAN_BIN, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
                                  "--disable-reloader"], stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                                start_new_session=True) for port, log in zip(ports, logs)]
+                                env=env(port), start_new_session=True) for port, log in zip(ports, logs)]
     try:
         deadline = time.monotonic() + 90
         for port in ports:

@@ -72,6 +72,12 @@ def test_name_rule_body_name_and_full_replace(app, headers):
     assert replaced.status_code == 200
     body = app.get("/gcat/items/rain").json
     assert body["title"] == "Only title" and "notes" not in body and "extras" not in body
+    # Tags CKAN cannot hold stay in the document only (never a 500).
+    odd = app.client.put("/gcat/items/rain", json={"name": "rain", "tags": [{"name": {}}, {"name": "ok"}]},
+                         headers=h)
+    assert odd.status_code == 200
+    dataset = app.get("/api/3/action/package_show?id=rain", headers=h).json["result"]
+    assert [t["name"] for t in dataset["tags"]] == ["ok"]
     assert app.get("/gcat/items/nothing-here").status_code == 404
     assert app.post("/gcat/items", json=_item("rain"), headers=h).status_code == 409
 
@@ -140,6 +146,10 @@ def test_moderation_pending_until_a_moderator_decides(app, headers):
     assert sorted(app.get("/gcat/items").json) == ["draft", "trusted"]
     assert app.get("/gcat/items/draft").status_code == 200
     assert "draft" in app.get("/api/3/action/package_list").json["result"]
+    # An item in the trash is restored before anyone decides on it.
+    assert app.client.delete("/gcat/items/draft", headers=editor).status_code in (200, 204)
+    archived = app.post("/gcat/items/draft/reject", json={"message": "late"}, headers=moderator)
+    assert archived.status_code == 400 and "restored" in archived.get_data(as_text=True)
 
 
 @pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")

@@ -191,8 +191,11 @@ def test_reparenting_needs_move(app, gc):
     _put(app, f"{BASE}/c?move=true", json=_entry("c", parent_id="a"), headers=admin, status=400)
     # No cycles.
     _put(app, f"{BASE}/a?move=true", json=_entry("a", parent_id="c"), headers=admin, status=400)
-    moved = _put(app, f"{BASE}/c?move=true", json=_entry("c", parent_id="b"), headers=admin).json
+    moved = _put(app, f"{BASE}/c?move=true", json=_entry("c", parent_id="b"), headers=gc["h"](gc["editor"])).json
     assert moved["parent_id"] == "b"
+    # The move is in the entry's log.
+    latest = app.get(f"{BASE}/c/logs", headers=admin).json["resources"][0]
+    assert latest["type"] == "update" and latest["who_name"] == gc["editor"]["name"]
     # The subtree moved with it: b's descendants now hold d.
     assert {c["id"] for c in app.get(f"{BASE}/b?depth=*", headers=admin).json["children"][0]["children"]} == {"d"}
     assert app.get(f"{BASE}/a/%2A", headers=admin).json["count"] == 0
@@ -237,5 +240,9 @@ def test_logs_pricing_and_artifacts(app, gc):
     assert _delete(app, f"{BASE}/p/artifacts/bogus", headers=editor).status_code == 200
     assert _delete(app, f"{BASE}/bogus/artifacts/bogus", headers=editor, status=404)
     assert _delete(app, f"{BASE}/p/artifacts/some.json", headers=editor).status_code == 200
+    # Any character in a path reaches the API's own answer, a newline too.
+    odd = _delete(app, f"{BASE}/p/artifacts/a%0Ab", headers=editor)
+    assert odd.status_code == 400 and odd.is_json
+    assert app.get(f"{BASE}/p/x%0Ay/z/w", headers=admin, status=404).json["errors"]
     app.get(f"{BASE}/p/artifacts/some.json", headers=member, status=404)
     assert app.get(f"{BASE}/p/artifacts", headers=member).json["count"] == 0

@@ -3,8 +3,11 @@ children, package_search and package_show show each caller exactly what it
 may see; moves keep the subtree's ancestors and visibility."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
+import ckan.plugins.toolkit as tk
 from ckan import logic
 from ckan.tests import factories, helpers
 
@@ -107,3 +110,100 @@ def test_move_rewrites_the_subtree_and_refuses_cycles():
     rooted = catalogue_call(sysadmin, "catalogue_item_update", id="mv-c", doc=_doc("c"), move=True)
     assert rooted["parent"] is None and catalogue_call(sysadmin, "catalogue_item_show", id="mv-d")["ancestors"] == [
         c["id"]]
+
+
+def test_a_move_needs_write_rights_where_the_item_goes():
+    editor, other_admin = factories.User(), factories.User()
+    factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    factories.Organization(users=[{"name": other_admin["name"], "capacity": "admin"}])
+    catalogue_call(editor["name"], "catalogue_item_create", kind=SERVICE, id="own", doc=_doc("own"))
+    catalogue_call(other_admin["name"], "catalogue_item_create", kind=SERVICE, id="theirs-private",
+                   doc=_doc("p"))
+    catalogue_call(other_admin["name"], "catalogue_item_create", kind=SERVICE, id="theirs-public",
+                   doc=_doc("q"), private=False)
+
+    def move(parent):
+        return catalogue_call(editor["name"], "catalogue_item_update", id="own", doc=_doc("own"),
+                              parent=parent, move=True)
+
+    # A parent the editor may not see answers exactly as one that does not exist.
+    with pytest.raises(logic.ValidationError) as private:
+        move("theirs-private")
+    with pytest.raises(logic.ValidationError) as unknown:
+        move("nothing-here")
+    assert private.value.error_dict == {
+        k: [m.replace("nothing-here", "theirs-private") for m in v] for k, v in unknown.value.error_dict.items()}
+    # One they may see but not write under refuses the move.
+    with pytest.raises(logic.NotAuthorized):
+        move("theirs-public")
+    assert catalogue_call(editor["name"], "catalogue_item_show", id="own")["parent"] is None
+    assert catalogue_call(other_admin["name"], "catalogue_item_children", id="theirs-public")["count"] == 0
+
+
+def test_excludes_hold_for_archived_items_and_private_rewrites_the_restrictions():
+    admin, member, excluded = factories.User(), factories.User(), factories.User()
+    factories.Organization(users=[{"name": admin["name"], "capacity": "admin"},
+                                  {"name": member["name"], "capacity": "member"},
+                                  {"name": excluded["name"], "capacity": "member"}])
+    root = catalogue_call(admin["name"], "catalogue_item_create", kind=SERVICE, id="ex-root", doc=_doc("r"))
+    plan = catalogue_call(admin["name"], "catalogue_item_create", kind=PLAN, parent="ex-root", id="ex-plan",
+                          doc=_doc("p"), private=False)
+    catalogue_call(admin["name"], "catalogue_item_visibility_update", id="ex-root", restrictions="public",
+                   exclude=[excluded["name"]])
+    assert _ids(None) == {root["id"], plan["id"]} and _ids(excluded["name"]) == set()
+
+    def ckan_show(caller, item_id):
+        return helpers.call_action("package_show", context={"user": caller or "", "ignore_auth": False},
+                                   id=item_id)
+
+    # Archived, the plan is for its organization's members, still without the excluded one.
+    catalogue_call(admin["name"], "catalogue_item_delete", id="ex-plan")
+    assert ckan_show(member["name"], plan["id"])["state"] == "deleted"
+    for caller in (excluded["name"], None):
+        with pytest.raises(logic.NotAuthorized):
+            ckan_show(caller, plan["id"])
+    catalogue_call(admin["name"], "catalogue_item_restore", id="ex-plan")
+
+    # private=true on an item with stored settings makes it private, with its subtree.
+    catalogue_call(admin["name"], "catalogue_item_patch", id="ex-root", doc={}, private=True)
+    shown = catalogue_call(admin["name"], "catalogue_item_visibility_show", id="ex-root")
+    assert shown["restrictions"] == "private" and shown["exclude"]["users"] == [excluded["name"]]
+    assert _ids(None) == set() and _ids(member["name"]) == {root["id"], plan["id"]}
+    with pytest.raises(logic.NotAuthorized):
+        ckan_show(None, plan["id"])
+    catalogue_call(admin["name"], "catalogue_item_patch", id="ex-root", doc={}, private=False)
+    assert catalogue_call(admin["name"], "catalogue_item_visibility_show", id="ex-root")["restrictions"] == "public"
+    assert _ids(None) == {root["id"], plan["id"]} and _ids(excluded["name"]) == set()
+
+
+def _stored_files() -> set[str]:
+    root = tk.config["ckan.files.storage.catalogue_artifacts.path"]
+    return {os.path.join(d, f) for d, _dirs, names in os.walk(root) for f in names}
+
+
+def test_artifact_bytes_never_outlive_their_rows(monkeypatch):
+    sysadmin = factories.Sysadmin()["name"]
+    org = factories.Organization()
+    catalogue_call(sysadmin, "catalogue_item_create", kind=SERVICE, id="art", doc=_doc("art"),
+                   organization=org["name"])
+    before = _stored_files()
+    catalogue_call(sysadmin, "catalogue_item_artifact_upload", id="art", name="a.txt", content=b"kept")
+    kept = _stored_files() - before
+    assert len(kept) == 1
+
+    # A failure after the bytes are stored (here: the ownership step) leaves
+    # neither a row nor the bytes.
+    def refuse(context, data_dict):
+        raise logic.ValidationError({"owner_id": ["refused for the test"]})
+
+    monkeypatch.setitem(logic._actions, "file_ownership_transfer", refuse)
+    with pytest.raises(logic.ValidationError):
+        catalogue_call(sysadmin, "catalogue_item_artifact_upload", id="art", name="b.txt", content=b"gone")
+    monkeypatch.undo()
+    assert _stored_files() - before == kept
+    assert [a["name"] for a in catalogue_call(sysadmin, "catalogue_item_artifact_list", id="art")["resources"]] == [
+        "a.txt"]
+
+    # A purge removes them once it is committed.
+    catalogue_call(sysadmin, "catalogue_item_purge", id="art")
+    assert _stored_files() - before == set()

@@ -124,31 +124,29 @@ def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> Act
     except Exception:
         model.Session.rollback()
         raise
+    # The bytes are stored already: should the rows fail, they are removed
+    # through the storage (the file's row goes with the rollback).
+    model.Session.flush()
+    stored = files.FileData.from_object(model.Session.get(model.File, created["id"]))
+    old: Optional[CatalogueArtifact] = model.Session.get(CatalogueArtifact, (row.id, name))
+    replaced = old.file_id if old is not None else None
     try:
-        model.Session.flush()
         # Owned by the item's dataset: CKAN's file auth follows the dataset's.
         tk.get_action("file_ownership_transfer")(
             {"ignore_auth": True, "defer_commit": True},
             {"id": created["id"], "owner_type": "package", "owner_id": row.id, "force": True, "pin": True})
-    except Exception:
-        model.Session.rollback()
-        _remove_file(created["id"])
-        raise
-    old: Optional[CatalogueArtifact] = model.Session.get(CatalogueArtifact, (row.id, name))
-    replaced = old.file_id if old is not None else None
-    etag = '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
-    if old is None:
-        old = CatalogueArtifact(item_id=row.id, name=name, file_id=created["id"], content_type=content_type,
-                                size=len(content), etag=etag)
-        model.Session.add(old)
-    else:
-        old.file_id, old.content_type, old.size, old.etag = created["id"], content_type, len(content), etag
-        old.updated = catalogue_utcnow()
-    try:
+        etag = '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+        if old is None:
+            old = CatalogueArtifact(item_id=row.id, name=name, file_id=created["id"], content_type=content_type,
+                                    size=len(content), etag=etag)
+            model.Session.add(old)
+        else:
+            old.file_id, old.content_type, old.size, old.etag = created["id"], content_type, len(content), etag
+            old.updated = catalogue_utcnow()
         model.Session.commit()
     except Exception:
         model.Session.rollback()
-        _remove_file(created["id"])
+        files.get_storage(created["storage"]).remove(stored)
         raise
     if replaced:
         _remove_file(replaced)
@@ -173,13 +171,17 @@ def catalogue_item_artifact_delete(context: Context, data_dict: DataDict) -> Act
     return {"deleted": True}
 
 
-def catalogue_remove_artifacts(item_ids: list[str]) -> None:
-    """Remove the stored files of these items' artifacts (their rows go
-    with the items); called by purges."""
-    file_ids = [f for (f,) in model.Session.query(CatalogueArtifact.file_id).filter(
-        CatalogueArtifact.item_id.in_(item_ids))]
+def catalogue_artifact_files(item_ids: list[str]) -> list[str]:
+    """The file ids of these items' artifacts (read before a purge, whose
+    transaction takes the artifact rows with the items)."""
+    return [f for (f,) in model.Session.query(CatalogueArtifact.file_id).filter(
+        CatalogueArtifact.item_id.in_(item_ids))] if item_ids else []
+
+
+def catalogue_remove_artifact_files(file_ids: list[str]) -> None:
+    """Remove purged items' artifact files, once the purge is committed."""
     for file_id in file_ids:
         try:
             _remove_file(file_id)
-        except Exception:  # a missing or locked file must not stop a purge
+        except Exception:  # a missing or locked file must not fail a committed purge
             log.warning("artifact file %s could not be removed", file_id, exc_info=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -16,7 +16,7 @@ from ckan.lib import search
 from ckan.lib.search import SearchError
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import item_query, item_rules, moderation
+from ckanext.catalogue import item_query, item_rules, moderation, visibility
 from ckanext.catalogue.itemdoc import (
     CATALOGUE_DATASET_TYPE, EXTRA_ANCESTORS, EXTRA_VISIBILITY, catalogue_etag, catalogue_item_dict,
     catalogue_package_dict,
@@ -82,7 +82,8 @@ def catalogue_check_if_match(item_id: str, if_match: Optional[str]) -> None:
             "The item has changed since that version was read (ETag mismatch); nothing was changed")]})
 
 
-def _auth_dict(kind: CatalogueKind, item: dict[str, Any]) -> dict[str, Any]:
+def catalogue_item_auth_dict(kind: CatalogueKind, item: dict[str, Any]) -> dict[str, Any]:
+    """What the write auth functions decide on, for an item as shown."""
     return {"kind": kind.name, "id": item.get("id"), "owner_org": item.get("owner_org"),
             "ancestors": item.get("ancestors", []), "creator_user_id": item.get("creator_user_id")}
 
@@ -128,16 +129,37 @@ def _root_organization(context: Context) -> str:
     return created["id"]
 
 
-def _save_dataset(context: Context, item_id: str, changes: dict[str, Any]) -> None:
-    """Apply ``changes`` to the item's dataset through package_update, which
-    indexes and commits (the auth check has been made by the caller)."""
-    user_context = catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True})
-    full = tk.get_action("package_show")(dict(user_context), {"id": item_id})
+def _stage_update(context: Context, item_id: str, changes: dict[str, Any]) -> None:
+    """Apply ``changes`` to the item's dataset through package_update inside
+    the caller's transaction (the auth check has been made by the caller).
+    With defer_commit alone CKAN rolls its savepoint back; with
+    return_id_only too it returns with the savepoint open, which is released
+    here so the change joins the caller's transaction."""
+    system = _system(context)
+    full = tk.get_action("package_show")(dict(system), {"id": item_id})
     full.update(changes)
     # With metadata_modified given, package_update compares the dicts to
     # skip "unchanged" datasets; the stored document decides, not that.
     full.pop("metadata_modified", None)
-    tk.get_action("package_update")(dict(user_context), full)
+    tk.get_action("package_update")(dict(system, return_id_only=True), full)
+    nested = model.Session().get_nested_transaction()
+    if nested is not None:
+        nested.commit()
+    # CKAN announces an update (the activity stream listens) only when it
+    # commits itself; announced here, the activity joins this transaction.
+    announced = dict(system, model=model, session=model.Session, changed_entities={"packages": {item_id}})
+    tk.signals.action_succeeded.send("package_update", context=announced, data_dict=full, result=item_id)
+
+
+def _save_dataset(context: Context, item_id: str, changes: dict[str, Any], also_index: tuple[str, ...] = ()) -> None:
+    """``_stage_update``, then index the item (and ``also_index``, whose
+    copied-down state follows it) and commit: one transaction."""
+    try:
+        _stage_update(context, item_id, changes)
+    except Exception:
+        model.Session.rollback()
+        raise
+    _index_and_commit([item_id, *also_index], context)
 
 
 def _conflict_from(error: sa_exc.IntegrityError) -> CatalogueConflict:
@@ -396,17 +418,29 @@ def _new_kind(context: Context, row: CatalogueItem, kind: CatalogueKind, wanted:
     if refused:
         raise CatalogueInvalid({"kind": [tk._("Its children ({kinds}) cannot be under a {new}").format(
             kinds=", ".join(refused), new=new.name)]}, CODE_LINK)
-    tk.check_access("catalogue_item_update", context, _auth_dict(new, current))
+    tk.check_access("catalogue_item_update", context, catalogue_item_auth_dict(new, current))
     return new
 
 
-def _new_parent(row: CatalogueItem, kind: CatalogueKind, data: dict[str, Any]
-                ) -> Optional[tuple[Optional[CatalogueItem], list[str]]]:
-    """Where a ``move`` puts the item: (new parent or None for the root,
-    its new ancestors); None when it stays. Changing the parent needs
-    ``move=true``; ``move=true`` needs a change; no item goes under itself."""
+class _Move(NamedTuple):
+    parent: Optional[CatalogueItem]  # None: to the root
+    ancestors: list[str]  # the item's new copied-down ancestors
+    descendants: list[str]  # everything under the item, which moves with it
+
+
+def _new_parent(context: Context, row: CatalogueItem, kind: CatalogueKind, data: dict[str, Any],
+                owner_org: Optional[str]) -> Optional[_Move]:
+    """Where a ``move`` puts the item; None when it stays. Changing the
+    parent needs ``move=true``; ``move=true`` needs a change; no item goes
+    under itself; the caller must be allowed to create such an item there
+    (a parent they may not see is reported as not existing)."""
     given = "parent" in data
     target = item_rules.catalogue_resolve(data["parent"]) if given and data["parent"] else None
+    if target is not None:
+        try:
+            tk.check_access("catalogue_item_show", context, {"id": target.id})
+        except tk.NotAuthorized:
+            target = None
     if given and data["parent"] and target is None:
         raise CatalogueInvalid({"parent_id": [tk._("Linked item {id} does not exist").format(
             id=data["parent"])]}, CODE_LINK)
@@ -418,45 +452,34 @@ def _new_parent(row: CatalogueItem, kind: CatalogueKind, data: dict[str, Any]
         return None
     if target_id == row.parent_id:
         raise CatalogueInvalid({"move": [tk._("move=true but the parent is unchanged")]}, CODE_NOT_ALLOWED)
-    if target is None:
-        if kind.parents and kind.parent_required:
-            raise CatalogueInvalid({"parent_id": [tk._("A {kind} needs a parent").format(kind=kind.name)]},
-                                   CODE_LINK)
-        return None, []
-    if target.kind not in kind.parents:
+    if target is None and kind.parents and kind.parent_required:
+        raise CatalogueInvalid({"parent_id": [tk._("A {kind} needs a parent").format(kind=kind.name)]}, CODE_LINK)
+    if target is not None and target.kind not in kind.parents:
         raise CatalogueInvalid({"parent_id": [tk._("An item of kind {kind} cannot be under a {parent}").format(
             kind=kind.name, parent=target.kind)]}, CODE_LINK)
-    if target.id in _subtree_ids(row.id):
+    subtree = _subtree_ids(row.id)
+    if target is not None and target.id in subtree:
         raise CatalogueInvalid({"parent_id": [tk._("An item cannot move under itself or its descendants")]},
                                CODE_LINK)
-    return target, [*_ancestors_of([target.id]).get(target.id, []), target.id]
+    ancestors = [*_ancestors_of([target.id]).get(target.id, []), target.id] if target else []
+    target_pkg = model.Package.get(target.id) if target else None
+    # As if the item were created there: the new parent's writers decide.
+    tk.check_access("catalogue_item_create", context, {
+        "kind": kind.name, "owner_org": target_pkg.owner_org if target_pkg else owner_org,
+        "ancestors": ancestors, "parent": target_id})
+    return _Move(target, ancestors, [i for i in subtree if i != row.id])
 
 
-def _update_deferred(context: Context, pkg_dict: dict[str, Any]) -> None:
-    """package_update inside the caller's transaction. With defer_commit
-    alone CKAN rolls its savepoint back; with return_id_only too it returns
-    with the savepoint open, which is released here so the change joins the
-    caller's transaction."""
-    tk.get_action("package_update")(dict(_system(context), return_id_only=True), pkg_dict)
-    nested = model.Session().get_nested_transaction()
-    if nested is not None:
-        nested.commit()
-
-
-def _move_descendants(context: Context, item_id: str, old_prefix: int, new_ancestors: list[str]) -> list[str]:
+def _move_descendants(context: Context, item_id: str, old_prefix: int, move: _Move) -> None:
     """Rewrite the copied-down ancestors of every descendant (their own
-    parents stay) in this transaction; returns their ids."""
-    descendants = [i for i in _subtree_ids(item_id) if i != item_id]
+    parents stay) in this transaction."""
     system = dict(_system(context))
-    for descendant in descendants:
+    for descendant in move.descendants:
         shown = tk.get_action("package_show")(dict(system), {"id": descendant})
         extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
         old = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
-        extras[EXTRA_ANCESTORS] = json.dumps([*new_ancestors, item_id, *old[old_prefix + 1:]])
-        shown["extras"] = [{"key": k, "value": v} for k, v in extras.items()]
-        shown.pop("metadata_modified", None)
-        _update_deferred(context, shown)
-    return descendants
+        extras[EXTRA_ANCESTORS] = json.dumps([*move.ancestors, item_id, *old[old_prefix + 1:]])
+        _stage_update(context, descendant, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
 
 
 def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, Any]:
@@ -465,17 +488,15 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     kind = catalogue_kind(row.kind)
     if kind is None:
         raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}").format(kind=row.kind)]})
-    tk.check_access("catalogue_item_update", context, _auth_dict(kind, current))
+    tk.check_access("catalogue_item_update", context, catalogue_item_auth_dict(kind, current))
     catalogue_check_if_match(row.id, data.get("if_match"))
     if pkg.state != "active":
         raise CatalogueInvalid({"state": [tk._("A deleted item must be restored before it is changed")]},
                                CODE_NOT_ALLOWED)
-    move = _new_parent(row, kind, data)
-    parent_id, ancestors = (move[0].id if move[0] else None, move[1]) if move else (row.parent_id,
-                                                                                      current["ancestors"])
+    move = _new_parent(context, row, kind, data, current["owner_org"])
+    parent_id, ancestors = (move.parent.id if move.parent else None, move.ancestors) if move else (
+        row.parent_id, current["ancestors"])
     parent_row = model.Session.get(CatalogueItem, parent_id) if parent_id else None
-    if move:
-        tk.check_access("catalogue_item_update", context, {**_auth_dict(kind, current), "ancestors": ancestors})
     kind = _new_kind(context, row, kind, data.get("to_kind"), parent_row.kind if parent_row else None, current)
     incoming = dict(data["doc"])
     doc = {**current["doc"], **incoming} if merge else incoming
@@ -489,17 +510,22 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
             field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
             raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
                 field=field)]})
-    private = data.get("private", current["private"])
+    private = bool(current["private"] if data.get("private") is None else data["private"])
     more = {k: v for k, v in (pkg.extras or {}).items() if k in _KEPT_EXTRAS}
+    if EXTRA_VISIBILITY in more:
+        # The private flag rewrites the stored restrictions, which decide.
+        more[EXTRA_VISIBILITY] = visibility.catalogue_visibility_with_private(more[EXTRA_VISIBILITY], private)
     if kind.moderated:
         # A change by an author below Catalogue-Admin goes back to the moderators.
         more[moderation.EXTRA_STATE] = moderation.catalogue_initial_state(context.get("user"))
     pkg_dict = catalogue_package_dict(kind, row.id, doc, parent_id, ancestors,
-                                      current["aliases"], current["owner_org"], bool(private), more)
+                                      current["aliases"], current["owner_org"], private, more)
+    # Descendants' labels and excludes are computed from their ancestors.
+    reindexed = move.descendants if move else (
+        [i for i in _subtree_ids(row.id) if i != row.id] if private != current["private"] else [])
     try:
-        # Key rows first: package_update then indexes and commits them with
-        # the dataset in one transaction (with defer_commit it drops its own
-        # changes at its savepoint).
+        # The key rows, the item, its integrity row and its subtree's
+        # copied-down ancestors change in one transaction, then one index pass.
         if unique != (old_unique.key if old_unique else None):
             if old_unique is not None:
                 model.Session.delete(old_unique)
@@ -507,25 +533,18 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
             if unique:
                 model.Session.add(CatalogueItemKey(key=unique, item_id=row.id, purpose=KEY_UNIQUE))
             model.Session.flush()
-        if move is None and kind.name == row.kind:
-            _save_dataset(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
-        else:
-            # The item, its integrity row and its subtree's copied-down
-            # ancestors change together: one transaction, then one index pass.
-            row.kind, row.parent_id = kind.name, parent_id
-            model.Session.flush()
-            moved = _move_descendants(context, row.id, len(current["ancestors"]), ancestors) if move else []
-            full = tk.get_action("package_show")(dict(_system(context)), {"id": row.id})
-            full.update({k: v for k, v in pkg_dict.items() if k != "id"})
-            full.pop("metadata_modified", None)
-            _update_deferred(context, full)
-            _index_and_commit([row.id, *moved], context)
+        row.kind, row.parent_id = kind.name, parent_id
+        model.Session.flush()
+        if move:
+            _move_descendants(context, row.id, len(current["ancestors"]), move)
+        _stage_update(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
     except sa_exc.IntegrityError as error:
         model.Session.rollback()
         raise _conflict_from(error)
     except Exception:
         model.Session.rollback()
         raise
+    _index_and_commit([row.id, *reindexed], context)
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
 
 
@@ -557,6 +576,9 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResu
     kind = catalogue_kind(row.kind)
     if kind is None or not kind.moderated:
         raise CatalogueInvalid({"id": [tk._("Items of this kind are not moderated")]}, CODE_NOT_ALLOWED)
+    if pkg.state != "active":
+        raise CatalogueInvalid({"state": [tk._("A deleted item must be restored before it is changed")]},
+                               CODE_NOT_ALLOWED)
     if data["decision"] == "reject" and not data.get("message"):
         raise CatalogueInvalid({"message": [tk._("A rejection needs a message for the author")]})
     state = moderation.APPROVED if data["decision"] == "approve" else moderation.REJECTED
@@ -590,7 +612,7 @@ def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, acti
         tk.check_access(auth, context, {"id": row.id})
     else:
         kind = catalogue_kind(row.kind)
-        tk.check_access(auth, context, {**(_auth_dict(kind, _stored(pkg)) if kind else {"id": row.id}), **more})
+        tk.check_access(auth, context, {**(catalogue_item_auth_dict(kind, _stored(pkg)) if kind else {"id": row.id}), **more})
     return row, pkg
 
 

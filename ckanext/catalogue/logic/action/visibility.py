@@ -94,7 +94,7 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     :returns: the visibility
     """
     from ckanext.catalogue.logic.action.item import (
-        _index_many, _save_dataset, _subtree_ids, catalogue_check_if_match, catalogue_item_target,
+        _save_dataset, _subtree_ids, catalogue_check_if_match, catalogue_item_target,
     )
 
     row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_visibility_update", active_only=True)
@@ -112,13 +112,12 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     stored = json.dumps({"restrictions": restrictions, "extendable": extendable, "include": include,
                          "exclude": exclude}, sort_keys=True)
     extras = {**(pkg.extras or {}), EXTRA_VISIBILITY: stored}
+    # The descendants' labels and excludes are computed from their
+    # ancestors at index time: they are indexed with the item, before the commit.
     _save_dataset(context, row.id, {
         "private": restrictions != visibility.PUBLIC,
         "extras": [{"key": k, "value": v} for k, v in extras.items()],
-    })
-    # The descendants' labels and excludes are computed from their
-    # ancestors at index time.
-    _index_many([i for i in _subtree_ids(row.id) if i != row.id], context)
+    }, also_index=tuple(i for i in _subtree_ids(row.id) if i != row.id))
     return catalogue_item_visibility_show(dict(context, ignore_auth=True), {"id": row.id})
 
 

@@ -4,7 +4,7 @@ kind's write rule. Write checks run for sysadmins too, so that a scoped
 token stays inside its subtree whoever holds it."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
@@ -166,30 +166,24 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> AuthRes
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
 def package_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
-    """CKAN's rule, and items waiting for moderation stay hidden from those
-    who may not see them, through every API."""
-    ref = data_dict.get("id")
-    pkg = context.get("package") or (model.Package.get(ref) if isinstance(ref, str) and ref else None)
-    if pkg is not None and pkg.type == CATALOGUE_DATASET_TYPE and pkg.state == "active":
-        # Items: the permission labels decide (includes reach beyond the
-        # organization, excludes within it), as in search.
-        if not _visible(pkg, context.get("user")):
-            return _refuse(tk._("Not allowed to read this item"))
-        return {"success": True}
+    """CKAN's rule (permission labels, which carry the items' includes and
+    moderation), then what the labels cannot say: items waiting for
+    moderation, software catalogs, and the items' excludes, through every
+    API and in every state."""
     result = next_auth(context, data_dict)
     if not result.get("success"):
         return result
-    if pkg is not None and not moderation.catalogue_may_see(pkg, context.get("user")):
+    ref = data_dict.get("id")
+    pkg = context.get("package") or (model.Package.get(ref) if isinstance(ref, str) and ref else None)
+    if pkg is None:
+        return result
+    user_name = context.get("user")
+    if not moderation.catalogue_may_see(pkg, user_name):
         return _refuse(tk._("This item is waiting for moderation"))
-    if pkg is not None and not software_access.catalogue_software_may_read(pkg, context.get("user")):
+    if not software_access.catalogue_software_may_read(pkg, user_name):
         return _refuse(tk._("Software catalogs are for signed-in users"))
+    if pkg.type == CATALOGUE_DATASET_TYPE and not authz.is_sysadmin(user_name):
+        user = model.User.get(user_name) if user_name else None
+        if visibility.catalogue_is_excluded(pkg, get_permission_labels().get_user_dataset_labels(user)):
+            return _refuse(tk._("Not allowed to read this item"))
     return result
-
-
-def _visible(pkg: model.Package, user_name: Optional[str]) -> bool:
-    """What a search would decide for this caller and item."""
-    if authz.is_sysadmin(user_name):
-        return True
-    labels = get_permission_labels()
-    user = model.User.get(user_name) if user_name else None
-    return visibility.catalogue_may_see(pkg, labels.get_dataset_labels(pkg), labels.get_user_dataset_labels(user))

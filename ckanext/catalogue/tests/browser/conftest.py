@@ -1,0 +1,66 @@
+"""Browser tests: Playwright drives Debian's Chromium against a real
+`ckan run` of test.ini (the same database, Solr and Redis as the suite).
+Each test logs in through the login form, clicks through a page's main
+task, and leaves a screenshot in test-artifacts/."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from ckanext.catalogue.tests.conftest import ROOT, _ckan_ini, ckan_servers
+
+CHROMIUM = os.environ.get("CATALOGUE_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "Browser-test-1"
+
+
+@pytest.fixture(scope="session")
+def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with ckan_servers(Path(_ckan_ini()), 1, tmp_path_factory.mktemp("portal"), own_site_url=True) as urls:
+        yield urls[0]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make install` installs Debian's chromium"
+    with sync_playwright() as playwright:
+        # --no-sandbox: CI and these machines run the suite as root.
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, portal_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context on the portal; fails the test on any 5xx
+    answer, and saves a screenshot of where the test ended."""
+    context = browser.new_context(base_url=portal_url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20000)
+    opened = context.new_page()
+    server_errors: list[str] = []
+    opened.on("response", lambda r: server_errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    yield opened
+    ARTIFACTS.mkdir(exist_ok=True)
+    opened.screenshot(path=str(ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', request.node.name)}.png"),
+                      full_page=True)
+    context.close()
+    assert not server_errors, f"the portal answered 5xx: {server_errors}"
+
+
+@pytest.fixture
+def log_in(page: Any) -> Callable[[str], None]:
+    """Log in through CKAN's login form (users made with ``PASSWORD``)."""
+    def run(user_name: str) -> None:
+        page.goto("/user/login")
+        page.fill("#field-login", user_name)
+        page.fill("#field-password", PASSWORD)
+        page.get_by_role("button", name="Login").click()
+        page.wait_for_url(lambda url: "/user/login" not in url)
+        assert page.locator(f"a[href$='/user/{user_name}']").count(), f"{user_name} did not get logged in"
+    return run

@@ -1,0 +1,135 @@
+"""Items in the portal, clicked through in Chromium: create from the
+catalogue page, find through search, archive, restore and purge; change
+who may see an item; the trash; catalogue roles."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from ckan.tests import factories
+
+from ckanext.catalogue.tests import iudx_samples as s
+from ckanext.catalogue.tests.browser.conftest import PASSWORD
+from ckanext.catalogue.tests.conftest import catalogue_call
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
+
+
+def _sysadmin() -> str:
+    return factories.Sysadmin(password=PASSWORD)["name"]
+
+
+def _create_in_form(page, kind: str, parent_label: str, doc: dict) -> None:
+    page.get_by_role("link", name="Catalogue", exact=True).first.click()
+    page.locator("a.catalogue-new").click()
+    page.locator(f"a[href$='kind={kind}']").click()
+    page.select_option("#field-parent", label=parent_label)
+    page.fill("#field-doc", json.dumps(doc))
+    page.get_by_role("button", name="Create").click()
+    page.wait_for_url(re.compile(r".*/catalogue/[^/]+$"))
+
+
+def test_create_find_archive_restore_and_purge_an_item(page, log_in):
+    admin = _sysadmin()
+    owner = catalogue_call(admin, "catalogue_item_create", doc=s.owner())["id"]
+    cos = catalogue_call(admin, "catalogue_item_create", doc=s.cos(owner))["id"]
+    rs = catalogue_call(admin, "catalogue_item_create", doc=s.resource_server(cos))["id"]
+    log_in(admin)
+
+    # A provider under the resource server, then a resource group under it.
+    provider_doc = s.provider(None, name="ui-provider")
+    _create_in_form(page, "iudx.provider", "Resource server: rs-pune", provider_doc)
+    assert "ui-provider" in page.locator("h1").first.inner_text()
+    provider = catalogue_call(admin, "catalogue_item_show", id=page.url.rsplit("/", 1)[-1])
+    assert provider["parent"] == rs
+    group_doc = s.resource_group(provider["id"], name="ui-flood-group")
+    del group_doc["provider"]  # the form's parent fills the link
+    _create_in_form(page, "iudx.resource_group", "Provider: ui-provider", group_doc)
+    assert [a.inner_text() for a in page.locator(".breadcrumb li a").all()][-2:] == ["ui-provider", "ui-flood-group"]
+    group = page.url.rsplit("/", 1)[-1]
+
+    # Found through the catalogue's search box.
+    page.get_by_role("link", name="Catalogue", exact=True).first.click()
+    page.fill("#field-giant-search", "ui-flood-group")
+    page.keyboard.press("Enter")
+    page.locator(".dataset-item a", has_text="ui-flood-group").first.click()
+
+    page.locator("button.catalogue-archive").click()
+    assert "Archived" in page.locator(".alert").first.inner_text()
+    assert page.locator(".badge", has_text="Deleted").count() == 1
+    assert catalogue_call(admin, "catalogue_item_show", id=group)["state"] == "deleted"
+
+    page.locator("button.catalogue-restore").click()
+    assert "Restored" in page.locator(".alert").first.inner_text()
+    assert catalogue_call(admin, "catalogue_item_show", id=group)["state"] == "active"
+
+    page.wait_for_load_state("networkidle")  # CKAN's JS modules (the confirm dialog) are set up
+    page.locator("button.catalogue-purge").click()
+    page.locator(".modal").get_by_role("button", name="Confirm").click()
+    page.wait_for_url(re.compile(r".*/catalogue/?(\?.*)?$"))
+    assert "Purged" in page.locator(".alert").first.inner_text()
+    assert catalogue_call(admin, "catalogue_item_search", q="ui-flood-group")["count"] == 0
+
+
+def test_visibility_page_opens_an_item_to_all_but_one_organization(page, log_in):
+    admin, outsider = factories.User(password=PASSWORD), factories.User()
+    factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    other = factories.Organization(users=[{"name": outsider["name"], "capacity": "member"}])
+    doc = {"name": "ui-service", "disabled": False, "tags": ["t"], "images": {"image": "i"},
+           "overview_ui": {"en": {"display_name": "UI service", "description": "d", "long_description": "l"}},
+           "provider": {"name": "p", "email": "p@example.org"}}
+    catalogue_call(admin["name"], "catalogue_item_create", kind="globalcatalog.service", id="ui-svc", doc=doc)
+    log_in(admin["name"])
+
+    page.goto("/catalogue/")
+    page.locator(".dataset-item a").first.click()
+    assert page.locator(".catalogue-visibility").inner_text().strip() == "Restricted"
+    page.get_by_role("link", name="Visibility").click()
+    page.select_option("#field-restrictions", "public")
+    page.fill("#field-exclude", "no-such-org")
+    page.get_by_role("button", name="Save").click()
+    # Refused with the field and the reason, nothing changed.
+    assert "no-such-org" in page.locator(".error-block").inner_text()
+    page.fill("#field-exclude", other["name"])
+    page.get_by_role("button", name="Save").click()
+    assert page.locator(".catalogue-visibility").inner_text().strip() == "Public"
+    assert catalogue_call(None, "catalogue_item_count")["count"] == 1
+    assert catalogue_call(outsider["name"], "catalogue_item_count")["count"] == 0
+
+
+def test_trash_restores_items_and_purges_organizations(page, log_in):
+    admin = _sysadmin()
+    owner = catalogue_call(admin, "catalogue_item_create", doc=s.owner("trashed-owner"))["id"]
+    catalogue_call(admin, "catalogue_item_delete", id=owner)
+    gone = factories.Organization(name="gone-org")
+    catalogue_call(admin, "organization_delete", id=gone["id"])
+    log_in(admin)
+
+    page.get_by_role("link", name="Trash").click()
+    row = page.locator(".catalogue-trash-items tr", has_text="trashed-owner")
+    row.get_by_role("button", name="Restore").click()
+    assert "Restored" in page.locator(".alert").first.inner_text()
+    assert page.locator(".catalogue-trash-items tr", has_text="trashed-owner").count() == 0
+    assert catalogue_call(admin, "catalogue_item_show", id=owner)["state"] == "active"
+
+    page.wait_for_load_state("networkidle")
+    page.locator(".catalogue-trash-organizations tr", has_text="gone-org").get_by_role("button", name="Purge").click()
+    page.locator(".modal").get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    assert "Purged gone-org" in page.locator(".alert").first.inner_text()
+    assert page.locator(".catalogue-trash-organizations").count() == 0
+
+
+def test_roles_page_grants_and_revokes(page, log_in):
+    admin, user = _sysadmin(), factories.User()["name"]
+    log_in(admin)
+    page.get_by_role("link", name="Roles").click()
+    page.fill("#field-user", user)
+    page.select_option("#field-role", "Catalogue-Editor")
+    page.get_by_role("button", name="Grant").click()
+    row = page.locator(".catalogue-roles tr", has_text=user)
+    assert "Catalogue-Editor" in row.inner_text()
+    row.get_by_role("button", name="Revoke").click()
+    assert page.locator(".catalogue-roles tr", has_text=user).count() == 0
