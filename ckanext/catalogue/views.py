@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from urllib.parse import quote
+
+from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.helpers import catalogue_item, catalogue_portal_context
+from ckanext.catalogue.helpers import catalogue_item, catalogue_item_permissions, catalogue_portal_context
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 from ckanext.catalogue.visibility import CATALOGUE_RESTRICTIONS
 
@@ -196,3 +198,111 @@ def purge_group(kind: str, id: str) -> Any:
     else:
         tk.h.flash_success(tk._("Purged {name}.").format(name=id))
     return tk.redirect_to("catalogue_pages.trash")
+
+
+# --- an item's log and artifacts ---
+
+CATALOGUE_LOG_PAGE_SIZE = 20
+
+
+def _page_number() -> int:
+    try:
+        return max(int(tk.request.args.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+def _shown_item(id: str) -> dict[str, Any]:
+    """The item for a page, or the 403/404 page."""
+    try:
+        return tk.get_action("catalogue_item_show")(catalogue_portal_context(), {"id": id})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc.message or exc))
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Item not found"))
+
+
+@catalogue_pages.route("/item/<id>/log")
+def item_log(id: str) -> Any:
+    """Every change of an item, newest first (its editors and above)."""
+    item = _shown_item(id)
+    page = _page_number()
+    log, refused = _run("catalogue_item_log", {"id": item["id"], "limit": CATALOGUE_LOG_PAGE_SIZE,
+                                               "offset": (page - 1) * CATALOGUE_LOG_PAGE_SIZE})
+    if refused:
+        return tk.abort(400, refused)
+    pages = max((log["count"] + CATALOGUE_LOG_PAGE_SIZE - 1) // CATALOGUE_LOG_PAGE_SIZE, 1)
+    return tk.render("catalogue/log.html", {"item": item, "log": log, "page": page, "pages": pages})
+
+
+@catalogue_pages.route("/item/<id>/artifacts", methods=["GET", "POST"])
+def item_artifacts(id: str) -> Any:
+    """An item's files: download for its readers, upload and delete for its editors."""
+    item = _shown_item(id)
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        upload = tk.request.files.get("file")
+        data = {"id": item["id"], "name": tk.request.form.get("name") or (upload.filename if upload else ""),
+                "content": upload.read() if upload else None,
+                "content_type": upload.mimetype if upload else None}
+        try:
+            tk.get_action("catalogue_item_artifact_upload")(catalogue_portal_context(), data)
+        except tk.ValidationError as exc:
+            errors = exc.error_dict
+        except tk.NotAuthorized as exc:
+            return tk.abort(403, str(exc.message or exc))
+        else:
+            tk.h.flash_success(tk._("Uploaded {name}.").format(name=data["name"]))
+            return tk.redirect_to("catalogue_pages.item_artifacts", id=id)
+    artifacts, _refused = _run("catalogue_item_artifact_list", {"id": item["id"]})
+    return tk.render("catalogue/artifacts.html", {
+        "item": item, "artifacts": artifacts, "errors": errors, "data": dict(tk.request.form),
+        "may_write": catalogue_item_permissions(item).get("update", False)})
+
+
+@catalogue_pages.route("/item/<id>/artifacts/delete", methods=["POST"])
+def delete_item_artifact(id: str) -> Any:
+    name = tk.request.form.get("name", "")
+    _done, refused = _run("catalogue_item_artifact_delete", {"id": id, "name": name})
+    if refused:
+        tk.h.flash_error(refused)
+    else:
+        tk.h.flash_success(tk._("Deleted {name}.").format(name=name))
+    return tk.redirect_to("catalogue_pages.item_artifacts", id=id)
+
+
+@catalogue_pages.route("/item/<id>/artifacts/<path:name>")
+def item_artifact(id: str, name: str) -> Any:
+    from ckanext.catalogue.logic.action.artifact import catalogue_artifact_content
+
+    shown, refused = _run("catalogue_item_artifact_show", {"id": id, "name": name})
+    if refused:
+        return tk.abort(404, refused)
+    return Response(catalogue_artifact_content(shown["file_id"]), mimetype=shown["content_type"], headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name.rsplit('/', 1)[-1])}",
+        "ETag": shown["etag"]})
+
+
+# --- moderation ---
+
+@catalogue_pages.route("/moderation", methods=["GET", "POST"])
+def moderation_queue() -> Any:
+    """Items waiting for a decision, with approve and reject (Catalogue-Moderators)."""
+    context = catalogue_portal_context()
+    try:
+        tk.check_access("catalogue_item_moderate", dict(context), {})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc.message or exc))
+    if tk.request.method == "POST":
+        form = tk.request.form
+        decision = "reject" if form.get("reject") else "approve"
+        _done, refused = _run("catalogue_item_moderate", {"id": form.get("id", ""), "decision": decision,
+                                                          "message": form.get("message", "")})
+        if refused:
+            tk.h.flash_error(refused)
+        else:
+            tk.h.flash_success(tk._("Approved.") if decision == "approve" else tk._("Rejected; the author sees why."))
+        return tk.redirect_to("catalogue_pages.moderation_queue")
+    pending, _refused = _run("catalogue_item_search", {"moderation": ["pending"], "limit": 100,
+                                                       "sort": "metadata_modified asc"})
+    return tk.render("catalogue/moderation.html", {"pending": pending})

@@ -60,3 +60,14 @@ def test_create_form_offers_allowed_parents_and_shows_errors(app, iudx_tree):
     found = app.get("/iudx/cat/v1/search", query_string={"property": "[name]", "value": "[[from-form]]"}).json
     assert found["totalHits"] == 1
     assert found["results"][0]["provider"] == t["provider"]  # filled from the parent's ancestors
+
+
+def test_catalogue_search_filters_by_kind_with_readable_facets(app, iudx_tree):
+    page = BeautifulSoup(app.get("/catalogue/").body, "html.parser")
+    facet_titles = [h.get_text(strip=True) for h in page.select("#search-facets h2, #search-facets .module-heading")]
+    assert any("Kinds" in t for t in facet_titles) and any("Visibility" in t for t in facet_titles)
+    kind_links = {a.get_text(" ", strip=True) for a in page.select("#search-facets a[href*='catalogue_kind=']")}
+    assert any(label.startswith("COS") for label in kind_links)
+    filtered = BeautifulSoup(app.get("/catalogue/?catalogue_kind=iudx.cos").body, "html.parser")
+    assert [a.get_text(strip=True) for a in filtered.select(".dataset-item .dataset-heading a")] == [
+        "cos-pune.example.org"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,61 @@ def test_roles_page_grants_and_revokes(page, log_in):
     assert "Catalogue-Editor" in row.inner_text()
     row.get_by_role("button", name="Revoke").click()
     assert page.locator(".catalogue-roles tr", has_text=user).count() == 0
+
+
+def test_item_tabs_keep_artifacts_and_show_the_log(page, log_in):
+    admin = _sysadmin()
+    owner = catalogue_call(admin, "catalogue_item_create", doc=s.owner("tabbed-owner"))["id"]
+    log_in(admin)
+    page.goto(f"/catalogue/{owner}")
+    page.locator("a[href$='/artifacts']").click()
+    page.set_input_files("#field-file", files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}])
+    page.get_by_role("button", name="Upload").click()
+    assert "Uploaded notes.txt" in page.locator(".alert").first.inner_text()
+    row = page.locator(".catalogue-artifacts tr", has_text="notes.txt")
+    assert "text/plain" in row.inner_text()
+    with page.expect_download() as download:
+        row.get_by_role("link", name="notes.txt").click()
+    assert Path(download.value.path()).read_bytes() == b"hello"
+
+    page.wait_for_load_state("networkidle")
+    row.get_by_role("button", name="Delete").click()
+    page.locator(".modal").get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    assert "Deleted notes.txt" in page.locator(".alert").first.inner_text()
+    assert page.locator(".catalogue-artifacts .empty").count() == 1
+
+    page.goto(f"/catalogue/{owner}")
+    page.locator("a[href$='/log']").click()
+    entries = page.locator(".catalogue-log tbody tr")
+    assert entries.count() >= 1 and admin in entries.first.inner_text()
+
+
+@pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")
+def test_moderators_approve_and_reject_from_the_queue(page, log_in):
+    from ckan.tests import helpers
+
+    editor, moderator = factories.User()["name"], factories.User(password=PASSWORD)["name"]
+    helpers.call_action("catalogue_role_grant", user=editor, role="Catalogue-Editor")
+    helpers.call_action("catalogue_role_grant", user=moderator, role="Catalogue-Moderator")
+    for name in ("queued-good", "queued-bad"):
+        created = catalogue_call(editor, "catalogue_item_create", kind="gcat.item",
+                                 doc={"name": name, "title": name, "license_id": "cc-by"})
+        assert created["moderation"]["state"] == "pending"
+    log_in(moderator)
+    page.get_by_role("link", name="Moderation").click()
+    assert page.locator(".catalogue-moderation-queue tbody tr").count() == 2
+
+    bad = page.locator(".catalogue-moderation-queue tr", has_text="queued-bad")
+    bad.get_by_role("button", name="Reject").click()
+    assert "message" in page.locator(".alert").first.inner_text()  # a rejection needs one
+    bad = page.locator(".catalogue-moderation-queue tr", has_text="queued-bad")
+    bad.locator("input[name=message]").fill("Add a licence note")
+    bad.get_by_role("button", name="Reject").click()
+    assert "Rejected" in page.locator(".alert").first.inner_text()
+    page.locator(".catalogue-moderation-queue tr", has_text="queued-good").get_by_role("button", name="Approve").click()
+    assert "Approved" in page.locator(".alert").first.inner_text()
+    assert page.locator(".catalogue-moderation-queue .empty").count() == 1
+    assert catalogue_call(editor, "catalogue_item_show", id="queued-bad")["moderation"] == {
+        "state": "rejected", "message": "Add a licence note"}
+    assert catalogue_call(None, "catalogue_item_show", id="queued-good")["moderation"]["state"] == "approved"
