@@ -31,12 +31,25 @@ def catalogue_item_ancestors(item_id: str) -> list[dict[str, Any]]:
 
 
 def catalogue_item_children(item_id: str, page: int = 1) -> dict[str, Any]:
-    """One page of children: ``{"results", "count", "page", "pages"}``."""
-    page = max(int(page or 1), 1)
-    found = tk.get_action("catalogue_item_children")(catalogue_portal_context(), {
+    """One page of children: ``{"results", "count", "page", "pages",
+    "grandchildren": {child id: n}}`` (the counts in one Solr facet query,
+    for the tree's expand buttons)."""
+    try:
+        page = max(int(page or 1), 1)
+    except ValueError:
+        page = 1
+    context = catalogue_portal_context()
+    found = tk.get_action("catalogue_item_children")(dict(context), {
         "id": item_id, "limit": CHILDREN_PAGE_SIZE, "offset": (page - 1) * CHILDREN_PAGE_SIZE})
     pages = max((found["count"] + CHILDREN_PAGE_SIZE - 1) // CHILDREN_PAGE_SIZE, 1)
-    return {**found, "page": page, "pages": pages}
+    counts: dict[str, int] = {}
+    if found["results"]:
+        ids = [child["id"] for child in found["results"]]
+        # The children's own children sit one level below them.
+        depth = len(found["results"][0]["ancestors"]) + 1
+        counts = tk.get_action("catalogue_item_facets")(dict(context), {
+            "field": "parent", "ancestor": ids, "depth_at_most": depth, "limit": len(ids)})["counts"]
+    return {**found, "page": page, "pages": pages, "grandchildren": counts}
 
 
 def catalogue_kind_label(kind_name: str) -> str:

@@ -11,7 +11,9 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.helpers import catalogue_item, catalogue_item_permissions, catalogue_portal_context
+from ckanext.catalogue.helpers import (
+    catalogue_item, catalogue_item_children, catalogue_item_permissions, catalogue_may, catalogue_portal_context,
+)
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 from ckanext.catalogue.visibility import CATALOGUE_RESTRICTIONS
 
@@ -107,33 +109,34 @@ def _run(action: str, data: dict[str, Any]) -> tuple[Any, str | None]:
         return tk.abort(404, str(exc.message or exc)), None
 
 
-@catalogue_pages.route("/item/<id>/archive", methods=["POST"])
-def archive_item(id: str) -> Any:
-    _done, refused = _run("catalogue_item_delete", {"id": id})
+def _run_and_flash(action: str, data: dict[str, Any], done: str) -> bool:
+    """Run a button's action; flash ``done`` or the reason it was refused."""
+    _result, refused = _run(action, data)
     if refused:
         tk.h.flash_error(refused)
     else:
-        tk.h.flash_success(tk._("Archived: it can be restored from this page or the trash until it is purged."))
+        tk.h.flash_success(done)
+    return not refused
+
+
+@catalogue_pages.route("/item/<id>/archive", methods=["POST"])
+def archive_item(id: str) -> Any:
+    _run_and_flash("catalogue_item_delete", {"id": id},
+                   tk._("Archived: it can be restored from this page or the trash until it is purged."))
     return tk.redirect_to("catalogue.read", id=id)
 
 
 @catalogue_pages.route("/item/<id>/restore", methods=["POST"])
 def restore_item(id: str) -> Any:
-    _done, refused = _run("catalogue_item_restore", {"id": id})
-    if refused:
-        tk.h.flash_error(refused)
-    else:
-        tk.h.flash_success(tk._("Restored."))
+    _run_and_flash("catalogue_item_restore", {"id": id}, tk._("Restored."))
     return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.read", id=id))
 
 
 @catalogue_pages.route("/item/<id>/purge", methods=["POST"])
 def purge_item(id: str) -> Any:
-    _done, refused = _run("catalogue_item_purge", {"id": id, "cascade": bool(tk.request.form.get("cascade"))})
-    if refused:
-        tk.h.flash_error(refused)
+    if not _run_and_flash("catalogue_item_purge", {"id": id, "cascade": bool(tk.request.form.get("cascade"))},
+                          tk._("Purged: nothing of it is left.")):
         return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.read", id=id))
-    tk.h.flash_success(tk._("Purged: nothing of it is left."))
     return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.search"))
 
 
@@ -192,11 +195,7 @@ def trash() -> Any:
 def purge_group(kind: str, id: str) -> Any:
     if kind not in ("group", "organization"):
         return tk.abort(404, tk._("Not found"))
-    _done, refused = _run("catalogue_group_purge", {"id": id, "kind": kind})
-    if refused:
-        tk.h.flash_error(refused)
-    else:
-        tk.h.flash_success(tk._("Purged {name}.").format(name=id))
+    _run_and_flash("catalogue_group_purge", {"id": id, "kind": kind}, tk._("Purged {name}.").format(name=id))
     return tk.redirect_to("catalogue_pages.trash")
 
 
@@ -263,11 +262,8 @@ def item_artifacts(id: str) -> Any:
 @catalogue_pages.route("/item/<id>/artifacts/delete", methods=["POST"])
 def delete_item_artifact(id: str) -> Any:
     name = tk.request.form.get("name", "")
-    _done, refused = _run("catalogue_item_artifact_delete", {"id": id, "name": name})
-    if refused:
-        tk.h.flash_error(refused)
-    else:
-        tk.h.flash_success(tk._("Deleted {name}.").format(name=name))
+    _run_and_flash("catalogue_item_artifact_delete", {"id": id, "name": name},
+                   tk._("Deleted {name}.").format(name=name))
     return tk.redirect_to("catalogue_pages.item_artifacts", id=id)
 
 
@@ -296,13 +292,98 @@ def moderation_queue() -> Any:
     if tk.request.method == "POST":
         form = tk.request.form
         decision = "reject" if form.get("reject") else "approve"
-        _done, refused = _run("catalogue_item_moderate", {"id": form.get("id", ""), "decision": decision,
-                                                          "message": form.get("message", "")})
-        if refused:
-            tk.h.flash_error(refused)
-        else:
-            tk.h.flash_success(tk._("Approved.") if decision == "approve" else tk._("Rejected; the author sees why."))
+        _run_and_flash("catalogue_item_moderate", {"id": form.get("id", ""), "decision": decision,
+                                                   "message": form.get("message", "")},
+                       tk._("Approved.") if decision == "approve" else tk._("Rejected; the author sees why."))
         return tk.redirect_to("catalogue_pages.moderation_queue")
     pending, _refused = _run("catalogue_item_search", {"moderation": ["pending"], "limit": 100,
                                                        "sort": "metadata_modified asc"})
     return tk.render("catalogue/moderation.html", {"pending": pending})
+
+
+# --- software catalogs ---
+
+CATALOGUE_SOFTWARE_PAGE_SIZE = 20
+
+
+def _software_status(catalog: dict[str, Any]) -> str:
+    """updating (a job started after the last success), failed, ready or new."""
+    attempt, success = catalog.get("last_update_attempt"), catalog.get("last_successful_update")
+    if catalog.get("update_errors"):
+        return "failed"
+    if attempt and (not success or attempt > success):
+        return "updating"
+    return "ready" if success else "new"
+
+
+@catalogue_pages.route("/software", methods=["GET", "POST"])
+def software() -> Any:
+    """Software catalogs with their counts and update status; discover,
+    import and update for managers; a package search across them."""
+    context = catalogue_portal_context()
+    try:
+        tk.check_access("catalogue_software_read", dict(context), {})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc.message or exc))
+    form, args = tk.request.form, tk.request.args
+    if tk.request.method == "POST":
+        if form.get("import"):
+            _run_and_flash("catalogue_software_import", {"name": form["import"]},
+                           tk._("Import of {name} queued; the table shows its progress.").format(name=form["import"]))
+        elif form.get("update"):
+            _run_and_flash("catalogue_software_update", {"id": form["update"]},
+                           tk._("Update queued; the table shows its progress."))
+        return tk.redirect_to("catalogue_pages.software")
+    catalogs, _refused = _run("catalogue_software_catalog_list", {"limit": 100, "o": "name"})
+    for catalog in catalogs["results"]:
+        catalog["status"] = _software_status(catalog)
+    manager = catalogue_may("catalogue_software_manage")
+    # Discovery reads every upstream: only when asked for.
+    upstream = _run("catalogue_software_discover", {})[0] if manager and args.get("discover") else None
+    filters = {k: args[k] for k in ("query", "catalog_uuid", "cpu_family", "has_gpu") if args.get(k)}
+    page = _page_number()
+    packages, refused = _run("catalogue_software_record_list", {
+        "collection": "packages", "filters": filters, "o": "name", "limit": CATALOGUE_SOFTWARE_PAGE_SIZE,
+        "offset": (page - 1) * CATALOGUE_SOFTWARE_PAGE_SIZE})
+    if refused:
+        tk.h.flash_error(refused)
+        packages = {"count": 0, "results": []}
+    return tk.render("catalogue/software.html", {
+        "catalogs": catalogs["results"], "manager": manager, "upstream": upstream, "packages": packages,
+        "filters": filters, "page": page,
+        "pages": max((packages["count"] + CATALOGUE_SOFTWARE_PAGE_SIZE - 1) // CATALOGUE_SOFTWARE_PAGE_SIZE, 1),
+        "updating": any(c["status"] == "updating" for c in catalogs["results"])})
+
+
+# --- a provider's dashboard ---
+
+@catalogue_pages.route("/dashboard")
+def dashboard() -> Any:
+    """An organization's items by kind and its latest changes, for its members."""
+    context = catalogue_portal_context()
+    if not context["user"]:
+        return tk.abort(403, tk._("Log in to see your organizations' items"))
+    orgs = tk.get_action("organization_list_for_user")(dict(context), {"permission": "read"})
+    chosen = tk.request.args.get("organization") or (orgs[0]["name"] if orgs else None)
+    if chosen is not None and chosen not in {o["name"] for o in orgs}:
+        return tk.abort(404, tk._("You are not a member of that organization"))
+    kinds = recent = None
+    if chosen:
+        kinds, _refused = _run("catalogue_item_facets", {"field": "kind", "organization": chosen})
+        recent, _refused = _run("catalogue_item_search", {"organization": chosen, "limit": 10,
+                                                          "sort": "metadata_modified desc"})
+    return tk.render("catalogue/dashboard.html", {"orgs": orgs, "chosen": chosen, "kinds": kinds, "recent": recent})
+
+
+@catalogue_pages.route("/item/<id>/children")
+def item_children(id: str) -> Any:
+    """One page of an item's children as tree rows (loaded into the item page)."""
+    page = _page_number()
+    try:
+        children = catalogue_item_children(id, page)
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc.message or exc))
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Item not found"))
+    more = tk.h.url_for("catalogue_pages.item_children", id=id, page=page + 1) if page < children["pages"] else None
+    return tk.render_snippet("catalogue/snippets/children_items.html", {"children": children, "more_url": more})

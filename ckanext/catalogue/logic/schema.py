@@ -276,6 +276,7 @@ def catalogue_item_search_schema(
         "georel": [default("intersects"), one_of(CATALOGUE_GEO_RELATIONS)],
         "geometry": [ignore_empty, catalogue_wkt],
         "moderation": [ignore_empty, catalogue_list_of_strings, catalogue_moderation_states],
+        "organization": [ignore_empty, unicode_safe],
         "limit": [default(10), int_validator, natural_number_validator, catalogue_page_size],
         "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
         "sort": [ignore_missing, unicode_safe, catalogue_item_sort],
@@ -331,11 +332,14 @@ def catalogue_token_create_schema(
 @validator_args
 def catalogue_item_facets_schema(
     one_of: ValidatorFactory, default: ValidatorFactory, ignore_empty: Validator, int_validator: Validator,
-    natural_number_validator: Validator,
+    natural_number_validator: Validator, unicode_safe: Validator, ignore_missing: Validator,
 ) -> Schema:
     return {
-        "field": [default("tags"), one_of(["tags", "kind", "organization", "type"])],
+        "field": [default("tags"), one_of(["tags", "kind", "organization", "type", "parent"])],
         "filters": [ignore_empty, catalogue_item_filters],
         "kind": [ignore_empty, catalogue_list_of_strings],
+        "ancestor": [ignore_empty, catalogue_list_of_strings],
+        "depth_at_most": [ignore_missing, int_validator, natural_number_validator],
+        "organization": [ignore_empty, unicode_safe],
         "limit": [default(1000), int_validator, natural_number_validator, catalogue_page_size],
     }

@@ -71,3 +71,37 @@ def test_catalogue_search_filters_by_kind_with_readable_facets(app, iudx_tree):
     filtered = BeautifulSoup(app.get("/catalogue/?catalogue_kind=iudx.cos").body, "html.parser")
     assert [a.get_text(strip=True) for a in filtered.select(".dataset-item .dataset-heading a")] == [
         "cos-pune.example.org"]
+
+
+def test_tree_rows_page_lazily_and_count_grandchildren(app, iudx_tree, monkeypatch):
+    t = iudx_tree
+    monkeypatch.setattr(helpers, "CHILDREN_PAGE_SIZE", 2)
+    for name in ("b-sensor", "c-sensor"):
+        catalogue_call(t["sysadmin"], "catalogue_item_create", doc=s.resource(t["rg"], t["provider"], name))
+    first = BeautifulSoup(app.get(f"/catalogue-admin/item/{t['rg']}/children").body, "html.parser")
+    assert [li.a.get_text(strip=True) for li in first.select("li.catalogue-child")] == ["sensor-1", "b-sensor"]
+    more = first.select_one("li.catalogue-more button")["hx-get"]
+    second = BeautifulSoup(app.get(more).body, "html.parser")
+    assert [li.a.get_text(strip=True) for li in second.select("li.catalogue-child")] == ["c-sensor"]
+    assert second.select_one("li.catalogue-more") is None
+    # A provider's row says how many children its resource group has.
+    upper = BeautifulSoup(app.get(f"/catalogue-admin/item/{t['provider']}/children").body, "html.parser")
+    assert upper.select_one("li.catalogue-child button.catalogue-expand").get_text(strip=True) == "3"
+    assert app.get("/catalogue-admin/item/nothing-here/children", status=404)
+
+
+def test_log_page_pages_through_the_changes(app, iudx_tree, monkeypatch):
+    from ckan.tests import factories
+
+    from ckanext.catalogue import views
+
+    t = iudx_tree
+    monkeypatch.setattr(views, "CATALOGUE_LOG_PAGE_SIZE", 1)
+    other = factories.Sysadmin()["name"]  # another user's change is its own log entry
+    catalogue_call(other, "catalogue_item_patch", id=t["owner"], doc={"description": "changed"})
+    headers = {"Authorization": factories.SysadminWithToken()["token"]}
+    first = BeautifulSoup(app.get(f"/catalogue-admin/item/{t['owner']}/log", headers=headers).body, "html.parser")
+    assert len(first.select(".catalogue-log tbody tr")) == 1
+    assert [a.get_text(strip=True) for a in first.select(".pagination a")] == ["1", "2"]
+    second = BeautifulSoup(app.get(first.select(".pagination a")[1]["href"], headers=headers).body, "html.parser")
+    assert "created" in second.select_one(".catalogue-log tbody tr").get_text()

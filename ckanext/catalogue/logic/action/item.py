@@ -702,6 +702,9 @@ def _filters(data: dict[str, Any]) -> list[str]:
     if data.get("parent"):
         parent = item_rules.catalogue_resolve(data["parent"])
         fq.append(item_query.catalogue_any_of("catalogue_parent", [parent.id if parent else data["parent"]]))
+    if data.get("organization"):
+        org = model.Group.get(data["organization"])
+        fq.append(item_query.catalogue_any_of("owner_org", [org.id if org else data["organization"]]))
     if data.get("root"):
         fq.append("+catalogue_depth:0")
     if data.get("depth_at_most") is not None:
@@ -748,6 +751,7 @@ def catalogue_item_search(context: Context, data_dict: DataDict) -> ActionResult
         and ``doc.<property>`` (top-level scalar properties)
     :param georel: intersects|within|disjoint|contains with ``geometry`` (WKT)
     :param moderation: moderation states (pending|approved|rejected, list)
+    :param organization: items of this organization (name or id)
     :param limit: default 10
     :param offset: default 0
     :returns: ``{"count": n, "results": [items]}``
@@ -795,14 +799,16 @@ def catalogue_item_ancestors(context: Context, data_dict: DataDict) -> ActionRes
 
 # Solr fields each facet name counts.
 _FACET_FIELDS = {"tags": "catalogue_attr_tags", "kind": "catalogue_kind", "organization": "organization",
-                 "type": "catalogue_attr_type"}
+                 "type": "catalogue_attr_type", "parent": "catalogue_parent"}
 
 
 @tk.side_effect_free
 def catalogue_item_facets(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """The values of one field (``tags``, ``kind``, ``organization``,
-    ``type``) over the items the caller may see, most frequent first:
-    ``{"values": [...], "counts": {value: n}}``."""
+    ``type``, ``parent``: how many children each parent has) over the items
+    the caller may see (filtered as by ``catalogue_item_search``: ``kind``,
+    ``organization``, ``ancestor``, ``depth_at_most``, ``filters``), most
+    frequent first: ``{"values": [...], "counts": {value: n}}``."""
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_facets_schema(), context)
     tk.check_access("catalogue_item_search", context, data)
     field = _FACET_FIELDS[data["field"]]

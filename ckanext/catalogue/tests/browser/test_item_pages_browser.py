@@ -192,3 +192,48 @@ def test_moderators_approve_and_reject_from_the_queue(page, log_in):
     assert catalogue_call(editor, "catalogue_item_show", id="queued-bad")["moderation"] == {
         "state": "rejected", "message": "Add a licence note"}
     assert catalogue_call(None, "catalogue_item_show", id="queued-good")["moderation"]["state"] == "approved"
+
+
+def _gc_doc(name: str) -> dict:
+    return {"name": name, "disabled": False, "tags": ["t"], "images": {"image": "i"},
+            "overview_ui": {"en": {"display_name": name, "description": "d", "long_description": "l"}},
+            "provider": {"name": "p", "email": "p@example.org"}}
+
+
+def test_provider_dashboard_counts_kinds_and_lists_changes(page, log_in):
+    editor = factories.User(password=PASSWORD)["name"]
+    factories.Organization(name="dash-org", users=[{"name": editor, "capacity": "editor"}])
+    catalogue_call(editor, "catalogue_item_create", kind="globalcatalog.service", id="dash-svc",
+                   doc=_gc_doc("dash-svc"))
+    catalogue_call(editor, "catalogue_item_create", kind="globalcatalog.plan", id="dash-plan", parent="dash-svc",
+                   doc=_gc_doc("dash-plan"))
+    log_in(editor)
+    page.get_by_role("link", name="My catalogue").click()
+    kinds = {r.locator("td").first.inner_text(): r.locator("td").last.inner_text()
+             for r in page.locator(".catalogue-dashboard-kinds tr").all()}
+    assert set(kinds.values()) == {"1"} and len(kinds) == 2
+    assert [r.locator("td").first.inner_text() for r in page.locator(".catalogue-dashboard-recent tbody tr").all()] == [
+        "dash-plan", "dash-svc"]
+    page.locator(".catalogue-dashboard-kinds a", has_text="plan").first.click()
+    assert [a.inner_text() for a in page.locator(".dataset-item .dataset-heading a").all()] == ["dash-plan"]
+
+
+def test_children_tree_expands_lazily(page):
+    admin = _sysadmin()
+    owner = catalogue_call(admin, "catalogue_item_create", doc=s.owner())["id"]
+    cos = catalogue_call(admin, "catalogue_item_create", doc=s.cos(owner))["id"]
+    rs = catalogue_call(admin, "catalogue_item_create", doc=s.resource_server(cos))["id"]
+    provider = catalogue_call(admin, "catalogue_item_create", doc=s.provider(rs))["id"]
+    group = catalogue_call(admin, "catalogue_item_create", doc=s.resource_group(provider, rs))["id"]
+    for name in ("tree-a", "tree-b"):
+        catalogue_call(admin, "catalogue_item_create", doc=s.resource(group, provider, name=name))
+
+    page.goto(f"/catalogue/{provider}")
+    page.wait_for_load_state("networkidle")
+    row = page.locator(".catalogue-tree > li.catalogue-child")
+    assert row.count() == 1 and "env-flood" in row.inner_text()
+    row.locator("button.catalogue-expand").click()
+    below = row.locator(".catalogue-subtree li.catalogue-child")
+    below.nth(1).wait_for()
+    assert [b.locator("a").inner_text() for b in below.all()] == ["tree-a", "tree-b"]
+    assert below.locator("button.catalogue-expand").count() == 0  # leaves have nothing to expand
