@@ -39,8 +39,12 @@ def catalogue_item_children(item_id: str, page: int = 1) -> dict[str, Any]:
     except ValueError:
         page = 1
     context = catalogue_portal_context()
-    found = tk.get_action("catalogue_item_children")(dict(context), {
-        "id": item_id, "limit": CHILDREN_PAGE_SIZE, "offset": (page - 1) * CHILDREN_PAGE_SIZE})
+    try:
+        found = tk.get_action("catalogue_item_children")(dict(context), {
+            "id": item_id, "limit": CHILDREN_PAGE_SIZE, "offset": (page - 1) * CHILDREN_PAGE_SIZE})
+    except tk.ValidationError:  # a page beyond what can be read: the first
+        page = 1
+        found = tk.get_action("catalogue_item_children")(dict(context), {"id": item_id, "limit": CHILDREN_PAGE_SIZE})
     pages = max((found["count"] + CHILDREN_PAGE_SIZE - 1) // CHILDREN_PAGE_SIZE, 1)
     counts: dict[str, int] = {}
     if found["results"]:

@@ -69,9 +69,11 @@ def catalogue_purge_packages(package_ids: Iterable[str]) -> list[str]:
     except Exception:
         session.rollback()
         raise
-    _unindex(ids)
-    _remove_uploads([r.id for r in resources if r.url_type == "upload"])
+    # Files first: nothing refers to them once the rows are gone, whatever
+    # Solr does next.
     catalogue_remove_artifact_files(artifact_files)
+    _remove_uploads([r.id for r in resources if r.url_type == "upload"])
+    _unindex(ids)
     log.info("purged %d dataset(s) and %d resource(s)", len(ids), len(resource_ids))
     return ids
 

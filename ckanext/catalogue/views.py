@@ -109,6 +109,12 @@ def _run(action: str, data: dict[str, Any]) -> tuple[Any, str | None]:
         return tk.abort(404, str(exc.message or exc)), None
 
 
+def _came_from(default: str) -> str:
+    """Where a button sends the user back: a path of this site, else ``default``."""
+    back = tk.request.form.get("came_from") or ""
+    return back if back.startswith("/") and not back.startswith("//") and "\\" not in back else default
+
+
 def _run_and_flash(action: str, data: dict[str, Any], done: str) -> bool:
     """Run a button's action; flash ``done`` or the reason it was refused."""
     _result, refused = _run(action, data)
@@ -129,15 +135,15 @@ def archive_item(id: str) -> Any:
 @catalogue_pages.route("/item/<id>/restore", methods=["POST"])
 def restore_item(id: str) -> Any:
     _run_and_flash("catalogue_item_restore", {"id": id}, tk._("Restored."))
-    return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.read", id=id))
+    return tk.redirect_to(_came_from(tk.h.url_for("catalogue.read", id=id)))
 
 
 @catalogue_pages.route("/item/<id>/purge", methods=["POST"])
 def purge_item(id: str) -> Any:
     if not _run_and_flash("catalogue_item_purge", {"id": id, "cascade": bool(tk.request.form.get("cascade"))},
                           tk._("Purged: nothing of it is left.")):
-        return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.read", id=id))
-    return tk.redirect_to(tk.request.form.get("came_from") or tk.h.url_for("catalogue.search"))
+        return tk.redirect_to(_came_from(tk.h.url_for("catalogue.read", id=id)))
+    return tk.redirect_to(_came_from(tk.h.url_for("catalogue.search")))
 
 
 @catalogue_pages.route("/item/<id>/visibility", methods=["GET", "POST"])
@@ -250,6 +256,8 @@ def item_artifacts(id: str) -> Any:
             errors = exc.error_dict
         except tk.NotAuthorized as exc:
             return tk.abort(403, str(exc.message or exc))
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("An archived item takes no artifacts: restore it first"))
         else:
             tk.h.flash_success(tk._("Uploaded {name}.").format(name=data["name"]))
             return tk.redirect_to("catalogue_pages.item_artifacts", id=id)
@@ -274,9 +282,13 @@ def item_artifact(id: str, name: str) -> Any:
     shown, refused = _run("catalogue_item_artifact_show", {"id": id, "name": name})
     if refused:
         return tk.abort(404, refused)
-    return Response(catalogue_artifact_content(shown["file_id"]), mimetype=shown["content_type"], headers={
+    try:
+        content = catalogue_artifact_content(shown["file_id"])
+    except tk.ObjectNotFound as exc:
+        return tk.abort(404, str(exc.message or exc))
+    return Response(content, mimetype=shown["content_type"], headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name.rsplit('/', 1)[-1])}",
-        "ETag": shown["etag"]})
+        "ETag": shown["etag"], "X-Content-Type-Options": "nosniff"})
 
 
 # --- moderation ---

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 
 from ckan import model
 
+from ckanext.catalogue import roles
 from ckanext.catalogue.itemdoc import EXTRA_ANCESTORS, EXTRA_VISIBILITY, catalogue_is_item
 
 PUBLIC = "public"
@@ -23,6 +24,7 @@ ORGANIZATIONS = "organizations"  # members of any organization of the portal
 CATALOGUE_RESTRICTIONS = (PUBLIC, PRIVATE, ORGANIZATIONS)
 
 ORG_MEMBERS_LABEL = "catalogue-org-members"
+ARCHIVE_READERS_LABEL = "catalogue-archive-readers"  # Catalogue-Admins and above
 PUBLIC_LABEL = "public"
 
 
@@ -112,9 +114,13 @@ def catalogue_visibility_with_private(stored: str, private: bool) -> str:
 
 
 def catalogue_visibility_dataset_labels(pkg: Any, default: list[str]) -> list[str]:
-    if not catalogue_is_item({"type": pkg.type}) or pkg.state != "active":
-        # Archived and draft items: CKAN's rule, their organization only.
+    if not catalogue_is_item({"type": pkg.type}):
         return default
+    if pkg.state != "active":
+        # Archived and draft items: those who may restore them (their
+        # organization, their creator, Catalogue-Admins), never the public.
+        creator = [f"creator-{pkg.creator_user_id}"] if pkg.creator_user_id else []
+        return sorted({*default, *creator, ARCHIVE_READERS_LABEL} - {PUBLIC_LABEL})
     allowed, _excluded = catalogue_effective(pkg)
     if allowed is None:
         return [PUBLIC_LABEL]
@@ -128,6 +134,8 @@ def catalogue_visibility_user_labels(user: Any, default: list[str]) -> list[str]
     labels = [*default, catalogue_user_label(user_id)]
     if any(label.startswith("member-") for label in default):
         labels.append(ORG_MEMBERS_LABEL)
+    if roles.catalogue_has_level(getattr(user, "name", None), roles.CATALOGUE_ADMIN):
+        labels.append(ARCHIVE_READERS_LABEL)
     return labels
 
 

@@ -136,6 +136,12 @@ def test_a_move_needs_write_rights_where_the_item_goes():
     # One they may see but not write under refuses the move.
     with pytest.raises(logic.NotAuthorized):
         move("theirs-public")
+    # An archived parent takes no moves.
+    catalogue_call(editor["name"], "catalogue_item_create", kind=SERVICE, id="own-archived", doc=_doc("arch"))
+    catalogue_call(editor["name"], "catalogue_item_delete", id="own-archived")
+    with pytest.raises(logic.ValidationError) as archived:
+        move("own-archived")
+    assert "archived" in str(archived.value.error_dict)
     assert catalogue_call(editor["name"], "catalogue_item_show", id="own")["parent"] is None
     assert catalogue_call(other_admin["name"], "catalogue_item_children", id="theirs-public")["count"] == 0
 
@@ -207,3 +213,34 @@ def test_artifact_bytes_never_outlive_their_rows(monkeypatch):
     # A purge removes them once it is committed.
     catalogue_call(sysadmin, "catalogue_item_purge", id="art")
     assert _stored_files() - before == set()
+
+
+def test_only_those_who_set_visibility_flip_the_private_flag():
+    admin, editor = factories.User(), factories.User()
+    factories.Organization(users=[{"name": admin["name"], "capacity": "admin"},
+                                  {"name": editor["name"], "capacity": "editor"}])
+    catalogue_call(admin["name"], "catalogue_item_create", kind=SERVICE, id="flag", doc=_doc("flag"))
+    catalogue_call(admin["name"], "catalogue_item_visibility_update", id="flag", restrictions="private")
+    # The editor changes the document, not who may see it.
+    with pytest.raises(logic.NotAuthorized):
+        catalogue_call(editor["name"], "catalogue_item_patch", id="flag", doc={}, private=False)
+    catalogue_call(editor["name"], "catalogue_item_patch", id="flag", doc={"tags": ["edited"]})
+    assert catalogue_call(admin["name"], "catalogue_item_visibility_show", id="flag")["restrictions"] == "private"
+    assert catalogue_call(None, "catalogue_item_count")["count"] == 0
+
+
+def test_archived_items_are_for_those_who_may_restore_them():
+    from ckan.tests import helpers as ckan_helpers
+
+    sysadmin, catalogue_admin, stranger = factories.Sysadmin()["name"], factories.User()["name"], factories.User()
+    ckan_helpers.call_action("catalogue_role_grant", user=catalogue_admin, role="Catalogue-Admin")
+    from ckanext.catalogue.tests import iudx_samples as s
+
+    owner = catalogue_call(sysadmin, "catalogue_item_create", doc=s.owner("archived-root"))["id"]
+    catalogue_call(sysadmin, "catalogue_item_delete", id=owner)
+    assert catalogue_call(catalogue_admin, "catalogue_item_show", id=owner)["state"] == "deleted"
+    assert "archived-root" in str(catalogue_call(catalogue_admin, "catalogue_trash_list")["items"]) or \
+        owner in catalogue_call(catalogue_admin, "catalogue_trash_list")["items"]
+    for caller in (None, stranger["name"]):
+        with pytest.raises(logic.NotAuthorized):
+            catalogue_call(caller, "catalogue_item_show", id=owner)

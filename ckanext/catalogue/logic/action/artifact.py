@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -23,6 +24,8 @@ __all__ = ["catalogue_item_artifact_list", "catalogue_item_artifact_show", "cata
 log = logging.getLogger(__name__)
 
 ARTIFACT_NAME_MAX = 200
+# type/subtype with optional parameters, on one line.
+_MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;[^\r\n\x00]*)?")
 
 
 def catalogue_artifact_storage() -> str:
@@ -114,8 +117,8 @@ def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> Act
     if len(content) > limit:
         raise CatalogueInvalid({"content": [tk._("An artifact is at most {n} bytes").format(n=limit)]})
     content_type = data_dict.get("content_type") or "application/octet-stream"
-    if not isinstance(content_type, str) or len(content_type) > 200:
-        raise CatalogueInvalid({"content_type": [tk._("A media type")]})
+    if not isinstance(content_type, str) or len(content_type) > 200 or not _MEDIA_TYPE.fullmatch(content_type):
+        raise CatalogueInvalid({"content_type": [tk._("A media type, such as text/plain")]})
     try:
         created = tk.get_action("file_create")(
             {"ignore_auth": True, "defer_commit": True},
@@ -149,7 +152,7 @@ def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> Act
         files.get_storage(created["storage"]).remove(stored)
         raise
     if replaced:
-        _remove_file(replaced)
+        catalogue_remove_artifact_files([replaced])
     return _shown(old)
 
 
@@ -167,7 +170,7 @@ def catalogue_item_artifact_delete(context: Context, data_dict: DataDict) -> Act
     file_id = artifact.file_id
     model.Session.delete(artifact)
     model.Session.commit()
-    _remove_file(file_id)
+    catalogue_remove_artifact_files([file_id])
     return {"deleted": True}
 
 

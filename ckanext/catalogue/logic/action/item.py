@@ -141,10 +141,12 @@ def _stage_update(context: Context, item_id: str, changes: dict[str, Any]) -> No
     # With metadata_modified given, package_update compares the dicts to
     # skip "unchanged" datasets; the stored document decides, not that.
     full.pop("metadata_modified", None)
+    enclosing = model.Session().get_nested_transaction()
     tk.get_action("package_update")(dict(system, return_id_only=True), full)
     nested = model.Session().get_nested_transaction()
-    if nested is not None:
-        nested.commit()
+    if nested is None or nested is enclosing:
+        return  # nothing changed: CKAN opened no savepoint
+    nested.commit()
     # CKAN announces an update (the activity stream listens) only when it
     # commits itself; announced here, the activity joins this transaction.
     announced = dict(system, model=model, session=model.Session, changed_entities={"packages": {item_id}})
@@ -444,6 +446,10 @@ def _new_parent(context: Context, row: CatalogueItem, kind: CatalogueKind, data:
     if given and data["parent"] and target is None:
         raise CatalogueInvalid({"parent_id": [tk._("Linked item {id} does not exist").format(
             id=data["parent"])]}, CODE_LINK)
+    target_pkg = model.Package.get(target.id) if target else None
+    if target_pkg is not None and target_pkg.state != "active":
+        raise CatalogueInvalid({"parent_id": [tk._("The new parent is archived: restore it first")]},
+                               CODE_NOT_ALLOWED)
     target_id = target.id if target else None
     if not data.get("move"):
         if given and target_id != row.parent_id:
@@ -462,7 +468,6 @@ def _new_parent(context: Context, row: CatalogueItem, kind: CatalogueKind, data:
         raise CatalogueInvalid({"parent_id": [tk._("An item cannot move under itself or its descendants")]},
                                CODE_LINK)
     ancestors = [*_ancestors_of([target.id]).get(target.id, []), target.id] if target else []
-    target_pkg = model.Package.get(target.id) if target else None
     # As if the item were created there: the new parent's writers decide.
     tk.check_access("catalogue_item_create", context, {
         "kind": kind.name, "owner_org": target_pkg.owner_org if target_pkg else owner_org,
@@ -511,6 +516,9 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
             raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
                 field=field)]})
     private = bool(current["private"] if data.get("private") is None else data["private"])
+    if private != current["private"]:
+        # The flag rewrites who may see the item and its subtree.
+        tk.check_access("catalogue_item_visibility_update", context, catalogue_item_auth_dict(kind, current))
     more = {k: v for k, v in (pkg.extras or {}).items() if k in _KEPT_EXTRAS}
     if EXTRA_VISIBILITY in more:
         # The private flag rewrites the stored restrictions, which decide.
