@@ -718,8 +718,10 @@ def _filters(data: dict[str, Any]) -> list[str]:
     if data.get("depth_at_most") is not None:
         fq.append(f"+catalogue_depth:[* TO {int(data['depth_at_most'])}]")
     if data.get("ancestor"):
-        rows = [(a, item_rules.catalogue_resolve(a)) for a in data["ancestor"]]
-        fq.append(item_query.catalogue_any_of("catalogue_ancestors", [row.id if row else a for a, row in rows]))
+        # Item ids in one query; only other references (aliases) one by one.
+        known = {i for (i,) in model.Session.query(CatalogueItem.id).filter(CatalogueItem.id.in_(data["ancestor"]))}
+        resolved = [a if a in known else getattr(item_rules.catalogue_resolve(a), "id", a) for a in data["ancestor"]]
+        fq.append(item_query.catalogue_any_of("catalogue_ancestors", resolved))
     if data.get("ids"):
         fq.append(item_query.catalogue_any_of("catalogue_attr_id", data["ids"]))
     for prop in data.get("filters", []):
