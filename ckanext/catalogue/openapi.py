@@ -77,7 +77,7 @@ def _action_schemas() -> dict[str, Optional[Callable[[], Schema]]]:
         "catalogue_role_show": s.catalogue_role_show_schema,
         "catalogue_role_list": s.catalogue_role_list_schema,
         "catalogue_token_create": s.catalogue_token_create_schema,
-        "catalogue_trash_list": None,
+        "catalogue_trash_list": s.catalogue_trash_list_schema,
         "catalogue_trash_empty": None,
         **{f"catalogue_software_{name}": None for name in (
             "catalog_create", "catalog_show", "catalog_list", "catalog_update", "catalog_delete", "cpu_targets",

@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue.helpers import (
-    catalogue_item, catalogue_item_children, catalogue_item_permissions, catalogue_may, catalogue_portal_context,
+    catalogue_item_children, catalogue_item_permissions, catalogue_may, catalogue_portal_context,
 )
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 from ckanext.catalogue.visibility import CATALOGUE_RESTRICTIONS
@@ -181,27 +181,37 @@ def item_visibility(id: str) -> Any:
         "restrictions": CATALOGUE_RESTRICTIONS})
 
 
+CATALOGUE_TRASH_PAGE_SIZE = 50
+
+
 @catalogue_pages.route("/trash")
 def trash() -> Any:
     """What is archived or soft-deleted, with restore and purge."""
-    context = catalogue_portal_context()
-    try:
-        found = tk.get_action("catalogue_trash_list")(dict(context), {})
-    except tk.NotAuthorized as exc:
-        return tk.abort(403, str(exc.message or exc))
-    items = []
-    for name in found["items"]:
-        item = catalogue_item(name)
-        if item is not None:
-            items.append(item)
-    return tk.render("catalogue/trash.html", {"trash": found, "items": items})
+    page = _page_number()
+    found, refused = _run("catalogue_trash_list", {"limit": CATALOGUE_TRASH_PAGE_SIZE,
+                                                  "offset": (page - 1) * CATALOGUE_TRASH_PAGE_SIZE})
+    if refused:
+        return tk.abort(400, refused)
+    return tk.render("catalogue/trash.html", {
+        "trash": found, "items": found["item_rows"], "page": page,
+        "pages": max((found["item_count"] + CATALOGUE_TRASH_PAGE_SIZE - 1) // CATALOGUE_TRASH_PAGE_SIZE, 1)})
+
+
+def _trashed_group_kind(kind: str) -> str:
+    return kind if kind in ("group", "organization") else tk.abort(404, tk._("Not found"))
 
 
 @catalogue_pages.route("/trash/<kind>/<id>/purge", methods=["POST"])
 def purge_group(kind: str, id: str) -> Any:
-    if kind not in ("group", "organization"):
-        return tk.abort(404, tk._("Not found"))
-    _run_and_flash("catalogue_group_purge", {"id": id, "kind": kind}, tk._("Purged {name}.").format(name=id))
+    _run_and_flash("catalogue_group_purge", {"id": id, "kind": _trashed_group_kind(kind)},
+                   tk._("Purged {name}.").format(name=id))
+    return tk.redirect_to(_came_from(tk.h.url_for("catalogue_pages.trash")))
+
+
+@catalogue_pages.route("/trash/<kind>/<id>/restore", methods=["POST"])
+def restore_group(kind: str, id: str) -> Any:
+    _run_and_flash("catalogue_group_patch", {"id": id, "kind": _trashed_group_kind(kind), "state": "active"},
+                   tk._("Restored {name}.").format(name=id))
     return tk.redirect_to("catalogue_pages.trash")
 
 

@@ -86,6 +86,18 @@ def catalogue_role_list_schema(
 
 
 @validator_args
+def catalogue_trash_list_schema(
+    ignore_missing: Validator, natural_number_validator: Validator, int_validator: Validator,
+    default: ValidatorFactory,
+) -> Schema:
+    """Without ``limit``, every name (as the gCat trash lists them)."""
+    return {
+        "limit": [ignore_missing, int_validator, natural_number_validator, catalogue_page_size],
+        "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
+    }
+
+
+@validator_args
 def catalogue_group_kind_schema(default: ValidatorFactory, one_of: ValidatorFactory, unicode_safe: Validator) -> Schema:
     return {"kind": [default("group"), unicode_safe, one_of(CATALOGUE_GROUP_KINDS)]}
 

@@ -119,3 +119,25 @@ def test_log_pages_newest_first_with_limits(iudx_tree):
     # Only those who may change the item read its log.
     with pytest.raises(logic.NotAuthorized):
         catalogue_call(factories.User()["name"], "catalogue_item_log", id=resource)
+
+
+def test_trash_list_pages_its_rows(iudx_tree):
+    admin, rg, resource = iudx_tree["sysadmin"], iudx_tree["rg"], iudx_tree["resource"]
+    catalogue_call(admin, "catalogue_item_delete", id=resource)
+    catalogue_call(admin, "catalogue_item_delete", id=rg)
+    plain = factories.Dataset(name="zz-plain-dataset", owner_org=factories.Organization()["id"])
+    helpers.call_action("package_delete", {"user": admin}, id=plain["id"])
+
+    everything = catalogue_call(admin, "catalogue_trash_list")
+    assert "item_rows" not in everything and len(everything["items"]) == 3
+
+    first = catalogue_call(admin, "catalogue_trash_list", limit=2)
+    second = catalogue_call(admin, "catalogue_trash_list", limit=2, offset=2)
+    assert first["item_count"] == second["item_count"] == 3
+    assert first["items"] + second["items"] == everything["items"]
+    rows = {row["id"]: row for row in first["item_rows"] + second["item_rows"]}
+    assert rows[resource]["kind"] == "iudx.resource" and rows[rg]["kind"] == "iudx.resource_group"
+    assert rows[plain["id"]]["kind"] is None and rows[plain["id"]]["name"] == "zz-plain-dataset"
+    with pytest.raises(logic.ValidationError) as bad:
+        catalogue_call(admin, "catalogue_trash_list", limit=-1)
+    assert "limit" in bad.value.error_dict

@@ -9,6 +9,8 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import roles
 from ckanext.catalogue.logic.errors import CatalogueConflict
+from ckanext.catalogue.logic.schema import catalogue_trash_list_schema, catalogue_validate
+from ckanext.catalogue.model.item import CatalogueItem
 from ckanext.catalogue.purge import catalogue_purge_packages
 
 __all__ = [
@@ -38,16 +40,35 @@ def catalogue_trash_list(context: Context, data_dict: DataDict) -> ActionResult.
     """Names of what is soft-deleted: ``groups``, ``organizations``, ``items``.
 
     Catalogue-Admins and above see everything; Catalogue-Editors see their
-    own items only.
+    own items only. With ``limit`` (and ``offset``), ``items`` is that page
+    and ``item_rows`` describes each of its datasets (id, name, title, kind,
+    which is null for a plain dataset, modified), read in one query;
+    ``item_count`` counts all.
     """
     tk.check_access("catalogue_trash_list", context, data_dict)
+    data = catalogue_validate(data_dict, catalogue_trash_list_schema(), context)
     user = context.get("user")
     admin = roles.catalogue_has_level(user, roles.CATALOGUE_ADMIN)
-    return {
+    items = _deleted_items(user)
+    listed: dict[str, Any] = {
         "groups": [name for _, name in _deleted_groups(False)] if admin else [],
         "organizations": [name for _, name in _deleted_groups(True)] if admin else [],
-        "items": [name for _, name in _deleted_items(user)],
     }
+    if data.get("limit") is None:
+        listed["items"] = [name for _, name in items]
+        return listed
+    listed["item_count"] = items.count()
+    page = (
+        items.add_columns(model.Package.title, model.Package.metadata_modified, CatalogueItem.kind)
+        .outerjoin(CatalogueItem, CatalogueItem.id == model.Package.id)
+        .offset(data.get("offset", 0)).limit(data["limit"]).all()
+    )
+    listed["items"] = [row.name for row in page]
+    listed["item_rows"] = [
+        {"id": row.id, "name": row.name, "title": row.title, "kind": row.kind,
+         "metadata_modified": row.metadata_modified.isoformat() if row.metadata_modified else None}
+        for row in page]
+    return listed
 
 
 def catalogue_trash_empty(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:

@@ -106,6 +106,8 @@ def test_trash_restores_items_and_purges_organizations(page, log_in):
     catalogue_call(admin, "catalogue_item_delete", id=owner)
     gone = factories.Organization(name="gone-org")
     catalogue_call(admin, "organization_delete", id=gone["id"])
+    back = factories.Group(name="back-group")
+    catalogue_call(admin, "group_delete", id=back["id"])
     log_in(admin)
 
     page.get_by_role("link", name="Trash").click()
@@ -117,10 +119,15 @@ def test_trash_restores_items_and_purges_organizations(page, log_in):
 
     page.wait_for_load_state("networkidle")
     page.locator(".catalogue-trash-organizations tr", has_text="gone-org").get_by_role("button", name="Purge").click()
-    page.locator(".modal").get_by_role("button", name="Confirm").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".modal").get_by_role("button", name="Confirm").click()
     assert "Purged gone-org" in page.locator(".alert").first.inner_text()
     assert page.locator(".catalogue-trash-organizations").count() == 0
+
+    page.locator(".catalogue-trash-groups tr", has_text="back-group").get_by_role("button", name="Restore").click()
+    assert "Restored back-group" in page.locator(".alert").first.inner_text()
+    assert catalogue_call(admin, "group_show", id=back["id"])["state"] == "active"
+    assert page.locator(".catalogue-trash-groups").count() == 0
 
 
 def test_roles_page_grants_and_revokes(page, log_in):
@@ -151,10 +158,11 @@ def test_item_tabs_keep_artifacts_and_show_the_log(page, log_in):
         row.get_by_role("link", name="notes.txt").click()
     assert Path(download.value.path()).read_bytes() == b"hello"
 
-    page.wait_for_load_state("networkidle")
+    # A fresh page: the download's click may leave CKAN's JS modules unset.
+    page.reload(wait_until="networkidle")
     row.get_by_role("button", name="Delete").click()
-    page.locator(".modal").get_by_role("button", name="Confirm").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".modal").get_by_role("button", name="Confirm").click()
     assert "Deleted notes.txt" in page.locator(".alert").first.inner_text()
     assert page.locator(".catalogue-artifacts .empty").count() == 1
 
