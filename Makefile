@@ -14,7 +14,7 @@ CKAN_VERSION := 2.12.0
 # Fuzzing: `make test` runs a quick schemathesis pass; `make fuzz` a long one.
 FUZZ_SECONDS ?= 900
 
-.PHONY: help install system venv fuzz-venv fuzz bench services solr-home db test-db run worker scheduler demo stop test doctor status clean
+.PHONY: help install system venv fuzz-venv assets fuzz bench services solr-home db test-db run worker scheduler demo stop test doctor status clean
 
 help:
 	@echo "make run     install, start services, migrate, load the demo, serve http://127.0.0.1:5000"
@@ -24,7 +24,7 @@ help:
 	@echo "make fuzz    long schemathesis run of every API against a served test portal"
 	@echo "make bench   benchmarks on the test stack; reports in bench/results/"
 
-install: system venv fuzz-venv
+install: system venv fuzz-venv assets
 
 system:
 	@stack/bin/system-packages.sh
@@ -37,6 +37,18 @@ $(VENV)/.installed: requirements.txt dev-requirements.txt pyproject.toml setup.p
 	$(VENV)/bin/pip install -q --upgrade pip wheel "setuptools>=77,<81"
 	$(VENV)/bin/pip install -q "ckan[requirements]==$(CKAN_VERSION)" -r requirements.txt -r dev-requirements.txt
 	$(VENV)/bin/pip install -q --no-deps -e .
+	@touch $@
+
+# Front-end libraries from npm (package-lock.json pins them), copied where
+# webassets serves them from.
+LEAFLET := ckanext/catalogue/assets/vendor/leaflet
+assets: $(LEAFLET)/.installed
+
+$(LEAFLET)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(LEAFLET) && mkdir -p $(LEAFLET)
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images \
+	  node_modules/leaflet/LICENSE $(LEAFLET)/
 	@touch $@
 
 fuzz-venv: $(FUZZ_VENV)/.installed
@@ -111,4 +123,4 @@ stop:
 	@stack/bin/services.sh stop
 
 clean: stop
-	rm -rf $(STATE) stack/solr/target test-artifacts
+	rm -rf $(STATE) stack/solr/target test-artifacts node_modules ckanext/catalogue/assets/vendor

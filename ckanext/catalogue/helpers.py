@@ -110,8 +110,15 @@ def catalogue_facet_label_function(facet: str) -> Optional[Callable[[dict[str, A
     return None
 
 
+def catalogue_map_tiles() -> dict[str, str]:
+    """Tile URL and attribution of the search page's map (configured)."""
+    return {"url": tk.config.get("ckanext.catalogue.map.tiles_url") or "",
+            "attribution": tk.config.get("ckanext.catalogue.map.attribution") or ""}
+
+
 def catalogue_helpers() -> dict[str, Any]:
     return {
+        "catalogue_map_tiles": catalogue_map_tiles,
         "catalogue_facet_label_function": catalogue_facet_label_function,
         "catalogue_item_permissions": catalogue_item_permissions,
         "catalogue_item_visibility": catalogue_item_visibility,

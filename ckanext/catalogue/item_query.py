@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.catalogue.itemdoc import catalogue_field_key
 
 GEO_RELATIONS = {
@@ -76,3 +78,24 @@ def catalogue_geo_filter(relation: str, wkt: str) -> str:
 
 def catalogue_near_wkt(lon: float, lat: float, metres: float) -> str:
     return f"BUFFER(POINT({lon} {lat}), {metres / 1000.0 / KM_PER_DEGREE:.8f})"
+
+
+CATALOGUE_BBOX_PARAM = "ext_bbox"
+
+
+def catalogue_bbox_wkt(text: str) -> str:
+    """``west,south,east,north`` in degrees (the portal map's box, as
+    ckanext-spatial's ``ext_bbox``) as a Solr ENVELOPE; ValueError says
+    what is wrong (translated)."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 4:
+        raise ValueError(tk._("a box is four numbers: west,south,east,north"))
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(tk._("a box is four numbers: west,south,east,north")) from None
+    if not all(-180 <= x <= 180 for x in (west, east)) or not all(-90 <= y <= 90 for y in (south, north)):
+        raise ValueError(tk._("longitudes lie within -180..180 and latitudes within -90..90"))
+    if west > east or south > north:
+        raise ValueError(tk._("west must not lie east of east, nor south north of north"))
+    return f"ENVELOPE({west:.8f}, {east:.8f}, {north:.8f}, {south:.8f})"

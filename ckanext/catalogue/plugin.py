@@ -6,10 +6,11 @@ from typing import Any, Mapping, Optional
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
+from ckan.lib.search import SearchQueryError
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.types import Schema
 
-from ckanext.catalogue import health, kinds, moderation, ratelimit, software_access, token_scope, visibility
+from ckanext.catalogue import health, item_query, kinds, moderation, ratelimit, software_access, token_scope, visibility
 from ckanext.catalogue.helpers import catalogue_helpers
 from ckanext.catalogue.openapi_views import catalogue_openapi
 from ckanext.catalogue.views import catalogue_pages
@@ -49,6 +50,19 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
             pkg_dict = catalogue_index_fields(pkg_dict)
             pkg_dict["catalogue_exclude"] = visibility.catalogue_excluded_labels(pkg_dict["id"])
         return pkg_dict
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        # The portal map's box (any dataset search takes it, as with
+        # ckanext-spatial): items whose location meets it.
+        box = (search_params.get("extras") or {}).get(item_query.CATALOGUE_BBOX_PARAM)
+        if box:
+            try:
+                wkt = item_query.catalogue_bbox_wkt(box)
+            except ValueError as exc:
+                raise SearchQueryError(tk._("ext_bbox: {reason}").format(reason=exc)) from None
+            search_params["fq"] = (search_params.get("fq") or "") + " " + item_query.catalogue_geo_filter(
+                "intersects", wkt)
+        return search_params
 
     # IApiToken
 

@@ -105,3 +105,32 @@ def test_log_page_pages_through_the_changes(app, iudx_tree, monkeypatch):
     assert [a.get_text(strip=True) for a in first.select(".pagination a")] == ["1", "2"]
     second = BeautifulSoup(app.get(first.select(".pagination a")[1]["href"], headers=headers).body, "html.parser")
     assert "created" in second.select_one(".catalogue-log tbody tr").get_text()
+
+
+def test_search_page_filters_by_a_box_and_refuses_a_bad_one(app, iudx_tree):
+    t = iudx_tree
+    catalogue_call(t["sysadmin"], "catalogue_item_create",
+                   doc=s.resource(t["rg"], t["provider"], "far-sensor", lon=-74.0, lat=40.7))
+
+    def names(query: str) -> list[str]:
+        page = BeautifulSoup(app.get(f"/catalogue/?{query}").body, "html.parser")
+        return sorted(a.get_text(strip=True) for a in page.select(".dataset-item .dataset-heading a"))
+
+    assert names("ext_bbox=73.7,18.4,74.0,18.7") == ["sensor-1"]
+    assert names("ext_bbox=-75,40,-73,41") == ["far-sensor"]
+    assert names("ext_bbox=-180,-90,180,90") == ["far-sensor", "sensor-1"]
+    # With a word and a facet the box still holds.
+    assert names("q=sensor&catalogue_kind=iudx.resource&ext_bbox=-75,40,-73,41") == ["far-sensor"]
+    page = BeautifulSoup(app.get("/catalogue/?ext_bbox=-75,40,-73,41").body, "html.parser")
+    assert page.select_one("#field-ext-bbox")["value"] == "-75,40,-73,41"
+    assert page.select_one(".catalogue-map-clear") is not None
+    assert page.select_one("[data-module=catalogue-map-search]")["data-module-tiles"] == ""
+
+    for bad, reason in (("1,2,3", "four numbers"), ("200,0,201,1", "-180..180"), ("5,0,1,1", "west")):
+        response = app.get(f"/catalogue/?ext_bbox={bad}", status=400)
+        assert "ext_bbox" in response.body and reason in response.body
+    refused = app.post("/api/3/action/package_search", json={"extras": {"ext_bbox": "x,1,2,3"}}, status=400)
+    assert "ext_bbox" in refused.json["error"]["message"]
+    found = app.post("/api/3/action/package_search", json={"extras": {"ext_bbox": "73.7,18.4,74.0,18.7"}})
+    assert [r["name"] for r in found.json["result"]["results"]] == [
+        catalogue_call(t["sysadmin"], "catalogue_item_show", id=t["resource"])["name"]]

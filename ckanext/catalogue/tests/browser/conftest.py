@@ -39,18 +39,22 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, portal_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh browser context on the portal; fails the test on any 5xx
-    answer, and saves a screenshot of where the test ended."""
+    answer or uncaught JavaScript error, and saves a screenshot of where
+    the test ended."""
     context = browser.new_context(base_url=portal_url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(20000)
     opened = context.new_page()
     server_errors: list[str] = []
     opened.on("response", lambda r: server_errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    script_errors: list[str] = []
+    opened.on("pageerror", lambda error: script_errors.append(f"{error} on {opened.url}"))
     yield opened
     ARTIFACTS.mkdir(exist_ok=True)
     opened.screenshot(path=str(ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', request.node.name)}.png"),
                       full_page=True)
     context.close()
     assert not server_errors, f"the portal answered 5xx: {server_errors}"
+    assert not script_errors, f"the page's JavaScript failed: {script_errors[:5]}"
 
 
 @pytest.fixture

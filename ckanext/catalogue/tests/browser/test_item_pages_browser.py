@@ -245,3 +245,44 @@ def test_children_tree_expands_lazily(page):
     below.nth(1).wait_for()
     assert [b.locator("a").inner_text() for b in below.all()] == ["tree-a", "tree-b"]
     assert below.locator("button.catalogue-expand").count() == 0  # leaves have nothing to expand
+
+
+def test_map_search_finds_items_in_the_drawn_area(page):
+    admin = _sysadmin()
+    owner = catalogue_call(admin, "catalogue_item_create", doc=s.owner())["id"]
+    cos = catalogue_call(admin, "catalogue_item_create", doc=s.cos(owner))["id"]
+    rs = catalogue_call(admin, "catalogue_item_create", doc=s.resource_server(cos))["id"]
+    provider = catalogue_call(admin, "catalogue_item_create", doc=s.provider(rs))["id"]
+    group = catalogue_call(admin, "catalogue_item_create", doc=s.resource_group(provider, rs))["id"]
+    catalogue_call(admin, "catalogue_item_create", doc=s.resource(group, provider, name="pune-sensor"))
+    catalogue_call(admin, "catalogue_item_create",
+                   doc=s.resource(group, provider, name="york-sensor", lon=-74.0, lat=40.7))
+
+    page.goto("/catalogue/")
+    page.wait_for_load_state("networkidle")
+    canvas = page.locator(".catalogue-map-canvas")
+    box = canvas.bounding_box()
+
+    def at(lat: float, lon: float) -> tuple[float, float]:
+        point = canvas.evaluate("(el, ll) => el._catalogueMap.latLngToContainerPoint(ll)", [lat, lon])
+        return box["x"] + point["x"], box["y"] + point["y"]
+
+    # A box around India, drawn with the mouse.
+    page.locator("button.catalogue-map-draw").click()
+    page.mouse.move(*at(30, 65))
+    page.mouse.down()
+    page.mouse.move(*at(20, 75), steps=5)
+    with page.expect_navigation():
+        page.mouse.move(*at(10, 85), steps=5)
+        page.mouse.up()
+    assert "ext_bbox=" in page.url
+    headings = page.locator(".dataset-item .dataset-heading a")
+    assert [a.inner_text() for a in headings.all()] == ["pune-sensor"]
+    assert page.locator("path.leaflet-interactive").count() == 1  # the box, shown again
+
+    # Typed instead, and cleared.
+    page.fill("#field-ext-bbox", "-80,35,-70,45")
+    page.locator(".catalogue-map-form button").click()
+    assert [a.inner_text() for a in headings.all()] == ["york-sensor"]
+    page.locator("a.catalogue-map-clear").click()
+    assert "ext_bbox" not in page.url and headings.count() == 7
