@@ -107,7 +107,22 @@ def catalogue_facet_label_function(facet: str) -> Optional[Callable[[dict[str, A
         return lambda item: catalogue_kind_label(item["name"])
     if facet == "capacity":
         return lambda item: tk._("Public") if item["name"] == "public" else tk._("Restricted")
+    if facet == "catalogue_moderation":
+        return lambda item: catalogue_moderation_label(item["name"])
     return None
+
+
+def catalogue_moderation_label(state: str) -> str:
+    """A moderation state as people read it."""
+    labels = {"pending": tk._("Waiting for moderation"), "approved": tk._("Approved"), "rejected": tk._("Rejected")}
+    return labels.get(state, state)
+
+
+def catalogue_restrictions_label(value: str) -> str:
+    """Who an item's restrictions let in, as people read it."""
+    labels = {"public": tk._("Public: everyone"), "private": tk._("Private: its organization and those included"),
+              "organizations": tk._("Members of any organization")}
+    return labels.get(value, value)
 
 
 def catalogue_map_tiles() -> dict[str, str]:
@@ -119,6 +134,8 @@ def catalogue_map_tiles() -> dict[str, str]:
 def catalogue_helpers() -> dict[str, Any]:
     return {
         "catalogue_map_tiles": catalogue_map_tiles,
+        "catalogue_moderation_label": catalogue_moderation_label,
+        "catalogue_restrictions_label": catalogue_restrictions_label,
         "catalogue_facet_label_function": catalogue_facet_label_function,
         "catalogue_item_permissions": catalogue_item_permissions,
         "catalogue_item_visibility": catalogue_item_visibility,

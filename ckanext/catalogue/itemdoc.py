@@ -185,6 +185,9 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict[EXTRA_ANCESTORS] = ancestors
     pkg_dict[EXTRA_ALIASES] = aliases
     pkg_dict["catalogue_depth"] = len(ancestors)
+    # Items without a moderation state count as approved; indexed so, the
+    # search page's state facet counts them.
+    pkg_dict[EXTRA_MODERATION] = pkg_dict.get(EXTRA_MODERATION) or "approved"
     kind = catalogue_kind(pkg_dict.get(EXTRA_KIND) or "")
 
     values: dict[str, list[str]] = {}

@@ -98,14 +98,15 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     def search_template_htmx(self, package_type: str) -> str:
         return "catalogue/snippets/search_htmx.html"
 
-    # IFacets: the catalogue's search filters by kind, organization (each
-    # IUDX provider has one), tag and visibility.
+    # IFacets: the catalogue's search filters by kind, provider (the item's
+    # organization: each IUDX provider has one), tag, visibility and
+    # moderation state.
 
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
         if package_type != CATALOGUE_DATASET_TYPE:
             return facets_dict
-        return {"catalogue_kind": tk._("Kinds"), "organization": tk._("Organizations"), "tags": tk._("Tags"),
-                "capacity": tk._("Visibility")}
+        return {"catalogue_kind": tk._("Kinds"), "organization": tk._("Providers"), "tags": tk._("Tags"),
+                "capacity": tk._("Visibility"), "catalogue_moderation": tk._("State")}
 
     # IBlueprint
 

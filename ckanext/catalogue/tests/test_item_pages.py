@@ -68,6 +68,12 @@ def test_catalogue_search_filters_by_kind_with_readable_facets(app, iudx_tree):
     assert any("Kinds" in t for t in facet_titles) and any("Visibility" in t for t in facet_titles)
     kind_links = {a.get_text(" ", strip=True) for a in page.select("#search-facets a[href*='catalogue_kind=']")}
     assert any(label.startswith("COS") for label in kind_links)
+    assert any("Providers" in t for t in facet_titles) and any("State" in t for t in facet_titles)
+    # Items never moderated count as approved.
+    states = {a.get_text(" ", strip=True) for a in page.select("#search-facets a[href*='catalogue_moderation=']")}
+    assert states == {"Approved 6"} or states == {"Approved - 6"}, states
+    approved = BeautifulSoup(app.get("/catalogue/?catalogue_moderation=approved").body, "html.parser")
+    assert len(approved.select(".dataset-item")) == 6
     filtered = BeautifulSoup(app.get("/catalogue/?catalogue_kind=iudx.cos").body, "html.parser")
     assert [a.get_text(strip=True) for a in filtered.select(".dataset-item .dataset-heading a")] == [
         "cos-pune.example.org"]

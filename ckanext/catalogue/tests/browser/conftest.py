@@ -4,6 +4,7 @@ Each test logs in through the login form, clicks through a page's main
 task, and leaves a screenshot in test-artifacts/."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -19,9 +20,30 @@ PASSWORD = "Browser-test-1"
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with ckan_servers(Path(_ckan_ini()), 1, tmp_path_factory.mktemp("portal"), own_site_url=True) as urls:
-        yield urls[0]
+def portals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[tuple[tuple[str, str], ...]], str]]:
+    """The URL of a served portal with these settings on top of test.ini
+    (each started once, on first use, and stopped after the session)."""
+    started: dict[tuple[tuple[str, str], ...], str] = {}
+    folder = tmp_path_factory.mktemp("portal")
+    with contextlib.ExitStack() as stack:
+        def url_of(settings: tuple[tuple[str, str], ...]) -> str:
+            if settings not in started:
+                ini = Path(_ckan_ini())
+                if settings:
+                    ini = folder / f"portal-{len(started)}.ini"
+                    ini.write_text(f"[app:main]\nuse = config:{_ckan_ini()}\n"
+                                   + "".join(f"{key} = {value}\n" for key, value in settings))
+                started[settings] = stack.enter_context(ckan_servers(ini, 1, folder, own_site_url=True))[0]
+            return started[settings]
+        yield url_of
+
+
+@pytest.fixture
+def portal_url(portals: Callable[[tuple[tuple[str, str], ...]], str], request: pytest.FixtureRequest) -> str:
+    """The portal served with the test's ``ckan_config`` marks, so that the
+    server and the test process see the same settings."""
+    settings = tuple(sorted((str(m.args[0]), str(m.args[1])) for m in request.node.iter_markers("ckan_config")))
+    return portals(settings)
 
 
 @pytest.fixture(scope="session")

@@ -176,13 +176,19 @@ def test_item_tabs_keep_artifacts_and_show_the_log(page, log_in):
 def test_moderators_approve_and_reject_from_the_queue(page, log_in):
     from ckan.tests import helpers
 
-    editor, moderator = factories.User()["name"], factories.User(password=PASSWORD)["name"]
+    editor, moderator = factories.User(password=PASSWORD)["name"], factories.User(password=PASSWORD)["name"]
     helpers.call_action("catalogue_role_grant", user=editor, role="Catalogue-Editor")
     helpers.call_action("catalogue_role_grant", user=moderator, role="Catalogue-Moderator")
-    for name in ("queued-good", "queued-bad"):
-        created = catalogue_call(editor, "catalogue_item_create", kind="gcat.item",
-                                 doc={"name": name, "title": name, "license_id": "cc-by"})
-        assert created["moderation"]["state"] == "pending"
+    created = catalogue_call(editor, "catalogue_item_create", kind="gcat.item",
+                             doc={"name": "queued-bad", "title": "queued-bad", "license_id": "cc-by"})
+    assert created["moderation"]["state"] == "pending"
+    # The served portal moderates too: an item made in its form waits.
+    log_in(editor)
+    page.goto("/catalogue-admin/new?kind=gcat.item")
+    page.fill("#field-doc", json.dumps({"name": "queued-good", "title": "queued-good", "license_id": "cc-by"}))
+    page.get_by_role("button", name="Create").click()
+    assert page.locator(".catalogue-moderation").inner_text() == "Waiting for moderation"
+    page.goto("/user/_logout")
     log_in(moderator)
     page.get_by_role("link", name="Moderation").click()
     assert page.locator(".catalogue-moderation-queue tbody tr").count() == 2
