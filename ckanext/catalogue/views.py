@@ -109,9 +109,9 @@ def _run(action: str, data: dict[str, Any]) -> tuple[Any, str | None]:
         return tk.abort(404, str(exc.message or exc)), None
 
 
-def _came_from(default: str) -> str:
+def _came_from(default: str, field: str = "came_from") -> str:
     """Where a button sends the user back: a path of this site, else ``default``."""
-    back = tk.request.form.get("came_from") or ""
+    back = tk.request.form.get(field) or ""
     return back if back.startswith("/") and not back.startswith("//") and "\\" not in back else default
 
 
@@ -203,9 +203,11 @@ def _trashed_group_kind(kind: str) -> str:
 
 @catalogue_pages.route("/trash/<kind>/<id>/purge", methods=["POST"])
 def purge_group(kind: str, id: str) -> Any:
-    _run_and_flash("catalogue_group_purge", {"id": id, "kind": _trashed_group_kind(kind)},
-                   tk._("Purged {name}.").format(name=id))
-    return tk.redirect_to(_came_from(tk.h.url_for("catalogue_pages.trash")))
+    trash_page = tk.h.url_for("catalogue_pages.trash")
+    if not _run_and_flash("catalogue_group_purge", {"id": id, "kind": _trashed_group_kind(kind)},
+                          tk._("Purged {name}.").format(name=id)):
+        return tk.redirect_to(_came_from(trash_page, "refused_to"))
+    return tk.redirect_to(_came_from(trash_page))
 
 
 @catalogue_pages.route("/trash/<kind>/<id>/restore", methods=["POST"])

@@ -292,3 +292,36 @@ def test_map_search_finds_items_in_the_drawn_area(page):
     assert [a.inner_text() for a in headings.all()] == ["york-sensor"]
     page.locator("a.catalogue-map-clear").click()
     assert "ext_bbox" not in page.url and headings.count() == 7
+
+
+def test_purge_from_the_group_and_organization_pages(page, log_in):
+    admin = _sysadmin()
+    group = factories.Group(name="purge-me-group")
+    kept = factories.Organization(name="still-owning-org")
+    factories.Dataset(name="owned-dataset", owner_org=kept["id"], groups=[{"id": group["id"]}])
+    log_in(admin)
+
+    page.goto("/group/purge-me-group")
+    page.wait_for_load_state("networkidle")
+    page.locator("button.catalogue-group-purge").click()
+    with page.expect_navigation():
+        page.locator(".modal").get_by_role("button", name="Confirm").click()
+    assert page.url.rstrip("/").endswith("/group")
+    assert "Purged purge-me-group" in page.locator(".alert").first.inner_text()
+    assert catalogue_call(admin, "group_list") == []
+    assert catalogue_call(admin, "package_show", id="owned-dataset")["groups"] == []
+
+    # An organization that owns a dataset is refused, and the page says why.
+    page.goto("/organization/still-owning-org")
+    page.wait_for_load_state("networkidle")
+    page.locator("button.catalogue-group-purge").click()
+    with page.expect_navigation():
+        page.locator(".modal").get_by_role("button", name="Confirm").click()
+    assert page.url.rstrip("/").endswith("/organization/still-owning-org")
+    assert "still owns 1 dataset" in page.locator(".alert").first.inner_text()
+    assert catalogue_call(admin, "organization_show", id=kept["id"])["state"] == "active"
+
+    # Not offered to those who may not purge.
+    page.goto("/user/_logout")
+    page.goto("/organization/still-owning-org")
+    assert page.locator("button.catalogue-group-purge").count() == 0
