@@ -125,6 +125,13 @@ def catalogue_restrictions_label(value: str) -> str:
     return labels.get(value, value)
 
 
+def catalogue_item_has_pricing(item: dict[str, Any]) -> bool:
+    """Whether the item (as catalogue_item_show gives it) has a pricing tab."""
+    from ckanext.catalogue.logic.action.pricing import catalogue_pricing_of
+
+    return catalogue_pricing_of(item) is not None
+
+
 def catalogue_map_tiles() -> dict[str, str]:
     """Tile URL and attribution of the search page's map (configured)."""
     return {"url": tk.config.get("ckanext.catalogue.map.tiles_url") or "",
@@ -134,6 +141,7 @@ def catalogue_map_tiles() -> dict[str, str]:
 def catalogue_helpers() -> dict[str, Any]:
     return {
         "catalogue_map_tiles": catalogue_map_tiles,
+        "catalogue_item_has_pricing": catalogue_item_has_pricing,
         "catalogue_moderation_label": catalogue_moderation_label,
         "catalogue_restrictions_label": catalogue_restrictions_label,
         "catalogue_facet_label_function": catalogue_facet_label_function,

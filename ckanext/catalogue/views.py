@@ -252,6 +252,16 @@ def item_log(id: str) -> Any:
     return tk.render("catalogue/log.html", {"item": item, "log": log, "page": page, "pages": pages})
 
 
+@catalogue_pages.route("/item/<id>/pricing")
+def item_pricing(id: str) -> Any:
+    """What an item costs, for its readers (404 when it has no pricing)."""
+    item = _shown_item(id)
+    found, refused = _run("catalogue_item_pricing", {"id": item["id"]})
+    if refused or not found["pricing"]:
+        return tk.abort(404, tk._("This item has no pricing"))
+    return tk.render("catalogue/pricing.html", {"item": item, "pricing": found["pricing"]})
+
+
 @catalogue_pages.route("/item/<id>/artifacts", methods=["GET", "POST"])
 def item_artifacts(id: str) -> Any:
     """An item's files: download for its readers, upload and delete for its editors."""

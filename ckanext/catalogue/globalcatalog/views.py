@@ -469,9 +469,8 @@ def pricing(entry_id: str) -> Response:
 
     def run(call: CatalogueCall) -> Response:
         item = _shown(call, entry_id)
-        found = (item["doc"].get("metadata") or {}).get("pricing") if isinstance(
-            item["doc"].get("metadata"), dict) else None
-        if not isinstance(found, dict) or not found:
+        found = call("catalogue_item_pricing", {"id": item["id"]})["pricing"]
+        if found is None:
             raise GlobalCatalogError(404, "Pricing is not available for this entry")
         return _json({**found, "deployment_id": found.get("deployment_id", _gc_id(item))})
 

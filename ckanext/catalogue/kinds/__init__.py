@@ -76,6 +76,9 @@ class CatalogueKind:
     geo_fields: tuple[str, ...] = ("location",)
     # Document fields matched exactly (ids, links); others are text.
     exact_fields: tuple[str, ...] = ("id", "type")
+    # Where an item of this kind keeps its pricing (a path of object keys
+    # in its document); empty: the kind has none.
+    pricing_path: tuple[str, ...] = ()
 
 
 class ICatalogueKinds(p.Interface):

@@ -81,7 +81,7 @@ def _kind(gc_kind: str, parents: tuple[str, ...], parent_required: bool) -> Cata
         parent_required=parent_required, id_rule=ID_CLIENT, write=WRITE_ORGANIZATION,
         doc_check=globalcatalog_check, private_by_default=True, unique_fields=("name",),
         title_field="name", description_field="", tags_field="tags", geo_fields=(),
-        exact_fields=("id", "name", "tags"),
+        exact_fields=("id", "name", "tags"), pricing_path=("metadata", "pricing"),
     )
 
 

@@ -140,3 +140,28 @@ def test_search_page_filters_by_a_box_and_refuses_a_bad_one(app, iudx_tree):
     found = app.post("/api/3/action/package_search", json={"extras": {"ext_bbox": "73.7,18.4,74.0,18.7"}})
     assert [r["name"] for r in found.json["result"]["results"]] == [
         catalogue_call(t["sysadmin"], "catalogue_item_show", id=t["resource"])["name"]]
+
+
+def test_pricing_comes_from_the_core_and_only_where_there_is_some(app, iudx_tree):
+    from ckan.tests import factories
+
+    admin = iudx_tree["sysadmin"]
+    org = factories.Organization()
+    doc = {"name": "costly", "disabled": False, "tags": ["t"], "images": {"image": "i"},
+           "overview_ui": {"en": {"display_name": "costly", "description": "d", "long_description": "l"}},
+           "provider": {"name": "p", "email": "p@example.org"}, "metadata": {"pricing": {"type": "free"}}}
+    costly = catalogue_call(admin, "catalogue_item_create", kind="globalcatalog.service", id="costly",
+                            organization=org["name"], private=False, doc=doc)
+    assert catalogue_call(admin, "catalogue_item_pricing", id="costly") == {
+        "id": costly["id"], "kind": "globalcatalog.service", "pricing": {"type": "free"}}
+    # A kind without pricing, and an entry without any.
+    assert catalogue_call(admin, "catalogue_item_pricing", id=iudx_tree["resource"])["pricing"] is None
+    doc["metadata"] = {"pricing": {}}
+    catalogue_call(admin, "catalogue_item_create", kind="globalcatalog.service", id="unpriced",
+                   organization=org["name"], private=False, doc={**doc, "name": "unpriced"})
+    assert catalogue_call(admin, "catalogue_item_pricing", id="unpriced")["pricing"] is None
+
+    page = BeautifulSoup(app.get(f"/catalogue-admin/item/{costly['name']}/pricing").body, "html.parser")
+    assert page.select_one(".catalogue-pricing-type").get_text(strip=True) == "free"
+    app.get(f"/catalogue-admin/item/{iudx_tree['resource']}/pricing", status=404)
+    app.get("/catalogue-admin/item/no-such-item/pricing", status=404)

@@ -21,6 +21,7 @@ from ckanext.catalogue.token_scope import catalogue_request_scope
 __all__ = [
     "catalogue_item_create",
     "catalogue_item_show",
+    "catalogue_item_pricing",
     "catalogue_item_update",
     "catalogue_item_patch",
     "catalogue_item_delete",
@@ -132,6 +133,11 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> AuthResult:
     except tk.NotAuthorized:
         return _refuse(tk._("Not allowed to read this item"))
     return {"success": True}
+
+
+def catalogue_item_pricing(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever reads the item reads its pricing."""
+    return catalogue_item_show(context, data_dict)
 
 
 def catalogue_item_moderate(context: Context, data_dict: DataDict) -> AuthResult:

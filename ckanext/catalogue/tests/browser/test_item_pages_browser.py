@@ -325,3 +325,31 @@ def test_purge_from_the_group_and_organization_pages(page, log_in):
     page.goto("/user/_logout")
     page.goto("/organization/still-owning-org")
     assert page.locator("button.catalogue-group-purge").count() == 0
+
+
+PRICING = {"type": "paid", "origin": "global_catalog",
+           "metrics": [{"metric_id": "part-is.instance-hours", "resource_display_name": "Instance hours",
+                        "charge_unit_display_name": "Hour", "tier_model": "Linear",
+                        "amounts": [{"country": "USA", "currency": "USD",
+                                     "prices": [{"quantity_tier": 1, "price": 0.12}]}]}]}
+
+
+def test_pricing_tab_shows_what_an_entry_costs(page, log_in):
+    editor = factories.User(password=PASSWORD)["name"]
+    factories.Organization(name="price-org", users=[{"name": editor, "capacity": "editor"}])
+    priced = catalogue_call(editor, "catalogue_item_create", kind="globalcatalog.service", id="priced-svc",
+                            doc={**_gc_doc("priced-svc"), "metadata": {"pricing": PRICING}})
+    free = catalogue_call(editor, "catalogue_item_create", kind="globalcatalog.service", id="free-svc",
+                          doc=_gc_doc("free-svc"))
+    log_in(editor)
+
+    page.goto(f"/catalogue/{priced['name']}")
+    page.get_by_role("link", name="Pricing").click()
+    assert page.locator(".catalogue-pricing-type").inner_text() == "paid"
+    row = page.locator(".catalogue-pricing-metrics tbody tr")
+    assert row.count() == 1
+    assert [c.inner_text() for c in row.locator("td").all()][:3] == ["Instance hours", "Hour", "Linear"]
+    assert "USA USD" in row.inner_text() and "0.12" in row.inner_text()
+
+    page.goto(f"/catalogue/{free['name']}")
+    assert page.get_by_role("link", name="Pricing").count() == 0
