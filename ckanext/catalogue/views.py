@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.catalogue.helpers import (
     catalogue_item_children, catalogue_item_permissions, catalogue_may, catalogue_portal_context,
 )
+from ckanext.catalogue import item_form
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 from ckanext.catalogue.visibility import CATALOGUE_RESTRICTIONS
 
@@ -48,11 +49,27 @@ def roles() -> Any:
         "grants": grants, "roles": CATALOGUE_ROLES, "errors": errors, "data": dict(tk.request.form)})
 
 
+# Errors about the request rather than one input, shown above the form.
+_FORM_LEVEL = ("if_match", "message", "state", "organization", "id", "kind", "to_kind")
+
+
+def _placed_errors(kind: Any, errors: dict[str, Any]) -> dict[str, list[str]]:
+    general = {k: v for k, v in errors.items() if k in _FORM_LEVEL}
+    placed = item_form.catalogue_form_errors(kind, {k: v for k, v in errors.items() if k not in _FORM_LEVEL})
+    if general:
+        placed["_form"] = [str(m) for v in general.values() for m in (v if isinstance(v, list) else [v])]
+    return placed
+
+
+def _parent_options(kind: Any) -> list[dict[str, Any]]:
+    if not kind.parents:
+        return []
+    return _run("catalogue_item_parent_options", {"kind": kind.name, "limit": 1000})[0]["results"]
+
+
 @catalogue_pages.route("/new", methods=["GET", "POST"])
 def new_item() -> Any:
-    """Create an item of a kind, under one of the parents the kind allows."""
-    import json
-
+    """Create an item of a kind, under one of the parents the caller may use."""
     from ckanext.catalogue.kinds import catalogue_kind, catalogue_kinds
 
     context = catalogue_portal_context()
@@ -61,37 +78,70 @@ def new_item() -> Any:
     kind = catalogue_kind(tk.request.args.get("kind", ""))
     if kind is None:
         return tk.render("catalogue/new_item.html", {"kinds": list(catalogue_kinds().values()), "kind": None})
-    parents: list[dict[str, Any]] = []
-    if kind.parents:
-        parents = tk.get_action("catalogue_item_search")(dict(context), {"kind": list(kind.parents), "limit": 1000})[
-            "results"]
-    errors: dict[str, Any] = {}
     form = tk.request.form
-    doc_text = form.get("doc") or json.dumps({"type": [kind.jsonld_type], "name": ""}, indent=2)
+    errors: dict[str, list[str]] = {}
+    values = item_form.catalogue_new_doc_values(kind)
     if tk.request.method == "POST":
-        try:
-            doc = json.loads(doc_text)
-        except json.JSONDecodeError as exc:
-            errors = {"doc": [tk._("Not valid JSON: {reason}").format(reason=exc.msg)]}
-        else:
-            data = {"kind": kind.name, "doc": doc if isinstance(doc, dict) else {}, "private": bool(form.get("private"))}
+        values = dict(form)
+        doc, errors = item_form.catalogue_form_doc(kind, form)
+        if not errors:
+            data: dict[str, Any] = {"kind": kind.name, "doc": doc, "private": bool(form.get("private"))}
             if form.get("parent"):
                 data["parent"] = form["parent"]
             try:
                 created = tk.get_action("catalogue_item_create")(dict(context), data)
             except tk.ValidationError as exc:
-                errors = exc.error_dict
+                errors = _placed_errors(kind, exc.error_dict)
             except tk.NotAuthorized as exc:
                 errors = {"parent": [str(exc.message or exc)]}
             else:
                 return tk.redirect_to("catalogue.read", id=created["name"])
-    link_fields = set(kind.link_fields) | {"parent"}
-    return tk.render("catalogue/new_item.html", {
-        "kinds": [], "kind": kind, "parents": parents, "doc_text": doc_text, "errors": errors,
-        "parent_errors": {k: v for k, v in errors.items() if k in link_fields},
-        "doc_errors": {k: v for k, v in errors.items() if k not in link_fields},
+    return tk.render("catalogue/item_form.html", {
+        "kind": kind, "item": None, "fields": item_form.catalogue_form_fields(kind), "values": values,
+        "errors": errors, "parents": _parent_options(kind), "parent_editable": True,
         "selected_parent": form.get("parent", tk.request.args.get("parent", "")),
-    })
+        "action": tk.h.url_for("catalogue_pages.new_item", kind=kind.name)})
+
+
+@catalogue_pages.route("/item/<id>/edit", methods=["GET", "POST"])
+def edit_item(id: str) -> Any:
+    """Change an item's document (and its parent, where no link field names
+    it), refused if someone saved it since the form was opened."""
+    from ckanext.catalogue.kinds import catalogue_kind
+
+    item = _shown_item(id)
+    kind = catalogue_kind(item["kind"] or "")
+    if kind is None or not catalogue_item_permissions(item).get("update"):
+        return tk.abort(403, tk._("Not allowed to change this item"))
+    if item["state"] != "active":
+        return tk.abort(409, tk._("An archived item must be restored before it is changed"))
+    form = tk.request.form
+    errors: dict[str, list[str]] = {}
+    values = item_form.catalogue_form_values(kind, item["doc"])
+    # Kinds linked by document fields (IUDX) keep their parent here.
+    parent_editable = bool(kind.parents) and not kind.link_fields
+    if tk.request.method == "POST":
+        values = dict(form)
+        doc, errors = item_form.catalogue_form_doc(kind, form)
+        if not errors:
+            data: dict[str, Any] = {"id": item["id"], "doc": doc, "if_match": form.get("etag", "")}
+            if parent_editable and (form.get("parent") or "") != (item["parent"] or ""):
+                data.update(parent=form.get("parent") or "", move=True)
+            try:
+                tk.get_action("catalogue_item_update")(catalogue_portal_context(), data)
+            except tk.ValidationError as exc:
+                errors = _placed_errors(kind, exc.error_dict)
+            except tk.NotAuthorized as exc:
+                errors = {"_form": [str(exc.message or exc)]}
+            else:
+                tk.h.flash_success(tk._("Saved."))
+                return tk.redirect_to("catalogue.read", id=item["name"])
+    return tk.render("catalogue/item_form.html", {
+        "kind": kind, "item": item, "fields": item_form.catalogue_form_fields(kind), "values": values,
+        "errors": errors, "parents": _parent_options(kind) if parent_editable else [],
+        "parent_editable": parent_editable, "selected_parent": form.get("parent", item["parent"] or ""),
+        "name_fixed": item_form.catalogue_name_is_fixed(kind), "etag": form.get("etag") or item["etag"],
+        "action": tk.h.url_for("catalogue_pages.edit_item", id=item["name"])})
 
 
 # --- item buttons: each posts to the core action as the logged-in user ---

@@ -295,6 +295,19 @@ def catalogue_item_search_schema(
     }
 
 
+@validator_args
+def catalogue_item_parent_options_schema(
+    not_empty: Validator, unicode_safe: Validator, ignore_missing: Validator, default: ValidatorFactory,
+    int_validator: Validator, natural_number_validator: Validator,
+) -> Schema:
+    return {
+        "kind": [not_empty, unicode_safe],
+        "q": [ignore_missing, unicode_safe],
+        "limit": [default(100), int_validator, natural_number_validator, catalogue_page_size],
+        "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
+    }
+
+
 def catalogue_moderation_states(value: list[str]) -> list[str]:
     from ckanext.catalogue.moderation import STATES
 

@@ -1,6 +1,9 @@
 """The item page in the portal: ancestors as a breadcrumb, children paged."""
 from __future__ import annotations
 
+import json
+
+import pytest
 from bs4 import BeautifulSoup
 
 from ckanext.catalogue import helpers
@@ -34,32 +37,109 @@ def test_catalogue_search_page_lists_items(app, iudx_tree):
     assert len(page.select(".dataset-item")) == 6
 
 
-def test_create_form_offers_allowed_parents_and_shows_errors(app, iudx_tree):
-    import json
-
+def _token_headers(user: str) -> dict[str, str]:
     import ckan.plugins.toolkit as tk
 
+    token = tk.get_action("api_token_create")({"user": user, "ignore_auth": True}, {"user": user, "name": "ui"})
+    return {"Authorization": token["token"]}
+
+
+def _errors_by_field(body: str) -> dict[str, str]:
+    return {e["data-field"]: e.get_text(strip=True)
+            for e in BeautifulSoup(body, "html.parser").select(".catalogue-field-error")}
+
+
+def test_create_form_offers_allowed_parents_and_shows_errors(app, iudx_tree):
     t = iudx_tree
-    token = tk.get_action("api_token_create")({"user": t["sysadmin"], "ignore_auth": True},
-                                              {"user": t["sysadmin"], "name": "ui"})["token"]
-    headers = {"Authorization": token}
+    headers = _token_headers(t["sysadmin"])
     page = BeautifulSoup(app.get("/catalogue-admin/new?kind=iudx.resource", headers=headers).body, "html.parser")
     options = [o["value"] for o in page.select("#field-parent option")]
     assert options == [t["rg"]]  # only resource groups may hold resources
+    # The kind's fields each have an input; links come from the parent.
+    inputs = {i["name"] for i in page.select(".catalogue-item-form [name]")}
+    assert {"name", "description", "tags", "more"} <= inputs
+    assert not inputs & {"provider", "resourceGroup", "type", "id"}
+    assert '"iudx:Resource"' in page.select_one("#field-more").get_text()
     csrf = page.select_one("input[name=_csrf_token]")["value"]
 
     bad = app.post("/catalogue-admin/new?kind=iudx.resource", headers=headers, data={
-        "_csrf_token": csrf, "parent": t["rg"], "doc": json.dumps({"type": ["iudx:Resource"], "name": "x!"})})
-    errors = BeautifulSoup(bad.body, "html.parser").select(".error-block")
-    assert {e["data-field"] for e in errors if e.has_attr("data-field")} >= {"name", "tags"}
+        "_csrf_token": csrf, "parent": t["rg"], "name": "x!", "more": "{not json"})
+    assert "more" in _errors_by_field(bad.body)  # unreadable input: named before the core is asked
+    bad = app.post("/catalogue-admin/new?kind=iudx.resource", headers=headers, data={
+        "_csrf_token": csrf, "parent": t["rg"], "name": "x!", "more": json.dumps({"type": ["iudx:Resource"]})})
+    errors = _errors_by_field(bad.body)
+    assert {"name", "tags"} <= set(errors), errors
+    assert BeautifulSoup(bad.body, "html.parser").select_one("#field-name")["value"] == "x!"  # kept
 
     good = app.post("/catalogue-admin/new?kind=iudx.resource", headers=headers, follow_redirects=False, data={
-        "_csrf_token": csrf, "parent": t["rg"],
-        "doc": json.dumps({"type": ["iudx:Resource"], "name": "from-form", "tags": ["ui"]})})
+        "_csrf_token": csrf, "parent": t["rg"], "name": "from-form", "tags": "ui, flood",
+        "description": "made in the form", "more": json.dumps({"type": ["iudx:Resource"], "extra": 1})})
     assert good.status_code == 302
     found = app.get("/iudx/cat/v1/search", query_string={"property": "[name]", "value": "[[from-form]]"}).json
     assert found["totalHits"] == 1
-    assert found["results"][0]["provider"] == t["provider"]  # filled from the parent's ancestors
+    made = found["results"][0]
+    assert made["provider"] == t["provider"]  # filled from the parent's ancestors
+    assert made["tags"] == ["ui", "flood"] and made["extra"] == 1 and made["description"] == "made in the form"
+
+
+def test_parent_options_are_where_the_caller_may_create(iudx_tree):
+    from ckan.tests import factories
+
+    t = iudx_tree
+    assert [p["id"] for p in catalogue_call(t["sysadmin"], "catalogue_item_parent_options",
+                                            kind="iudx.resource")["results"]] == [t["rg"]]
+    # Resource groups are written by their provider's organization: others get none.
+    outsider = factories.User()["name"]
+    assert catalogue_call(outsider, "catalogue_item_parent_options", kind="iudx.resource")["count"] == 0
+    member = factories.User()["name"]
+    from ckan.tests import helpers as ckan_helpers
+    ckan_helpers.call_action("organization_member_create", id=t["provider_org"], username=member, role="editor")
+    assert [p["id"] for p in catalogue_call(member, "catalogue_item_parent_options",
+                                            kind="iudx.resource")["results"]] == [t["rg"]]
+    assert catalogue_call(None, "catalogue_item_parent_options", kind="iudx.resource")["count"] == 0
+    assert catalogue_call(t["sysadmin"], "catalogue_item_parent_options", kind="iudx.owner")["count"] == 0
+    with pytest.raises(tk_validation_error()):
+        catalogue_call(t["sysadmin"], "catalogue_item_parent_options", kind="no.such")
+
+
+def tk_validation_error() -> type:
+    import ckan.plugins.toolkit as tk
+
+    return tk.ValidationError
+
+
+def test_edit_form_changes_the_document_and_refuses_stale_saves(app, iudx_tree):
+    t = iudx_tree
+    headers = _token_headers(t["sysadmin"])
+    url = f"/catalogue-admin/item/{t['resource']}/edit"
+    page = BeautifulSoup(app.get(url, headers=headers).body, "html.parser")
+    assert page.select_one("#field-name")["value"] == "sensor-1"
+    assert page.select_one("#field-tags")["value"] == "flood, sensor"
+    assert page.select_one("#field-parent") is None  # linked by resourceGroup: no move here
+    form = {i["name"]: i.get("value", "") for i in page.select(".catalogue-item-form input[name]")}
+    form.update({t_.get("name"): t_.get_text() for t_ in page.select(".catalogue-item-form textarea")})
+
+    saved = app.post(url, headers=headers, follow_redirects=False,
+                     data={**form, "description": "Renamed in the form", "tags": "flood"})
+    assert saved.status_code == 302
+    stored = catalogue_call(t["sysadmin"], "catalogue_item_show", id=t["resource"])["doc"]
+    assert stored["description"] == "Renamed in the form" and stored["tags"] == ["flood"]
+    assert stored["location"]["geometry"]["coordinates"] == [73.85, 18.52]  # kept in the other fields' JSON
+    assert stored["resourceGroup"] == t["rg"] and stored["itemStatus"] == "ACTIVE"  # owned by the server
+
+    # The same form again: someone saved since it was opened.
+    stale = app.post(url, headers=headers, data={**form, "description": "lost update"})
+    assert "changed" in BeautifulSoup(stale.body, "html.parser").select_one(".catalogue-form-errors").get_text()
+    assert catalogue_call(t["sysadmin"], "catalogue_item_show", id=t["resource"])["doc"]["description"] == \
+        "Renamed in the form"
+    # An error by field, next to it.
+    page = BeautifulSoup(app.get(url, headers=headers).body, "html.parser")
+    fresh = {i["name"]: i.get("value", "") for i in page.select(".catalogue-item-form input[name]")}
+    fresh.update({t_.get("name"): t_.get_text() for t_ in page.select(".catalogue-item-form textarea")})
+    refused = app.post(url, headers=headers, data={**fresh, "name": "bad name!"})
+    assert "name" in _errors_by_field(refused.body)
+    # Readers without write rights get no form.
+    app.get(url, status=403)
 
 
 def test_catalogue_search_filters_by_kind_with_readable_facets(app, iudx_tree):

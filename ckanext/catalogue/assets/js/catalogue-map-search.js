@@ -26,6 +26,8 @@ ckan.module("catalogue-map-search", function ($) {
       var text = function (value) { return typeof value === "string" ? value : ""; };
       var tiles = text(this.options.tiles), attribution = text(this.options.attribution);
       var canvas = this.el.find(".catalogue-map-canvas")[0];
+      // CKAN initialises modules again after an htmx swap of the results.
+      if (canvas._catalogueMap) { return; }
       var map = L.map(canvas, { attributionControl: Boolean(attribution), worldCopyJump: true });
       canvas._catalogueMap = map;  // for the browser tests
       if (tiles) {

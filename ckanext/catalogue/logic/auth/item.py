@@ -27,6 +27,7 @@ __all__ = [
     "catalogue_item_delete",
     "catalogue_item_purge",
     "catalogue_item_search",
+    "catalogue_item_parent_options",
     "catalogue_item_bulk_create",
     "catalogue_token_create",
     "catalogue_item_moderate",
@@ -149,6 +150,12 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> AuthResult
 @tk.auth_allow_anonymous_access
 def catalogue_item_search(context: Context, data_dict: DataDict) -> AuthResult:
     # Search shows each caller what CKAN's permission labels let them see.
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def catalogue_item_parent_options(context: Context, data_dict: DataDict) -> AuthResult:
+    # The action narrows the list to the caller's rights (none: empty).
     return {"success": True}
 
 

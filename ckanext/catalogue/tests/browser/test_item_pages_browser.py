@@ -22,12 +22,24 @@ def _sysadmin() -> str:
     return factories.Sysadmin(password=PASSWORD)["name"]
 
 
+def _fill_item_form(page, doc: dict) -> None:
+    """Each field with an input typed into it, the rest as the JSON of the others."""
+    rest = {}
+    for key, value in doc.items():
+        field = page.locator(f".catalogue-item-form [name='{key}']")
+        if key != "more" and field.count():
+            field.fill(", ".join(value) if isinstance(value, list) else str(value))
+        else:
+            rest[key] = value
+    page.fill("#field-more", json.dumps(rest))
+
+
 def _create_in_form(page, kind: str, parent_label: str, doc: dict) -> None:
     page.get_by_role("link", name="Catalogue", exact=True).first.click()
     page.locator("a.catalogue-new").click()
     page.locator(f"a[href$='kind={kind}']").click()
     page.select_option("#field-parent", label=parent_label)
-    page.fill("#field-doc", json.dumps(doc))
+    _fill_item_form(page, doc)
     page.get_by_role("button", name="Create").click()
     page.wait_for_url(re.compile(r".*/catalogue/[^/]+$"))
 
@@ -56,6 +68,18 @@ def test_create_find_archive_restore_and_purge_an_item(page, log_in):
     page.fill("#field-giant-search", "ui-flood-group")
     page.keyboard.press("Enter")
     page.locator(".dataset-item a", has_text="ui-flood-group").first.click()
+
+    # Edited in its form: a bad value is named next to its input, then fixed.
+    page.locator("a.catalogue-edit").click()
+    page.fill("#field-name", "no spaces at the end ")
+    page.fill("#field-description", "Edited in the browser")
+    page.get_by_role("button", name="Save").click()
+    assert page.locator(".catalogue-field-error[data-field='name']").count() == 1
+    assert page.locator("#field-name.is-invalid").count() == 1
+    page.fill("#field-name", "ui-flood-group")
+    page.get_by_role("button", name="Save").click()
+    assert "Saved" in page.locator(".alert").first.inner_text()
+    assert catalogue_call(admin, "catalogue_item_show", id=group)["doc"]["description"] == "Edited in the browser"
 
     page.locator("button.catalogue-archive").click()
     assert "Archived" in page.locator(".alert").first.inner_text()
@@ -185,7 +209,7 @@ def test_moderators_approve_and_reject_from_the_queue(page, log_in):
     # The served portal moderates too: an item made in its form waits.
     log_in(editor)
     page.goto("/catalogue-admin/new?kind=gcat.item")
-    page.fill("#field-doc", json.dumps({"name": "queued-good", "title": "queued-good", "license_id": "cc-by"}))
+    _fill_item_form(page, {"name": "queued-good", "title": "queued-good", "license_id": "cc-by"})
     page.get_by_role("button", name="Create").click()
     assert page.locator(".catalogue-moderation").inner_text() == "Waiting for moderation"
     page.goto("/user/_logout")
