@@ -132,6 +132,12 @@ def catalogue_item_has_pricing(item: dict[str, Any]) -> bool:
     return catalogue_pricing_of(item) is not None
 
 
+def catalogue_moderation_enabled() -> bool:
+    from ckanext.catalogue.moderation import catalogue_moderation_enabled as enabled
+
+    return enabled()
+
+
 def catalogue_map_tiles() -> dict[str, str]:
     """Tile URL and attribution of the search page's map (configured)."""
     return {"url": tk.config.get("ckanext.catalogue.map.tiles_url") or "",
@@ -141,6 +147,7 @@ def catalogue_map_tiles() -> dict[str, str]:
 def catalogue_helpers() -> dict[str, Any]:
     return {
         "catalogue_map_tiles": catalogue_map_tiles,
+        "catalogue_moderation_enabled": catalogue_moderation_enabled,
         "catalogue_item_has_pricing": catalogue_item_has_pricing,
         "catalogue_moderation_label": catalogue_moderation_label,
         "catalogue_restrictions_label": catalogue_restrictions_label,

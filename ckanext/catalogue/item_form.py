@@ -59,6 +59,13 @@ def catalogue_form_fields(kind: CatalogueKind) -> list[CatalogueFormField]:
     return fields
 
 
+def _list_entry(value: Any) -> str:
+    # gCat's tags may be {"name": ...} objects: the form edits their names.
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return value["name"]
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def catalogue_form_values(kind: CatalogueKind, doc: dict[str, Any]) -> dict[str, str]:
     """What each input shows for a document (and the rest as JSON)."""
     fields = catalogue_form_fields(kind)
@@ -68,7 +75,7 @@ def catalogue_form_values(kind: CatalogueKind, doc: dict[str, Any]) -> dict[str,
         if value is None:
             values[field.name] = ""
         elif field.widget == "list" and isinstance(value, list):
-            values[field.name] = ", ".join(v if isinstance(v, str) else json.dumps(v) for v in value)
+            values[field.name] = ", ".join(_list_entry(v) for v in value)
         elif field.widget == "bool":
             values[field.name] = "true" if value is True else ""
         elif field.widget == "json" or not isinstance(value, (str, int, float)):

@@ -245,3 +245,20 @@ def test_pricing_comes_from_the_core_and_only_where_there_is_some(app, iudx_tree
     assert page.select_one(".catalogue-pricing-type").get_text(strip=True) == "free"
     app.get(f"/catalogue-admin/item/{iudx_tree['resource']}/pricing", status=404)
     app.get("/catalogue-admin/item/no-such-item/pricing", status=404)
+
+
+def test_form_values_round_trip_a_document():
+    from ckanext.catalogue import item_form
+    from ckanext.catalogue.kinds import catalogue_kind
+
+    kind = catalogue_kind("gcat.item")
+    doc = {"name": "ds", "title": "A title", "notes": "Long\ntext", "tags": [{"name": "a"}, "b"],
+           "extras": [{"key": "k", "value": "v"}], "custom": {"x": [1, 2]}}
+    values = item_form.catalogue_form_values(kind, doc)
+    assert values["tags"] == "a, b" and values["notes"] == "Long\ntext"
+    assert json.loads(values["more"]) == {"custom": {"x": [1, 2]}}
+    back, errors = item_form.catalogue_form_doc(kind, values)
+    assert errors == {}
+    assert back == {**doc, "tags": ["a", "b"]}
+    _, errors = item_form.catalogue_form_doc(kind, {**values, "extras": "[", "more": "[1]"})
+    assert set(errors) == {"extras", "more"}

@@ -63,6 +63,15 @@ def test_no_catalogue_page_fails_for_any_user(app):
     cos = catalogue_call(admin, "catalogue_item_create", doc=s.cos(owner))["id"]
     archived = catalogue_call(admin, "catalogue_item_create", doc=s.owner("archived-owner"))["id"]
     catalogue_call(admin, "catalogue_item_delete", id=archived)
+    org = factories.Organization(name="crawl-org")
+    priced = catalogue_call(admin, "catalogue_item_create", kind="globalcatalog.service", id="crawl-svc",
+                            organization=org["name"], private=False, doc={
+                                "name": "crawl-svc", "disabled": False, "tags": ["t"], "images": {"image": "i"},
+                                "overview_ui": {"en": {"display_name": "c", "description": "d",
+                                                       "long_description": "l"}},
+                                "provider": {"name": "p", "email": "p@example.org"},
+                                "metadata": {"pricing": {"type": "paid", "metrics": [{"metric_id": "m"}]}}})["name"]
+    factories.Group(name="crawl-group")
     users = _users()
     starts = ["/", "/catalogue/", f"/catalogue/{owner}", f"/catalogue/{cos}", f"/catalogue/{archived}",
               "/catalogue-admin/new", "/catalogue-admin/roles", "/catalogue-admin/trash",
@@ -70,7 +79,11 @@ def test_no_catalogue_page_fails_for_any_user(app):
               "/catalogue-admin/new?kind=iudx.provider", "/catalogue-admin/new?kind=globalcatalog.service",
               "/catalogue-admin/new?kind=gcat.item", "/catalogue-admin/software?discover=1",
               "/catalogue-admin/dashboard", "/catalogue-admin/moderation",
-              f"/catalogue-admin/item/{owner}/children"]
+              f"/catalogue-admin/item/{owner}/children", f"/catalogue-admin/item/{owner}/edit",
+              f"/catalogue-admin/item/{cos}/edit", f"/catalogue/{priced}", f"/catalogue-admin/item/{priced}/pricing",
+              f"/catalogue-admin/item/{priced}/edit", "/catalogue/?ext_bbox=70,10,80,20",
+              "/catalogue/?ext_bbox=not-a-box", "/catalogue-admin/trash?page=2", "/group/crawl-group",
+              "/organization/crawl-org", "/catalogue/?catalogue_moderation=pending"]
     for role, headers in users.items():
         statuses = _crawl(app, headers, starts)
         failed = {url: code for url, code in statuses.items() if code >= 500}
@@ -81,6 +94,7 @@ def test_no_catalogue_page_fails_for_any_user(app):
         assert "/catalogue/" in nav, role
         assert ("/catalogue-admin/trash" in nav) == (role in ("editor", "admin", "sysadmin")), role
         assert ("/catalogue-admin/roles" in nav) == (role == "sysadmin"), role
+        assert "/catalogue-admin/moderation" not in nav, role  # moderation is off in test.ini
         # Readers get no buttons; sysadmins get them all.
         item = BeautifulSoup(app.get(f"/catalogue/{cos}", headers=headers or {}).body, "html.parser")
         buttons = {b["class"][-1] for b in item.select(".catalogue-actions button")}
