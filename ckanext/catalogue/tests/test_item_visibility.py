@@ -244,3 +244,36 @@ def test_archived_items_are_for_those_who_may_restore_them():
     for caller in (None, stranger["name"]):
         with pytest.raises(logic.NotAuthorized):
             catalogue_call(caller, "catalogue_item_show", id=owner)
+
+
+def test_a_hidden_parent_reads_as_unknown_and_a_kind_change_moves_by_the_new_kind():
+    editor, other_admin = factories.User(), factories.User()
+    factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    factories.Organization(users=[{"name": other_admin["name"], "capacity": "admin"}])
+    catalogue_call(other_admin["name"], "catalogue_item_create", kind=SERVICE, id="hidden-svc", doc=_doc("h"))
+
+    def create_plan(parent):
+        return catalogue_call(editor["name"], "catalogue_item_create", kind=PLAN, id=f"plan-{parent}",
+                              parent=parent, doc=_doc("plan"))
+
+    with pytest.raises(logic.ValidationError) as hidden:
+        create_plan("hidden-svc")
+    with pytest.raises(logic.ValidationError) as unknown:
+        create_plan("no-such-svc")
+    assert hidden.value.error_dict == {
+        k: [m.replace("no-such-svc", "hidden-svc") for m in v] for k, v in unknown.value.error_dict.items()}
+
+    # A flavor becomes a plan and moves under a service in one update: the
+    # service is judged as the parent of a plan, not of a flavor.
+    for item_id, kind, parent in (("svc-a", SERVICE, None), ("plan-a", PLAN, "svc-a"),
+                                  ("flavor-a", "globalcatalog.flavor", "plan-a"), ("svc-b", SERVICE, None)):
+        catalogue_call(editor["name"], "catalogue_item_create", kind=kind, id=item_id, doc=_doc(item_id),
+                       **({"parent": parent} if parent else {}))
+    moved = catalogue_call(editor["name"], "catalogue_item_update", id="flavor-a", doc=_doc("flavor-a"),
+                           parent="svc-b", move=True, to_kind=PLAN)
+    assert moved["kind"] == PLAN and moved["parent"] == catalogue_call(
+        editor["name"], "catalogue_item_show", id="svc-b")["id"]
+    # The other way round is refused: a flavor cannot sit under a service.
+    with pytest.raises(logic.ValidationError):
+        catalogue_call(editor["name"], "catalogue_item_update", id="plan-a", doc=_doc("plan-a"),
+                       parent="svc-b", move=True, to_kind="globalcatalog.flavor")

@@ -212,6 +212,19 @@ def _prevalidate(context: Context, action: str, data_dict: DataDict) -> None:
         raise CatalogueInvalid({key: value for key, value in errors.items() if value})
 
 
+def _refuse_unseen_parent(context: Context, parent: CatalogueItem, links: dict[str, Any]) -> None:
+    """A parent the caller may not see is reported as one that does not
+    exist (as by catalogue_check_links), so ids of hidden items never leak."""
+    try:
+        tk.check_access("catalogue_item_show", context, {"id": parent.id})
+    except tk.NotAuthorized:
+        field, value = next(((f, v) for f, v in links.items()
+                             if (found := item_rules.catalogue_resolve(v)) is not None and found.id == parent.id),
+                            ("parent", parent.id))
+        raise CatalogueInvalid({field: [tk._("Linked item {id} does not exist").format(id=value)]},
+                               CODE_LINK) from None
+
+
 def _stage_create(context: Context, data_dict: DataDict) -> str:
     """Check and write (without committing or indexing) an item: a dataset of kind ``kind`` (or the kind the document's
     ``type`` names) under ``parent`` (or the parent its link fields name).
@@ -236,6 +249,8 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
     item_id, aliases = item_rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
     links = item_rules.catalogue_links(kind, doc, data.get("parent"))
     parent, ancestors = item_rules.catalogue_check_links(kind, links, _ancestors_of)
+    if parent is not None:
+        _refuse_unseen_parent(context, parent, links)
     parent_pkg = model.Package.get(parent.id) if parent else None
 
     owner_org = parent_pkg.owner_org if parent_pkg else None
@@ -498,7 +513,8 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     if pkg.state != "active":
         raise CatalogueInvalid({"state": [tk._("A deleted item must be restored before it is changed")]},
                                CODE_NOT_ALLOWED)
-    move = _new_parent(context, row, kind, data, current["owner_org"])
+    # A move that also changes the kind is judged for the kind it becomes.
+    move = _new_parent(context, row, catalogue_kind(data.get("to_kind") or "") or kind, data, current["owner_org"])
     parent_id, ancestors = (move.parent.id if move.parent else None, move.ancestors) if move else (
         row.parent_id, current["ancestors"])
     parent_row = model.Session.get(CatalogueItem, parent_id) if parent_id else None
