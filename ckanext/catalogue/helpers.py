@@ -2,6 +2,7 @@
 actions as the current user, so pages show what the APIs would."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
@@ -138,10 +139,14 @@ def catalogue_moderation_enabled() -> bool:
     return enabled()
 
 
-def catalogue_map_tiles() -> dict[str, str]:
-    """Tile URL and attribution of the search page's map (configured)."""
+def catalogue_map_tiles() -> dict[str, Any]:
+    """Tile URL and attribution of the search page's map (configured), and
+    whether Leaflet is installed (`make assets`; without it the page offers
+    the typed box only)."""
+    leaflet = Path(__file__).parent / "assets" / "vendor" / "leaflet" / "leaflet.js"
     return {"url": tk.config.get("ckanext.catalogue.map.tiles_url") or "",
-            "attribution": tk.config.get("ckanext.catalogue.map.attribution") or ""}
+            "attribution": tk.config.get("ckanext.catalogue.map.attribution") or "",
+            "available": leaflet.exists()}
 
 
 def catalogue_helpers() -> dict[str, Any]:

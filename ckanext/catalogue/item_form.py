@@ -98,12 +98,22 @@ def catalogue_new_doc_values(kind: CatalogueKind) -> dict[str, str]:
     return values
 
 
-def catalogue_form_doc(kind: CatalogueKind, form: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def _submitted(form: Any, name: str) -> str:
+    # Browsers send line breaks in text areas as CRLF.
+    return (form.get(name) or "").replace("\r\n", "\n")
+
+
+def catalogue_form_doc(kind: CatalogueKind, form: Any, stored: dict[str, Any] | None = None,
+                       ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The document the form describes, and errors by input for what cannot
-    be read (the core checks the rest)."""
+    be read (the core checks the rest). Editing ``stored``: an input left as
+    the form showed it keeps the stored value exactly, and the fields the
+    form hides are carried over."""
+    stored = stored or {}
+    shown = catalogue_form_values(kind, stored) if stored else {}
     errors: dict[str, list[str]] = {}
-    doc: dict[str, Any] = {}
-    more = (form.get(MORE_FIELD) or "").strip()
+    doc: dict[str, Any] = {k: v for k, v in stored.items() if k in _hidden(kind)}
+    more = _submitted(form, MORE_FIELD).strip()
     if more:
         try:
             parsed = json.loads(more)
@@ -115,22 +125,28 @@ def catalogue_form_doc(kind: CatalogueKind, form: Any) -> tuple[dict[str, Any], 
             else:
                 errors[MORE_FIELD] = [tk._("Must be a JSON object")]
     for field in catalogue_form_fields(kind):
-        raw = (form.get(field.name) or "").strip()
-        if field.widget == "bool":
-            doc[field.name] = raw == "true"
+        submitted = _submitted(form, field.name)
+        if field.name in stored and field.name in shown and submitted == shown[field.name]:
+            doc[field.name] = stored[field.name]
             continue
-        if not raw:
+        raw = submitted if field.widget in ("text", "textarea") else submitted.strip()
+        if field.widget == "bool":
+            if raw == "true" or field.name in stored:  # an unticked box adds nothing new
+                doc[field.name] = raw == "true"
+            continue
+        if not raw.strip():
             doc.pop(field.name, None)
             continue
         if field.widget == "list":
             doc[field.name] = [part.strip() for part in raw.split(",") if part.strip()]
         elif field.widget == "number":
             try:
-                number = float(raw)
+                doc[field.name] = int(raw)
             except ValueError:
-                errors[field.name] = [tk._("Must be a number")]
-                continue
-            doc[field.name] = int(number) if number.is_integer() else number
+                try:
+                    doc[field.name] = float(raw)
+                except ValueError:
+                    errors[field.name] = [tk._("Must be a number")]
         elif field.widget == "json":
             try:
                 doc[field.name] = json.loads(raw)

@@ -60,8 +60,8 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
                 wkt = item_query.catalogue_bbox_wkt(box)
             except ValueError as exc:
                 raise SearchQueryError(tk._("ext_bbox: {reason}").format(reason=exc)) from None
-            search_params["fq"] = (search_params.get("fq") or "") + " " + item_query.catalogue_geo_filter(
-                "intersects", wkt)
+            # Its own filter: appended to ``fq`` it could join a caller's OR.
+            search_params.setdefault("fq_list", []).append(item_query.catalogue_geo_filter("intersects", wkt))
         return search_params
 
     # IApiToken

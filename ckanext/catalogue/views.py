@@ -81,6 +81,8 @@ def new_item() -> Any:
     form = tk.request.form
     errors: dict[str, list[str]] = {}
     values = item_form.catalogue_new_doc_values(kind)
+    if kind.private_by_default:
+        values["private"] = "1"
     if tk.request.method == "POST":
         values = dict(form)
         doc, errors = item_form.catalogue_form_doc(kind, form)
@@ -93,7 +95,7 @@ def new_item() -> Any:
             except tk.ValidationError as exc:
                 errors = _placed_errors(kind, exc.error_dict)
             except tk.NotAuthorized as exc:
-                errors = {"parent": [str(exc.message or exc)]}
+                errors = {"_form": [str(exc.message or exc)]}
             else:
                 return tk.redirect_to("catalogue.read", id=created["name"])
     return tk.render("catalogue/item_form.html", {
@@ -122,7 +124,7 @@ def edit_item(id: str) -> Any:
     parent_editable = bool(kind.parents) and not kind.link_fields
     if tk.request.method == "POST":
         values = dict(form)
-        doc, errors = item_form.catalogue_form_doc(kind, form)
+        doc, errors = item_form.catalogue_form_doc(kind, form, item["doc"])
         if not errors:
             data: dict[str, Any] = {"id": item["id"], "doc": doc, "if_match": form.get("etag", "")}
             if parent_editable and (form.get("parent") or "") != (item["parent"] or ""):

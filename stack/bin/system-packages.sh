@@ -5,6 +5,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 want=(postgresql-15 postgresql-contrib redis-server openjdk-17-jdk-headless maven
       python3-venv python3-dev libpq-dev libmagic1 build-essential curl procps
       chromium fonts-dejavu-core)  # chromium: the browser tests (Playwright drives it)
+# Node.js with npm (Leaflet for the portal's map, `make assets`): Debian's,
+# unless the machine already has an npm of its own.
+command -v npm >/dev/null || want+=(nodejs npm)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

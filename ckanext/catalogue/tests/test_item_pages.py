@@ -119,6 +119,14 @@ def test_edit_form_changes_the_document_and_refuses_stale_saves(app, iudx_tree):
     form = {i["name"]: i.get("value", "") for i in page.select(".catalogue-item-form input[name]")}
     form.update({t_.get("name"): t_.get_text() for t_ in page.select(".catalogue-item-form textarea")})
 
+    # Saved as shown (a browser sends text areas' line breaks as CRLF): nothing changes.
+    before = catalogue_call(t["sysadmin"], "catalogue_item_show", id=t["resource"])
+    as_sent = {k: v.replace("\n", "\r\n") for k, v in form.items()}
+    assert app.post(url, headers=headers, follow_redirects=False, data=as_sent).status_code == 302
+    after = catalogue_call(t["sysadmin"], "catalogue_item_show", id=t["resource"])
+    assert after["doc"] == before["doc"] and "@context" in after["doc"]
+    assert after["etag"] == before["etag"]  # not even a new version
+
     saved = app.post(url, headers=headers, follow_redirects=False,
                      data={**form, "description": "Renamed in the form", "tags": "flood"})
     assert saved.status_code == 302
@@ -215,6 +223,10 @@ def test_search_page_filters_by_a_box_and_refuses_a_bad_one(app, iudx_tree):
     for bad, reason in (("1,2,3", "four numbers"), ("200,0,201,1", "-180..180"), ("5,0,1,1", "west")):
         response = app.get(f"/catalogue/?ext_bbox={bad}", status=400)
         assert "ext_bbox" in response.body and reason in response.body
+    # A caller's own OR filter stays whole beside the box.
+    either = app.post("/api/3/action/package_search", json={
+        "fq": "name:sensor-1 OR name:far-sensor OR dataset_type:catalogue", "extras": {"ext_bbox": "-75,40,-73,41"}})
+    assert [r["title"] for r in either.json["result"]["results"]] == ["far-sensor"]
     refused = app.post("/api/3/action/package_search", json={"extras": {"ext_bbox": "x,1,2,3"}}, status=400)
     assert "ext_bbox" in refused.json["error"]["message"]
     found = app.post("/api/3/action/package_search", json={"extras": {"ext_bbox": "73.7,18.4,74.0,18.7"}})
@@ -257,8 +269,37 @@ def test_form_values_round_trip_a_document():
     values = item_form.catalogue_form_values(kind, doc)
     assert values["tags"] == "a, b" and values["notes"] == "Long\ntext"
     assert json.loads(values["more"]) == {"custom": {"x": [1, 2]}}
-    back, errors = item_form.catalogue_form_doc(kind, values)
-    assert errors == {}
-    assert back == {**doc, "tags": ["a", "b"]}
+    # Editing: inputs left as shown keep the stored values exactly.
+    back, errors = item_form.catalogue_form_doc(kind, values, doc)
+    assert errors == {} and back == doc
+    changed, _ = item_form.catalogue_form_doc(kind, {**values, "tags": "a, c", "title": "New "}, doc)
+    assert changed == {**doc, "tags": ["a", "c"], "title": "New "}
+    # Creating: the names of tags, as typed.
+    made, errors = item_form.catalogue_form_doc(kind, values)
+    assert errors == {} and made == {**doc, "tags": ["a", "b"]}
     _, errors = item_form.catalogue_form_doc(kind, {**values, "extras": "[", "more": "[1]"})
     assert set(errors) == {"extras", "more"}
+
+
+def test_trash_page_offers_item_buttons_for_items_only(app, iudx_tree):
+    from ckan.tests import factories, helpers as ckan_helpers
+
+    t = iudx_tree
+    catalogue_call(t["sysadmin"], "catalogue_item_delete", id=t["resource"])
+    plain = factories.Dataset(name="plain-in-trash", title="plain-in-trash", owner_org=factories.Organization()["id"])
+    ckan_helpers.call_action("package_delete", {"user": t["sysadmin"]}, id=plain["id"])
+    page = BeautifulSoup(app.get("/catalogue-admin/trash", headers=_token_headers(t["sysadmin"])).body,
+                         "html.parser")
+    rows = {r.select_one("td").get_text(strip=True): r for r in page.select(".catalogue-trash-items tbody tr")}
+    assert set(rows) == {"sensor-1", "plain-in-trash"}
+    assert [b.get_text(strip=True) for b in rows["sensor-1"].select("button")] == ["Restore", "Purge"]
+    assert rows["plain-in-trash"].select("button") == []
+
+
+def test_new_form_starts_private_where_the_kind_does(app, iudx_tree):
+    headers = _token_headers(iudx_tree["sysadmin"])
+    private = BeautifulSoup(app.get("/catalogue-admin/new?kind=globalcatalog.service", headers=headers).body,
+                            "html.parser")
+    assert private.select_one("#field-private").has_attr("checked")
+    public = BeautifulSoup(app.get("/catalogue-admin/new?kind=gcat.item", headers=headers).body, "html.parser")
+    assert not public.select_one("#field-private").has_attr("checked")

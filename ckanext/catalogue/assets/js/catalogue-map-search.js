@@ -34,6 +34,11 @@ ckan.module("catalogue-map-search", function ($) {
         L.tileLayer(tiles, { attribution: attribution, maxZoom: 18 }).addTo(map);
       }
       var shown = parseBox(text(this.options.bbox));
+      var searchForm = $("#dataset-search-form");
+      if (shown && searchForm.length && !searchForm.find("input[name=ext_bbox]").length) {
+        // A new text query or sort keeps the area (CKAN's form leaves ext_* out).
+        $("<input type='hidden' name='ext_bbox'>").val(text(this.options.bbox)).appendTo(searchForm);
+      }
       if (shown) {
         L.rectangle(shown, { weight: 2 }).addTo(map);
         map.fitBounds(shown, { maxZoom: 10, padding: [10, 10] });
@@ -56,6 +61,14 @@ ckan.module("catalogue-map-search", function ($) {
       function finish(e) {
         if (!start) { return; }
         map.off("mousemove", follow).off("mouseup", finish);
+        var from = map.latLngToContainerPoint(start), to = map.latLngToContainerPoint(e.latlng);
+        if (Math.abs(from.x - to.x) < 3 || Math.abs(from.y - to.y) < 3) {
+          // A click, not a box: draw again.
+          map.removeLayer(box);
+          map.dragging.enable();
+          map.getContainer().classList.remove("catalogue-map-drawing");
+          return;
+        }
         var bounds = L.latLngBounds(start, e.latlng);
         var url = new URL(window.location.href);
         url.searchParams.set("ext_bbox", boxParam(bounds));
