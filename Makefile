@@ -118,6 +118,7 @@ BENCH_SIZES ?= 1000,10000
 bench: test-db
 	$(VENV)/bin/python bench/software_import.py --ini $(TEST_INI)
 	$(VENV)/bin/python bench/bulk_import.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
+	$(VENV)/bin/python bench/profile_bulk.py --ini $(TEST_INI)
 
 stop:
 	@stack/bin/services.sh stop

@@ -1,0 +1,110 @@
+"""Where the bulk import's time goes: one ``catalogue_item_bulk_create`` of
+N IUDX resources under one resource group, profiled with cProfile, and the
+cumulative time of each phase (per item) written to
+``bench/results/bulk_profile.{md,json}``. Phases overlap (activities call
+package_show, which validates), so the shares need not add up.
+
+Run with ``.venv/bin/python bench/profile_bulk.py --ini test.ini --n 200``
+(the test stack must be up: ``make services``); it removes what it made.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import json
+import platform
+import pstats
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+# (label, file suffix, function name) of the functions whose cumulative time is a phase.
+PHASES = [
+    ("checks and writes per item (_stage_create)", "catalogue/logic/action/item.py", "_stage_create"),
+    ("CKAN package_create", "ckan/logic/action/create.py", "package_create"),
+    ("activity per item (package_show + activity_create)", "ckanext/activity/subscriptions.py",
+     "_create_package_activity"),
+    ("navl validation (all callers)", "ckan/lib/navl/dictization_functions.py", "validate"),
+    ("package_show (all callers)", "ckan/logic/action/get.py", "package_show"),
+    ("indexing after the commit (_index_many)", "catalogue/logic/action/item.py", "_index_many"),
+    ("Solr HTTP requests", "pysolr.py", "_send_request"),
+    ("SQL statements", "sqlalchemy/engine/base.py", "_execute_context"),
+]
+
+
+def _profile(n: int) -> dict[str, Any]:
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.catalogue.tests import iudx_samples as s
+
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+    def ctx() -> dict[str, Any]:
+        return {"user": site, "ignore_auth": True}
+
+    def create(doc: dict[str, Any]) -> str:
+        return tk.get_action("catalogue_item_create")(ctx(), {"doc": doc})["id"]
+
+    stamp = int(time.time())
+    owner = create(s.owner(f"prof-owner-{stamp}"))
+    cos = create(s.cos(owner, f"prof-cos-{stamp}.example.org"))
+    rs = create(s.resource_server(cos, f"prof-rs-{stamp}"))
+    provider = create(s.provider(rs, f"prof-provider-{stamp}"))
+    group = create(s.resource_group(provider, rs, name=f"prof-group-{stamp}"))
+    records = [{"doc": s.resource(group, provider, name=f"prof-sensor-{i}")} for i in range(n)]
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    result = tk.get_action("catalogue_item_bulk_create")(ctx(), {"records": records})
+    profiler.disable()
+    seconds = time.perf_counter() - started
+    assert not result["errors"], result["errors"][:3]
+    tk.get_action("catalogue_item_purge")(ctx(), {"id": owner, "cascade": True})
+
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    phases = []
+    for label, suffix, name in PHASES:
+        calls = cumulative = 0.0
+        for (filename, _line, function), (_cc, ncalls, _tt, ct, _callers) in stats.items():
+            if function == name and filename.endswith(suffix):
+                calls += ncalls
+                cumulative += ct
+        phases.append({"phase": label, "calls_per_item": round(calls / n, 1),
+                       "ms_per_item": round(1000 * cumulative / n, 2)})
+    return {"n": n, "seconds": round(seconds, 2), "ms_per_item": round(1000 * seconds / n, 2), "phases": phases}
+
+
+def report(found: dict[str, Any], when: str) -> str:
+    lines = ["# Where the bulk import's time goes", "",
+             f"Run {when} on {platform.platform()}: one `catalogue_item_bulk_create` of {found['n']} IUDX "
+             f"resources, {found['seconds']} s, {found['ms_per_item']} ms per item (under cProfile, which slows "
+             "Python code). Cumulative time per item; phases overlap.", "",
+             "| Phase | Calls per item | ms per item |", "|---|---:|---:|"]
+    lines += [f"| {p['phase']} | {p['calls_per_item']} | {p['ms_per_item']} |" for p in found["phases"]]
+    return "\n".join(lines + [""])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ini", default="test.ini")
+    parser.add_argument("--n", type=int, default=200)
+    args = parser.parse_args()
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(args.ini))
+    with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
+        found = _profile(args.n)
+    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bulk_profile.json").write_text(json.dumps({"benchmark": "bulk_profile", "when": when, **found},
+                                                          indent=2) + "\n")
+    (RESULTS / "bulk_profile.md").write_text(report(found, when))
+    print(report(found, when))
+
+
+if __name__ == "__main__":
+    main()
