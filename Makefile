@@ -119,6 +119,7 @@ bench: test-db
 	$(VENV)/bin/python bench/software_import.py --ini $(TEST_INI)
 	$(VENV)/bin/python bench/bulk_import.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
 	$(VENV)/bin/python bench/profile_bulk.py --ini $(TEST_INI)
+	$(VENV)/bin/python bench/search_latency.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
 
 stop:
 	@stack/bin/services.sh stop

@@ -1,0 +1,189 @@
+"""Benchmark: search latency through the HTTP APIs beside the same Solr
+queries sent straight to Solr, at N catalogue items.
+
+For each N of ``--sizes``: N IUDX resources (under resource groups of 100,
+spread over a degree of longitude and latitude) and 100 Global Catalog
+services are loaded with ``catalogue_item_bulk_create``; a `ckan run` of the
+ini serves the APIs. Each query is first sent in-process with pysolr's
+``_select`` recorded, so the raw reference replays exactly the Solr requests
+that API call makes (one connection, keep-alive, no CKAN code). p50 and p95
+over ``--repeat`` runs after warm-up; the target is an API p95 of at most 1.5
+times raw Solr's. Writes ``bench/results/search_latency.{json,md}``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+RESULTS = Path(__file__).parent / "results"
+BATCH = 1000
+
+
+
+def _queries(stamp: int) -> list[tuple[str, str, dict[str, str]]]:
+    return [
+        ("IUDX attribute", "/iudx/cat/v1/search", {"property": "[tags]", "value": "[[zone-7]]"}),
+        ("IUDX text", "/iudx/cat/v1/search", {"q": "lat-sensor-42"}),
+        ("IUDX geo (bbox)", "/iudx/cat/v1/search", {"geoproperty": "location", "georel": "within",
+                                                    "geometry": "bbox", "coordinates": "[[73.1,18.2],[73.2,18.1]]"}),
+        ("Global Catalog q", "/globalcatalog/api/v1/", {"q": f"lat-svc-{stamp}-7", "_limit": "10"}),
+    ]
+
+
+def _load(n: int, stamp: int) -> str:
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.catalogue.tests import iudx_samples as s
+
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+    def ctx() -> dict[str, Any]:
+        return {"user": site, "ignore_auth": True}
+
+    def create(doc: dict[str, Any]) -> str:
+        return tk.get_action("catalogue_item_create")(ctx(), {"doc": doc})["id"]
+
+    def bulk(records: list[dict[str, Any]]) -> list[str]:
+        made: list[str] = []
+        for offset in range(0, len(records), BATCH):
+            result = tk.get_action("catalogue_item_bulk_create")(ctx(), {"records": records[offset:offset + BATCH]})
+            assert not result["errors"], result["errors"][:3]
+            made += result["created"]
+        return made
+
+    owner = create(s.owner(f"lat-owner-{stamp}"))
+    cos = create(s.cos(owner, f"lat-cos-{stamp}.example.org"))
+    rs = create(s.resource_server(cos, f"lat-rs-{stamp}"))
+    provider = create(s.provider(rs, f"lat-provider-{stamp}"))
+    groups = bulk([{"doc": s.resource_group(provider, rs, name=f"lat-group-{g}")} for g in range(max(1, n // 100))])
+    bulk([{"doc": s.resource(groups[i % len(groups)], provider, name=f"lat-sensor-{i}",
+                             lon=73.0 + (i % 100) / 100, lat=18.0 + (i // 100 % 100) / 100,
+                             tags=["flood", "sensor", f"zone-{i % 50}"])} for i in range(n)])
+    org = tk.get_action("organization_create")(ctx(), {"name": f"lat-gc-{stamp}"})
+    bulk([{"kind": "globalcatalog.service", "id": f"lat-svc-{stamp}-{i}", "organization": org["name"],
+           "private": False, "doc": {"name": f"lat-svc-{stamp}-{i}", "disabled": False, "tags": ["bench"], "images": {"image": "i"},
+                   "overview_ui": {"en": {"display_name": f"Service {i}", "description": "d",
+                                          "long_description": "l"}},
+                   "provider": {"name": "p", "email": "p@example.org"}}} for i in range(100)])
+    return owner
+
+
+def _solr_requests(client: Any, path: str, args: dict[str, str]) -> list[dict[str, Any]]:
+    """The Solr requests one API call makes (recorded from pysolr)."""
+    import pysolr
+
+    recorded: list[dict[str, Any]] = []
+    original = pysolr.Solr._select
+
+    def record(self: Any, params: dict[str, Any], handler: Any = None) -> Any:
+        recorded.append(dict(params))
+        return original(self, params, handler)
+
+    pysolr.Solr._select = record  # type: ignore[method-assign]
+    try:
+        response = client.get(path, query_string=args)
+        assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:300])
+    finally:
+        pysolr.Solr._select = original  # type: ignore[method-assign]
+    return recorded
+
+
+def _timings(run: Callable[[], Any], repeat: int) -> list[float]:
+    for _ in range(5):
+        run()
+    found = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        found.append(1000 * (time.perf_counter() - started))
+    return found
+
+
+def _p(values: list[float], q: int) -> float:
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 2)
+
+
+def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[str, Any]]:
+    import requests
+
+    import ckan.plugins.toolkit as tk
+    from ckan.lib.search.common import make_connection
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from ckanext.catalogue.tests.conftest import ckan_servers
+
+    rows = []
+    for n in sizes:
+        stamp = int(time.time())
+        with app._wsgi_app.test_request_context():
+            owner = _load(n, stamp)
+        client = app._wsgi_app.test_client()
+        solr = make_connection()
+        with tempfile.TemporaryDirectory() as logs, ckan_servers(ini, 1, Path(logs)) as urls:
+            http = requests.Session()
+            for label, path, args in _queries(stamp):
+                sent = _solr_requests(client, path, args)
+                api = _timings(lambda: http.get(urls[0] + path, params=args).raise_for_status(), repeat)
+                raw = _timings(lambda: [solr._select(dict(p)) for p in sent], repeat)
+                rows.append({"n": n, "query": label, "solr_requests": len(sent),
+                             "api_p50_ms": _p(api, 50), "api_p95_ms": _p(api, 95),
+                             "solr_p50_ms": _p(raw, 50), "solr_p95_ms": _p(raw, 95),
+                             "p95_ratio": round(_p(api, 95) / max(_p(raw, 95), 0.01), 1)})
+                print(rows[-1], flush=True)
+        with app._wsgi_app.test_request_context():
+            site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+            tk.get_action("catalogue_item_purge")({"user": site, "ignore_auth": True}, {"id": owner, "cascade": True})
+            found = tk.get_action("catalogue_item_search")({"user": site, "ignore_auth": True}, {
+                "kind": ["globalcatalog.service"], "organization": f"lat-gc-{stamp}", "limit": 1000})
+            from ckanext.catalogue.purge import catalogue_purge_packages
+            catalogue_purge_packages([i["id"] for i in found["results"]])
+    return rows
+
+
+def report(rows: list[dict[str, Any]], when: str, repeat: int) -> str:
+    lines = [
+        "# Search latency: HTTP APIs beside raw Solr",
+        "",
+        f"Run {when} on {platform.platform()}; {repeat} requests per figure after 5 warm-ups, one `ckan run` "
+        "process, one keep-alive connection. Raw Solr replays the exact Solr requests the API call makes "
+        "(recorded from pysolr). Target: API p95 at most 1.5x raw Solr's.",
+        "",
+        "| N | Query | Solr requests | API p50 ms | API p95 ms | Solr p50 ms | Solr p95 ms | p95 ratio |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['n']} | {r['query']} | {r['solr_requests']} | {r['api_p50_ms']} | {r['api_p95_ms']} | "
+                     f"{r['solr_p50_ms']} | {r['solr_p95_ms']} | {r['p95_ratio']}x |")
+    return "\n".join(lines + [""])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ini", default="test.ini")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--repeat", type=int, default=200)
+    args = parser.parse_args()
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    ini = Path(args.ini).resolve()
+    app = make_app(load_config(str(ini)))
+    rows = _measure(app, ini, [int(n) for n in args.sizes.split(",")], args.repeat)
+    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "search_latency.json").write_text(json.dumps({"benchmark": "search_latency", "when": when,
+                                                             "rows": rows}, indent=2) + "\n")
+    (RESULTS / "search_latency.md").write_text(report(rows, when, args.repeat))
+    print(report(rows, when, args.repeat))
+
+
+if __name__ == "__main__":
+    main()
