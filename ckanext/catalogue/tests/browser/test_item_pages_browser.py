@@ -256,13 +256,18 @@ def test_provider_dashboard_counts_kinds_and_lists_changes(page, log_in):
     assert [a.inner_text() for a in page.locator(".dataset-item .dataset-heading a").all()] == ["dash-plan"]
 
 
-def test_children_tree_expands_lazily(page):
+def _provider_and_group() -> tuple[str, str, str]:
+    """A sysadmin, and a provider with one resource group (its chain above it)."""
     admin = _sysadmin()
     owner = catalogue_call(admin, "catalogue_item_create", doc=s.owner())["id"]
     cos = catalogue_call(admin, "catalogue_item_create", doc=s.cos(owner))["id"]
     rs = catalogue_call(admin, "catalogue_item_create", doc=s.resource_server(cos))["id"]
     provider = catalogue_call(admin, "catalogue_item_create", doc=s.provider(rs))["id"]
-    group = catalogue_call(admin, "catalogue_item_create", doc=s.resource_group(provider, rs))["id"]
+    return admin, provider, catalogue_call(admin, "catalogue_item_create", doc=s.resource_group(provider, rs))["id"]
+
+
+def test_children_tree_expands_lazily(page):
+    admin, provider, group = _provider_and_group()
     for name in ("tree-a", "tree-b"):
         catalogue_call(admin, "catalogue_item_create", doc=s.resource(group, provider, name=name))
 
@@ -278,12 +283,7 @@ def test_children_tree_expands_lazily(page):
 
 
 def test_map_search_finds_items_in_the_drawn_area(page):
-    admin = _sysadmin()
-    owner = catalogue_call(admin, "catalogue_item_create", doc=s.owner())["id"]
-    cos = catalogue_call(admin, "catalogue_item_create", doc=s.cos(owner))["id"]
-    rs = catalogue_call(admin, "catalogue_item_create", doc=s.resource_server(cos))["id"]
-    provider = catalogue_call(admin, "catalogue_item_create", doc=s.provider(rs))["id"]
-    group = catalogue_call(admin, "catalogue_item_create", doc=s.resource_group(provider, rs))["id"]
+    admin, provider, group = _provider_and_group()
     catalogue_call(admin, "catalogue_item_create", doc=s.resource(group, provider, name="pune-sensor"))
     catalogue_call(admin, "catalogue_item_create",
                    doc=s.resource(group, provider, name="york-sensor", lon=-74.0, lat=40.7))
