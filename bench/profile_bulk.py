@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_items import bench_context, bench_create, bench_provider_chain
+
 RESULTS = Path(__file__).parent / "results"
 
 # (label, file suffix, function name) of the functions whose cumulative time is a phase.
@@ -40,29 +42,18 @@ def _profile(n: int) -> dict[str, Any]:
 
     from ckanext.catalogue.tests import iudx_samples as s
 
-    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-
-    def ctx() -> dict[str, Any]:
-        return {"user": site, "ignore_auth": True}
-
-    def create(doc: dict[str, Any]) -> str:
-        return tk.get_action("catalogue_item_create")(ctx(), {"doc": doc})["id"]
-
     stamp = int(time.time())
-    owner = create(s.owner(f"prof-owner-{stamp}"))
-    cos = create(s.cos(owner, f"prof-cos-{stamp}.example.org"))
-    rs = create(s.resource_server(cos, f"prof-rs-{stamp}"))
-    provider = create(s.provider(rs, f"prof-provider-{stamp}"))
-    group = create(s.resource_group(provider, rs, name=f"prof-group-{stamp}"))
+    owner, rs, provider = bench_provider_chain(f"prof-{stamp}")
+    group = bench_create(s.resource_group(provider, rs, name=f"prof-group-{stamp}"))
     records = [{"doc": s.resource(group, provider, name=f"prof-sensor-{i}")} for i in range(n)]
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    result = tk.get_action("catalogue_item_bulk_create")(ctx(), {"records": records})
+    result = tk.get_action("catalogue_item_bulk_create")(bench_context(), {"records": records})
     profiler.disable()
     seconds = time.perf_counter() - started
     assert not result["errors"], result["errors"][:3]
-    tk.get_action("catalogue_item_purge")(ctx(), {"id": owner, "cascade": True})
+    tk.get_action("catalogue_item_purge")(bench_context(), {"id": owner, "cascade": True})
 
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     phases = []

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from bench_items import bench_context, bench_provider_chain
+
 RESULTS = Path(__file__).parent / "results"
 BATCH = 1000
 
@@ -43,33 +45,24 @@ def _load(n: int, stamp: int) -> str:
 
     from ckanext.catalogue.tests import iudx_samples as s
 
-    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-
-    def ctx() -> dict[str, Any]:
-        return {"user": site, "ignore_auth": True}
-
-    def create(doc: dict[str, Any]) -> str:
-        return tk.get_action("catalogue_item_create")(ctx(), {"doc": doc})["id"]
-
     def bulk(records: list[dict[str, Any]]) -> list[str]:
         made: list[str] = []
         for offset in range(0, len(records), BATCH):
-            result = tk.get_action("catalogue_item_bulk_create")(ctx(), {"records": records[offset:offset + BATCH]})
+            result = tk.get_action("catalogue_item_bulk_create")(bench_context(),
+                                                                 {"records": records[offset:offset + BATCH]})
             assert not result["errors"], result["errors"][:3]
             made += result["created"]
         return made
 
-    owner = create(s.owner(f"lat-owner-{stamp}"))
-    cos = create(s.cos(owner, f"lat-cos-{stamp}.example.org"))
-    rs = create(s.resource_server(cos, f"lat-rs-{stamp}"))
-    provider = create(s.provider(rs, f"lat-provider-{stamp}"))
+    owner, rs, provider = bench_provider_chain(f"lat-{stamp}")
     groups = bulk([{"doc": s.resource_group(provider, rs, name=f"lat-group-{g}")} for g in range(max(1, n // 100))])
     bulk([{"doc": s.resource(groups[i % len(groups)], provider, name=f"lat-sensor-{i}",
                              lon=73.0 + (i % 100) / 100, lat=18.0 + (i // 100 % 100) / 100,
                              tags=["flood", "sensor", f"zone-{i % 50}"])} for i in range(n)])
-    org = tk.get_action("organization_create")(ctx(), {"name": f"lat-gc-{stamp}"})
+    org = tk.get_action("organization_create")(bench_context(), {"name": f"lat-gc-{stamp}"})
     bulk([{"kind": "globalcatalog.service", "id": f"lat-svc-{stamp}-{i}", "organization": org["name"],
-           "private": False, "doc": {"name": f"lat-svc-{stamp}-{i}", "disabled": False, "tags": ["bench"], "images": {"image": "i"},
+           "private": False, "doc": {"name": f"lat-svc-{stamp}-{i}", "disabled": False, "tags": ["bench"],
+                                     "images": {"image": "i"},
                    "overview_ui": {"en": {"display_name": f"Service {i}", "description": "d",
                                           "long_description": "l"}},
                    "provider": {"name": "p", "email": "p@example.org"}}} for i in range(100)])
@@ -139,9 +132,8 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[st
                              "p95_ratio": round(_p(api, 95) / max(_p(raw, 95), 0.01), 1)})
                 print(rows[-1], flush=True)
         with app._wsgi_app.test_request_context():
-            site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-            tk.get_action("catalogue_item_purge")({"user": site, "ignore_auth": True}, {"id": owner, "cascade": True})
-            found = tk.get_action("catalogue_item_search")({"user": site, "ignore_auth": True}, {
+            tk.get_action("catalogue_item_purge")(bench_context(), {"id": owner, "cascade": True})
+            found = tk.get_action("catalogue_item_search")(bench_context(), {
                 "kind": ["globalcatalog.service"], "organization": f"lat-gc-{stamp}", "limit": 1000})
             from ckanext.catalogue.purge import catalogue_purge_packages
             catalogue_purge_packages([i["id"] for i in found["results"]])

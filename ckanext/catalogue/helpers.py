@@ -7,6 +7,9 @@ from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.catalogue.itemdoc import catalogue_pricing_of
+from ckanext.catalogue.moderation import catalogue_moderation_enabled
+
 CHILDREN_PAGE_SIZE = 20
 
 
@@ -31,6 +34,11 @@ def catalogue_item_ancestors(item_id: str) -> list[dict[str, Any]]:
         return []
 
 
+def catalogue_page_count(count: int, size: int) -> int:
+    """How many pages of ``size`` hold ``count`` rows (at least one)."""
+    return max((count + size - 1) // size, 1)
+
+
 def catalogue_item_children(item_id: str, page: int = 1) -> dict[str, Any]:
     """One page of children: ``{"results", "count", "page", "pages",
     "grandchildren": {child id: n}}`` (the counts in one Solr facet query,
@@ -46,7 +54,7 @@ def catalogue_item_children(item_id: str, page: int = 1) -> dict[str, Any]:
     except tk.ValidationError:  # a page beyond what can be read: the first
         page = 1
         found = tk.get_action("catalogue_item_children")(dict(context), {"id": item_id, "limit": CHILDREN_PAGE_SIZE})
-    pages = max((found["count"] + CHILDREN_PAGE_SIZE - 1) // CHILDREN_PAGE_SIZE, 1)
+    pages = catalogue_page_count(found["count"], CHILDREN_PAGE_SIZE)
     counts: dict[str, int] = {}
     if found["results"]:
         ids = [child["id"] for child in found["results"]]
@@ -128,15 +136,7 @@ def catalogue_restrictions_label(value: str) -> str:
 
 def catalogue_item_has_pricing(item: dict[str, Any]) -> bool:
     """Whether the item (as catalogue_item_show gives it) has a pricing tab."""
-    from ckanext.catalogue.logic.action.pricing import catalogue_pricing_of
-
     return catalogue_pricing_of(item) is not None
-
-
-def catalogue_moderation_enabled() -> bool:
-    from ckanext.catalogue.moderation import catalogue_moderation_enabled as enabled
-
-    return enabled()
 
 
 def catalogue_map_tiles() -> dict[str, Any]:

@@ -14,6 +14,9 @@ import ckan.plugins.toolkit as tk
 from ckanext.catalogue.kinds import ID_NAME, CatalogueKind
 
 MORE_FIELD = "more"  # the rest of the document, as a JSON object
+FORM_ERRORS = "_form"  # errors about the request as a whole, above the form
+# The core's error keys that are about the request rather than one input.
+_REQUEST_KEYS = ("if_match", "message", "state", "organization", "id", "kind", "to_kind")
 
 
 class CatalogueFormField(NamedTuple):
@@ -159,20 +162,22 @@ def catalogue_form_doc(kind: CatalogueKind, form: Any, stored: dict[str, Any] | 
 
 def catalogue_form_errors(kind: CatalogueKind, errors: dict[str, Any]) -> dict[str, list[str]]:
     """The core's errors by input: a field's own, a nested path's under its
-    top-level field, link fields under the parent, the others under the
-    rest of the document."""
+    top-level field, link fields under the parent, the request's above the
+    form, the others under the rest of the document."""
     inputs = {f.name for f in catalogue_form_fields(kind)}
     placed: dict[str, list[str]] = {}
     for key, messages in errors.items():
         top = str(key).split(".", 1)[0].split("[", 1)[0]
-        if top in inputs:
+        if key in _REQUEST_KEYS:
+            target = FORM_ERRORS
+        elif top in inputs:
             target = top
         elif top in kind.link_fields or top in ("parent", "parent_id", "move"):
             target = "parent"
         else:
             target = MORE_FIELD
         reasons = messages if isinstance(messages, list) else [messages]
-        prefix = "" if target == key else f"{key}: "
+        prefix = "" if target in (key, FORM_ERRORS) else f"{key}: "
         placed.setdefault(target, []).extend(prefix + str(r) for r in reasons)
     return placed
 

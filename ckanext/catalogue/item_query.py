@@ -76,6 +76,11 @@ def catalogue_geo_filter(relation: str, wkt: str) -> str:
     return f'+catalogue_location:"{GEO_RELATIONS[relation]}({wkt})"'
 
 
+def catalogue_envelope_wkt(west: float, south: float, east: float, north: float) -> str:
+    """A box as Solr's WKT ENVELOPE (its order: minX, maxX, maxY, minY)."""
+    return f"ENVELOPE({west}, {east}, {north}, {south})"
+
+
 def catalogue_near_wkt(lon: float, lat: float, metres: float) -> str:
     return f"BUFFER(POINT({lon} {lat}), {metres / 1000.0 / KM_PER_DEGREE:.8f})"
 
@@ -98,4 +103,4 @@ def catalogue_bbox_wkt(text: str) -> str:
         raise ValueError(tk._("longitudes lie within -180..180 and latitudes within -90..90"))
     if west > east or south > north:
         raise ValueError(tk._("west must not lie east of east, nor south north of north"))
-    return f"ENVELOPE({west:.8f}, {east:.8f}, {north:.8f}, {south:.8f})"
+    return catalogue_envelope_wkt(west, south, east, north)

@@ -119,6 +119,18 @@ def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def catalogue_pricing_of(item: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The pricing object of an item (as ``catalogue_item_dict`` gives it)
+    where its kind keeps one (``pricing_path``), None otherwise."""
+    kind = catalogue_kind(item.get("kind") or "")
+    if kind is None or not kind.pricing_path:
+        return None
+    found: Any = item.get("doc")
+    for key in kind.pricing_path:
+        found = found.get(key) if isinstance(found, dict) else None
+    return found if isinstance(found, dict) and found else None
+
+
 def _flatten(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, dict):
         for key, sub in value.items():

@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue.helpers import (
-    catalogue_item_children, catalogue_item_permissions, catalogue_may, catalogue_portal_context,
+    catalogue_item_children, catalogue_item_permissions, catalogue_may, catalogue_page_count, catalogue_portal_context,
 )
 from ckanext.catalogue import item_form
 from ckanext.catalogue.roles import CATALOGUE_ROLES
@@ -49,16 +49,14 @@ def roles() -> Any:
         "grants": grants, "roles": CATALOGUE_ROLES, "errors": errors, "data": dict(tk.request.form)})
 
 
-# Errors about the request rather than one input, shown above the form.
-_FORM_LEVEL = ("if_match", "message", "state", "organization", "id", "kind", "to_kind")
-
-
-def _placed_errors(kind: Any, errors: dict[str, Any]) -> dict[str, list[str]]:
-    general = {k: v for k, v in errors.items() if k in _FORM_LEVEL}
-    placed = item_form.catalogue_form_errors(kind, {k: v for k, v in errors.items() if k not in _FORM_LEVEL})
-    if general:
-        placed["_form"] = [str(m) for v in general.values() for m in (v if isinstance(v, list) else [v])]
-    return placed
+def _save(action: str, kind: Any, data: dict[str, Any]) -> tuple[Any, dict[str, list[str]]]:
+    """(the core's answer, {}) or (None, its refusal by form input)."""
+    try:
+        return tk.get_action(action)(catalogue_portal_context(), data), {}
+    except tk.ValidationError as exc:
+        return None, item_form.catalogue_form_errors(kind, exc.error_dict)
+    except tk.NotAuthorized as exc:
+        return None, {item_form.FORM_ERRORS: [str(exc.message or exc)]}
 
 
 def _parent_options(kind: Any) -> list[dict[str, Any]]:
@@ -90,13 +88,8 @@ def new_item() -> Any:
             data: dict[str, Any] = {"kind": kind.name, "doc": doc, "private": bool(form.get("private"))}
             if form.get("parent"):
                 data["parent"] = form["parent"]
-            try:
-                created = tk.get_action("catalogue_item_create")(dict(context), data)
-            except tk.ValidationError as exc:
-                errors = _placed_errors(kind, exc.error_dict)
-            except tk.NotAuthorized as exc:
-                errors = {"_form": [str(exc.message or exc)]}
-            else:
+            created, errors = _save("catalogue_item_create", kind, data)
+            if created:
                 return tk.redirect_to("catalogue.read", id=created["name"])
     return tk.render("catalogue/item_form.html", {
         "kind": kind, "item": None, "fields": item_form.catalogue_form_fields(kind), "values": values,
@@ -129,13 +122,8 @@ def edit_item(id: str) -> Any:
             data: dict[str, Any] = {"id": item["id"], "doc": doc, "if_match": form.get("etag", "")}
             if parent_editable and (form.get("parent") or "") != (item["parent"] or ""):
                 data.update(parent=form.get("parent") or "", move=True)
-            try:
-                tk.get_action("catalogue_item_update")(catalogue_portal_context(), data)
-            except tk.ValidationError as exc:
-                errors = _placed_errors(kind, exc.error_dict)
-            except tk.NotAuthorized as exc:
-                errors = {"_form": [str(exc.message or exc)]}
-            else:
+            saved, errors = _save("catalogue_item_update", kind, data)
+            if saved:
                 tk.h.flash_success(tk._("Saved."))
                 return tk.redirect_to("catalogue.read", id=item["name"])
     return tk.render("catalogue/item_form.html", {
@@ -221,13 +209,10 @@ def item_visibility(id: str) -> Any:
         else:
             tk.h.flash_success(tk._("Visibility saved; the item's subtree follows it."))
             return tk.redirect_to("catalogue.read", id=id)
-    try:
-        shown = tk.get_action("catalogue_item_visibility_show")(dict(context), {"id": id})
-        item = tk.get_action("catalogue_item_show")(dict(context), {"id": id})
-    except tk.NotAuthorized as exc:
-        return tk.abort(403, str(exc.message or exc))
-    except (tk.ObjectNotFound, tk.ValidationError):
-        return tk.abort(404, tk._("Item not found"))
+    item = _shown_item(id)
+    shown, refused = _run("catalogue_item_visibility_show", {"id": item["id"]})
+    if refused:
+        return tk.abort(404, refused)
     return tk.render("catalogue/visibility.html", {
         "item": item, "visibility": shown, "errors": errors, "data": dict(form),
         "restrictions": CATALOGUE_RESTRICTIONS})
@@ -246,7 +231,7 @@ def trash() -> Any:
         return tk.abort(400, refused)
     return tk.render("catalogue/trash.html", {
         "trash": found, "items": found["item_rows"], "page": page,
-        "pages": max((found["item_count"] + CATALOGUE_TRASH_PAGE_SIZE - 1) // CATALOGUE_TRASH_PAGE_SIZE, 1)})
+        "pages": catalogue_page_count(found["item_count"], CATALOGUE_TRASH_PAGE_SIZE)})
 
 
 def _trashed_group_kind(kind: str) -> str:
@@ -300,7 +285,7 @@ def item_log(id: str) -> Any:
                                                "offset": (page - 1) * CATALOGUE_LOG_PAGE_SIZE})
     if refused:
         return tk.abort(400, refused)
-    pages = max((log["count"] + CATALOGUE_LOG_PAGE_SIZE - 1) // CATALOGUE_LOG_PAGE_SIZE, 1)
+    pages = catalogue_page_count(log["count"], CATALOGUE_LOG_PAGE_SIZE)
     return tk.render("catalogue/log.html", {"item": item, "log": log, "page": page, "pages": pages})
 
 
@@ -437,7 +422,7 @@ def software() -> Any:
     return tk.render("catalogue/software.html", {
         "catalogs": catalogs["results"], "manager": manager, "upstream": upstream, "packages": packages,
         "filters": filters, "page": page,
-        "pages": max((packages["count"] + CATALOGUE_SOFTWARE_PAGE_SIZE - 1) // CATALOGUE_SOFTWARE_PAGE_SIZE, 1),
+        "pages": catalogue_page_count(packages["count"], CATALOGUE_SOFTWARE_PAGE_SIZE),
         "updating": any(c["status"] == "updating" for c in catalogs["results"])})
 
 

@@ -17,6 +17,7 @@ from ckanext.catalogue.http import (
     catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
     catalogue_api_route, catalogue_run_view,
 )
+from ckanext.catalogue.itemdoc import catalogue_pricing_of
 from ckanext.catalogue.kinds.globalcatalog import (
     GLOBALCATALOG_KIND_NAMES, globalcatalog_gc_kind, globalcatalog_kind_name,
 )
@@ -195,7 +196,7 @@ def _entry(item: dict[str, Any], include: Optional[list[str]] = None,
     base = _base()
     metadata = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else None
     deployment = (metadata or {}).get("deployment") or {}
-    pricing = (metadata or {}).get("pricing") or {}
+    pricing = catalogue_pricing_of(item) or {}
     entry: dict[str, Any] = {
         "id": gc_id, "name": doc.get("name"), "kind": globalcatalog_gc_kind(item["kind"]),
         "overview_ui": _overview(doc.get("overview_ui"), languages), "images": doc.get("images"),

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx.params import IudxSyntaxError, iudx_parse_list
-from ckanext.catalogue.item_query import catalogue_near_wkt
+from ckanext.catalogue.item_query import catalogue_envelope_wkt, catalogue_near_wkt
 from ckanext.catalogue.logic.schema import CATALOGUE_PROPERTY_RE
 
 # IUDX's limits.
@@ -99,7 +99,7 @@ def _geo(args: Mapping[str, str]) -> dict[str, Any]:
         (west, north), (east, south) = _point(coords[0]), _point(coords[1])
         if west > east or south > north:
             raise e.IudxError(400, e.INVALID_GEO_VALUE, "Issue with bbox coordinates")
-        wkt = f"ENVELOPE({west}, {east}, {north}, {south})"
+        wkt = catalogue_envelope_wkt(west, south, east, north)
     return {"georel": georel, "geometry": wkt}
 
 

@@ -212,17 +212,20 @@ def _prevalidate(context: Context, action: str, data_dict: DataDict) -> None:
         raise CatalogueInvalid({key: value for key, value in errors.items() if value})
 
 
-def _refuse_unseen_parent(context: Context, parent: CatalogueItem, links: dict[str, Any]) -> None:
-    """A parent the caller may not see is reported as one that does not
-    exist (as by catalogue_check_links), so ids of hidden items never leak."""
+def _seen(context: Context, row: Optional[CatalogueItem]) -> Optional[CatalogueItem]:
+    """The item if the caller may see it. A parent they may not see is
+    reported as one that does not exist, so ids of hidden items never leak."""
+    if row is None:
+        return None
     try:
-        tk.check_access("catalogue_item_show", context, {"id": parent.id})
+        tk.check_access("catalogue_item_show", context, {"id": row.id})
     except tk.NotAuthorized:
-        field, value = next(((f, v) for f, v in links.items()
-                             if (found := item_rules.catalogue_resolve(v)) is not None and found.id == parent.id),
-                            ("parent", parent.id))
-        raise CatalogueInvalid({field: [tk._("Linked item {id} does not exist").format(id=value)]},
-                               CODE_LINK) from None
+        return None
+    return row
+
+
+def _unknown_link(field: str, value: Any) -> CatalogueInvalid:
+    return CatalogueInvalid({field: [tk._("Linked item {id} does not exist").format(id=value)]}, CODE_LINK)
 
 
 def _stage_create(context: Context, data_dict: DataDict) -> str:
@@ -249,8 +252,11 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
     item_id, aliases = item_rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
     links = item_rules.catalogue_links(kind, doc, data.get("parent"))
     parent, ancestors = item_rules.catalogue_check_links(kind, links, _ancestors_of)
-    if parent is not None:
-        _refuse_unseen_parent(context, parent, links)
+    if parent is not None and _seen(context, parent) is None:
+        field, value = next(((f, v) for f, v in links.items()
+                             if getattr(item_rules.catalogue_resolve(v), "id", None) == parent.id),
+                            ("parent", parent.id))
+        raise _unknown_link(field, value)
     parent_pkg = model.Package.get(parent.id) if parent else None
 
     owner_org = parent_pkg.owner_org if parent_pkg else None
@@ -452,15 +458,9 @@ def _new_parent(context: Context, row: CatalogueItem, kind: CatalogueKind, data:
     under itself; the caller must be allowed to create such an item there
     (a parent they may not see is reported as not existing)."""
     given = "parent" in data
-    target = item_rules.catalogue_resolve(data["parent"]) if given and data["parent"] else None
-    if target is not None:
-        try:
-            tk.check_access("catalogue_item_show", context, {"id": target.id})
-        except tk.NotAuthorized:
-            target = None
+    target = _seen(context, item_rules.catalogue_resolve(data["parent"])) if given and data["parent"] else None
     if given and data["parent"] and target is None:
-        raise CatalogueInvalid({"parent_id": [tk._("Linked item {id} does not exist").format(
-            id=data["parent"])]}, CODE_LINK)
+        raise _unknown_link("parent_id", data["parent"])
     target_pkg = model.Package.get(target.id) if target else None
     if target_pkg is not None and target_pkg.state != "active":
         raise CatalogueInvalid({"parent_id": [tk._("The new parent is archived: restore it first")]},

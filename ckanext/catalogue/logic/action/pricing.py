@@ -1,28 +1,14 @@
 """What an item costs, where its kind keeps that."""
 from __future__ import annotations
 
-from typing import Any, Optional
-
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue.kinds import catalogue_kind
+from ckanext.catalogue.itemdoc import catalogue_pricing_of
 
 __all__ = [
     "catalogue_item_pricing",
 ]
-
-
-def catalogue_pricing_of(item: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """The pricing object of an item (as ``catalogue_item_show`` returns
-    it), or None when its kind keeps none or the item has none."""
-    kind = catalogue_kind(item.get("kind") or "")
-    found: Any = item.get("doc")
-    for key in (kind.pricing_path if kind else ()) or (None,):
-        if key is None or not isinstance(found, dict):
-            return None
-        found = found.get(key)
-    return found if isinstance(found, dict) and found else None
 
 
 @tk.side_effect_free
