@@ -116,10 +116,15 @@ fuzz: test-db
 # Benchmarks (not part of `make test`): reports in bench/results/.
 BENCH_SIZES ?= 1000,10000
 bench: test-db
+	@stack/bin/system-packages.sh wrk
 	$(VENV)/bin/python bench/software_import.py --ini $(TEST_INI)
 	$(VENV)/bin/python bench/bulk_import.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
 	$(VENV)/bin/python bench/profile_bulk.py --ini $(TEST_INI)
 	$(VENV)/bin/python bench/search_latency.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
+	$(VENV)/bin/python bench/hierarchy.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
+	$(VENV)/bin/python bench/group_purge.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
+	$(VENV)/bin/python bench/http_throughput.py --ini $(TEST_INI)
+	$(VENV)/bin/python bench/report.py
 
 stop:
 	@stack/bin/services.sh stop

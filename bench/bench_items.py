@@ -1,8 +1,13 @@
-"""What the item benchmarks share: the site user's context, and an IUDX
-chain (owner, COS, resource server, provider) to put items under."""
+"""What the item benchmarks share: the site user's context, bulk loading,
+an IUDX chain (owner, COS, resource server, provider) to put items under,
+the Solr requests an API call makes, and timing."""
 from __future__ import annotations
 
-from typing import Any
+import statistics
+import time
+from typing import Any, Callable
+
+BATCH = 1000
 
 
 def bench_context() -> dict[str, Any]:
@@ -19,6 +24,20 @@ def bench_create(doc: dict[str, Any]) -> str:
     return tk.get_action("catalogue_item_create")(bench_context(), {"doc": doc})["id"]
 
 
+def bench_bulk(records: list[dict[str, Any]]) -> list[str]:
+    """Create ``records`` with ``catalogue_item_bulk_create``, BATCH per call;
+    the ids in order. Any refused record stops the benchmark."""
+    import ckan.plugins.toolkit as tk
+
+    made: list[str] = []
+    for offset in range(0, len(records), BATCH):
+        result = tk.get_action("catalogue_item_bulk_create")(bench_context(),
+                                                             {"records": records[offset:offset + BATCH]})
+        assert not result["errors"], result["errors"][:3]
+        made += result["created"]
+    return made
+
+
 def bench_provider_chain(prefix: str) -> tuple[str, str, str]:
     """(owner, resource server, provider) ids of a new IUDX chain named
     ``<prefix>-...`` (purging the owner with cascade removes it all)."""
@@ -28,3 +47,78 @@ def bench_provider_chain(prefix: str) -> tuple[str, str, str]:
     cos = bench_create(s.cos(owner, f"{prefix}-cos.example.org"))
     rs = bench_create(s.resource_server(cos, f"{prefix}-rs"))
     return owner, rs, bench_create(s.provider(rs, f"{prefix}-provider"))
+
+
+def bench_solr_requests(client: Any, path: str, args: dict[str, str],
+                        headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The Solr requests one API call makes (recorded from pysolr), to be
+    replayed straight to Solr as the call's raw reference."""
+    import pysolr
+
+    recorded: list[dict[str, Any]] = []
+    original = pysolr.Solr._select
+
+    def record(self: Any, params: dict[str, Any], handler: Any = None) -> Any:
+        recorded.append(dict(params))
+        return original(self, params, handler)
+
+    pysolr.Solr._select = record  # type: ignore[method-assign]
+    try:
+        response = client.get(path, query_string=args, headers=headers or {})
+        assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:300])
+    finally:
+        pysolr.Solr._select = original  # type: ignore[method-assign]
+    return recorded
+
+
+def bench_timings(run: Callable[[], Any], repeat: int, warm: int = 5) -> list[float]:
+    """Milliseconds of ``repeat`` runs after ``warm`` unmeasured ones."""
+    for _ in range(warm):
+        run()
+    found = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        found.append(1000 * (time.perf_counter() - started))
+    return found
+
+
+def bench_percentile(values: list[float], q: int) -> float:
+    if len(values) == 1:
+        return round(values[0], 2)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 2)
+
+
+class BenchCounter:
+    """SQL statements and Solr requests made while it is open."""
+
+    def __init__(self) -> None:
+        self.sql = self.solr = 0
+
+    def __enter__(self) -> "BenchCounter":
+        import pysolr
+        import sqlalchemy as sa
+
+        from ckan import model
+
+        self._original = pysolr.Solr._send_request
+
+        def counted(solr: Any, *args: Any, **kwargs: Any) -> Any:
+            self.solr += 1
+            return self._original(solr, *args, **kwargs)
+
+        pysolr.Solr._send_request = counted  # type: ignore[method-assign]
+        sa.event.listen(model.meta.engine, "before_cursor_execute", self._statement)
+        return self
+
+    def _statement(self, *args: Any) -> None:
+        self.sql += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        import pysolr
+        import sqlalchemy as sa
+
+        from ckan import model
+
+        pysolr.Solr._send_request = self._original  # type: ignore[method-assign]
+        sa.event.remove(model.meta.engine, "before_cursor_execute", self._statement)

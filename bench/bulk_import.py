@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_items import bench_context, bench_provider_chain
+from bench_plot import Panel, Series, bench_svg
 
 RESULTS = Path(__file__).parent / "results"
 BATCH = 1000
@@ -83,39 +84,13 @@ def _measure(sizes: list[int], reference: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _svg(rows: list[dict[str, Any]]) -> str:
-    """Seconds against N for both paths, log-log, drawn by hand (no
-    plotting library in the stack)."""
-    import math
-
-    width, height, pad = 640, 400, 60
-    points = {"bulk": [(r["n"], r["bulk_seconds"]) for r in rows],
-              "package_create (rate x N)": [(r["n"], r["n"] / r["package_create_items_per_second"]) for r in rows]}
-    xs = [math.log10(n) for n, _ in points["bulk"]]
-    ys = [math.log10(max(t, 1e-3)) for series in points.values() for _, t in series]
-    x0, x1 = min(xs) - 0.2, max(xs) + 0.2
-    y0, y1 = min(ys) - 0.3, max(ys) + 0.3
-
-    def px(n: float, t: float) -> tuple[float, float]:
-        return (pad + (math.log10(n) - x0) / (x1 - x0) * (width - 2 * pad),
-                height - pad - (math.log10(max(t, 1e-3)) - y0) / (y1 - y0) * (height - 2 * pad))
-
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
-             f'font-size="12"><rect width="100%" height="100%" fill="white"/>',
-             f'<text x="{width / 2}" y="20" text-anchor="middle">Bulk import: seconds against N (log-log)</text>']
-    for colour, (label, series) in zip(("#1f77b4", "#d62728"), points.items()):
-        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (px(n, t) for n, t in series))
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>')
-        for n, t in series:
-            x, y = px(n, t)
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>'
-                         f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" fill="{colour}">{t:.1f}s</text>')
-        parts.append(f'<text x="{pad}" y="{40 + 15 * list(points).index(label)}" fill="{colour}">{label}</text>')
-    for n, _ in points["bulk"]:
-        x, _y = px(n, 10 ** y0)
-        parts.append(f'<text x="{x:.1f}" y="{height - pad + 20}" text-anchor="middle">N={n}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
+def bulk_panel(rows: list[dict[str, Any]]) -> Panel:
+    """Seconds against N for both paths (the reference at its measured rate)."""
+    return Panel("Bulk import: seconds for N items", "seconds", [
+        Series("catalogue_item_bulk_create", [(r["n"], r["bulk_seconds"]) for r in rows]),
+        Series("package_create loop", [(r["n"], round(r["n"] / r["package_create_items_per_second"], 2))
+                                       for r in rows], reference=True),
+    ])
 
 
 def report(rows: list[dict[str, Any]], when: str) -> str:
@@ -153,7 +128,7 @@ def main() -> None:
     (RESULTS / "bulk_import.json").write_text(json.dumps({"benchmark": "bulk_import", "when": when,
                                                           "rows": rows}, indent=2) + "\n")
     (RESULTS / "bulk_import.md").write_text(report(rows, when))
-    (RESULTS / "bulk_import.svg").write_text(_svg(rows))
+    (RESULTS / "bulk_import.svg").write_text(bench_svg([bulk_panel(rows)]))
     print(report(rows, when))
 
 

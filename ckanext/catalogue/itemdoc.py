@@ -22,6 +22,8 @@ EXTRA_MODERATION = "catalogue_moderation"
 EXTRA_MODERATION_MESSAGE = "catalogue_moderation_message"
 # Who may see the item beyond CKAN's private flag (see visibility.py).
 EXTRA_VISIBILITY = "catalogue_visibility"
+# Stored (not indexed) Solr field holding the item dict as JSON.
+INDEX_ITEM = "catalogue_item"
 
 _TAG_RE = re.compile(r"^[\w \-.]{2,100}$", re.UNICODE)
 _FIELD_RE = re.compile(r"[^A-Za-z0-9_]")
@@ -189,6 +191,10 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Turn the flat index document CKAN built for an item into the one the
     catalogue searches: kind, parent, ancestors, aliases, each document
     property (exact and text), its locations and its text."""
+    # The item as reads return it, stored whole: searches ask Solr for this
+    # one field instead of parsing each result's full dataset dict.
+    if pkg_dict.get("validated_data_dict"):
+        pkg_dict[INDEX_ITEM] = json.dumps(catalogue_item_dict(json.loads(pkg_dict["validated_data_dict"])))
     doc = json.loads(pkg_dict.pop(EXTRA_DOC, None) or pkg_dict.get("extras_" + EXTRA_DOC) or "{}")
     # The raw JSON is neither a useful text field nor a valid string term.
     pkg_dict.pop("extras_" + EXTRA_DOC, None)

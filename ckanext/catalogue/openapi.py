@@ -71,6 +71,7 @@ def _action_schemas() -> dict[str, Optional[Callable[[], Schema]]]:
         "catalogue_item_moderate": s.catalogue_item_moderate_schema,
         "catalogue_item_visibility_show": s.catalogue_item_id_schema,
         "catalogue_item_pricing": s.catalogue_item_id_schema,
+        "catalogue_item_etag": s.catalogue_item_show_schema,
         "catalogue_item_parent_options": s.catalogue_item_parent_options_schema,
         "catalogue_item_visibility_update": None,
         **{f"catalogue_item_artifact_{name}": None for name in ("list", "show", "upload", "delete")},

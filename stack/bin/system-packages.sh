@@ -8,6 +8,8 @@ want=(postgresql-15 postgresql-contrib redis-server openjdk-17-jdk-headless mave
 # Node.js with npm (Leaflet for the portal's map, `make assets`): Debian's,
 # unless the machine already has an npm of its own.
 command -v npm >/dev/null || want+=(nodejs npm)
+# Extra packages a target asks for (`make bench`: wrk).
+want+=("$@")
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

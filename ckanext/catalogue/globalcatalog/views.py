@@ -23,6 +23,7 @@ from ckanext.catalogue.kinds.globalcatalog import (
 )
 from ckanext.catalogue.logic.action.artifact import catalogue_artifact_content
 from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
+from ckanext.catalogue.logic.schema import CATALOGUE_MAX_PAGE
 from ckanext.catalogue.openapi import catalogue_register_openapi
 from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
@@ -37,7 +38,9 @@ BASIC_FIELDS = ("id", "name", "kind", "overview_ui", "images", "tags", "provider
                 "active", "disabled", "url", "children_url", "catalog_crn", "geo_tags", "pricing_tags",
                 "created", "updated")
 LIMIT_DEFAULT, LIMIT_MAX = 50, 200
-DEPTH_MAX_ITEMS = 1000
+# A whole tree is one Solr request of at most this many entries (the
+# catalogue's largest page).
+DEPTH_MAX_ITEMS = CATALOGUE_MAX_PAGE
 SORTS = {"name": "doc.name", "displayname": "doc.overview_ui.en.display_name", "kind": "catalogue_kind",
          "provider": "doc.provider.name", "sbsindex": "doc.metadata.ui.side_by_side_index",
          "created": "metadata_created", "updated": "metadata_modified"}
@@ -372,6 +375,12 @@ def entry(entry_id: str) -> Response:
 
     def run(call: CatalogueCall) -> Response:
         if request.method == "GET":
+            if request.headers.get("If-None-Match") and request.args.get("depth", "").strip() in ("", "0"):
+                # A client holding the current version: 304 from the version alone.
+                current = call("catalogue_item_etag", {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)})
+                unchanged = _not_modified(current["etag"]) if current["state"] == "active" else None
+                if unchanged is not None:
+                    return unchanged
             item = _shown(call, entry_id)
             depth = _depth()
             # One entry shows all of it unless include narrows it.

@@ -73,6 +73,9 @@ def test_create_get_update_and_the_default_projection(app, gc):
     assert got.headers["ETag"].startswith("\"")
     assert app.get(f"{BASE}/svc1", headers={**gc["h"](gc["editor"]), "If-None-Match": got.headers["ETag"]}
                    ).status_code == 304
+    # The 304 says nothing to those who may not read the entry (private until made public).
+    assert app.get(f"{BASE}/svc1", headers={"If-None-Match": got.headers["ETag"]}).status_code == \
+        app.get(f"{BASE}/svc1").status_code != 304
     assert app.get(f"{BASE}/svc1?include=metadata.ui", headers=gc["h"](gc["admin"])).json["metadata"] == {
         "ui": {"side_by_side_index": 3}}
 
@@ -119,6 +122,12 @@ def test_children_listing_paging_and_q(app, gc):
     # depth nests the tree.
     tree = app.get(f"{BASE}/root1?depth=*", headers=admin).json
     assert {c["id"] for c in tree["children"]} == {"plan0", "plan1", "plan2", "nested"}
+    # A tree too large for one answer is refused, naming depth.
+    from ckanext.catalogue.globalcatalog import views as gc_views
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gc_views, "DEPTH_MAX_ITEMS", 3)
+        refused = app.get(f"{BASE}/root1?depth=*", headers=admin, status=400).json
+        assert "depth" in str(refused) and "more than 3" in str(refused)
     # The list's ETag gives 304.
     etag = app.get(f"{BASE}/root1/plan", headers=admin).headers["ETag"]
     assert app.get(f"{BASE}/root1/plan", headers={**admin, "If-None-Match": etag}).status_code == 304
@@ -129,6 +138,10 @@ def test_archive_restore_and_force_delete(app, gc):
     _create(app, gc, _entry("gone"))
     assert _delete(app, f"{BASE}/gone", headers=admin).json == {}
     assert app.get(f"{BASE}/gone", headers=admin, status=404)
+    # Even a client naming the archived version gets no 304.
+    archived = catalogue_call(gc["admin"]["name"], "catalogue_item_etag", id="gone")
+    assert archived["state"] == "deleted"
+    assert app.get(f"{BASE}/gone", headers={**admin, "If-None-Match": archived["etag"]}, status=404)
     assert _put(app, f"{BASE}/gone/restore", headers=admin).status_code == 200
     assert app.get(f"{BASE}/gone", headers=admin).json["name"] == "name-gone"
     # Restoring a live entry and archiving a missing one are both fine.

@@ -297,3 +297,39 @@ def test_a_page_larger_than_ckans_rows_max_is_not_cut_short(iudx_tree):
     assert everything["count"] == 6 and len(everything["results"]) == 6
     page = catalogue_call(None, "catalogue_item_search", limit=3, offset=2, sort="catalogue_depth asc")
     assert [i["kind"] for i in page["results"]] == ["iudx.resource_server", "iudx.provider", "iudx.resource_group"]
+
+
+@pytest.mark.ckan_config("ckan.search.rows_max", "2")
+def test_a_large_page_is_one_solr_request(iudx_tree, monkeypatch):
+    import pysolr
+
+    sent = []
+    original = pysolr.Solr._select
+    monkeypatch.setattr(pysolr.Solr, "_select",
+                        lambda solr, params, **kw: sent.append(params) or original(solr, params, **kw))
+    assert len(catalogue_call(None, "catalogue_item_search", limit=100)["results"]) == 6
+    assert len(sent) == 1
+
+
+def test_searches_return_the_item_stored_in_the_index_and_read_older_index_documents(iudx_tree, monkeypatch):
+    from ckan.lib import search
+
+    from ckanext.catalogue import plugin
+
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    shown = catalogue_call(admin, "catalogue_item_show", id=t["resource"])
+    found = catalogue_call(admin, "catalogue_item_search", ids=[t["resource"]])["results"]
+    assert found == [shown]
+    stored = make_connection().search(q=f'id:"{t["resource"]}"', fl="catalogue_item").docs[0]
+    assert stored["catalogue_item"]
+
+    # A document indexed before the stored item existed is still answered,
+    # from CKAN's own dataset dict, in the same order as the others.
+    index_fields = plugin.catalogue_index_fields
+    monkeypatch.setattr(plugin, "catalogue_index_fields",
+                        lambda pkg: {k: v for k, v in index_fields(pkg).items() if k != "catalogue_item"})
+    search.rebuild(t["resource"])
+    assert "catalogue_item" not in make_connection().search(q=f'id:"{t["resource"]}"', fl="*").docs[0]
+    everything = catalogue_call(admin, "catalogue_item_search", sort="catalogue_depth asc", limit=10)["results"]
+    assert [i["kind"] for i in everything][-2:] == ["iudx.resource_group", "iudx.resource"]
+    assert everything[-1] == shown

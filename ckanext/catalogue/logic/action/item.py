@@ -12,13 +12,14 @@ from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
 from ckan import logic, model
+from ckan.logic.schema import default_package_search_schema
 from ckan.lib import search
 from ckan.lib.search import SearchError
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import item_query, item_rules, moderation, visibility
 from ckanext.catalogue.itemdoc import (
-    CATALOGUE_DATASET_TYPE, EXTRA_ANCESTORS, EXTRA_VISIBILITY, catalogue_etag, catalogue_item_dict,
+    CATALOGUE_DATASET_TYPE, EXTRA_ANCESTORS, EXTRA_VISIBILITY, INDEX_ITEM, catalogue_etag, catalogue_item_dict,
     catalogue_package_dict,
 )
 from ckanext.catalogue.kinds import ID_NAME, WRITE_ORGANIZATION, CatalogueKind, catalogue_kind
@@ -35,6 +36,7 @@ __all__ = [
     "catalogue_item_create",
     "catalogue_item_bulk_create",
     "catalogue_item_show",
+    "catalogue_item_etag",
     "catalogue_item_update",
     "catalogue_item_patch",
     "catalogue_item_delete",
@@ -416,6 +418,20 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.A
     return catalogue_item_dict(shown)
 
 
+@tk.side_effect_free
+def catalogue_item_etag(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """The version of an item the caller may read, without building the
+    item: ``{"id", "etag", "state"}``. A conditional GET (If-None-Match)
+    answers 304 from this alone.
+
+    :param id: id, alias or name
+    :param kind: only if of one of these kinds (list)
+    """
+    _row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_etag")
+    modified = pkg.metadata_modified.isoformat() if pkg.metadata_modified else None
+    return {"id": pkg.id, "etag": catalogue_etag(pkg.id, modified, pkg.state), "state": pkg.state}
+
+
 # State the core keeps beside the document, carried over by updates.
 _KEPT_EXTRAS = (EXTRA_VISIBILITY,)
 
@@ -632,7 +648,7 @@ def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, acti
     row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
     if active_only and pkg.state != "active":
         raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=data["id"]))
-    if auth == "catalogue_item_show":
+    if auth in ("catalogue_item_show", "catalogue_item_etag"):
         tk.check_access(auth, context, {"id": row.id})
     else:
         kind = catalogue_kind(row.kind)
@@ -699,24 +715,39 @@ def _search(context: Context, fq: list[str], q: str, rows: int, start: int, sort
     # edismax with every syntax character escaped: plain words over CKAN's
     # text fields, whatever the words contain.
     params["defType"] = "edismax" if q else "lucene"
-    # CKAN caps one package_search at ckan.search.rows_max; a larger page is
-    # fetched as consecutive Solr pages rather than cut short.
-    page = max(1, min(rows, int(tk.config.get("ckan.search.rows_max") or 1000))) if rows else 0
-    results: list[dict[str, Any]] = []
-    count = 0
     try:
-        while True:
-            found = tk.get_action("package_search")({"user": context.get("user", "")},
-                                                    dict(params, rows=page, start=start + len(results)))
-            count = found["count"]
-            results.extend(found["results"])
-            if len(results) >= rows or not found["results"] or start + len(results) >= count:
-                break
+        found = tk.get_action("package_search")(
+            {"user": context.get("user", ""), "schema": _package_search_schema()},
+            dict(params, fl=["id", INDEX_ITEM]))
     except SearchError as error:  # a query Solr or CKAN refuses is bad input
         log.info("search refused: %s", error)
         raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},
                                CODE_BAD_QUERY)
-    return {"count": count, "results": [catalogue_item_dict(r) for r in results[:rows]]}
+    return {"count": found["count"], "results": _stored_items(context, found["results"])}
+
+
+def _package_search_schema() -> dict[str, Any]:
+    """CKAN's package_search schema without its ``ckan.search.rows_max`` cap:
+    the catalogue's actions cap their own pages (``CATALOGUE_MAX_PAGE``), and
+    a large page is then one Solr request instead of several."""
+    found = default_package_search_schema()
+    found["rows"] = [tk.get_validator("default")(10), tk.get_validator("natural_number_validator")]
+    return found
+
+
+def _stored_items(context: Context, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The item dicts stored in the index with each hit; hits indexed before
+    that field existed are read the old way, in one more search."""
+    old = [hit["id"] for hit in hits if not hit.get(INDEX_ITEM)]
+    dicts: dict[str, dict[str, Any]] = {}
+    if old:
+        log.warning("%d item(s) indexed without %s: run `ckan search-index rebuild`", len(old), INDEX_ITEM)
+        found = tk.get_action("package_search")(
+            {"user": context.get("user", ""), "schema": _package_search_schema()},
+            {"fq_list": [item_query.catalogue_any_of("id", old)], "rows": len(old), "include_private": True})
+        dicts = {r["id"]: catalogue_item_dict(r) for r in found["results"]}
+    return [json.loads(hit[INDEX_ITEM]) if hit.get(INDEX_ITEM) else dicts[hit["id"]] for hit in hits
+            if hit.get(INDEX_ITEM) or hit["id"] in dicts]
 
 
 def _filters(data: dict[str, Any]) -> list[str]:

@@ -22,6 +22,7 @@ __all__ = [
     "catalogue_item_create",
     "catalogue_item_show",
     "catalogue_item_pricing",
+    "catalogue_item_etag",
     "catalogue_item_update",
     "catalogue_item_patch",
     "catalogue_item_delete",
@@ -134,6 +135,12 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> AuthResult:
     except tk.NotAuthorized:
         return _refuse(tk._("Not allowed to read this item"))
     return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def catalogue_item_etag(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever reads the item reads its version."""
+    return catalogue_item_show(context, data_dict)
 
 
 def catalogue_item_pricing(context: Context, data_dict: DataDict) -> AuthResult:
