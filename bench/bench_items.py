@@ -3,11 +3,16 @@ an IUDX chain (owner, COS, resource server, provider) to put items under,
 the Solr requests an API call makes, and timing."""
 from __future__ import annotations
 
+import datetime
+import json
+import platform
 import statistics
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 BATCH = 1000
+RESULTS = Path(__file__).parent / "results"
 
 
 def bench_context() -> dict[str, Any]:
@@ -122,3 +127,27 @@ class BenchCounter:
 
         pysolr.Solr._send_request = self._original  # type: ignore[method-assign]
         sa.event.remove(model.meta.engine, "before_cursor_execute", self._statement)
+
+
+def bench_now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def bench_machine() -> str:
+    return platform.platform()
+
+
+def bench_save(name: str, payload: dict[str, Any], markdown: str) -> None:
+    """Write ``bench/results/<name>.json`` and ``.md`` and print the Markdown."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps({"benchmark": name, **payload}, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(markdown)
+    print(markdown)
+
+
+def bench_app(ini: str) -> Any:
+    """CKAN's WSGI app on ``ini`` (the plugins loaded, as ``ckan run`` has them)."""
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    return make_app(load_config(ini))

@@ -44,8 +44,11 @@ def _panel(panel: Panel, top: float) -> list[str]:
     for n in sorted(set(ns)):
         x, y = px(n, 10 ** y0)
         parts.append(f'<text x="{x:.1f}" y="{top + PAD + inner + 18}" text-anchor="middle">N={int(n)}</text>')
+    colours: dict[str, str] = {}
     for index, series in enumerate(panel.series):
-        colour = COLOURS[index % len(COLOURS)]
+        # A reference named after its series ("<label>: Solr") shares its colour.
+        own = series.label.split(": ")[0] if series.reference else series.label
+        colour = colours.setdefault(own, COLOURS[len(colours) % len(COLOURS)])
         dash = ' stroke-dasharray="6 4"' if series.reference else ""
         coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (px(n, c) for n, c in series.points))
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{coords}"/>')

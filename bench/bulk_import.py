@@ -10,17 +10,12 @@ at most ``--reference`` datasets per size (its rate is per dataset).
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import platform
 import time
-from pathlib import Path
 from typing import Any
 
-from bench_items import bench_context, bench_provider_chain
+from bench_items import RESULTS, bench_app, bench_context, bench_machine, bench_now, bench_provider_chain, bench_save
 from bench_plot import Panel, Series, bench_svg
 
-RESULTS = Path(__file__).parent / "results"
 BATCH = 1000
 
 
@@ -97,7 +92,7 @@ def report(rows: list[dict[str, Any]], when: str) -> str:
     lines = [
         "# Bulk import of catalogue items with parents",
         "",
-        f"Run {when} on {platform.platform()}. Items: IUDX resource groups (N/100) and resources under one provider, "
+        f"Run {when} on {bench_machine()}. Items: IUDX resource groups (N/100) and resources under one provider, "
         f"created by `catalogue_item_bulk_create` in calls of {BATCH}; the reference is a loop of `package_create` "
         "on plain datasets in the same run (on at most the sample size shown).",
         "",
@@ -117,19 +112,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--reference", type=int, default=1000, help="package_create loop size at most")
     args = parser.parse_args()
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    app = make_app(load_config(args.ini))
-    with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
+    with bench_app(args.ini)._wsgi_app.test_request_context():
         rows = _measure([int(n) for n in args.sizes.split(",")], args.reference)
-    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bulk_import.json").write_text(json.dumps({"benchmark": "bulk_import", "when": when,
-                                                          "rows": rows}, indent=2) + "\n")
-    (RESULTS / "bulk_import.md").write_text(report(rows, when))
+    when = bench_now()
+    bench_save("bulk_import", {"when": when, "rows": rows}, report(rows, when))
     (RESULTS / "bulk_import.svg").write_text(bench_svg([bulk_panel(rows)]))
-    print(report(rows, when))
 
 
 if __name__ == "__main__":

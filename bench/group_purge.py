@@ -11,17 +11,10 @@ no Solr document names the group, and its name is free. Writes
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import platform
 import time
-from pathlib import Path
 from typing import Any
 
-from bench_items import BenchCounter, bench_context
-
-RESULTS = Path(__file__).parent / "results"
-
+from bench_items import BenchCounter, bench_app, bench_context, bench_machine, bench_now, bench_save
 
 def _purged_cleanly(name: str, group_id: str) -> None:
     import ckan.plugins.toolkit as tk
@@ -86,7 +79,7 @@ def report(rows: list[dict[str, Any]], when: str) -> str:
     lines = [
         "# Purge of a group with N datasets",
         "",
-        f"Run {when} on {platform.platform()}. Each dataset is in two groups; `catalogue_group_purge` purges one, "
+        f"Run {when} on {bench_machine()}. Each dataset is in two groups; `catalogue_group_purge` purges one, "
         "CKAN's `group_purge` the other, in the same run. Both leave no membership row and no search document "
         "naming the group (checked after each). SQL statements and Solr requests counted in-process. "
         "Reindex alone: CKAN's `search.rebuild` of the same N datasets with one Solr commit, the least any purge "
@@ -107,18 +100,10 @@ def main() -> None:
     parser.add_argument("--ini", default="test.ini")
     parser.add_argument("--sizes", default="1000,10000")
     args = parser.parse_args()
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    app = make_app(load_config(args.ini))
-    with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
+    with bench_app(args.ini)._wsgi_app.test_request_context():
         rows = _measure([int(n) for n in args.sizes.split(",")])
-    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "group_purge.json").write_text(json.dumps({"benchmark": "group_purge", "when": when, "rows": rows},
-                                                         indent=2) + "\n")
-    (RESULTS / "group_purge.md").write_text(report(rows, when))
-    print(report(rows, when))
+    when = bench_now()
+    bench_save("group_purge", {"when": when, "rows": rows}, report(rows, when))
 
 
 if __name__ == "__main__":

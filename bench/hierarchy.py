@@ -16,19 +16,16 @@ Writes ``bench/results/hierarchy.{json,md}``.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import platform
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench_items import (
-    BenchCounter, bench_bulk, bench_context, bench_percentile, bench_solr_requests, bench_timings,
+    BenchCounter, bench_app, bench_bulk, bench_context, bench_machine, bench_now, bench_percentile, bench_save,
+    bench_solr_requests, bench_timings,
 )
 
-RESULTS = Path(__file__).parent / "results"
 GC = "/globalcatalog/api/v1"
 
 
@@ -112,7 +109,7 @@ def report(rows: list[dict[str, Any]], when: str, repeat: int) -> str:
     lines = [
         "# Hierarchy reads: queries per request and time beside raw Solr",
         "",
-        f"Run {when} on {platform.platform()}. The tree: one Global Catalog service, N/100 plans, the rest "
+        f"Run {when} on {bench_machine()}. The tree: one Global Catalog service, N/100 plans, the rest "
         "deployments (N entries); the wide node: a service with N plans. SQL statements and Solr requests are "
         f"counted in-process for one request; times are {repeat} requests through one `ckan run` process after 5 "
         "warm-ups, beside the same Solr requests replayed straight to Solr. Queries must not grow with N.",
@@ -133,18 +130,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
     ini = Path(args.ini).resolve()
-    app = make_app(load_config(str(ini)))
-    rows = _measure(app, ini, [int(n) for n in args.sizes.split(",")], args.repeat)
-    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "hierarchy.json").write_text(json.dumps({"benchmark": "hierarchy", "when": when, "rows": rows},
-                                                       indent=2) + "\n")
-    (RESULTS / "hierarchy.md").write_text(report(rows, when, args.repeat))
-    print(report(rows, when, args.repeat))
+    rows = _measure(bench_app(str(ini)), ini, [int(n) for n in args.sizes.split(",")], args.repeat)
+    when = bench_now()
+    bench_save("hierarchy", {"when": when, "rows": rows}, report(rows, when, args.repeat))
 
 
 if __name__ == "__main__":

@@ -11,10 +11,7 @@ any request to the portal). Writes ``bench/results/http_throughput.{json,md}``.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -26,9 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from bench_items import bench_bulk, bench_context
+from bench_items import bench_app, bench_bulk, bench_context, bench_machine, bench_now, bench_save
 
-RESULTS = Path(__file__).parent / "results"
 HERE = Path(__file__).resolve().parent
 
 
@@ -95,13 +91,11 @@ def main() -> None:
     import requests
 
     import ckan.plugins.toolkit as tk
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
 
     from ckanext.catalogue.purge import catalogue_purge_packages
 
     ini = Path(args.ini).resolve()
-    app = make_app(load_config(str(ini)))
+    app = bench_app(str(ini))
     stamp = int(time.time())
     entry = f"http-{stamp}"
     with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
@@ -131,11 +125,11 @@ def main() -> None:
     finally:
         with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
             catalogue_purge_packages(made)
-    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    when = bench_now()
     lines = [
         "# HTTP throughput of GET item",
         "",
-        f"Run {when} on {platform.platform()} ({os.cpu_count()} CPUs, shared by server and load). gunicorn with "
+        f"Run {when} on {bench_machine()} ({os.cpu_count()} CPUs, shared by server and load). gunicorn with "
         f"{args.workers} worker processes; wrk with 1 thread and {args.connections} connections for {args.seconds}s "
         "per row, on loopback. Rows after the first two are this run's references.",
         "",
@@ -144,12 +138,8 @@ def main() -> None:
         *(f"| {r['request']} | {r['requests_per_second']} | {r.get('p50_ms')} | {r.get('p99_ms')} |" for r in rows),
         "",
     ]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "http_throughput.json").write_text(json.dumps({
-        "benchmark": "http_throughput", "when": when, "workers": args.workers, "connections": args.connections,
-        "seconds": args.seconds, "rows": rows}, indent=2) + "\n")
-    (RESULTS / "http_throughput.md").write_text("\n".join(lines))
-    print("\n".join(lines))
+    bench_save("http_throughput", {"when": when, "workers": args.workers, "connections": args.connections,
+                                   "seconds": args.seconds, "rows": rows}, "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime
-import json
-import platform
 import pstats
 import time
-from pathlib import Path
 from typing import Any
 
-from bench_items import bench_context, bench_create, bench_provider_chain
+from bench_items import (
+    bench_app, bench_context, bench_create, bench_machine, bench_now, bench_provider_chain, bench_save,
+)
 
-RESULTS = Path(__file__).parent / "results"
 
 # (label, file suffix, function name) of the functions whose cumulative time is a phase.
 PHASES = [
@@ -70,7 +67,7 @@ def _profile(n: int) -> dict[str, Any]:
 
 def report(found: dict[str, Any], when: str) -> str:
     lines = ["# Where the bulk import's time goes", "",
-             f"Run {when} on {platform.platform()}: one `catalogue_item_bulk_create` of {found['n']} IUDX "
+             f"Run {when} on {bench_machine()}: one `catalogue_item_bulk_create` of {found['n']} IUDX "
              f"resources, {found['seconds']} s, {found['ms_per_item']} ms per item (under cProfile, which slows "
              "Python code). Cumulative time per item; phases overlap.", "",
              "| Phase | Calls per item | ms per item |", "|---|---:|---:|"]
@@ -83,18 +80,10 @@ def main() -> None:
     parser.add_argument("--ini", default="test.ini")
     parser.add_argument("--n", type=int, default=200)
     args = parser.parse_args()
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    app = make_app(load_config(args.ini))
-    with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
+    with bench_app(args.ini)._wsgi_app.test_request_context():
         found = _profile(args.n)
-    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bulk_profile.json").write_text(json.dumps({"benchmark": "bulk_profile", "when": when, **found},
-                                                          indent=2) + "\n")
-    (RESULTS / "bulk_profile.md").write_text(report(found, when))
-    print(report(found, when))
+    when = bench_now()
+    bench_save("bulk_profile", {"when": when, **found}, report(found, when))
 
 
 if __name__ == "__main__":

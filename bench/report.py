@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime
 import json
-from pathlib import Path
 from typing import Any
 
+from bench_items import RESULTS
 from bench_plot import Panel, Series, bench_svg
 
-RESULTS = Path(__file__).parent / "results"
 PARTS = ("bulk_import", "search_latency", "hierarchy", "group_purge", "software_import", "http_throughput",
          "bulk_profile")
 
@@ -75,6 +74,16 @@ def _targets(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _api_beside_solr(rows: list[dict[str, Any]], key: str, title: str) -> Panel:
+    """API p95 against N for each request (``key``), with its Solr p95 dashed."""
+    series = []
+    for name in dict.fromkeys(r[key] for r in rows):
+        mine = [r for r in rows if r[key] == name]
+        series.append(Series(name, [(r["n"], r["api_p95_ms"]) for r in mine]))
+        series.append(Series(f"{name}: Solr", [(r["n"], r["solr_p95_ms"]) for r in mine], reference=True))
+    return Panel(title, "ms", series)
+
+
 def _panels(data: dict[str, Any]) -> list[Panel]:
     panels = []
     if "bulk_import" in data:
@@ -82,21 +91,11 @@ def _panels(data: dict[str, Any]) -> list[Panel]:
 
         panels.append(bulk_panel(data["bulk_import"]["rows"]))
     if "search_latency" in data:
-        rows = data["search_latency"]["rows"]
-        series = []
-        for query in dict.fromkeys(r["query"] for r in rows):
-            series.append(Series(query, [(r["n"], r["api_p95_ms"]) for r in rows if r["query"] == query]))
-            series.append(Series(f"{query}: Solr", [(r["n"], r["solr_p95_ms"]) for r in rows if r["query"] == query],
-                                 reference=True))
-        panels.append(Panel("Search p95 through the APIs, and the same Solr requests", "ms", series))
+        panels.append(_api_beside_solr(data["search_latency"]["rows"], "query",
+                                       "Search p95 through the APIs, and the same Solr requests"))
     if "hierarchy" in data:
-        rows = data["hierarchy"]["rows"]
-        series = []
-        for read in dict.fromkeys(r["read"] for r in rows):
-            series.append(Series(read, [(r["n"], r["api_p95_ms"]) for r in rows if r["read"] == read]))
-            series.append(Series(f"{read}: Solr", [(r["n"], r["solr_p95_ms"]) for r in rows if r["read"] == read],
-                                 reference=True))
-        panels.append(Panel("Hierarchy reads p95, and the same Solr requests", "ms", series))
+        panels.append(_api_beside_solr(data["hierarchy"]["rows"], "read",
+                                       "Hierarchy reads p95, and the same Solr requests"))
     if "group_purge" in data:
         rows = data["group_purge"]["rows"]
         panels.append(Panel("Purge of a group with N datasets", "seconds", [

@@ -13,9 +13,6 @@ times raw Solr's. Writes ``bench/results/search_latency.{json,md}``.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import platform
 import sys
 import tempfile
 import time
@@ -23,11 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from bench_items import (
-    bench_bulk, bench_context, bench_percentile, bench_provider_chain, bench_solr_requests, bench_timings,
+    bench_app, bench_bulk, bench_context, bench_machine, bench_now, bench_percentile, bench_provider_chain,
+    bench_save, bench_solr_requests, bench_timings,
 )
-
-RESULTS = Path(__file__).parent / "results"
-
 
 def _queries(stamp: int) -> list[tuple[str, str, dict[str, str]]]:
     return [
@@ -107,7 +102,7 @@ def report(rows: list[dict[str, Any]], when: str, repeat: int) -> str:
     lines = [
         "# Search latency: HTTP APIs beside raw Solr",
         "",
-        f"Run {when} on {platform.platform()}; {repeat} requests per figure after 5 warm-ups, one `ckan run` "
+        f"Run {when} on {bench_machine()}; {repeat} requests per figure after 5 warm-ups, one `ckan run` "
         "process, one keep-alive connection. Raw Solr replays the exact Solr requests the API call makes "
         "(recorded from pysolr). Target: API p95 at most 1.5x raw Solr's. Solr new conn.: the same requests "
         "each on a new connection, as CKAN's `make_connection()` sends every query. CKAN floor: CKAN's "
@@ -130,18 +125,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
     ini = Path(args.ini).resolve()
-    app = make_app(load_config(str(ini)))
-    rows = _measure(app, ini, [int(n) for n in args.sizes.split(",")], args.repeat)
-    when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "search_latency.json").write_text(json.dumps({"benchmark": "search_latency", "when": when,
-                                                             "rows": rows}, indent=2) + "\n")
-    (RESULTS / "search_latency.md").write_text(report(rows, when, args.repeat))
-    print(report(rows, when, args.repeat))
+    rows = _measure(bench_app(str(ini)), ini, [int(n) for n in args.sizes.split(",")], args.repeat)
+    when = bench_now()
+    bench_save("search_latency", {"when": when, "rows": rows}, report(rows, when, args.repeat))
 
 
 if __name__ == "__main__":

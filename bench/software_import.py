@@ -8,15 +8,13 @@ writes ``bench/results/software_import.{json,md}``.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import platform
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).parent / "results"
+from bench_items import bench_machine, bench_now, bench_save
 
 
 def spack_document(packages: int, versions_per_package: int) -> dict[str, Any]:
@@ -109,8 +107,8 @@ def _measure(packages: int, versions_per_package: int, batch: int) -> dict[str, 
     write_seconds = written - parsed
     return {
         "benchmark": "software_import",
-        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "machine": platform.platform(),
+        "when": bench_now(),
+        "machine": bench_machine(),
         "packages": counts[0], "versions": counts[1], "targets": counts[2], "rows": rows,
         "parse_seconds": round(parsed - started, 3),
         "import_seconds": round(write_seconds, 3),
@@ -153,10 +151,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=2000, help="rows per raw datastore_upsert call")
     args = parser.parse_args()
     result = run(args.ini, args.packages, args.versions, args.batch)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "software_import.json").write_text(json.dumps(result, indent=2) + "\n")
-    (RESULTS / "software_import.md").write_text(report(result))
-    print(report(result))
+    bench_save("software_import", result, report(result))
 
 
 if __name__ == "__main__":
