@@ -32,7 +32,6 @@ HERE = Path(__file__).resolve().parent
 def _gunicorn(ini: Path, workers: int, logs: Path) -> Iterator[str]:
     import requests
 
-    sys.path.insert(0, str(HERE.parent))
     from ckanext.catalogue.tests.conftest import free_port
 
     port = free_port()

@@ -13,7 +13,6 @@ times raw Solr's. Writes ``bench/results/search_latency.{json,md}``.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -61,7 +60,6 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[st
     import ckan.plugins.toolkit as tk
     from ckan.lib.search.common import make_connection
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from ckanext.catalogue.tests.conftest import ckan_servers
 
     rows = []

@@ -18,6 +18,15 @@ pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 SERVICE, PLAN = "globalcatalog.service", "globalcatalog.plan"
 
 
+def _refused_as_unknown(attempt, hidden: str, unknown: str) -> None:
+    """``attempt(hidden)`` is refused exactly as ``attempt(unknown)``, the names aside."""
+    with pytest.raises(logic.ValidationError) as seen:
+        attempt(hidden)
+    with pytest.raises(logic.ValidationError) as missing:
+        attempt(unknown)
+    assert seen.value.error_dict == {
+        k: [m.replace(unknown, hidden) for m in v] for k, v in missing.value.error_dict.items()}
+
 def _doc(name: str) -> dict:
     return {"name": name, "disabled": False, "tags": ["shared"], "images": {"image": "i"},
             "overview_ui": {"en": {"display_name": name, "description": "d", "long_description": "l"}},
@@ -127,12 +136,7 @@ def test_a_move_needs_write_rights_where_the_item_goes():
                               parent=parent, move=True)
 
     # A parent the editor may not see answers exactly as one that does not exist.
-    with pytest.raises(logic.ValidationError) as private:
-        move("theirs-private")
-    with pytest.raises(logic.ValidationError) as unknown:
-        move("nothing-here")
-    assert private.value.error_dict == {
-        k: [m.replace("nothing-here", "theirs-private") for m in v] for k, v in unknown.value.error_dict.items()}
+    _refused_as_unknown(move, "theirs-private", "nothing-here")
     # One they may see but not write under refuses the move.
     with pytest.raises(logic.NotAuthorized):
         move("theirs-public")
@@ -256,12 +260,7 @@ def test_a_hidden_parent_reads_as_unknown_and_a_kind_change_moves_by_the_new_kin
         return catalogue_call(editor["name"], "catalogue_item_create", kind=PLAN, id=f"plan-{parent}",
                               parent=parent, doc=_doc("plan"))
 
-    with pytest.raises(logic.ValidationError) as hidden:
-        create_plan("hidden-svc")
-    with pytest.raises(logic.ValidationError) as unknown:
-        create_plan("no-such-svc")
-    assert hidden.value.error_dict == {
-        k: [m.replace("no-such-svc", "hidden-svc") for m in v] for k, v in unknown.value.error_dict.items()}
+    _refused_as_unknown(create_plan, "hidden-svc", "no-such-svc")
 
     # A flavor becomes a plan and moves under a service in one update: the
     # service is judged as the parent of a plan, not of a flavor.
