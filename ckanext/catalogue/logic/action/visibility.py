@@ -3,16 +3,20 @@ CKAN's package_search with the visibility excludes applied in Solr."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.lib.plugins import get_permission_labels
+from ckan.lib.search import SearchError, SearchQueryError
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import visibility
 from ckanext.catalogue.itemdoc import EXTRA_VISIBILITY
 from ckanext.catalogue.logic.errors import CatalogueInvalid
+
+log = logging.getLogger(__name__)
 
 __all__ = ["catalogue_item_visibility_show", "catalogue_item_visibility_update", "package_search"]
 
@@ -121,10 +125,20 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     return catalogue_item_visibility_show(dict(context, ignore_auth=True), {"id": row.id})
 
 
+# Parameters of package_search that reach Solr as query text.
+_SOLR_TEXT_PARAMS = ("q", "fq", "fq_list", "sort", "facet.field", "facet.query", "fl", "df", "qf", "bq", "mm")
+
+
 @tk.side_effect_free
 @tk.chained_action
 def package_search(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's search, without the items whose visibility excludes the caller."""
+    """CKAN's search, without the items whose visibility excludes the caller.
+
+    The exclusion is its own Solr filter query (``fq_list``), never joined to
+    the caller's ``fq`` text, so no input can change what it means. A query
+    Solr refuses is answered naming the caller's parameters only: CKAN's own
+    message quotes the whole internal query (labels, user ids, exclusions).
+    """
     user = context.get("user")
     if not authz.is_sysadmin(user):
         user_obj = context.get("auth_user_obj") or (model.User.get(user) if user else None)
@@ -132,6 +146,13 @@ def package_search(next_action: Any, context: Context, data_dict: DataDict) -> A
         clause = visibility.catalogue_exclude_filter(labels)
         if clause:
             data_dict = dict(data_dict)
-            fq = data_dict.get("fq") or ""
-            data_dict["fq"] = f"{fq} {clause}".strip()
-    return next_action(context, data_dict)
+            data_dict["fq_list"] = [*(data_dict.get("fq_list") or []), clause]
+    try:
+        return next_action(context, data_dict)
+    except SearchQueryError:
+        raise
+    except SearchError as exc:
+        log.info("search refused by Solr: %s", exc)
+        given = [name for name in _SOLR_TEXT_PARAMS if data_dict.get(name)] or ["q"]
+        raise SearchQueryError(tk._("The search index could not run this query; check {params}").format(
+            params=", ".join(given))) from None
