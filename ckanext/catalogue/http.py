@@ -11,6 +11,7 @@ from werkzeug.routing import PathConverter
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
+from ckan.config.middleware.flask_app import csrf
 from ckan.lib import api_token
 from ckan.lib.navl.dictization_functions import DataError
 from ckan.lib.search.common import SearchIndexError, SolrConnectionError
@@ -20,6 +21,7 @@ from ckanext.catalogue.jobs import CatalogueJobsUnavailable
 from ckanext.catalogue.logic.errors import CatalogueConflict, CataloguePreconditionFailed
 from ckanext.catalogue.logic.validators import catalogue_check_storable
 from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
+from ckanext.catalogue.web_guards import CATALOGUE_API_BLUEPRINTS, SAFE_METHODS
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +53,18 @@ def catalogue_request_tokens(token_headers: Iterable[str] = ()) -> list[str]:
 def catalogue_request_user(token_headers: Iterable[str] = ()) -> Optional[str]:
     """Name of the user behind this request, or None for anonymous.
 
-    Accepts CKAN's own identification (session, ``Authorization: <token>``),
+    Accepts CKAN's own identification (``Authorization: <token>``; the
+    session cookie for reads only),
     ``Authorization: Bearer <token>`` and any extra header a dialect names
     (gCat's ``gcube-token``). A token that is sent but unknown raises
     CatalogueBadCredentials instead of silently falling back to anonymous.
     """
     candidates = catalogue_request_tokens(token_headers)
     if not candidates:
+        if request.method not in SAFE_METHODS:
+            # Writes are authenticated by token only: a browser's session
+            # cookie, sent along by any site, authorises no write here.
+            return None
         return current_user.name if current_user.is_authenticated else None  # type: ignore[attr-defined]
     for token in candidates:
         user = api_token.get_user_from_token(token)
@@ -162,6 +169,11 @@ class _AnyPath(PathConverter):
 def catalogue_api_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
     """A dialect's blueprint, whose rules may use ``<anypath:...>``."""
     blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+    CATALOGUE_API_BLUEPRINTS.add(name)
+    # No CSRF token is asked: a session cookie authorises no write here, so
+    # a forged request is anonymous (catalogue_request_user) and refused in
+    # the dialect's own shape.
+    csrf.exempt(blueprint)
     # Runs before the blueprint's rules are added to the app's map.
     blueprint.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", _AnyPath))
     return blueprint

@@ -10,7 +10,7 @@ from ckan.lib.search import SearchQueryError
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.types import Schema
 
-from ckanext.catalogue import health, item_query, kinds, moderation, ratelimit, software_access, token_scope, visibility
+from ckanext.catalogue import health, item_query, kinds, moderation, ratelimit, software_access, token_scope, visibility, web_guards
 from ckanext.catalogue.helpers import catalogue_helpers
 from ckanext.catalogue.openapi_views import catalogue_openapi
 from ckanext.catalogue.views import catalogue_pages
@@ -117,6 +117,7 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         app.before_request(ratelimit.catalogue_check_rate_limit)
+        web_guards.catalogue_install_guards(app)
         return app
 
     # ITemplateHelpers

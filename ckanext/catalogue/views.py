@@ -17,6 +17,7 @@ from ckanext.catalogue.helpers import (
 from ckanext.catalogue import item_form
 from ckanext.catalogue.roles import CATALOGUE_ROLES
 from ckanext.catalogue.visibility import CATALOGUE_RESTRICTIONS
+from ckanext.catalogue.web_guards import catalogue_file_headers
 
 catalogue_pages = Blueprint("catalogue_pages", __name__, url_prefix="/catalogue-admin")
 
@@ -152,7 +153,8 @@ def _run(action: str, data: dict[str, Any]) -> tuple[Any, str | None]:
 def _came_from(default: str, field: str = "came_from") -> str:
     """Where a button sends the user back: a path of this site, else ``default``."""
     back = tk.request.form.get(field) or ""
-    return back if back.startswith("/") and not back.startswith("//") and "\\" not in back else default
+    local = back.startswith("/") and not back.startswith("//") and "\\" not in back
+    return back if local and back.isprintable() else default
 
 
 def _run_and_flash(action: str, data: dict[str, Any], done: str) -> bool:
@@ -345,9 +347,8 @@ def item_artifact(id: str, name: str) -> Any:
         content = catalogue_artifact_content(shown["file_id"])
     except tk.ObjectNotFound as exc:
         return tk.abort(404, str(exc.message or exc))
-    return Response(content, mimetype=shown["content_type"], headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name.rsplit('/', 1)[-1])}",
-        "ETag": shown["etag"], "X-Content-Type-Options": "nosniff"})
+    return catalogue_file_headers(Response(content, mimetype=shown["content_type"], headers={"ETag": shown["etag"]}),
+                                  name)
 
 
 # --- moderation ---

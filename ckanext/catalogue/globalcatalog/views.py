@@ -22,6 +22,7 @@ from ckanext.catalogue.kinds.globalcatalog import (
     GLOBALCATALOG_KIND_NAMES, globalcatalog_gc_kind, globalcatalog_kind_name,
 )
 from ckanext.catalogue.logic.action.artifact import catalogue_artifact_content
+from ckanext.catalogue.web_guards import catalogue_file_headers
 from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.logic.schema import CATALOGUE_MAX_PAGE
 from ckanext.catalogue.openapi import catalogue_register_openapi
@@ -567,7 +568,7 @@ def artifact(entry_id: str, artifact_id: str) -> Response:
             return unchanged
         resp = Response(catalogue_artifact_content(shown["file_id"]), content_type=shown["content_type"])
         resp.headers["ETag"] = shown["etag"]
-        return resp
+        return catalogue_file_headers(resp, shown["name"])
 
     return _run(run)
 

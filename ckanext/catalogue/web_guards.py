@@ -1,0 +1,109 @@
+"""Guards on every request of the portal, CKAN's pages included: CSRF
+checked on every state-changing request made with a session cookie, user
+files served as attachments that cannot run in the portal's origin, and
+redirect targets with control characters refused."""
+from __future__ import annotations
+
+from typing import Optional
+from urllib.parse import quote
+
+from flask import Flask, Response, current_app, g, request
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+from ckan.config.middleware.flask_app import csrf
+
+SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
+
+# Served to browsers as downloads only: no script, no plugin, no frame.
+CATALOGUE_FILE_CSP = "default-src 'none'; sandbox"
+
+# Blueprints of the dialect APIs: they take writes by API token only, so a
+# session cookie never authorises a write there (http.catalogue_request_user).
+CATALOGUE_API_BLUEPRINTS: set[str] = set()
+
+_exempt_at_start: Optional[frozenset[str]] = None
+
+
+def catalogue_install_guards(app: Flask) -> None:
+    """Register the guards (IMiddleware, once every blueprint is in place)."""
+    global _exempt_at_start
+    # What plugins exempted on purpose, before any request: CKAN adds a view
+    # to flask-wtf's process-wide set for good the first time a request
+    # without a session cookie reaches it (a later app in the same process,
+    # as in tests, inherits those).
+    if _exempt_at_start is None:
+        _exempt_at_start = frozenset(csrf._exempt_views)  # noqa: SLF001 - flask-wtf keeps no public list
+    app.before_request(catalogue_check_csrf)
+    app.before_request(catalogue_check_redirect_targets)
+    app.after_request(catalogue_user_file_headers)
+
+
+def _view_name() -> Optional[str]:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return f"{view.__module__}.{view.__name__}" if view else None
+
+
+def catalogue_check_csrf() -> None:
+    """A state-changing request authenticated by session cookie carries a
+    valid CSRF token, whatever earlier requests made CKAN exempt."""
+    if request.method in SAFE_METHODS or g.get("login_via_auth_header"):
+        return  # read, or identified by API token (or anonymous)
+    if not current_user.is_authenticated or request.blueprint in CATALOGUE_API_BLUEPRINTS:
+        return
+    view = _view_name()
+    if view in csrf._exempt_views and view not in (_exempt_at_start or ()):  # noqa: SLF001
+        csrf.protect()  # raises CSRFError: CKAN answers 400
+
+
+# Query and form fields that name where to go next.
+_REDIRECT_FIELDS = ("came_from", "refused_to", "next")
+
+
+def catalogue_check_redirect_targets() -> Optional[Response]:
+    """A redirect target with a control character is a 400, not a 500 from
+    the header it would end up in (CKAN's login and the portal's buttons)."""
+    sources = [request.args]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form)
+    for source in sources:
+        for field in _REDIRECT_FIELDS:
+            for value in source.getlist(field):
+                if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+                    return Response(tk._("{field} must not contain control characters").format(field=field),
+                                    status=400, mimetype="text/plain")
+    return None
+
+
+def catalogue_is_user_file_request() -> bool:
+    """Whether this request serves a file a user uploaded: resource
+    downloads, CKAN's file storage and uploaded images."""
+    endpoint = request.endpoint or ""
+    return (endpoint.endswith("resource.download") or endpoint.startswith("file.")
+            or request.path.startswith("/uploads/"))
+
+
+def catalogue_file_headers(resp: Response, name: Optional[str] = None) -> Response:
+    """Headers of a user's file: a download, never sniffed, never run."""
+    shown = resp.headers.get("Content-Disposition", "")
+    if name is not None or not shown:
+        resp.headers["Content-Disposition"] = catalogue_attachment(name)
+    elif not shown.lower().startswith("attachment"):
+        # CKAN's resource downloads are "inline; filename=...": keep the name.
+        resp.headers["Content-Disposition"] = "attachment" + shown[len(shown.split(";", 1)[0]):]
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Security-Policy"] = CATALOGUE_FILE_CSP
+    return resp
+
+
+def catalogue_attachment(name: Optional[str]) -> str:
+    if not name:
+        return "attachment"
+    return f"attachment; filename*=UTF-8''{quote(name.rsplit('/', 1)[-1], safe='')}"
+
+
+def catalogue_user_file_headers(resp: Response) -> Response:
+    if catalogue_is_user_file_request() and resp.status_code < 300:
+        return catalogue_file_headers(resp)
+    return resp
+
