@@ -1,0 +1,128 @@
+"""CKAN's other read paths, kept to what the caller may see now: activity
+streams, autocomplete, package lists, resource search and member lists.
+
+CKAN decides these from the private flag, or from the permission labels an
+activity was given when it happened; neither knows the catalogue's excludes,
+a parent's restriction or an archive made later. Each is filtered here by
+asking Solr, as the caller, which of the datasets named are visible: the
+same labels and exclusion filter as every search, one query per page.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import ckan.plugins.toolkit as tk
+from ckan import authz
+from ckan.types import Context, DataDict
+
+from ckanext.catalogue import item_query
+
+__all__ = [
+    "package_autocomplete", "package_list", "current_package_list_with_resources", "resource_search",
+    "member_list", "package_activity_list", "organization_activity_list", "group_activity_list",
+    "recently_changed_packages_activity_list", "user_activity_list", "dashboard_activity_list",
+]
+
+# Ids asked of Solr at once (a filter of this many terms stays small).
+_CHUNK = 500
+
+
+def catalogue_visible(context: Context, refs: Iterable[str], field: str = "id",
+                      include_deleted: bool = False) -> set[str]:
+    """Which datasets (named by ``field``: id or name) the caller may see now."""
+    user = context.get("user") or ""
+    wanted = list(dict.fromkeys(r for r in refs if r))
+    if authz.is_sysadmin(user):
+        return set(wanted)
+    seen: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        found = tk.get_action("package_search")({"user": user}, {  # labels apply: no ignore_auth
+            "q": "", "fq_list": [item_query.catalogue_any_of(field, chunk)], "rows": len(chunk), "fl": field,
+            "include_private": True, "include_drafts": True, "include_deleted": include_deleted,
+            "facet": "false"})
+        seen.update(r[field] for r in found["results"])
+    return seen
+
+
+def _keep(context: Context, rows: list[Any], ref: Callable[[Any], str | None], field: str = "id",
+          include_deleted: bool = False) -> list[Any]:
+    """``rows`` without those naming a dataset the caller may not see
+    (rows naming no dataset are kept)."""
+    refs = [r for r in (ref(row) for row in rows) if r]
+    if not refs:
+        return rows
+    visible = catalogue_visible(context, refs, field, include_deleted)
+    return [row for row in rows if (ref(row) is None or ref(row) in visible)]
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_autocomplete(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    return _keep(context, next_action(context, data_dict), lambda row: row["name"], "name")
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    return _keep(context, next_action(context, data_dict), lambda name: name, "name")
+
+
+@tk.side_effect_free
+@tk.chained_action
+def current_package_list_with_resources(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    return _keep(context, next_action(context, data_dict), lambda pkg: pkg["id"])
+
+
+@tk.side_effect_free
+@tk.chained_action
+def resource_search(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    found = next_action(context, data_dict)
+    results = _keep(context, found["results"], lambda res: res.get("package_id"))
+    return {**found, "results": results, "count": found["count"] - (len(found["results"]) - len(results))}
+
+
+@tk.side_effect_free
+@tk.chained_action
+def member_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    # Rows are (id, type, capacity); only datasets are filtered.
+    return _keep(context, next_action(context, data_dict), lambda row: row[0] if row[1] == "package" else None)
+
+
+def _package_of(activity: dict[str, Any]) -> str | None:
+    return activity.get("object_id") if str(activity.get("activity_type", "")).endswith("package") else None
+
+
+def _activities(next_action: Any, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """A page of activities without those of datasets the caller may not see
+    now; pages on past the hidden ones so the page stays full."""
+    limit = data_dict.get("limit")
+    shown: list[dict[str, Any]] = []
+    offset = int(data_dict.get("offset") or 0)
+    for _round in range(10):
+        page = next_action(dict(context), {**data_dict, "offset": offset})
+        shown += _keep(context, page, _package_of, include_deleted=True)
+        if not limit or len(page) < int(limit) or len(shown) >= int(limit):
+            break
+        offset += len(page)
+    return shown[:int(limit)] if limit else shown
+
+
+def _activity_list(name: str) -> Callable[..., Any]:
+    @tk.side_effect_free
+    @tk.chained_action
+    def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+        return _activities(next_action, context, data_dict)
+
+    chained.__name__ = name
+    chained.__doc__ = f"CKAN's {name}, without the activities of datasets the caller may not see now."
+    return chained
+
+
+package_activity_list = _activity_list("package_activity_list")
+organization_activity_list = _activity_list("organization_activity_list")
+group_activity_list = _activity_list("group_activity_list")
+recently_changed_packages_activity_list = _activity_list("recently_changed_packages_activity_list")
+user_activity_list = _activity_list("user_activity_list")
+dashboard_activity_list = _activity_list("dashboard_activity_list")
+

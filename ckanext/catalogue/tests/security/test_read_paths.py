@@ -1,0 +1,112 @@
+"""CKAN's own read paths never name an item the caller may not see: one
+excluded by its visibility, one archived, and a public child of a private
+parent, each checked through every path against a caller who may see it."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import factories, helpers
+
+from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.security.conftest import gc_entry
+
+PLAN = "globalcatalog.plan"
+
+
+@pytest.fixture
+def hidden(clean_db, clean_index) -> dict:
+    """Three hidden items, and for each who may not and who may see it."""
+    admin, outsider, plain = factories.User(), factories.User(), factories.User()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    other = factories.Organization(users=[{"name": outsider["name"], "capacity": "member"}])
+    excluded = gc_entry(admin["name"], "hidden-excluded", owner_org=org["id"])
+    catalogue_call(admin["name"], "catalogue_item_visibility_update", id=excluded["id"], exclude=[other["name"]])
+    catalogue_call(admin["name"], "catalogue_item_update", id=excluded["id"], kind="globalcatalog.service",
+                   doc={**excluded["doc"], "tags": ["changed-after-the-exclusion"]})
+    archived = gc_entry(admin["name"], "hidden-archived", owner_org=org["id"])
+    catalogue_call(admin["name"], "catalogue_item_delete", id=archived["id"])
+    parent = catalogue_call(admin["name"], "catalogue_item_create", kind="globalcatalog.service",
+                            id="hidden-parent", owner_org=org["id"],
+                            doc={**excluded["doc"], "name": "hidden-parent"})
+    assert parent["private"]
+    child = catalogue_call(admin["name"], "catalogue_item_create", kind=PLAN, parent=parent["id"],
+                           id="hidden-child", doc={**excluded["doc"], "name": "hidden-child"})
+    catalogue_call(admin["name"], "catalogue_item_visibility_update", id=child["id"], restrictions="public")
+    assert not model.Package.get(child["id"]).private  # CKAN's flag says public
+
+    def name(item: dict) -> str:
+        return model.Package.get(item["id"]).name
+
+    cases = [
+        (excluded, outsider["name"]),
+        (archived, None), (archived, outsider["name"]), (archived, plain["name"]),
+        (child, None), (child, outsider["name"]),
+    ]
+    rows = [(item["id"], name(item), caller) for item, caller in cases]
+    return {"admin": admin, "org": org, "cases": rows, "outsider": outsider["name"],
+            "hidden_from": lambda who: {n for _i, n, c in rows if c == who}}
+
+
+def _paths(hidden: dict) -> dict:
+    """Every read path: caller -> what it answers (as JSON text)."""
+    admin, org = hidden["admin"], hidden["org"]
+
+    def call(caller, action, **data):
+        try:
+            return json.dumps(catalogue_call(caller, action, **data))
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            return ""
+
+    return {
+        "package_autocomplete": lambda caller, ref: call(caller, "package_autocomplete", q="hidden", limit=100),
+        "package_list": lambda caller, ref: call(caller, "package_list"),
+        "current_package_list_with_resources": lambda caller, ref: call(
+            caller, "current_package_list_with_resources", limit=100),
+        "member_list": lambda caller, ref: call(caller, "member_list", id=org["id"], object_type="package"),
+        "package_activity_list": lambda caller, ref: call(caller, "package_activity_list", id=ref),
+        "organization_activity_list": lambda caller, ref: call(caller, "organization_activity_list", id=org["id"]),
+        "recently_changed_packages_activity_list": lambda caller, ref: call(
+            caller, "recently_changed_packages_activity_list"),
+        "user_activity_list": lambda caller, ref: call(caller, "user_activity_list", id=admin["id"]),
+    }
+
+
+def test_no_read_path_names_a_hidden_item(hidden: dict):
+    leaks = []
+    for path, read in _paths(hidden).items():
+        for item_id, name, caller in hidden["cases"]:
+            answer = read(caller, item_id)
+            if item_id in answer or f'"{name}"' in answer:
+                leaks.append((path, name, caller or "anonymous"))
+    assert leaks == []
+
+
+def test_each_path_still_shows_the_items_to_those_who_may_see_them(hidden: dict):
+    admin = hidden["admin"]["name"]
+    excluded_id, excluded_name, _caller = hidden["cases"][0]
+    for path, read in _paths(hidden).items():
+        answer = read(admin, excluded_id)
+        # Public and active (excluded for others only): listed everywhere.
+        assert excluded_id in answer or f'"{excluded_name}"' in answer, path
+
+
+def test_the_dashboard_and_activity_pages_name_no_hidden_item(app, hidden: dict):
+    outsider = hidden["outsider"]
+    helpers.call_action("follow_user", context={"user": outsider}, id=hidden["admin"]["id"])
+    names = hidden["hidden_from"](outsider)
+    assert len(names) == 3 and not [n for n in names if n in json.dumps(helpers.call_action(
+        "dashboard_activity_list", context={"user": outsider}))]
+    names = hidden["hidden_from"](None)  # the pages are read anonymously
+    for url in (f"/organization/activity/{hidden['org']['name']}", f"/user/activity/{hidden['admin']['name']}"):
+        body = app.get(url).get_data(as_text=True)
+        assert not [n for n in names if n in body], url
+
+
+def test_api2_autocomplete_names_no_hidden_item(app, hidden: dict):
+    body = app.get("/api/2/util/dataset/autocomplete", query_string={"incomplete": "hidden"}).get_data(as_text=True)
+    names = hidden["hidden_from"](None)
+    assert len(names) == 2 and not [n for n in names if n in body]
