@@ -7,6 +7,7 @@ import uuid
 from typing import Any, Callable, Iterable, Optional
 
 from flask import Blueprint, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import PathConverter
 
 import ckan.plugins.toolkit as tk
@@ -94,7 +95,7 @@ def _flatten(errors: dict[str, Any]) -> str:
 def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpError:
     """Status code of a core exception, the same in every dialect: 401 for no
     or bad credentials, 403 for a role too low, 404, 409 for conflicts, 400 for
-    validation, 503 when Solr cannot be reached, and 500 with an incident id
+    validation, 413 for a body past its limit, 503 when Solr cannot be reached, and 500 with an incident id
     (logged with its traceback)."""
     if isinstance(exc, CatalogueBadCredentials):
         return CatalogueHttpError(401, "Invalid credentials")
@@ -114,6 +115,9 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
         return CatalogueHttpError(400, _flatten(exc.error_dict), exc.error_dict)
     if isinstance(exc, DataError):  # CKAN's dictization refused the shape of a field
         return CatalogueHttpError(400, str(exc.error) or "Invalid data", {"body": [str(exc.error)]})
+    if isinstance(exc, RequestEntityTooLarge):  # request.max_content_length (web_guards)
+        reason = f"larger than {request.max_content_length} bytes (ckanext.catalogue.limits.body_size)"
+        return CatalogueHttpError(413, f"The request body is {reason}", {"body": [reason]})
     if isinstance(exc, RecursionError):  # a JSON body nested beyond what can be parsed
         return CatalogueHttpError(400, "The request body is nested too deeply", {"body": ["nested too deeply"]})
     if isinstance(exc, (SearchIndexError, SolrConnectionError)):

@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any, Iterator, Optional
 
+from ckanext.catalogue.config import catalogue_indexed_properties
 from ckanext.catalogue.kinds import CatalogueKind, catalogue_kind
 
 CATALOGUE_DATASET_TYPE = "catalogue"
@@ -208,9 +209,14 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict[EXTRA_MODERATION] = pkg_dict.get(EXTRA_MODERATION) or "approved"
     kind = catalogue_kind(pkg_dict.get(EXTRA_KIND) or "")
 
+    # Only the first properties become Solr fields: a document with
+    # thousands of them would add thousands of fields to one index update.
+    most = catalogue_indexed_properties()
     values: dict[str, list[str]] = {}
     for path, value in _flatten(doc):
-        values.setdefault(catalogue_field_key(path), []).append(value)
+        key = catalogue_field_key(path)
+        if key in values or len(values) < most:
+            values.setdefault(key, []).append(value)
     values["id"] = [pkg_dict["id"], *aliases]
     for key, found in values.items():
         # Exact terms have a size limit in Lucene; long prose is matched as text.
@@ -218,6 +224,8 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["catalogue_text_" + key] = found
         pkg_dict["catalogue_lc_" + key] = [v[:_EXACT_MAX].lower() for v in found]
     for path, value in _scalars(doc):
+        if catalogue_field_key(path) not in values:
+            continue
         text_value = value if isinstance(value, str) else json.dumps(value)
         pkg_dict["catalogue_sort_" + catalogue_field_key(path)] = text_value[:_SORT_MAX]
     text = [v for key, found in values.items() if key not in ("id", "type") for v in found]

@@ -12,6 +12,7 @@ from ckan.types import Schema
 
 from ckanext.catalogue import health, item_query, kinds, moderation, ratelimit, software_access, token_scope, visibility, web_guards
 from ckanext.catalogue.helpers import catalogue_helpers
+from ckanext.catalogue.logic.action import catalogue_get_actions
 from ckanext.catalogue.openapi_views import catalogue_openapi
 from ckanext.catalogue.views import catalogue_pages
 from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE, catalogue_index_fields, catalogue_is_item
@@ -19,7 +20,7 @@ from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE, catalogue_index_fi
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
-@tk.blanket.actions
+@tk.blanket.actions(catalogue_get_actions)
 @tk.blanket.auth_functions
 class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     p.implements(p.IConfigurer)

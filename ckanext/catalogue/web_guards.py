@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Optional
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, jsonify, request
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.config.middleware.flask_app import csrf
+
+from ckanext.catalogue.config import catalogue_body_limit
 
 SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
 
@@ -36,7 +38,11 @@ def catalogue_install_guards(app: Flask) -> None:
         _exempt_at_start = frozenset(csrf._exempt_views)  # noqa: SLF001 - flask-wtf keeps no public list
     app.before_request(catalogue_check_csrf)
     app.before_request(catalogue_check_redirect_targets)
+    app.before_request(catalogue_bound_body)
     app.after_request(catalogue_user_file_headers)
+    # CKAN's action API parses JSON without catching a body nested past
+    # Python's recursion limit: a 400, never a 500.
+    app.register_error_handler(RecursionError, catalogue_too_deep)
 
 
 def _view_name() -> Optional[str]:
@@ -107,3 +113,47 @@ def catalogue_user_file_headers(resp: Response) -> Response:
         return catalogue_file_headers(resp)
     return resp
 
+
+
+# Routes whose body is a file, bounded by the artifacts' own limit.
+_FILE_ENDPOINTS = ("catalogue_globalcatalog.artifact",)
+
+
+def catalogue_api_of_request() -> Optional[str]:
+    """The API this request is for (``action`` or a dialect), or None."""
+    if request.endpoint == "api.action":
+        return "action"
+    if request.blueprint in CATALOGUE_API_BLUEPRINTS:
+        return (request.blueprint or "").removeprefix("catalogue_")
+    return None
+
+
+def catalogue_bound_body() -> Optional[Response]:
+    """Bound the body of every API request before anything reads it. The
+    dialects answer an oversized body in their own shape when they read it
+    (werkzeug raises 413); CKAN's action API is answered here, in its own."""
+    api = catalogue_api_of_request()
+    if api is None:
+        return None
+    if request.endpoint in _FILE_ENDPOINTS:
+        limit = int(tk.config.get("ckanext.catalogue.artifacts.max_size"))
+    else:
+        limit = catalogue_body_limit(api)
+    request.max_content_length = limit
+    if api == "action" and (request.content_length or 0) > limit:
+        message = tk._("The request body is larger than {n} bytes ({option})").format(
+            n=limit, option="ckanext.catalogue.limits.body_size")
+        resp = jsonify({"success": False, "error": {"__type": "Validation Error", "message": message}})
+        resp.status_code = 413
+        return resp
+    return None
+
+
+def catalogue_too_deep(_exc: RecursionError) -> Response:
+    message = tk._("The request body is nested too deeply ({option})").format(option="ckanext.catalogue.limits.depth")
+    if request.path.startswith("/api/"):
+        resp = jsonify({"success": False, "error": {"__type": "Validation Error", "message": message}})
+    else:
+        resp = Response(message, mimetype="text/plain")
+    resp.status_code = 400
+    return resp

@@ -22,7 +22,7 @@ catalogue_register_openapi("catalogue_gcat", Path(__file__).with_name("openapi.y
 TOKEN_HEADERS = ("gcube-token",)
 COLLECTIONS = {"groups": "group", "organizations": "organization"}
 _REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            405: "Method Not Allowed", 409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
+            405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large", 429: "Too Many Requests", 500: "Internal Server Error",
             503: "Service Unavailable"}
 
 

@@ -68,7 +68,7 @@ def _error(status: int, message: str, errors: Optional[dict[str, Any]] = None) -
     """IBM's API error body: a list of errors, each with a code, message and
     (for bad input) the field."""
     code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            409: "conflict", 412: "precondition_failed", 429: "too_many_requests", 503: "service_unavailable"}
+            409: "conflict", 412: "precondition_failed", 413: "payload_too_large", 429: "too_many_requests", 503: "service_unavailable"}
     listed = []
     for field, messages in (errors or {}).items():
         for text in messages if isinstance(messages, list) else [messages]:

@@ -29,6 +29,7 @@ INTERNAL = ("urn:dx:cat:InternalError", "Internal error")
 METHOD_NOT_ALLOWED = ("urn:dx:cat:MethodNotAllowed", "Method not allowed")
 TOO_MANY_REQUESTS = ("urn:dx:cat:TooManyRequests", "Too many requests")
 UNAVAILABLE = ("urn:dx:cat:ServiceUnavailable", "Service unavailable")
+PAYLOAD_TOO_LARGE = ("urn:dx:cat:PayloadTooLarge", "Payload too large")
 
 
 class IudxError(Exception):
@@ -60,7 +61,8 @@ def iudx_error_for(exc: Exception, failure: CatalogueHttpError) -> tuple[int, tu
         return status, kind, failure.message
     status = 400 if failure.status == 409 else failure.status
     kind: Optional[tuple[str, str]] = {
-        401: TOKEN_INVALID, 403: TOKEN_INVALID, 404: NOT_FOUND, 400: INVALID_SCHEMA, 503: UNAVAILABLE,
+        401: TOKEN_INVALID, 403: TOKEN_INVALID, 404: NOT_FOUND, 400: INVALID_SCHEMA, 413: PAYLOAD_TOO_LARGE,
+        503: UNAVAILABLE,
     }.get(status)
     return status, kind or INTERNAL, failure.message
 

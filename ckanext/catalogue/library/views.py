@@ -74,6 +74,8 @@ def _library_error(exc: Exception, failure: CatalogueHttpError, user: Optional[s
         verb = "Update" if request.method == "PUT" else "Create"
         errors = getattr(exc, "error_dict", None) or {"request": [failure.message]}
         return _error(422, f"Invalid{verb}CatalogRequest", f"Cannot {verb.lower()} catalog.", _details(errors))
+    if failure.status == 413:
+        return _error(413, "RequestTooLarge", failure.message)
     if failure.status == 503:
         return _error(503, "ServiceUnavailable", failure.message)
     return _error(500, "InternalServerError", failure.message)

@@ -1,10 +1,13 @@
 """Validators of the catalogue core."""
 from __future__ import annotations
 
+import math
 import re
-from typing import Any
+from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.catalogue.config import CatalogueDocumentLimits, catalogue_document_limits
 
 CATALOGUE_NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 CATALOGUE_NAME_MESSAGE = (
@@ -20,41 +23,53 @@ def catalogue_name(value: Any) -> Any:
     return value
 
 
-CATALOGUE_MAX_DEPTH = 32
-
-
-def catalogue_unstorable(value: Any, path: str = "", depth: int = 0) -> "tuple[str, str] | None":
-    """(field path, reason) of the first value PostgreSQL or JSON cannot
-    hold: NUL characters, lone surrogates, NaN/Infinity, absurd nesting."""
-    import math
-
-    if depth > CATALOGUE_MAX_DEPTH:
-        return path or "body", tk._("is nested too deeply")
-    if isinstance(value, str):
-        if "\x00" in value:
-            return path or "value", tk._("must not contain NUL characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path or "value", tk._("must be valid Unicode text")
-    elif isinstance(value, float) and not math.isfinite(value):
-        return path or "value", tk._("must be a finite number")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            found = catalogue_unstorable(key, where, depth + 1) or catalogue_unstorable(item, where, depth + 1)
-            if found:
-                return found
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            found = catalogue_unstorable(item, f"{path}.{index}" if path else str(index), depth + 1)
-            if found:
-                return found
+def catalogue_unstorable(value: Any, limits: Optional[CatalogueDocumentLimits] = None) -> "tuple[str, str] | None":
+    """(field path, reason) of the first value that cannot be stored or is
+    past a limit: NUL characters, lone surrogates, NaN/Infinity, nesting,
+    property count, string or array length. Walked without recursion, so
+    any depth is answered."""
+    bounds = limits or catalogue_document_limits()
+    properties = 0
+    todo: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while todo:
+        node, path, depth = todo.pop()
+        where = path or "body"
+        if depth > bounds.depth:
+            return where, tk._("is nested deeper than {n} levels (ckanext.catalogue.limits.depth)").format(
+                n=bounds.depth)
+        if isinstance(node, str):
+            if len(node) > bounds.string_length:
+                return where, tk._("is longer than {n} characters (ckanext.catalogue.limits.string_length)"
+                                   ).format(n=bounds.string_length)
+            if "\x00" in node:
+                return where, tk._("must not contain NUL characters")
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return where, tk._("must be valid Unicode text")
+        elif isinstance(node, float) and not math.isfinite(node):
+            return where, tk._("must be a finite number")
+        elif isinstance(node, dict):
+            properties += len(node)
+            if properties > bounds.properties:
+                return where, tk._("holds more than {n} properties in all (ckanext.catalogue.limits.properties)"
+                                   ).format(n=bounds.properties)
+            children = []
+            for key, item in node.items():
+                at = f"{path}.{key}" if path else str(key)
+                children += [(key, at, depth + 1), (item, at, depth + 1)]
+            todo += reversed(children)
+        elif isinstance(node, (list, tuple)):
+            if len(node) > bounds.array_length:
+                return where, tk._("holds more than {n} items (ckanext.catalogue.limits.array_length)").format(
+                    n=bounds.array_length)
+            todo += reversed([(item, f"{path}.{i}" if path else str(i), depth + 1) for i, item in enumerate(node)])
     return None
 
 
 def catalogue_check_storable(data: Any) -> None:
-    """ValidationError naming the field when ``data`` cannot be stored."""
+    """ValidationError naming the field when ``data`` cannot be stored or is
+    past a limit (``ckanext.catalogue.limits.*``)."""
     found = catalogue_unstorable(data)
     if found:
         raise tk.ValidationError({found[0]: [found[1]]})

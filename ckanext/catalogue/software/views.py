@@ -73,8 +73,8 @@ def _software_error(exc: Exception, failure: CatalogueHttpError, user: Optional[
         return _json({k: v if isinstance(v, list) else [v] for k, v in errors.items()}, 400)
     if failure.status in (400, 409):
         return _json(failure.errors or {"non_field_errors": [failure.message]}, 400)
-    if failure.status == 503:
-        return _detail(503, failure.message)
+    if failure.status in (413, 503):
+        return _detail(failure.status, failure.message)
     return _detail(500, failure.message)
 
 

@@ -1,5 +1,9 @@
 """Actions of the catalogue core, one module per subject (registered by the
-plugin's blanket through ``__all__``)."""
+plugin through ``catalogue_get_actions``)."""
+from typing import Any
+
+import ckan.plugins as p
+
 from ckanext.catalogue.logic.action import artifact, dataset_guard, group, item, lifecycle, listing, parents, pricing, read_paths, role, software, token, trash, visibility
 from ckanext.catalogue.logic.action.artifact import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.dataset_guard import *  # noqa: F401,F403
@@ -17,3 +21,10 @@ from ckanext.catalogue.logic.action.trash import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.visibility import *  # noqa: F401,F403
 
 __all__ = artifact.__all__ + dataset_guard.__all__ + group.__all__ + item.__all__ + lifecycle.__all__ + listing.__all__ + parents.__all__ + pricing.__all__ + read_paths.__all__ + role.__all__ + software.__all__ + token.__all__ + trash.__all__ + visibility.__all__
+
+
+def catalogue_get_actions() -> dict[str, Any]:
+    """The actions to register: every one above, but the activity streams'
+    chains only when CKAN's activity plugin provides them."""
+    skip = () if p.plugin_loaded("activity") else read_paths.CATALOGUE_ACTIVITY_ACTIONS
+    return {name: globals()[name] for name in __all__ if name not in skip}

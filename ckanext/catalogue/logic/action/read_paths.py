@@ -23,6 +23,12 @@ __all__ = [
     "recently_changed_packages_activity_list", "user_activity_list", "dashboard_activity_list",
 ]
 
+# Chains of the activity plugin's actions (registered only with it).
+CATALOGUE_ACTIVITY_ACTIONS = (
+    "package_activity_list", "organization_activity_list", "group_activity_list",
+    "recently_changed_packages_activity_list", "user_activity_list", "dashboard_activity_list",
+)
+
 # Ids asked of Solr at once (a filter of this many terms stays small).
 _CHUNK = 500
 
