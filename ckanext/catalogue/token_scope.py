@@ -31,16 +31,29 @@ def catalogue_request_scope() -> Optional[str]:
     return None
 
 
+# The writes a scoped token may make: each one's auth checks that the item
+# (or the new item's parent) lies inside the token's subtree.
+CATALOGUE_SCOPED_ACTIONS = frozenset((
+    "catalogue_item_create", "catalogue_item_bulk_create", "catalogue_item_update", "catalogue_item_patch",
+    "catalogue_item_delete", "catalogue_item_purge", "catalogue_item_restore", "catalogue_item_visibility_update",
+    "catalogue_item_artifact_upload", "catalogue_item_artifact_delete",
+))
+# IUDX's item and instance writes (its create-catalogue token).
+_SCOPED_IUDX_ENDPOINTS = ("catalogue_iudx.item", "catalogue_iudx.instance")
+_WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
 def catalogue_scope_allowed_here() -> bool:
-    """Scoped tokens work on the item actions (moderation excluded) and the IUDX API only."""
+    """Scoped tokens make the item writes above, through the action API and
+    IUDX's item routes, and nothing else: no read, no global action (for
+    anything else the token identifies nobody)."""
     if not has_request_context():
         return True
     endpoint = request.endpoint or ""
-    if endpoint.startswith("catalogue_iudx."):
-        return True
+    if endpoint in _SCOPED_IUDX_ENDPOINTS:
+        return request.method in _WRITES
     if endpoint == "api.action":
-        function = (request.view_args or {}).get("logic_function", "")
-        return function.startswith("catalogue_item_") and function != "catalogue_item_moderate"
+        return (request.view_args or {}).get("logic_function", "") in CATALOGUE_SCOPED_ACTIONS
     return False
 
 

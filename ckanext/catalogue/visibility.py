@@ -6,7 +6,8 @@ An item marked public shows what its parent shows; a restricted item is
 never wider than its parent. Includes become CKAN permission labels (so
 Solr decides what each search, count, facet and children page returns);
 excludes are copied down into the ``catalogue_exclude`` index field and
-filtered out of every package_search of a non-sysadmin.
+filtered out of every package_search of a non-sysadmin. Catalogue-Admins
+and above see every item: they may change and delete every one.
 """
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ ORGANIZATIONS = "organizations"  # members of any organization of the portal
 CATALOGUE_RESTRICTIONS = (PUBLIC, PRIVATE, ORGANIZATIONS)
 
 ORG_MEMBERS_LABEL = "catalogue-org-members"
-ARCHIVE_READERS_LABEL = "catalogue-archive-readers"  # Catalogue-Admins and above
+# Catalogue-Admins and above: they may change and delete every item, so
+# they read every item too, archived or restricted.
+CATALOGUE_ADMINS_LABEL = "catalogue-admins"
 PUBLIC_LABEL = "public"
 
 
@@ -120,11 +123,11 @@ def catalogue_visibility_dataset_labels(pkg: Any, default: list[str]) -> list[st
         # Archived and draft items: those who may restore them (their
         # organization, their creator, Catalogue-Admins), never the public.
         creator = [f"creator-{pkg.creator_user_id}"] if pkg.creator_user_id else []
-        return sorted({*default, *creator, ARCHIVE_READERS_LABEL} - {PUBLIC_LABEL})
+        return sorted({*default, *creator, CATALOGUE_ADMINS_LABEL} - {PUBLIC_LABEL})
     allowed, _excluded = catalogue_effective(pkg)
     if allowed is None:
         return [PUBLIC_LABEL]
-    return sorted(allowed)
+    return sorted(allowed | {CATALOGUE_ADMINS_LABEL})
 
 
 def catalogue_visibility_user_labels(user: Any, default: list[str]) -> list[str]:
@@ -135,7 +138,7 @@ def catalogue_visibility_user_labels(user: Any, default: list[str]) -> list[str]
     if any(label.startswith("member-") for label in default):
         labels.append(ORG_MEMBERS_LABEL)
     if roles.catalogue_has_level(getattr(user, "name", None), roles.CATALOGUE_ADMIN):
-        labels.append(ARCHIVE_READERS_LABEL)
+        labels.append(CATALOGUE_ADMINS_LABEL)
     return labels
 
 
@@ -146,8 +149,10 @@ def catalogue_excluded_labels(pkg_id: str) -> list[str]:
 
 
 def catalogue_exclude_filter(user_labels: Iterable[str]) -> Optional[str]:
+    """The Solr filter that leaves out what excludes the caller (none for
+    Catalogue-Admins, whom no exclude names)."""
     labels = [label for label in user_labels if label != PUBLIC_LABEL]
-    if not labels:
+    if not labels or CATALOGUE_ADMINS_LABEL in labels:
         return None
     return "-catalogue_exclude:(" + " OR ".join(f'"{label}"' for label in labels) + ")"
 
@@ -155,4 +160,5 @@ def catalogue_exclude_filter(user_labels: Iterable[str]) -> Optional[str]:
 def catalogue_is_excluded(pkg: Any, user_labels: Iterable[str]) -> bool:
     """Whether the item's (or an ancestor's) excludes name the caller: the
     filter a search applies, for one item (package_show)."""
-    return bool(catalogue_effective(pkg)[1] & set(user_labels))
+    labels = set(user_labels)
+    return CATALOGUE_ADMINS_LABEL not in labels and bool(catalogue_effective(pkg)[1] & labels)

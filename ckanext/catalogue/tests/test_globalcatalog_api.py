@@ -161,7 +161,7 @@ def test_visibility_inherits_and_never_leaks(app, gc):
     # New entries are private: the organization sees them, nobody else.
     assert app.get(f"{BASE}/vroot/visibility", headers=admin).json["restrictions"] == "private"
     assert app.get(f"{BASE}/vroot", headers=member).status_code == 200
-    assert app.get(f"{BASE}/vroot", headers=outsider, status=403)
+    assert app.get(f"{BASE}/vroot", headers=outsider, status=404)  # hidden reads as unknown
     assert app.get(f"{BASE}/", headers=outsider).json["count"] == 0
     assert app.get(f"{BASE}/").json["count"] == 0
     # Only admins of the organization change visibility.
@@ -177,7 +177,7 @@ def test_visibility_inherits_and_never_leaks(app, gc):
     _put(app, f"{BASE}/vroot/visibility", json={"restrictions": "private",
                                              "include": {"accounts": {gc["outsider"]["name"]: ""}}},
             headers=admin)
-    assert app.get(f"{BASE}/vchild", status=401)
+    assert app.get(f"{BASE}/vchild", status=404)  # hidden reads as unknown
     assert app.get(f"{BASE}/").json["count"] == 0
     # The included user sees both; then excluded (by organization), neither.
     assert app.get(f"{BASE}/vchild", headers=outsider).status_code == 200
@@ -186,7 +186,7 @@ def test_visibility_inherits_and_never_leaks(app, gc):
                                              "exclude": {"accounts": {gc["other_org"]["name"]: ""}}},
             headers=admin)
     assert app.get(f"{BASE}/", headers=outsider).json["count"] == 0
-    assert app.get(f"{BASE}/vchild", headers=outsider, status=403)
+    assert app.get(f"{BASE}/vchild", headers=outsider, status=404)
     assert app.get(f"{BASE}/").json["count"] == 1
     shown = app.get(f"{BASE}/vroot/visibility", headers=admin).json
     assert shown["exclude"] == {"accounts": {gc["other_org"]["name"]: ""}} and shown["owner"] == gc["org"]["name"]

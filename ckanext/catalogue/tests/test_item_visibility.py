@@ -61,7 +61,7 @@ def test_visibility_is_the_same_in_every_read():
     catalogue_call(admin["name"], "catalogue_item_visibility_update", id="vis-root", include=[friend["name"]])
     assert _ids(friend["name"]) == {root["id"]} and _ckan_ids(friend["name"]) == {root["id"]}
     assert catalogue_call(friend["name"], "catalogue_item_show", id="vis-root")["id"] == root["id"]
-    with pytest.raises(logic.NotAuthorized):
+    with pytest.raises(logic.NotFound):  # hidden reads as unknown
         catalogue_call(friend["name"], "catalogue_item_show", id="vis-plan")
     # The child made public shows what its parent shows: the friend, not others.
     catalogue_call(admin["name"], "catalogue_item_visibility_update", id="vis-plan", restrictions="public")
@@ -75,11 +75,12 @@ def test_visibility_is_the_same_in_every_read():
     assert _ids(None) == both and _ckan_ids(None) == both
     assert _ids(outsider["name"]) == set() and _ckan_ids(outsider["name"]) == set()
     assert catalogue_call(outsider["name"], "catalogue_item_count")["count"] == 0
-    with pytest.raises(logic.NotAuthorized):
+    with pytest.raises(logic.NotFound):  # hidden reads as unknown
         helpers.call_action("package_show", context={"user": outsider["name"], "ignore_auth": False},
                             id=child["id"])
-    # Only admins of the organization change it; unknown names are named.
-    with pytest.raises(logic.NotAuthorized):
+    # Only admins of the organization change it (the excluded one cannot
+    # even see it); unknown names are named.
+    with pytest.raises(logic.NotFound):
         catalogue_call(outsider["name"], "catalogue_item_visibility_update", id="vis-root", restrictions="private")
     with pytest.raises(logic.ValidationError) as unknown:
         catalogue_call(admin["name"], "catalogue_item_visibility_update", id="vis-root", include=["nobody-x"])
@@ -170,7 +171,7 @@ def test_excludes_hold_for_archived_items_and_private_rewrites_the_restrictions(
     catalogue_call(admin["name"], "catalogue_item_delete", id="ex-plan")
     assert ckan_show(member["name"], plan["id"])["state"] == "deleted"
     for caller in (excluded["name"], None):
-        with pytest.raises(logic.NotAuthorized):
+        with pytest.raises(logic.NotFound):
             ckan_show(caller, plan["id"])
     catalogue_call(admin["name"], "catalogue_item_restore", id="ex-plan")
 
@@ -179,7 +180,7 @@ def test_excludes_hold_for_archived_items_and_private_rewrites_the_restrictions(
     shown = catalogue_call(admin["name"], "catalogue_item_visibility_show", id="ex-root")
     assert shown["restrictions"] == "private" and shown["exclude"]["users"] == [excluded["name"]]
     assert _ids(None) == set() and _ids(member["name"]) == {root["id"], plan["id"]}
-    with pytest.raises(logic.NotAuthorized):
+    with pytest.raises(logic.NotFound):
         ckan_show(None, plan["id"])
     catalogue_call(admin["name"], "catalogue_item_patch", id="ex-root", doc={}, private=False)
     assert catalogue_call(admin["name"], "catalogue_item_visibility_show", id="ex-root")["restrictions"] == "public"
@@ -246,7 +247,7 @@ def test_archived_items_are_for_those_who_may_restore_them():
     assert "archived-root" in str(catalogue_call(catalogue_admin, "catalogue_trash_list")["items"]) or \
         owner in catalogue_call(catalogue_admin, "catalogue_trash_list")["items"]
     for caller in (None, stranger["name"]):
-        with pytest.raises(logic.NotAuthorized):
+        with pytest.raises(logic.NotFound):
             catalogue_call(caller, "catalogue_item_show", id=owner)
 
 

@@ -207,8 +207,7 @@ def test_private_items_never_appear_to_others(app, iudx_tree, admin_token):
         related = _ok(app.get(f"{API}/relationship", query_string={"id": t["rg"], "rel": "resource"},
                               headers=headers))
         assert hidden["id"] not in {r["id"] for r in related["results"]}
-        _err(app.get(f"{API}/item", query_string={"id": hidden["id"]}, headers=headers), 401,
-             "InvalidAuthorizationToken")
+        _err(app.get(f"{API}/item", query_string={"id": hidden["id"]}, headers=headers), 404, "ItemNotFound")
     found = _ok(app.get(f"{API}/count", query_string={"q": "hidden"}, headers=admin_token))
     assert found["totalHits"] == 1
 

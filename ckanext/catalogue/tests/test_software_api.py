@@ -304,7 +304,7 @@ def test_catalogs_stay_hidden_from_anonymous_elsewhere(app, people, imported, ck
     anonymous = {"user": "", "ignore_auth": False}
     query = {"q": "", "fq": "+dataset_type:catalogue", "include_private": True}
     assert helpers.call_action("package_search", context=dict(anonymous), **query)["count"] == 0
-    with pytest.raises(logic.NotAuthorized):
+    with pytest.raises(logic.NotFound):  # hidden reads as unknown
         helpers.call_action("package_show", context=dict(anonymous), id=spack)
     table = next(r["id"] for r in helpers.call_action("package_show", id=spack)["resources"] if r["name"] == "targets")
     with pytest.raises(logic.NotAuthorized):

@@ -272,7 +272,7 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
         owner_org = organization.id
     tk.check_access("catalogue_item_create", context, {
         "kind": kind.name, "owner_org": owner_org, "ancestors": ancestors, "parent": parent.id if parent else None,
-        "organization": organization.id if organization else None,
+        "organization": organization.id if organization else None, "private": data.get("private"),
     })
 
     if model.Session.get(CatalogueItem, item_id) is not None or model.Package.get(item_id) is not None:
@@ -412,7 +412,7 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.A
     """An item by id, alias or name (``kind``: only if of one of these kinds)."""
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_show_schema(), context)
     row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
-    tk.check_access("catalogue_item_show", context, {"id": pkg.id})
+    catalogue_check_readable(context, pkg.id, data["id"])
     shown = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True},
                                           {"id": pkg.id})
     return catalogue_item_dict(shown)
@@ -637,6 +637,15 @@ def _has_children(item_id: str) -> bool:
         model.Package.state == "active")).scalar()
 
 
+def catalogue_check_readable(context: Context, item_id: str, ref: Any) -> None:
+    """ObjectNotFound, worded as for an unknown ``ref``, when the caller may
+    not read the item."""
+    try:
+        tk.check_access("catalogue_item_show", context, {"id": item_id})
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=ref)) from None
+
+
 def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, active_only: bool = False,
                           **more: Any) -> tuple[CatalogueItem, model.Package]:
     """The item ``id`` names (of one of ``kind``, when given) and its
@@ -648,9 +657,10 @@ def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, acti
     row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
     if active_only and pkg.state != "active":
         raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=data["id"]))
-    if auth in ("catalogue_item_show", "catalogue_item_etag"):
-        tk.check_access(auth, context, {"id": row.id})
-    else:
+    # Who may not read it learns nothing of it: "not found", as for an
+    # unknown id; who may read it is then told whether they may do more.
+    catalogue_check_readable(context, row.id, data["id"])
+    if auth not in ("catalogue_item_show", "catalogue_item_etag"):
         kind = catalogue_kind(row.kind)
         tk.check_access(auth, context, {**(catalogue_item_auth_dict(kind, _stored(pkg)) if kind else {"id": row.id}), **more})
     return row, pkg

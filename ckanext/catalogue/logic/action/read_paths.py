@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 import ckan.plugins.toolkit as tk
-from ckan import authz
+from ckan import authz, model
 from ckan.types import Context, DataDict
 
 from ckanext.catalogue import item_query
+from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
 
 __all__ = [
-    "package_autocomplete", "package_list", "current_package_list_with_resources", "resource_search",
+    "package_show", "resource_show", "package_autocomplete", "package_list", "current_package_list_with_resources", "resource_search",
     "member_list", "package_activity_list", "organization_activity_list", "group_activity_list",
     "recently_changed_packages_activity_list", "user_activity_list", "dashboard_activity_list",
 ]
@@ -60,6 +61,36 @@ def _keep(context: Context, rows: list[Any], ref: Callable[[Any], str | None], f
         return rows
     visible = catalogue_visible(context, refs, field, include_deleted)
     return [row for row in rows if (ref(row) is None or ref(row) in visible)]
+
+
+def _unknown_if_item(package: model.Package | None) -> None:
+    """NotFound, exactly as CKAN says it of a dataset that does not exist,
+    when ``package`` is a catalogue item: a hidden item is not revealed by
+    a 403 where an unknown one answers 404."""
+    if package is not None and package.type == CATALOGUE_DATASET_TYPE:
+        raise tk.ObjectNotFound()
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    try:
+        return next_action(context, data_dict)
+    except tk.NotAuthorized:
+        ref = data_dict.get("id") or data_dict.get("name_or_id")
+        _unknown_if_item(model.Package.get(ref) if isinstance(ref, str) and ref else None)
+        raise
+
+
+@tk.side_effect_free
+@tk.chained_action
+def resource_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    try:
+        return next_action(context, data_dict)
+    except tk.NotAuthorized:
+        resource = model.Resource.get(data_dict.get("id") or "")
+        _unknown_if_item(resource.package if resource is not None else None)
+        raise
 
 
 @tk.side_effect_free
@@ -118,7 +149,12 @@ def _activity_list(name: str) -> Callable[..., Any]:
     @tk.side_effect_free
     @tk.chained_action
     def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-        return _activities(next_action, context, data_dict)
+        try:
+            return _activities(next_action, context, data_dict)
+        except tk.NotAuthorized:
+            if name == "package_activity_list":
+                _unknown_if_item(model.Package.get(data_dict.get("id") or ""))
+            raise
 
     chained.__name__ = name
     chained.__doc__ = f"CKAN's {name}, without the activities of datasets the caller may not see now."

@@ -8,6 +8,7 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import item_rules
 from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.errors import CatalogueInvalid
 from ckanext.catalogue.token_scope import EXPIRES_FIELD, SCOPE_CLAIM
 
 __all__ = ["catalogue_token_create"]
@@ -31,7 +32,11 @@ def catalogue_token_create(context: Context, data_dict: DataDict) -> ActionResul
     })
     row = item_rules.catalogue_resolve(item["id"])
     assert row is not None
-    lifetime = data.get("expires_in") or tk.config["ckanext.catalogue.scoped_token_lifetime"]
+    longest = int(tk.config["ckanext.catalogue.scoped_token_max_lifetime"])
+    if int(data.get("expires_in") or 0) > longest:
+        raise CatalogueInvalid({"expires_in": [tk._("At most {n} seconds (ckanext.catalogue.scoped_token_max_lifetime)"
+                                                    ).format(n=longest)]})
+    lifetime = min(int(data.get("expires_in") or tk.config["ckanext.catalogue.scoped_token_lifetime"]), longest)
     expires_at = int(time.time()) + int(lifetime)
     created = tk.get_action("api_token_create")(
         {"user": context.get("user", ""), "ignore_auth": True},

@@ -82,7 +82,14 @@ def _may_write(context: Context, data_dict: DataDict) -> AuthResult:
 
 @tk.auth_sysadmins_check
 def catalogue_item_create(context: Context, data_dict: DataDict) -> AuthResult:
-    return _may_write(context, data_dict)
+    """The kind's write rule; an item created other than its kind's default
+    visibility (``private``) also needs the right to change visibility."""
+    found = _may_write(context, data_dict)
+    kind = catalogue_kind(data_dict.get("kind") or "")
+    private = data_dict.get("private")
+    if found["success"] and kind is not None and private is not None and bool(private) != kind.private_by_default:
+        return _may_set_visibility(context, data_dict)
+    return found
 
 
 @tk.auth_sysadmins_check
@@ -106,6 +113,10 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     found = _may_write(context, data_dict)
     if not found["success"]:
         return found
+    return _may_set_visibility(context, data_dict)
+
+
+def _may_set_visibility(context: Context, data_dict: DataDict) -> AuthResult:
     user = context.get("user")
     org = data_dict.get("owner_org")
     if authz.is_sysadmin(user) or roles.catalogue_has_level(user, roles.CATALOGUE_ADMIN) or (
@@ -114,8 +125,13 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     return _refuse(tk._("Only admins of the item's organization change who may see it"))
 
 
+@tk.auth_sysadmins_check
 def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> AuthResult:
-    # Sysadmins only (CKAN lets them through before this runs).
+    # Sysadmins only, and never through a token scoped to one subtree.
+    if catalogue_request_scope() is not None:
+        return _refuse(tk._("A scoped token only allows changes inside its item"))
+    if authz.is_sysadmin(context.get("user")):
+        return {"success": True}
     return _refuse(tk._("Only sysadmins purge expired items"))
 
 
@@ -132,7 +148,7 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> AuthResult:
     # unmoderated items alike.
     try:
         tk.check_access("package_show", dict(context), {"id": data_dict.get("id")})
-    except tk.NotAuthorized:
+    except (tk.NotAuthorized, tk.ObjectNotFound):
         return _refuse(tk._("Not allowed to read this item"))
     return {"success": True}
 
