@@ -46,11 +46,15 @@ def schedule(every: int | None) -> None:
 
 
 @catalogue.command()
-def doctor() -> None:
+@click.option("--repair", is_flag=True, help="Reload the Solr core first when its index writer refuses writes.")
+def doctor(repair: bool) -> None:
     """Check every component the catalogue needs, one line each.
 
     Exits non-zero when any component is broken.
     """
+    if repair and not health.check_solr_writes(tk.config).ok:
+        failed = health.catalogue_reload_solr_core(tk.config)
+        click.echo(f"reloading the Solr core: {failed or 'done'}")
     results = health.catalogue_run_checks(tk.config, health.DOCTOR_CHECKS)
     width = max(len(r.component) for r in results)
     for result in results:

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 
 from ckan.exceptions import CkanConfigurationException
 
+log = logging.getLogger(__name__)
+
 SUPPORTED_SCHEMAS = ("ckan-2.12",)
 REQUIRED_SOLR_FIELDS = ("catalogue_kind", "catalogue_parent", "catalogue_ancestors", "catalogue_location")
 
@@ -213,8 +215,56 @@ def check_worker(config: Any) -> CatalogueCheck:
     return CatalogueCheck("worker", True, f"{len(alive)} worker(s) seen in the last {max_age}s")
 
 
+# Solr's answers when its index writer has closed (a "tragic" failure such
+# as running out of memory): every later update fails until the core is
+# reloaded.
+_CLOSED_WRITER = ("IndexWriter is closed", "AlreadyClosedException", "this IndexWriter is closed")
+
+
+def catalogue_solr_writer_closed(text: str) -> bool:
+    return any(marker in text for marker in _CLOSED_WRITER)
+
+
+def catalogue_reload_solr_core(config: Any) -> str | None:
+    """Reload the Solr core ``solr_url`` names (a new index writer); the
+    reason when it could not be done."""
+    url = _solr_url(config)
+    base, _, core = url.rpartition("/")
+    if not base or not core:
+        return f"solr_url {url!r} names no core"
+    try:
+        resp = requests.get(f"{base}/admin/cores", params={"action": "RELOAD", "core": core, "wt": "json"},
+                            timeout=max(30, config.get("ckanext.catalogue.solr_timeout") or 5))
+        resp.raise_for_status()
+    except requests.RequestException as exc:
+        return f"reloading core {core} failed ({exc.__class__.__name__})"
+    log.warning("reloaded Solr core %s to reopen its index writer", core)
+    return None
+
+
+def check_solr_writes(config: Any) -> CatalogueCheck:
+    """Solr takes updates: a delete of an id no document has, not committed,
+    goes through the index writer and changes nothing."""
+    url = _solr_url(config)
+    timeout = config.get("ckanext.catalogue.solr_timeout") or 5
+    try:
+        resp = requests.post(f"{url}/update", params={"commit": "false", "wt": "json"},
+                             json={"delete": {"id": "catalogue-doctor-write-probe"}}, timeout=timeout)
+    except requests.RequestException as exc:
+        return CatalogueCheck("solr-writes", False, f"not reachable at {url} ({exc.__class__.__name__})")
+    if resp.status_code == 200:
+        return CatalogueCheck("solr-writes", True, "the index takes updates")
+    if catalogue_solr_writer_closed(resp.text):
+        return CatalogueCheck(
+            "solr-writes", False,
+            "Solr's index writer is closed (after an out-of-memory or disk failure), so every write fails; "
+            "run `ckan catalogue doctor --repair` (reloads the core; nothing indexed is lost)")
+    return CatalogueCheck("solr-writes", False, f"{url} refused an update with HTTP {resp.status_code}; "
+                          "see Solr's log, then run `ckan catalogue doctor --repair`")
+
+
 DOCTOR_CHECKS: tuple[Callable[[Any], CatalogueCheck], ...] = (
-    check_database, check_migrations, check_solr, check_redis, check_datastore, check_worker,
+    check_database, check_migrations, check_solr, check_solr_writes, check_redis, check_datastore, check_worker,
 )
 STARTUP_CHECKS: tuple[Callable[[Any], CatalogueCheck], ...] = (check_database, check_solr, check_redis)
 

@@ -17,6 +17,7 @@ from ckan.lib import api_token
 from ckan.lib.navl.dictization_functions import DataError
 from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 
+from ckanext.catalogue import health
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable
 
 from ckanext.catalogue.logic.errors import CatalogueConflict, CataloguePreconditionFailed
@@ -120,6 +121,13 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
         return CatalogueHttpError(413, f"The request body is {reason}", {"body": [reason]})
     if isinstance(exc, RecursionError):  # a JSON body nested beyond what can be parsed
         return CatalogueHttpError(400, "The request body is nested too deeply", {"body": ["nested too deeply"]})
+    if isinstance(exc, SearchIndexError) and health.catalogue_solr_writer_closed(str(exc)):
+        # Solr's index writer closed (out of memory, disk): every later
+        # write would fail until the core is reloaded, so reload it now.
+        failed = health.catalogue_reload_solr_core(tk.config)
+        log.error("Solr's index writer was closed; %s", failed or "the core was reloaded")
+        return CatalogueHttpError(503, "The search index had stopped taking writes and was reopened; nothing "
+                                       "was changed. Try again.")
     if isinstance(exc, (SearchIndexError, SolrConnectionError)):
         log.warning("search index unavailable: %s", exc)
         return CatalogueHttpError(503, "The search index is unavailable; nothing was changed. Try again shortly.")

@@ -63,13 +63,31 @@ solr_home() {
 
 solr_up() { curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping" >/dev/null 2>&1; }
 
+# An update that changes nothing goes through: Solr's index writer is open
+# (it closes for good after an out-of-memory error until the core reloads).
+solr_writes() {
+  curl -sf -H 'Content-Type: application/json' -d '{"delete":{"id":"catalogue-services-probe"}}' \
+    "http://127.0.0.1:$SOLR_PORT/solr/ckan/update?commit=false" >/dev/null 2>&1
+}
+
+# Heap of the Solr process: the limits (ckanext.catalogue.limits.*) bound
+# what one request adds; this leaves the index room to grow.
+SOLR_HEAP="${CATALOGUE_SOLR_HEAP:-2g}"
+
 start_solr() {
   if external CKAN_SOLR_URL; then say "solr: using CKAN_SOLR_URL"; return; fi
   build_solr
   solr_home
-  if solr_up; then say "solr: running"; return; fi
-  say "solr: starting on 127.0.0.1:$SOLR_PORT"
-  nohup java -Xms256m -Xmx1g -Dsolr.log.dir="$STATE" -Dcatalogue.solr.log="$STATE/solr.log" \
+  if solr_up; then
+    if ! solr_writes; then
+      say "solr: running but refusing writes; reloading the ckan core"
+      curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=ckan" >/dev/null \
+        || die "reloading the Solr core failed; see $STATE/solr.log"
+    fi
+    say "solr: running"; return
+  fi
+  say "solr: starting on 127.0.0.1:$SOLR_PORT (heap $SOLR_HEAP)"
+  nohup java -Xms512m -Xmx"$SOLR_HEAP" -Dsolr.log.dir="$STATE" -Dcatalogue.solr.log="$STATE/solr.log" \
     -Dlog4j.configurationFile="$SOLR_DIR/log4j2.xml" -Dsolr.disableConfigSetsCreateAuthChecks=true \
     -cp "$SOLR_DIR/target/classes:$SOLR_DIR/target/lib/*" org.ckan.catalogue.solr.CatalogueSolr \
     "$SOLR_HOME" "$SOLR_PORT" 127.0.0.1 >"$STATE/solr.out" 2>&1 &

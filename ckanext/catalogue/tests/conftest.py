@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 import ckan.plugins as p
@@ -21,6 +22,29 @@ import ckan.plugins.toolkit as tk
 
 ROOT = Path(__file__).resolve().parents[3]
 CKAN_BIN = str(Path(sys.executable).with_name("ckan"))
+
+
+# Key of the PostgreSQL advisory lock a test run holds on its database.
+_RUN_LOCK = 0x43415441  # "CATA"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_run_per_database() -> Iterator[None]:
+    """Hold a lock on the test database for the whole run: a second run on
+    the same database (another checkout's `make test`) waits for this one
+    instead of emptying its tables under it (CKAN's clean_db), which made
+    both race to create the site user."""
+    engine = sa.create_engine(tk.config["sqlalchemy.url"], poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        if not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _RUN_LOCK}).scalar():
+            print("\nanother test run is using this database; waiting for it to end", file=sys.stderr)
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _RUN_LOCK})
+        conn.commit()  # the lock is the session's: no transaction stays open
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _RUN_LOCK})
+    engine.dispose()
 
 
 # Plugins whose alembic migrations have run since CKAN last dropped every table.

@@ -7,7 +7,10 @@ from typing import Iterator
 
 import pytest
 
-from ckanext.catalogue.tests.conftest import run_ckan
+import ckan.plugins.toolkit as tk
+
+from ckanext.catalogue import health
+from ckanext.catalogue.tests.conftest import catalogue_call, run_ckan
 
 NO_SERVICE = "http://127.0.0.1:9"  # discard port: nothing listens there
 
@@ -47,8 +50,50 @@ def test_doctor_all_green_on_the_real_stack(job_worker):
     result = run_ckan("catalogue", "doctor")
     assert result.returncode == 0, result.stdout + result.stderr
     assert _lines(result.stdout) == {
-        "database": "ok", "migrations": "ok", "solr": "ok", "redis": "ok", "datastore": "ok", "worker": "ok",
+        "database": "ok", "migrations": "ok", "solr": "ok", "solr-writes": "ok", "redis": "ok", "datastore": "ok",
+        "worker": "ok",
     }
+
+
+def test_doctor_repair_reloads_the_solr_core_and_keeps_the_index(iudx_tree):
+    before = catalogue_call(None, "catalogue_item_count")["count"]
+    assert before > 0
+    assert health.catalogue_reload_solr_core(tk.config) is None  # a real RELOAD of the test core
+    assert health.check_solr_writes(tk.config).ok
+    assert catalogue_call(None, "catalogue_item_count")["count"] == before
+    result = run_ckan("catalogue", "doctor", "--repair")
+    assert _lines(result.stdout)["solr-writes"] == "ok", result.stdout + result.stderr
+
+
+@pytest.fixture
+def closed_writer_solr() -> Iterator[str]:
+    """An endpoint answering updates as Solr does once its index writer has
+    closed after an out-of-memory error (which a test cannot safely cause)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = (b'{"error":{"msg":"this IndexWriter is closed","trace":"org.apache.lucene.store.'
+                    b'AlreadyClosedException: this IndexWriter is closed","code":500}}')
+            self.send_response(500)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/solr/ckan"
+    server.shutdown()
+
+
+def test_a_closed_index_writer_is_named_with_the_command_that_repairs_it(closed_writer_solr):
+    check = health.check_solr_writes({"solr_url": closed_writer_solr})
+    assert not check.ok
+    assert "index writer is closed" in check.message and "ckan catalogue doctor --repair" in check.message
 
 
 def test_doctor_reports_unreachable_solr_and_exits_non_zero():

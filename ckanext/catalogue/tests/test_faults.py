@@ -114,6 +114,9 @@ def test_solr_stopped_mid_import_then_restarted_and_reindexed(iudx_tree, tmp_pat
         _services("stop-solr")
         out, err = importer.communicate(timeout=300)
     finally:
+        if importer.poll() is None:  # a failed wait must not leave it writing into later tests
+            importer.kill()
+            importer.communicate()
         _services("start-solr")
     assert importer.returncode == 2, out + err
     assert "created 150 item(s), refused 0" in out and "ckan catalogue reindex" in err
