@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import logging
 import sys
+import time
 import xml.dom.minidom
 from typing import Any, Callable, Iterable
 
@@ -240,6 +241,21 @@ def catalogue_reload_solr_core(config: Any) -> str | None:
         return f"reloading core {core} failed ({exc.__class__.__name__})"
     log.warning("reloaded Solr core %s to reopen its index writer", core)
     return None
+
+
+_last_repair = 0.0
+
+
+def catalogue_repair_solr_writer(config: Any) -> str | None:
+    """Reload the core if Solr really refuses writes, at most once a minute
+    per process (concurrent failures do not pile up reloads)."""
+    global _last_repair
+    if time.monotonic() - _last_repair < 60:
+        return "a reload was tried less than a minute ago"
+    _last_repair = time.monotonic()
+    if check_solr_writes(config).ok:
+        return "Solr takes writes again"
+    return catalogue_reload_solr_core(config)
 
 
 def check_solr_writes(config: Any) -> CatalogueCheck:

@@ -124,7 +124,7 @@ def catalogue_http_error(exc: Exception, user: Optional[str]) -> CatalogueHttpEr
     if isinstance(exc, SearchIndexError) and health.catalogue_solr_writer_closed(str(exc)):
         # Solr's index writer closed (out of memory, disk): every later
         # write would fail until the core is reloaded, so reload it now.
-        failed = health.catalogue_reload_solr_core(tk.config)
+        failed = health.catalogue_repair_solr_writer(tk.config)
         log.error("Solr's index writer was closed; %s", failed or "the core was reloaded")
         return CatalogueHttpError(503, "The search index had stopped taking writes and was reopened; nothing "
                                        "was changed. Try again.")

@@ -6,10 +6,12 @@ IApiToken), so no lookup is needed to enforce it.
 """
 from __future__ import annotations
 
+import time
 from typing import Any, Mapping, Optional
 
 from flask import has_request_context, request
 
+import ckan.plugins.toolkit as tk
 from ckan.lib import api_token
 
 SCOPE_CLAIM = "catalogue_scope"
@@ -61,5 +63,7 @@ def catalogue_add_scope_claims(data: dict[str, Any], data_dict: Mapping[str, Any
     if data_dict.get(SCOPE_CLAIM):
         data[SCOPE_CLAIM] = data_dict[SCOPE_CLAIM]
     if data_dict.get(EXPIRES_FIELD):
-        data["exp"] = int(data_dict[EXPIRES_FIELD])
+        # CKAN's own api_token_create takes the field too: never past the cap.
+        longest = int(time.time()) + int(tk.config["ckanext.catalogue.scoped_token_max_lifetime"])
+        data["exp"] = min(int(data_dict[EXPIRES_FIELD]), longest)
     return data

@@ -36,9 +36,12 @@ def catalogue_install_guards(app: Flask) -> None:
     # as in tests, inherits those).
     if _exempt_at_start is None:
         _exempt_at_start = frozenset(csrf._exempt_views)  # noqa: SLF001 - flask-wtf keeps no public list
+    # The body is bounded before anything (CKAN's login, the CSRF check, the
+    # redirect check) may read it.
+    app.before_request_funcs.setdefault(None, []).insert(0, catalogue_bound_body)
+    app.before_request(catalogue_refuse_large_action_body)
     app.before_request(catalogue_check_csrf)
     app.before_request(catalogue_check_redirect_targets)
-    app.before_request(catalogue_bound_body)
     app.after_request(catalogue_user_file_headers)
     # CKAN's action API parses JSON without catching a body nested past
     # Python's recursion limit: a 400, never a 500.
@@ -70,8 +73,9 @@ def catalogue_check_redirect_targets() -> Optional[Response]:
     """A redirect target with a control character is a 400, not a 500 from
     the header it would end up in (CKAN's login and the portal's buttons)."""
     sources = [request.args]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        sources.append(request.form)
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and \
+            catalogue_api_of_request() is None:
+        sources.append(request.form)  # within request.max_content_length (catalogue_bound_body)
     for source in sources:
         for field in _REDIRECT_FIELDS:
             for value in source.getlist(field):
@@ -128,21 +132,39 @@ def catalogue_api_of_request() -> Optional[str]:
     return None
 
 
-def catalogue_bound_body() -> Optional[Response]:
-    """Bound the body of every API request before anything reads it. The
-    dialects answer an oversized body in their own shape when they read it
-    (werkzeug raises 413); CKAN's action API is answered here, in its own."""
+def _upload_limit() -> int:
+    """Largest file a form or the action API may carry: CKAN's resource
+    size limit, or the artifacts' one."""
+    return max(int(tk.config.get("ckan.max_resource_size") or 10) * 1024 * 1024,
+               int(tk.config.get("ckanext.catalogue.artifacts.max_size")))
+
+
+def catalogue_bound_body() -> None:
+    """Bound the body of every request before anything reads it (werkzeug
+    stops reading past ``max_content_length``, chunked bodies included).
+    The dialects answer an oversized body in their own shape when they read
+    it; CKAN's action API is answered by catalogue_refuse_large_action_body;
+    pages may carry an upload. (It runs before CKAN's own request set-up, so
+    it answers nothing itself.)"""
     api = catalogue_api_of_request()
     if api is None:
-        return None
+        request.max_content_length = max(_upload_limit(), catalogue_body_limit("action"))
+        return
     if request.endpoint in _FILE_ENDPOINTS:
         limit = int(tk.config.get("ckanext.catalogue.artifacts.max_size"))
+    elif api == "action" and request.mimetype == "multipart/form-data":
+        limit = max(_upload_limit(), catalogue_body_limit(api))  # resource_create with a file
     else:
         limit = catalogue_body_limit(api)
     request.max_content_length = limit
-    if api == "action" and (request.content_length or 0) > limit:
+
+
+def catalogue_refuse_large_action_body() -> Optional[Response]:
+    """413 in the action API's own shape for a body past its limit."""
+    limit = request.max_content_length
+    if catalogue_api_of_request() == "action" and limit is not None and (request.content_length or 0) > limit:
         message = tk._("The request body is larger than {n} bytes ({option})").format(
-            n=limit, option="ckanext.catalogue.limits.body_size")
+            n=limit, option="ckanext.catalogue.limits.body_size.action")
         resp = jsonify({"success": False, "error": {"__type": "Validation Error", "message": message}})
         resp.status_code = 413
         return resp

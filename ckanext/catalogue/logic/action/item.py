@@ -524,6 +524,7 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     kind = catalogue_kind(row.kind)
     if kind is None:
         raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}").format(kind=row.kind)]})
+    catalogue_check_readable(context, row.id, data["id"])
     tk.check_access("catalogue_item_update", context, catalogue_item_auth_dict(kind, current))
     catalogue_check_if_match(row.id, data.get("if_match"))
     if pkg.state != "active":
@@ -612,7 +613,11 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResu
     """
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_moderate_schema(), context)
     row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
-    tk.check_access("catalogue_item_moderate", context, {"id": row.id})
+    try:
+        tk.check_access("catalogue_item_moderate", context, {"id": row.id})
+    except tk.NotAuthorized:
+        catalogue_check_readable(context, row.id, data["id"])  # hidden: not found, as an unknown item
+        raise
     kind = catalogue_kind(row.kind)
     if kind is None or not kind.moderated:
         raise CatalogueInvalid({"id": [tk._("Items of this kind are not moderated")]}, CODE_NOT_ALLOWED)
@@ -675,7 +680,8 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult
 
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_delete_schema(), context)
     if data["force"]:
-        if item_rules.catalogue_resolve(data["id"]) is None:
+        found = item_rules.catalogue_resolve(data["id"])
+        if found is None or not _seen(context, found):  # hidden: as if absent
             return {"id": data["id"], "state": "absent"}
         purged = catalogue_item_purge(context, {"id": data["id"], **({"kind": data["kind"]} if data.get(
             "kind") else {})})

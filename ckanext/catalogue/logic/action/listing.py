@@ -1,6 +1,7 @@
 """CKAN's package_list without the items that wait for moderation or were
-rejected: the list is public, those items are not. Filtered in SQL, so
-``limit``/``offset`` page over what is really listed."""
+rejected (the list is public, those items are not; filtered in SQL), nor
+those the caller may not see for another reason (a restricted parent, an
+exclude; asked of Solr, so a page may come out shorter than ``limit``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,6 +13,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.catalogue import moderation
+from ckanext.catalogue.logic.action.read_paths import catalogue_keep_visible
 
 __all__ = ["package_list"]
 
@@ -32,4 +34,4 @@ def package_list(next_action: Any, context: Context, data_dict: DataDict) -> Any
         query = query.limit(int(limit))
     if offset:
         query = query.offset(int(offset))
-    return model.Session.scalars(query).all()
+    return catalogue_keep_visible(context, model.Session.scalars(query).all(), lambda ref: ref, column.name)

@@ -9,6 +9,7 @@ same labels and exclusion filter as every search, one query per page.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any, Callable, Iterable
 
 import ckan.plugins.toolkit as tk
@@ -19,7 +20,8 @@ from ckanext.catalogue import item_query
 from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
 
 __all__ = [
-    "package_show", "resource_show", "package_autocomplete", "package_list", "current_package_list_with_resources", "resource_search",
+    "package_show", "resource_show", "dataset_follower_count", "am_following_dataset", "follow_dataset",
+    "package_relationships_list", "package_autocomplete", "current_package_list_with_resources", "resource_search",
     "member_list", "package_activity_list", "organization_activity_list", "group_activity_list",
     "recently_changed_packages_activity_list", "user_activity_list", "dashboard_activity_list",
 ]
@@ -52,7 +54,7 @@ def catalogue_visible(context: Context, refs: Iterable[str], field: str = "id",
     return seen
 
 
-def _keep(context: Context, rows: list[Any], ref: Callable[[Any], str | None], field: str = "id",
+def catalogue_keep_visible(context: Context, rows: list[Any], ref: Callable[[Any], str | None], field: str = "id",
           include_deleted: bool = False) -> list[Any]:
     """``rows`` without those naming a dataset the caller may not see
     (rows naming no dataset are kept)."""
@@ -96,53 +98,103 @@ def resource_show(next_action: Any, context: Context, data_dict: DataDict) -> An
 @tk.side_effect_free
 @tk.chained_action
 def package_autocomplete(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    return _keep(context, next_action(context, data_dict), lambda row: row["name"], "name")
-
-
-@tk.side_effect_free
-@tk.chained_action
-def package_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    return _keep(context, next_action(context, data_dict), lambda name: name, "name")
+    return catalogue_keep_visible(context, next_action(context, data_dict), lambda row: row["name"], "name")
 
 
 @tk.side_effect_free
 @tk.chained_action
 def current_package_list_with_resources(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    return _keep(context, next_action(context, data_dict), lambda pkg: pkg["id"])
+    return catalogue_keep_visible(context, next_action(context, data_dict), lambda pkg: pkg["id"])
 
 
 @tk.side_effect_free
 @tk.chained_action
 def resource_search(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    found = next_action(context, data_dict)
-    results = _keep(context, found["results"], lambda res: res.get("package_id"))
-    return {**found, "results": results, "count": found["count"] - (len(found["results"]) - len(results))}
+    # Every match is filtered before paging: the count must not tell how
+    # many hidden resources match (a substring search would spell them out).
+    offset, limit = _whole(data_dict, "offset", 0), _whole(data_dict, "limit", None)
+    found = next_action(context, {k: v for k, v in data_dict.items() if k not in ("offset", "limit")})
+    results = catalogue_keep_visible(context, found["results"], lambda res: res.get("package_id"))
+    page = results[offset:offset + limit] if limit is not None else results[offset:]
+    return {**found, "results": page, "count": len(results)}
 
 
 @tk.side_effect_free
 @tk.chained_action
 def member_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     # Rows are (id, type, capacity); only datasets are filtered.
-    return _keep(context, next_action(context, data_dict), lambda row: row[0] if row[1] == "package" else None)
+    return catalogue_keep_visible(context, next_action(context, data_dict), lambda row: row[0] if row[1] == "package" else None)
+
+
+# Activities whose object is a dataset (the activity plugin's package types).
+_DATASET_ACTIVITIES = ("new package", "changed package", "deleted package", "follow dataset", "new resource view",
+                       "changed resource view", "deleted resource view", "new resource", "changed resource",
+                       "deleted resource")
 
 
 def _package_of(activity: dict[str, Any]) -> str | None:
-    return activity.get("object_id") if str(activity.get("activity_type", "")).endswith("package") else None
+    kind = str(activity.get("activity_type", ""))
+    return activity.get("object_id") if kind in _DATASET_ACTIVITIES or kind.endswith("package") else None
+
+
+def _whole(data_dict: DataDict, key: str, default: int | None) -> Any:
+    """A paging parameter as a whole number (400 naming it otherwise)."""
+    raw = data_dict.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = -1
+    if value < 0:
+        raise tk.ValidationError({key: [tk._("A whole number")]})
+    return value
 
 
 def _activities(next_action: Any, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """A page of activities without those of datasets the caller may not see
     now; pages on past the hidden ones so the page stays full."""
-    limit = data_dict.get("limit")
+    limit = _whole(data_dict, "limit", None)
+    offset = _whole(data_dict, "offset", 0)
+    if data_dict.get("after") or data_dict.get("before"):
+        # Pages by time (the activity pages): one filtered page, which may be
+        # shorter than asked; the next page starts after its last activity.
+        return catalogue_keep_visible(context, next_action(context, data_dict), _package_of, include_deleted=True)
     shown: list[dict[str, Any]] = []
-    offset = int(data_dict.get("offset") or 0)
     for _round in range(10):
         page = next_action(dict(context), {**data_dict, "offset": offset})
-        shown += _keep(context, page, _package_of, include_deleted=True)
-        if not limit or len(page) < int(limit) or len(shown) >= int(limit):
+        shown += catalogue_keep_visible(context, page, _package_of, include_deleted=True)
+        if not limit or len(page) < limit or len(shown) >= limit:
             break
         offset += len(page)
-    return shown[:int(limit)] if limit else shown
+    return shown[:limit] if limit else shown
+
+
+def _hidden_as_unknown(name: str) -> Callable[..., Any]:
+    """CKAN's ``name``, which does not check that the caller may read the
+    dataset: for a catalogue item the caller may not read, it is asked about
+    a dataset that does not exist instead, so the answer is exactly CKAN's
+    answer for an unknown one."""
+    @tk.chained_action
+    def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+        ref = data_dict.get("id")
+        package = model.Package.get(ref) if isinstance(ref, str) and ref else None
+        if package is not None and package.type == CATALOGUE_DATASET_TYPE:
+            try:
+                tk.check_access("package_show", {"user": context.get("user", "")}, {"id": package.id})
+            except tk.NotAuthorized:
+                data_dict = {**data_dict, "id": str(uuid.uuid4())}
+        return next_action(context, data_dict)
+
+    chained.__name__ = name
+    chained.__doc__ = f"CKAN's {name}; a catalogue item the caller may not read is an unknown dataset."
+    return chained
+
+
+dataset_follower_count = tk.side_effect_free(_hidden_as_unknown("dataset_follower_count"))
+am_following_dataset = tk.side_effect_free(_hidden_as_unknown("am_following_dataset"))
+follow_dataset = _hidden_as_unknown("follow_dataset")
+package_relationships_list = tk.side_effect_free(_hidden_as_unknown("package_relationships_list"))
 
 
 def _activity_list(name: str) -> Callable[..., Any]:

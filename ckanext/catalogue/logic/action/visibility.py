@@ -139,6 +139,9 @@ def package_search(next_action: Any, context: Context, data_dict: DataDict) -> A
     Solr refuses is answered naming the caller's parameters only: CKAN's own
     message quotes the whole internal query (labels, user ids, exclusions).
     """
+    given = data_dict.get("fq_list") or []
+    if not isinstance(given, list) or not all(isinstance(f, str) for f in given):
+        raise tk.ValidationError({"fq_list": [tk._("A list of filter queries")]})
     user = context.get("user")
     if not authz.is_sysadmin(user):
         user_obj = context.get("auth_user_obj") or (model.User.get(user) if user else None)
@@ -146,7 +149,7 @@ def package_search(next_action: Any, context: Context, data_dict: DataDict) -> A
         clause = visibility.catalogue_exclude_filter(labels)
         if clause:
             data_dict = dict(data_dict)
-            data_dict["fq_list"] = [*(data_dict.get("fq_list") or []), clause]
+            data_dict["fq_list"] = [*given, clause]
     try:
         return next_action(context, data_dict)
     except SearchQueryError:

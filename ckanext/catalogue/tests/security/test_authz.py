@@ -121,3 +121,22 @@ def test_a_hidden_item_answers_as_an_unknown_one(app, foreign_entry: dict, who: 
     hidden = app.client.delete(f"{GC}/{pkg_id}", headers=headers)
     unknown = app.client.delete(f"{GC}/nope-x", headers=headers)
     assert hidden.status_code == unknown.status_code
+
+
+def test_writes_to_a_hidden_item_answer_as_writes_to_an_unknown_one(app, foreign_entry: dict):
+    outsider = factories.UserWithToken()
+    headers = {"Authorization": outsider["token"]}
+    entry_id = foreign_entry["entry"]["id"]
+    for action, data in (("catalogue_item_update", {"kind": "globalcatalog.service", "doc": gc_doc("x")}),
+                         ("catalogue_item_patch", {"doc": {"tags": ["x"]}}),
+                         ("catalogue_item_delete", {}), ("catalogue_item_moderate", {"decision": "approve"}),
+                         ("dataset_follower_count", {}), ("follow_dataset", {})):
+        hidden = app.post(f"/api/3/action/{action}", json={"id": entry_id, **data}, headers=headers)
+        unknown = app.post(f"/api/3/action/{action}", json={"id": "nope-x", **data}, headers=headers)
+        assert hidden.status_code == unknown.status_code and hidden.status_code in (404, 409), action
+        assert hidden.json["error"] == {k: (v.replace("nope-x", entry_id) if isinstance(v, str) else v)
+                                        for k, v in unknown.json["error"].items()}, action
+    forced = [app.post("/api/3/action/catalogue_item_delete", json={"id": ref, "force": True}, headers=headers).json
+              for ref in (entry_id, "nope-x")]
+    assert [f["result"]["state"] for f in forced] == ["absent", "absent"]
+    assert catalogue_call(foreign_entry["owner"]["name"], "catalogue_item_show", id=entry_id)["state"] == "active"

@@ -110,3 +110,23 @@ def test_api2_autocomplete_names_no_hidden_item(app, hidden: dict):
     body = app.get("/api/2/util/dataset/autocomplete", query_string={"incomplete": "hidden"}).get_data(as_text=True)
     names = hidden["hidden_from"](None)
     assert len(names) == 2 and not [n for n in names if n in body]
+
+
+def test_resource_search_counts_no_hidden_resource(hidden: dict):
+    excluded_id, _name, outsider = hidden["cases"][0]
+    from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
+
+    helpers.call_action("resource_create", context=catalogue_core_context({"ignore_auth": True, "user": hidden["admin"]["name"]}),
+                        package_id=excluded_id, url="http://internal-host/secret.csv", name="r")
+    query = {"query": "url:internal-host"}
+    assert catalogue_call(hidden["admin"]["name"], "resource_search", **query)["count"] == 1
+    found = catalogue_call(outsider, "resource_search", limit=0, **query)
+    assert found["count"] == 0 and found["results"] == []
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_bad_paging_is_a_400_not_a_500(app):
+    resp = app.get("/api/3/action/recently_changed_packages_activity_list", query_string={"offset": "x"})
+    assert resp.status_code in (400, 409) and "offset" in resp.get_data(as_text=True)
+    resp = app.post("/api/3/action/package_search", json={"fq_list": 5})
+    assert resp.status_code in (400, 409)
