@@ -56,9 +56,20 @@ solr_home() {
   # A running Solr keeps the schema it loaded: reload the core when it changed.
   if [ "$before" != "$(conf_sum)" ] && solr_up; then
     say "solr: schema changed, reloading the ckan core"
-    curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=ckan" >/dev/null \
-      || die "reloading the Solr core failed; see $STATE/solr.log"
+    reload_or_stop_solr
   fi
+}
+
+# Reload the ckan core; a Solr that cannot (started from another checkout
+# whose files are gone) is stopped, and start_solr starts one on this home.
+reload_or_stop_solr() {
+  curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=ckan" >/dev/null && return
+  say "solr: the running Solr cannot reload its core; stopping it"
+  local pids; pids=$(pgrep -f "org.ckan.catalogue.solr.CatalogueSolr .* $SOLR_PORT " || true)
+  [ -n "$pids" ] || die "reloading the Solr core failed; see $STATE/solr.log"
+  kill $pids 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 $pids 2>/dev/null || break; sleep 0.2; done
+  kill -9 $pids 2>/dev/null || true
 }
 
 solr_up() { curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping" >/dev/null 2>&1; }
@@ -78,14 +89,11 @@ start_solr() {
   if external CKAN_SOLR_URL; then say "solr: using CKAN_SOLR_URL"; return; fi
   build_solr
   solr_home
-  if solr_up; then
-    if ! solr_writes; then
-      say "solr: running but refusing writes; reloading the ckan core"
-      curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=ckan" >/dev/null \
-        || die "reloading the Solr core failed; see $STATE/solr.log"
-    fi
-    say "solr: running"; return
+  if solr_up && ! solr_writes; then
+    say "solr: running but refusing writes; reloading the ckan core"
+    reload_or_stop_solr
   fi
+  if solr_up; then say "solr: running"; return; fi
   say "solr: starting on 127.0.0.1:$SOLR_PORT (heap $SOLR_HEAP)"
   nohup java -Xms512m -Xmx"$SOLR_HEAP" -Dsolr.log.dir="$STATE" -Dcatalogue.solr.log="$STATE/solr.log" \
     -Dlog4j.configurationFile="$SOLR_DIR/log4j2.xml" -Dsolr.disableConfigSetsCreateAuthChecks=true \

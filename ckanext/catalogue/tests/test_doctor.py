@@ -15,15 +15,15 @@ from ckanext.catalogue.tests.conftest import catalogue_call, run_ckan
 NO_SERVICE = "http://127.0.0.1:9"  # discard port: nothing listens there
 
 
-@pytest.fixture
-def wrong_schema_solr() -> Iterator[str]:
-    """An HTTP endpoint answering Solr's schema request with a foreign schema."""
+def _canned_solr(method: str, status: int, content_type: str, body: bytes, path: str) -> Iterator[str]:
+    """An HTTP endpoint answering every ``method`` request with one canned
+    answer, as a broken Solr would; yields its URL ending in ``path``."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server API)
-            body = b'<?xml version="1.0"?><schema name="default-config" version="1.6"><fields/></schema>'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/xml")
+        def answer(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -31,10 +31,19 @@ def wrong_schema_solr() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
+    setattr(Handler, f"do_{method}", Handler.answer)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/solr/other"
+    yield f"http://127.0.0.1:{server.server_port}{path}"
     server.shutdown()
+
+
+@pytest.fixture
+def wrong_schema_solr() -> Iterator[str]:
+    """An HTTP endpoint answering Solr's schema request with a foreign schema."""
+    yield from _canned_solr("GET", 200, "application/xml",
+                            b'<?xml version="1.0"?><schema name="default-config" version="1.6"><fields/></schema>',
+                            "/solr/other")
 
 
 def _lines(output: str) -> dict[str, str]:
@@ -67,27 +76,11 @@ def test_doctor_repair_reloads_the_solr_core_and_keeps_the_index(iudx_tree):
 
 @pytest.fixture
 def closed_writer_solr() -> Iterator[str]:
-    """An endpoint answering updates as Solr does once its index writer has
-    closed after an out-of-memory error (which a test cannot safely cause)."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server API)
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = (b'{"error":{"msg":"this IndexWriter is closed","trace":"org.apache.lucene.store.'
-                    b'AlreadyClosedException: this IndexWriter is closed","code":500}}')
-            self.send_response(500)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/solr/ckan"
-    server.shutdown()
+    """Updates answered as Solr answers them once its index writer has closed
+    after an out-of-memory error (which a test cannot safely cause)."""
+    yield from _canned_solr("POST", 500, "application/json",
+                            b'{"error":{"msg":"this IndexWriter is closed","trace":"org.apache.lucene.store.'
+                            b'AlreadyClosedException: this IndexWriter is closed","code":500}}', "/solr/ckan")
 
 
 def test_a_closed_index_writer_is_named_with_the_command_that_repairs_it(closed_writer_solr):
