@@ -118,7 +118,6 @@ def catalogue_user_file_headers(resp: Response) -> Response:
     return resp
 
 
-
 # Routes whose body is a file, bounded by the artifacts' own limit.
 _FILE_ENDPOINTS = ("catalogue_globalcatalog.artifact",)
 

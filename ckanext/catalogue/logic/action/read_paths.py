@@ -18,6 +18,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.catalogue import item_query
 from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
+from ckanext.catalogue.logic.validators import catalogue_whole_number
 
 __all__ = [
     "package_show", "resource_show", "dataset_follower_count", "am_following_dataset", "follow_dataset",
@@ -55,7 +56,7 @@ def catalogue_visible(context: Context, refs: Iterable[str], field: str = "id",
 
 
 def catalogue_keep_visible(context: Context, rows: list[Any], ref: Callable[[Any], str | None], field: str = "id",
-          include_deleted: bool = False) -> list[Any]:
+                           include_deleted: bool = False) -> list[Any]:
     """``rows`` without those naming a dataset the caller may not see
     (rows naming no dataset are kept)."""
     refs = [r for r in (ref(row) for row in rows) if r]
@@ -63,6 +64,10 @@ def catalogue_keep_visible(context: Context, rows: list[Any], ref: Callable[[Any
         return rows
     visible = catalogue_visible(context, refs, field, include_deleted)
     return [row for row in rows if (ref(row) is None or ref(row) in visible)]
+
+
+def _package(ref: Any) -> model.Package | None:
+    return model.Package.get(ref) if isinstance(ref, str) and ref else None
 
 
 def _unknown_if_item(package: model.Package | None) -> None:
@@ -73,26 +78,30 @@ def _unknown_if_item(package: model.Package | None) -> None:
         raise tk.ObjectNotFound()
 
 
-@tk.side_effect_free
-@tk.chained_action
-def package_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    try:
-        return next_action(context, data_dict)
-    except tk.NotAuthorized:
-        ref = data_dict.get("id") or data_dict.get("name_or_id")
-        _unknown_if_item(model.Package.get(ref) if isinstance(ref, str) and ref else None)
-        raise
+def _refusal_as_unknown(name: str, package_of: Callable[[DataDict], model.Package | None]) -> Callable[..., Any]:
+    """CKAN's ``name``, whose refusal to read a catalogue item (the dataset
+    ``package_of`` the call names) is "not found", as for an unknown one."""
+    @tk.side_effect_free
+    @tk.chained_action
+    def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+        try:
+            return next_action(context, data_dict)
+        except tk.NotAuthorized:
+            _unknown_if_item(package_of(data_dict))
+            raise
+
+    chained.__name__ = name
+    chained.__doc__ = f"CKAN's {name}; a catalogue item the caller may not read is not found."
+    return chained
 
 
-@tk.side_effect_free
-@tk.chained_action
-def resource_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    try:
-        return next_action(context, data_dict)
-    except tk.NotAuthorized:
-        resource = model.Resource.get(data_dict.get("id") or "")
-        _unknown_if_item(resource.package if resource is not None else None)
-        raise
+def _resource_package(data_dict: DataDict) -> model.Package | None:
+    resource = model.Resource.get(data_dict.get("id") or "")
+    return resource.package if resource is not None else None
+
+
+package_show = _refusal_as_unknown("package_show", lambda d: _package(d.get("id") or d.get("name_or_id")))
+resource_show = _refusal_as_unknown("resource_show", _resource_package)
 
 
 @tk.side_effect_free
@@ -123,7 +132,8 @@ def resource_search(next_action: Any, context: Context, data_dict: DataDict) -> 
 @tk.chained_action
 def member_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     # Rows are (id, type, capacity); only datasets are filtered.
-    return catalogue_keep_visible(context, next_action(context, data_dict), lambda row: row[0] if row[1] == "package" else None)
+    return catalogue_keep_visible(context, next_action(context, data_dict),
+                                  lambda row: row[0] if row[1] == "package" else None)
 
 
 # Activities whose object is a dataset (the activity plugin's package types).
@@ -139,16 +149,9 @@ def _package_of(activity: dict[str, Any]) -> str | None:
 
 def _whole(data_dict: DataDict, key: str, default: int | None) -> Any:
     """A paging parameter as a whole number (400 naming it otherwise)."""
-    raw = data_dict.get(key)
-    if raw in (None, ""):
+    if data_dict.get(key) in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = -1
-    if value < 0:
-        raise tk.ValidationError({key: [tk._("A whole number")]})
-    return value
+    return catalogue_whole_number(data_dict, key, 0, 10 ** 9)
 
 
 def _activities(next_action: Any, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
@@ -177,8 +180,7 @@ def _hidden_as_unknown(name: str) -> Callable[..., Any]:
     answer for an unknown one."""
     @tk.chained_action
     def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-        ref = data_dict.get("id")
-        package = model.Package.get(ref) if isinstance(ref, str) and ref else None
+        package = _package(data_dict.get("id"))
         if package is not None and package.type == CATALOGUE_DATASET_TYPE:
             try:
                 tk.check_access("package_show", {"user": context.get("user", "")}, {"id": package.id})
@@ -205,7 +207,7 @@ def _activity_list(name: str) -> Callable[..., Any]:
             return _activities(next_action, context, data_dict)
         except tk.NotAuthorized:
             if name == "package_activity_list":
-                _unknown_if_item(model.Package.get(data_dict.get("id") or ""))
+                _unknown_if_item(_package(data_dict.get("id")))
             raise
 
     chained.__name__ = name
@@ -219,4 +221,3 @@ group_activity_list = _activity_list("group_activity_list")
 recently_changed_packages_activity_list = _activity_list("recently_changed_packages_activity_list")
 user_activity_list = _activity_list("user_activity_list")
 dashboard_activity_list = _activity_list("dashboard_activity_list")
-

@@ -14,7 +14,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.logic.action import catalogue_get_actions
+from ckanext.catalogue.logic.action import catalogue_get_actions, read_paths
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.conftest import gc_doc, gc_entry
 
@@ -71,8 +71,6 @@ ITEM_WRITES: dict[str, tuple[set[str], Setup]] = {
 
 
 def test_every_item_write_has_a_row():
-    from ckanext.catalogue.logic.action import read_paths
-
     writes = {name for name, action in catalogue_get_actions().items()
               if (name.startswith("catalogue_item_") or name == "catalogue_token_create")
               and not getattr(action, "side_effect_free", False) and name not in read_paths.__all__}

@@ -13,6 +13,7 @@ from flask import current_app
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.conftest import PASSWORD, cookie_login, gc_entry
 from ckanext.catalogue.web_guards import CATALOGUE_API_BLUEPRINTS
@@ -27,17 +28,18 @@ def _fill(rule: str) -> str:
     return re.sub(r"<(?:([^:>]+):)?([^>]+)>", value, rule)
 
 
-def _page_rules(app) -> list[tuple[str, str]]:
+def _write_routes(app, methods_of) -> list[tuple[str, str]]:
+    """(method, URL) of every route, for the write methods ``methods_of(rule,
+    blueprint)`` gives it."""
     with app.flask_app.app_context():
         rules = list(current_app.url_map.iter_rules())
-    found = []
-    for rule in rules:
-        blueprint = rule.endpoint.rpartition(".")[0]
-        if blueprint in CATALOGUE_API_BLUEPRINTS or rule.endpoint == "static":
-            continue
-        for method in sorted(set(rule.methods or ()) & set(WRITE_METHODS)):
-            found.append((method, _fill(rule.rule)))
-    return found
+    return [(method, _fill(rule.rule)) for rule in rules
+            for method in sorted(set(methods_of(rule, rule.endpoint.rpartition(".")[0])) & set(WRITE_METHODS))]
+
+
+def _page_rules(app) -> list[tuple[str, str]]:
+    return _write_routes(app, lambda rule, blueprint: () if blueprint in CATALOGUE_API_BLUEPRINTS or
+                         rule.endpoint == "static" else rule.methods or ())
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
@@ -92,17 +94,8 @@ def test_a_forged_role_grant_is_refused(app):
 
 
 def _api_rules(app) -> list[tuple[str, str]]:
-    with app.flask_app.app_context():
-        rules = list(current_app.url_map.iter_rules())
-    from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
-
-    found = []
-    for rule in rules:
-        blueprint = rule.endpoint.rpartition(".")[0]
-        allowed = CATALOGUE_API_METHODS.get(blueprint, {}).get(rule.rule, ())
-        for method in sorted(set(allowed) & set(WRITE_METHODS)):
-            found.append((method, _fill(rule.rule)))
-    return found
+    # The methods each dialect route allows (the rest answer 405).
+    return _write_routes(app, lambda rule, blueprint: CATALOGUE_API_METHODS.get(blueprint, {}).get(rule.rule, ()))
 
 
 def test_dialect_apis_take_no_write_from_a_session_cookie(app, org_admin):

@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
+from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.conftest import gc_entry
 
@@ -114,8 +115,6 @@ def test_api2_autocomplete_names_no_hidden_item(app, hidden: dict):
 
 def test_resource_search_counts_no_hidden_resource(hidden: dict):
     excluded_id, _name, outsider = hidden["cases"][0]
-    from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
-
     helpers.call_action("resource_create", context=catalogue_core_context({"ignore_auth": True, "user": hidden["admin"]["name"]}),
                         package_id=excluded_id, url="http://internal-host/secret.csv", name="r")
     query = {"query": "url:internal-host"}

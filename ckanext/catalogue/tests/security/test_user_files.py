@@ -4,7 +4,11 @@ runs in the portal's origin; redirect targets with control characters are
 refused instead of failing."""
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
+
+from ckan.tests import factories
 
 from ckanext.catalogue.tests.security.conftest import gc_entry
 
@@ -36,10 +40,6 @@ def test_artifacts_are_downloads_that_cannot_run(app, org_admin, content_type: s
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_an_uploaded_resource_is_a_download(app):
-    from io import BytesIO
-
-    from ckan.tests import factories
-
     user = factories.UserWithToken()
     org = factories.Organization(users=[{"name": user["name"], "capacity": "admin"}])
     dataset = factories.Dataset(user=user, owner_org=org["id"])
