@@ -22,7 +22,7 @@ def foreign_entry() -> dict:
     owner = factories.UserWithToken()
     org = factories.Organization(users=[{"name": owner["name"], "capacity": "admin"}])
     entry = catalogue_call(owner["name"], "catalogue_item_create", kind="globalcatalog.service", id="foreign",
-                           owner_org=org["id"], doc=gc_doc("foreign"))
+                           organization=org["id"], doc=gc_doc("foreign"))
     assert entry["private"]
     return {"owner": owner, "org": org, "entry": entry}
 

@@ -66,8 +66,8 @@ def test_every_page_checks_csrf_of_a_cookie_session_even_after_requests_without_
 
 def test_a_cookie_post_without_token_changes_nothing_after_a_token_request(app, org_admin):
     admin = org_admin
-    first = gc_entry(admin["name"], "csrf-a", owner_org=admin["org"]["id"])
-    second = gc_entry(admin["name"], "csrf-b", owner_org=admin["org"]["id"])
+    first = gc_entry(admin["name"], "csrf-a", organization=admin["org"]["id"])
+    second = gc_entry(admin["name"], "csrf-b", organization=admin["org"]["id"])
     # A legitimate API-token request reaches the archive button first.
     app.post(f"/catalogue-admin/item/{first['id']}/archive", headers={"Authorization": admin["token"]})
     assert catalogue_call(admin["name"], "catalogue_item_show", id=first["id"])["state"] == "deleted"
@@ -100,7 +100,7 @@ def _api_rules(app) -> list[tuple[str, str]]:
 
 def test_dialect_apis_take_no_write_from_a_session_cookie(app, org_admin):
     sysadmin = factories.Sysadmin(password=PASSWORD)
-    entry = gc_entry(org_admin["name"], "x", owner_org=org_admin["org"]["id"])
+    entry = gc_entry(org_admin["name"], "x", organization=org_admin["org"]["id"])
     rules = _api_rules(app)
     assert {url.split("/")[1] for _m, url in rules} >= {"gcat", "iudx", "globalcatalog", "library", "api"}
     cookie_login(app, sysadmin["name"])

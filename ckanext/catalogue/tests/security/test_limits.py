@@ -124,7 +124,7 @@ def test_only_a_bounded_set_of_properties_becomes_solr_fields(token: str):
     admin = factories.Sysadmin()["name"]
     org = factories.Organization()["id"]
     extra = {f"p{i:04d}": f"v{i}" for i in range(1500)}
-    item = catalogue_call(admin, "catalogue_item_create", kind="globalcatalog.service", id="wide", owner_org=org,
+    item = catalogue_call(admin, "catalogue_item_create", kind="globalcatalog.service", id="wide", organization=org,
                           doc={**gc_doc("wide"), **extra})
     # Everything is stored and returned...
     assert catalogue_call(admin, "catalogue_item_show", id=item["id"])["doc"]["p1499"] == "v1499"
@@ -136,6 +136,6 @@ def test_only_a_bounded_set_of_properties_becomes_solr_fields(token: str):
     assert len(attrs) == 50
     assert not [k for k in indexed if k.startswith("catalogue_sort_p1")]
     # The index still answers and takes writes.
-    catalogue_call(admin, "catalogue_item_create", kind="globalcatalog.service", id="after", owner_org=org,
+    catalogue_call(admin, "catalogue_item_create", kind="globalcatalog.service", id="after", organization=org,
                    doc=gc_doc("after"))
     assert catalogue_call(admin, "catalogue_item_search", q="after")["count"] >= 1

@@ -24,14 +24,14 @@ def hidden(clean_db, clean_index) -> dict:
     admin, outsider, plain = factories.User(), factories.User(), factories.User()
     org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
     other = factories.Organization(users=[{"name": outsider["name"], "capacity": "member"}])
-    excluded = gc_entry(admin["name"], "hidden-excluded", owner_org=org["id"])
+    excluded = gc_entry(admin["name"], "hidden-excluded", organization=org["id"])
     catalogue_call(admin["name"], "catalogue_item_visibility_update", id=excluded["id"], exclude=[other["name"]])
     catalogue_call(admin["name"], "catalogue_item_update", id=excluded["id"], kind="globalcatalog.service",
                    doc={**excluded["doc"], "tags": ["changed-after-the-exclusion"]})
-    archived = gc_entry(admin["name"], "hidden-archived", owner_org=org["id"])
+    archived = gc_entry(admin["name"], "hidden-archived", organization=org["id"])
     catalogue_call(admin["name"], "catalogue_item_delete", id=archived["id"])
     parent = catalogue_call(admin["name"], "catalogue_item_create", kind="globalcatalog.service",
-                            id="hidden-parent", owner_org=org["id"],
+                            id="hidden-parent", organization=org["id"],
                             doc={**excluded["doc"], "name": "hidden-parent"})
     assert parent["private"]
     child = catalogue_call(admin["name"], "catalogue_item_create", kind=PLAN, parent=parent["id"],

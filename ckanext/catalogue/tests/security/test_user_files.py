@@ -27,7 +27,7 @@ def _assert_download(resp, name: str) -> None:
 
 @pytest.mark.parametrize("content_type", sorted(SCRIPT))
 def test_artifacts_are_downloads_that_cannot_run(app, org_admin, content_type: str):
-    entry = gc_entry(org_admin["name"], "xss", owner_org=org_admin["org"]["id"])
+    entry = gc_entry(org_admin["name"], "xss", organization=org_admin["org"]["id"])
     headers = {"Authorization": f"Bearer {org_admin['token']}"}
     name = "page.html" if content_type == "text/html" else "image.svg"
     url = f"/globalcatalog/api/v1/{entry['id']}/artifacts/{name}"
@@ -56,7 +56,7 @@ def test_a_redirect_target_with_control_characters_is_a_400(app, where: str):
 
 
 def test_a_button_with_a_control_character_in_came_from_is_a_400(app, org_admin):
-    entry = gc_entry(org_admin["name"], "back", owner_org=org_admin["org"]["id"])
+    entry = gc_entry(org_admin["name"], "back", organization=org_admin["org"]["id"])
     headers = {"Authorization": org_admin["token"]}
     resp = app.post(f"/catalogue-admin/item/{entry['id']}/restore", headers=headers,
                     data={"came_from": "/catalogue/\r\nx"}, follow_redirects=False)
