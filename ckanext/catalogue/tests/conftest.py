@@ -19,6 +19,7 @@ from sqlalchemy import orm
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 ROOT = Path(__file__).resolve().parents[3]
 CKAN_BIN = str(Path(sys.executable).with_name("ckan"))
@@ -52,13 +53,11 @@ _migrated: set[str] = set()
 PLUGINS_WITH_MIGRATIONS = ("activity", "catalogue")
 
 
-@pytest.fixture
-def clean_db(reset_db, migrate_db_for, with_plugins):
-    """CKAN's clean_db, then the plugin migrations. CKAN's first reset in a
-    session drops every table and re-runs only core migrations, so the
-    activity plugin's and this extension's migrations must follow."""
-    from ckan import model
-
+def catalogue_reset_db(reset_db, migrate_db_for) -> None:
+    """CKAN's database reset, then the plugin migrations (plugins loaded).
+    CKAN's first reset in a session drops every table and re-runs only core
+    migrations, so the activity plugin's and this extension's migrations
+    must follow."""
     if not model.repo.tables_created_and_initialised:
         _migrated.clear()
     reset_db()
@@ -66,6 +65,23 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
         if plugin not in _migrated and p.plugin_loaded(plugin):
             migrate_db_for(plugin)
             _migrated.add(plugin)
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for, with_plugins):
+    """CKAN's clean_db, then the plugin migrations."""
+    catalogue_reset_db(reset_db, migrate_db_for)
+
+
+@contextlib.contextmanager
+def catalogue_plugins_loaded() -> Iterator[None]:
+    """The plugins of ``ckan.plugins`` loaded, outside a test (for fixtures
+    wider than one test: ``with_plugins`` unloads them after each test)."""
+    p.load_all()
+    try:
+        yield
+    finally:
+        p.unload_all()
 
 
 @pytest.fixture

@@ -24,7 +24,9 @@ __all__ = artifact.__all__ + dataset_guard.__all__ + group.__all__ + item.__all_
 
 
 def catalogue_get_actions() -> dict[str, Any]:
-    """The actions to register: every one above, but the activity streams'
-    chains only when CKAN's activity plugin provides them."""
-    skip = () if p.plugin_loaded("activity") else read_paths.CATALOGUE_ACTIVITY_ACTIONS
+    """The actions to register: every one above, but the chains of the
+    activity streams and DataStore reads only when CKAN's activity and
+    datastore plugins provide them."""
+    skip = (*(() if p.plugin_loaded("activity") else read_paths.CATALOGUE_ACTIVITY_ACTIONS),
+            *(() if p.plugin_loaded("datastore") else read_paths.CATALOGUE_DATASTORE_ACTIONS))
     return {name: globals()[name] for name in __all__ if name not in skip}

@@ -21,7 +21,8 @@ from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
 from ckanext.catalogue.logic.validators import catalogue_whole_number
 
 __all__ = [
-    "package_show", "resource_show", "dataset_follower_count", "am_following_dataset", "follow_dataset",
+    "package_show", "resource_show", "resource_view_list", "datastore_search", "datastore_info",
+    "dataset_follower_count", "am_following_dataset", "follow_dataset",
     "package_relationships_list", "package_autocomplete", "current_package_list_with_resources", "resource_search",
     "member_list", "package_activity_list", "organization_activity_list", "group_activity_list",
     "recently_changed_packages_activity_list", "user_activity_list", "dashboard_activity_list",
@@ -78,30 +79,58 @@ def _unknown_if_item(package: model.Package | None) -> None:
         raise tk.ObjectNotFound()
 
 
-def _refusal_as_unknown(name: str, package_of: Callable[[DataDict], model.Package | None]) -> Callable[..., Any]:
+def _refusal_as_unknown(name: str, package_of: Callable[[Any], model.Package | None],
+                        keys: tuple[str, ...] = ("id",)) -> Callable[..., Any]:
     """CKAN's ``name``, whose refusal to read a catalogue item (the dataset
-    ``package_of`` the call names) is "not found", as for an unknown one."""
+    ``package_of`` the reference names: the first of ``keys`` sent) is
+    CKAN's own answer for an unknown one: the call is made again naming a
+    fresh uuid instead, and its "not found" names what the caller sent."""
     @tk.side_effect_free
     @tk.chained_action
     def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+        key = next((k for k in keys if data_dict.get(k)), keys[0])
         try:
             return next_action(context, data_dict)
         except tk.NotAuthorized:
-            _unknown_if_item(package_of(data_dict))
-            raise
+            package = package_of(data_dict.get(key))
+            if package is None or package.type != CATALOGUE_DATASET_TYPE:
+                raise
+        stand_in = str(uuid.uuid4())
+        try:
+            next_action(context, {**data_dict, key: stand_in})
+        except tk.ObjectNotFound as unknown:
+            raise tk.ObjectNotFound(str(unknown).replace(stand_in, str(data_dict.get(key)))) from None
+        raise tk.ObjectNotFound()
 
     chained.__name__ = name
     chained.__doc__ = f"CKAN's {name}; a catalogue item the caller may not read is not found."
     return chained
 
 
-def _resource_package(data_dict: DataDict) -> model.Package | None:
-    resource = model.Resource.get(data_dict.get("id") or "")
+def _resource_package(ref: Any) -> model.Package | None:
+    resource = model.Resource.get(ref) if isinstance(ref, str) and ref else None
     return resource.package if resource is not None else None
 
 
-package_show = _refusal_as_unknown("package_show", lambda d: _package(d.get("id") or d.get("name_or_id")))
+_package_show = _refusal_as_unknown("package_show", _package)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's package_show; a catalogue item the caller may not read is not
+    found. ``name_or_id`` is passed on as ``id``: CKAN's read check finds
+    the dataset by ``id`` only, and answered 409 for a dataset it refused
+    where an unknown one is 404."""
+    if not data_dict.get("id") and data_dict.get("name_or_id"):
+        data_dict = {**data_dict, "id": data_dict["name_or_id"]}
+    return _package_show(next_action, context, data_dict)
 resource_show = _refusal_as_unknown("resource_show", _resource_package)
+resource_view_list = _refusal_as_unknown("resource_view_list", _resource_package)
+# The DataStore plugin's reads (registered only with it).
+datastore_search = _refusal_as_unknown("datastore_search", _resource_package, ("resource_id",))
+datastore_info = _refusal_as_unknown("datastore_info", _resource_package, ("resource_id", "id"))
+CATALOGUE_DATASTORE_ACTIONS = ("datastore_search", "datastore_info")
 
 
 @tk.side_effect_free

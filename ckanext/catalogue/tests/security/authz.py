@@ -17,11 +17,15 @@ inside that subtree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.conftest import catalogue_call, catalogue_plugins_loaded, catalogue_reset_db
 from ckanext.catalogue.tests.security.conftest import gc_entry
 
 ROLES = ("anonymous", "user", "member", "editor", "admin", "other_admin", "cat_member", "cat_editor",
@@ -77,6 +81,20 @@ def make_people() -> People:
     return People(tokens={name: user["token"] for name, user in made.items()},
                   names={name: user["name"] for name, user in made.items()},
                   home=home["id"], other=other["id"], author=author["name"], grantee=factories.User()["name"])
+
+
+@pytest.fixture(scope="module")
+def people(reset_db, migrate_db_for, reset_index) -> Iterator[People]:
+    """An empty database and index, and the people, once per module: every
+    row makes its own objects (named after the row and role), so the rows
+    of a module share them."""
+    with catalogue_plugins_loaded():
+        catalogue_reset_db(reset_db, migrate_db_for)
+        reset_index()
+        made = make_people()
+    yield made
+    # Imports and updates the software rows queued (no worker listens there).
+    jobs.get_queue(tk.config["ckanext.catalogue.software.queue"]).empty()
 
 
 def _token(people: People, role: str, scope: Optional[str], suffix: str) -> Optional[str]:

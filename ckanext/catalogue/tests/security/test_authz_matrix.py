@@ -8,20 +8,18 @@ Managers, sysadmins); each allowed cell runs on a fresh entry.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 
-import ckan.plugins.toolkit as tk
-from ckan.lib import jobs
-
 from ckanext.catalogue.logic.action import catalogue_get_actions, read_paths
 from ckanext.catalogue.tests.conftest import catalogue_call
-from ckanext.catalogue.tests.security.authz import (SITE, VISIBILITY, WRITERS, People, Row, Write, make_people,
-                                                     run_row)
+from ckanext.catalogue.tests.security.authz import (  # noqa: F401 (people: a fixture)
+    SITE, VISIBILITY, WRITERS, People, Row, Write, people, run_row)
 from ckanext.catalogue.tests.security.conftest import gc_doc, gc_entry
 
-pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
+# One empty database per module (the people fixture); the rows make their own objects.
+pytestmark = pytest.mark.usefixtures("with_plugins")
 
 # Catalogue-Admins and above change groups and empty the trash; Managers and
 # sysadmins grant roles and manage software catalogs.
@@ -164,12 +162,6 @@ def test_every_write_action_has_a_row():
               if name.startswith("catalogue_") and not getattr(action, "side_effect_free", False)
               and name not in read_paths.__all__ and name not in READS}
     assert writes - set(ROWS) == set(), "write actions without a row in ROWS"
-
-
-@pytest.fixture
-def people() -> Iterator[People]:
-    yield make_people()
-    jobs.get_queue(tk.config["ckanext.catalogue.software.queue"]).empty()
 
 
 @pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")

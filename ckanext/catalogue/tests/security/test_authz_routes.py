@@ -4,19 +4,15 @@ software), from one table joined from a module per dialect. A write route
 without a row fails the test, so no new endpoint goes unchecked."""
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
-
-import ckan.plugins.toolkit as tk
-from ckan.lib import jobs
 
 from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
 from ckanext.catalogue.tests.security import (authz_routes_gcat, authz_routes_globalcatalog, authz_routes_iudx,
                                               authz_routes_library, authz_routes_software)
-from ckanext.catalogue.tests.security.authz import People, Row, make_people, run_row
+from ckanext.catalogue.tests.security.authz import People, Row, people, run_row  # noqa: F401 (people: a fixture)
 
-pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
+# One empty database per module (the people fixture); the rows make their own objects.
+pytestmark = pytest.mark.usefixtures("with_plugins")
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ROUTES: dict[tuple[str, str], Row] = {
@@ -32,12 +28,6 @@ def test_every_write_route_has_a_row(app):
     assert routes, "no dialect routes registered"
     assert routes - set(ROUTES) == set(), "write routes without a row in ROUTES"
     assert set(ROUTES) - routes == set(), "rows for routes that do not exist"
-
-
-@pytest.fixture
-def people() -> Iterator[People]:
-    yield make_people()
-    jobs.get_queue(tk.config["ckanext.catalogue.software.queue"]).empty()
 
 
 @pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")

@@ -4,6 +4,7 @@ parent, each checked through every path against a caller who may see it."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -121,6 +122,30 @@ def test_resource_search_counts_no_hidden_resource(hidden: dict):
     assert catalogue_call(hidden["admin"]["name"], "resource_search", **query)["count"] == 1
     found = catalogue_call(outsider, "resource_search", limit=0, **query)
     assert found["count"] == 0 and found["results"] == []
+
+
+def test_reads_of_a_hidden_item_answer_as_for_an_unknown_one(app, hidden: dict):
+    excluded_id, _name, outsider = hidden["cases"][0]
+    core = catalogue_core_context({"ignore_auth": True, "user": hidden["admin"]["name"]})
+    # A DataStore table of the item, made as the core makes the software tables.
+    resource = helpers.call_action("resource_create", context=core, package_id=excluded_id, name="r",
+                                   url="_datastore_only_resource", url_type="catalogue_software",
+                                   datastore_active=True)["id"]
+    helpers.call_action("datastore_create", context={"ignore_auth": True}, resource_id=resource, force=True,
+                        fields=[{"id": "a", "type": "int"}], records=[])
+    token = factories.APIToken(user=outsider)["token"]
+    for action, key, ref in (("package_show", "id", excluded_id), ("package_show", "name_or_id", excluded_id),
+                             ("resource_show", "id", resource), ("resource_view_list", "id", resource),
+                             ("datastore_search", "resource_id", resource),
+                             ("datastore_info", "resource_id", resource)):
+        answers = []
+        for value in (ref, str(uuid.uuid4())):  # the hidden one, then an unknown one
+            resp = app.post(f"/api/3/action/{action}", json={key: value}, headers={"Authorization": token})
+            answers.append((resp.status_code, json.dumps(resp.json["error"]).replace(value, "<ref>")))
+        assert answers[0] == answers[1] and answers[0][0] == 404, (action, answers)
+    # Who may see the item still reads it.
+    shown = catalogue_call(hidden["admin"]["name"], "datastore_search", resource_id=resource)
+    assert [f["id"] for f in shown["fields"]] == ["_id", "a"]
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
