@@ -90,6 +90,9 @@ def test_soft_delete_trash_conflict_and_purge_leave_nothing(app, headers):
     assert app.get("/gcat/items").json == []
     again = app.post("/gcat/items", json=_item("gauges"), headers=h)
     assert again.status_code == 409 and "purge it or restore it" in again.json["message"]
+    # To an editor who may not see the archived item, it is a name in use, as any other.
+    other = app.post("/gcat/items", json=_item("gauges"), headers=headers["editor"])
+    assert other.status_code == 409 and "trash" not in other.json["message"], other.json
 
     assert app.client.open("/gcat/items/gauges", method="PURGE", headers=h).status_code == 204
     item_id = created["id"]

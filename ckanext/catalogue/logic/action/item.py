@@ -280,7 +280,8 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
     if kind.id_rule == ID_NAME and model.Package.get(str(doc.get(kind.name_field))) is not None:
         taken = model.Package.get(str(doc.get(kind.name_field)))
         message = tk._("The name {name} is already used").format(name=doc.get(kind.name_field))
-        if taken is not None and taken.state == "deleted":
+        if taken is not None and taken.state == "deleted" and _may_read(context, taken.id):
+            # Only to those who may see it: to others it is a name in use.
             message = tk._("The name '{name}' belongs to a deleted item in the trash: purge it or restore it "
                            "first").format(name=doc.get(kind.name_field))
         raise CatalogueConflict({kind.name_field: [message]})
@@ -642,13 +643,19 @@ def _has_children(item_id: str) -> bool:
         model.Package.state == "active")).scalar()
 
 
+def _may_read(context: Context, item_id: str) -> bool:
+    try:
+        tk.check_access("catalogue_item_show", dict(context), {"id": item_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
+
+
 def catalogue_check_readable(context: Context, item_id: str, ref: Any) -> None:
     """ObjectNotFound, worded as for an unknown ``ref``, when the caller may
     not read the item."""
-    try:
-        tk.check_access("catalogue_item_show", context, {"id": item_id})
-    except tk.NotAuthorized:
-        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=ref)) from None
+    if not _may_read(context, item_id):
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=ref))
 
 
 def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, active_only: bool = False,
