@@ -31,7 +31,7 @@ def _measure(sizes: list[int], reference: int) -> list[dict[str, Any]]:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.catalogue.purge import catalogue_purge_packages
+    from ckanext.catalogue.core.purge import catalogue_purge_packages
     from ckanext.catalogue.tests import iudx_samples as s
 
     rows = []

@@ -16,6 +16,7 @@ from typing import Any
 
 from bench_items import BenchCounter, bench_app, bench_context, bench_machine, bench_now, bench_save
 
+
 def _purged_cleanly(name: str, group_id: str) -> None:
     import ckan.plugins.toolkit as tk
     from ckan import model
@@ -47,7 +48,7 @@ def _measure(sizes: list[int]) -> list[dict[str, Any]]:
     import ckan.plugins.toolkit as tk
     from ckan.lib import search
 
-    from ckanext.catalogue.purge import catalogue_purge_packages
+    from ckanext.catalogue.core.purge import catalogue_purge_packages
 
     rows = []
     for n in sizes:

@@ -22,8 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from bench_items import (
-    BenchCounter, bench_app, bench_bulk, bench_context, bench_machine, bench_now, bench_percentile, bench_save,
-    bench_solr_requests, bench_timings,
+    BenchCounter,
+    bench_app,
+    bench_bulk,
+    bench_context,
+    bench_machine,
+    bench_now,
+    bench_percentile,
+    bench_save,
+    bench_solr_requests,
+    bench_timings,
 )
 
 GC = "/globalcatalog/api/v1"
@@ -75,7 +83,7 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[st
 
     from ckan.lib.search.common import make_connection
 
-    from ckanext.catalogue.purge import catalogue_purge_packages
+    from ckanext.catalogue.core.purge import catalogue_purge_packages
     from ckanext.catalogue.tests.conftest import ckan_servers
 
     rows = []

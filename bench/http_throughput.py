@@ -91,7 +91,7 @@ def main() -> None:
 
     import ckan.plugins.toolkit as tk
 
-    from ckanext.catalogue.purge import catalogue_purge_packages
+    from ckanext.catalogue.core.purge import catalogue_purge_packages
 
     ini = Path(args.ini).resolve()
     app = bench_app(str(ini))

@@ -16,9 +16,14 @@ import time
 from typing import Any
 
 from bench_items import (
-    bench_app, bench_context, bench_create, bench_machine, bench_now, bench_provider_chain, bench_save,
+    bench_app,
+    bench_context,
+    bench_create,
+    bench_machine,
+    bench_now,
+    bench_provider_chain,
+    bench_save,
 )
-
 
 # (label, file suffix, function name) of the functions whose cumulative time is a phase.
 PHASES = [

@@ -19,9 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from bench_items import (
-    bench_app, bench_bulk, bench_context, bench_machine, bench_now, bench_percentile, bench_provider_chain,
-    bench_save, bench_solr_requests, bench_timings,
+    bench_app,
+    bench_bulk,
+    bench_context,
+    bench_machine,
+    bench_now,
+    bench_percentile,
+    bench_provider_chain,
+    bench_save,
+    bench_solr_requests,
+    bench_timings,
 )
+
 
 def _queries(stamp: int) -> list[tuple[str, str, dict[str, str]]]:
     return [
@@ -91,7 +100,7 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[st
             tk.get_action("catalogue_item_purge")(bench_context(), {"id": owner, "cascade": True})
             found = tk.get_action("catalogue_item_search")(bench_context(), {
                 "kind": ["globalcatalog.service"], "organization": f"lat-gc-{stamp}", "limit": 1000})
-            from ckanext.catalogue.purge import catalogue_purge_packages
+            from ckanext.catalogue.core.purge import catalogue_purge_packages
             catalogue_purge_packages([i["id"] for i in found["results"]])
     return rows
 

@@ -48,8 +48,8 @@ def _measure(packages: int, versions_per_package: int, batch: int) -> dict[str, 
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.catalogue import software_store as store
-    from ckanext.catalogue.software_loaders import spack
+    from ckanext.catalogue.software import store
+    from ckanext.catalogue.software.loaders import spack
 
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     ctx = lambda: {"user": site, "ignore_auth": True}  # noqa: E731
@@ -72,8 +72,9 @@ def _measure(packages: int, versions_per_package: int, batch: int) -> dict[str, 
         org = tk.get_action("organization_create")(ctx(), {"name": f"bench-org-{int(time.time())}"})
         dataset = tk.get_action("package_create")(ctx(), {"name": f"bench-raw-{int(time.time())}",
                                                           "owner_org": org["id"]})
-        from ckanext.datastore.backend.postgres import get_read_engine
         import sqlalchemy as sa
+
+        from ckanext.datastore.backend.postgres import get_read_engine
 
         raw_seconds = 0.0
         with get_read_engine().connect() as conn:

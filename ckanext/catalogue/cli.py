@@ -1,12 +1,20 @@
 """``ckan catalogue ...`` commands."""
 from __future__ import annotations
 
+import json
+import time
+import uuid
+
 import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.catalogue import demo as demo_data
 from ckanext.catalogue import health
-from ckanext.catalogue.software_cli import software
+from ckanext.catalogue.core.purge import catalogue_purge_packages
+from ckanext.catalogue.core.reindex import catalogue_reindex, catalogue_reindex_job
+from ckanext.catalogue.jobs import CatalogueJobsUnavailable, catalogue_enqueue
+from ckanext.catalogue.software.cli import software
 
 # Registered by the plugin's `tk.blanket.cli`.
 __all__ = ["catalogue"]
@@ -34,8 +42,6 @@ def schedule(every: int | None) -> None:
     """The periodic work: purge expired archived items and queue the due
     updates of software catalogs (run it daily from cron, or keep it
     running with --every)."""
-    import time
-
     while True:
         purged = tk.get_action("catalogue_item_purge_expired")(_site_context(), {})["purged"]
         queued = tk.get_action("catalogue_software_schedule")(_site_context(), {})["queued"]
@@ -71,8 +77,6 @@ def doctor(repair: bool) -> None:
 @click.option("--password", envvar="CATALOGUE_ADMIN_PASSWORD", help="Password of a new sysadmin (default: random).")
 def demo(admin: str, email: str, password: str | None) -> None:
     """Load the demo catalogue, ensure a sysadmin and print a new API token for it."""
-    from ckanext.catalogue import demo as demo_data
-
     user, new_password = demo_data.catalogue_ensure_sysadmin(admin, email, password)
     if new_password:
         click.secho(f"created sysadmin {admin} with password {new_password}", fg="green")
@@ -94,13 +98,13 @@ def _call(action: str, _as: str | None = None, **data: object) -> object:
     try:
         return tk.get_action(action)({"user": _as} if _as else _site_context(), data)
     except tk.NotAuthorized as exc:
-        raise click.ClickException(f"not allowed: {exc.message or exc}")
+        raise click.ClickException(f"not allowed: {exc.message or exc}") from exc
     except tk.ValidationError as exc:
         raise click.ClickException(
             "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.error_dict.items())
-        )
+        ) from exc
     except tk.ObjectNotFound as exc:
-        raise click.ClickException(str(exc.message or exc))
+        raise click.ClickException(str(exc.message or exc)) from exc
 
 
 @catalogue.group()
@@ -155,9 +159,6 @@ def item_import(source, batch_size: int, user: str | None, compare: bool) -> Non
     before children. Each line is a document (with its `type`) or an object
     with `doc` and optionally `kind`, `id`, `parent`, `private`. Refused lines
     are reported; the others are created."""
-    import json
-    import time
-
     lines = [line for line in source if line.strip()]
     context = {"user": user} if user else _site_context()
     created = failed = not_indexed = 0
@@ -174,7 +175,7 @@ def item_import(source, batch_size: int, user: str | None, compare: bool) -> Non
             try:
                 result = tk.get_action("catalogue_item_bulk_create")(dict(context), {"records": records})
             except tk.NotAuthorized as exc:
-                raise click.ClickException(f"not allowed: {exc.message or exc}")
+                raise click.ClickException(f"not allowed: {exc.message or exc}") from exc
             created += len(result["created"])
             not_indexed += len(result.get("not_indexed", []))
             for error in result["errors"]:
@@ -199,11 +200,6 @@ def item_import(source, batch_size: int, user: str | None, compare: bool) -> Non
 def _package_create_rate(count: int) -> float:
     """Items/s of CKAN's own package_create, one call per dataset, on
     datasets like the imported ones, in a throwaway organization purged after."""
-    import time
-    import uuid
-
-    from ckanext.catalogue.purge import catalogue_purge_packages
-
     context = _site_context()
     org = tk.get_action("organization_create")(dict(context), {"name": f"bench-{uuid.uuid4().hex[:12]}"})
     ids = []
@@ -230,8 +226,6 @@ def _package_create_rate(count: int) -> float:
 def item_export(target, kinds: tuple[str, ...], under: str | None) -> None:
     """Write every item (or those selected) to TARGET as JSONL, parents
     before children, in the format `item import` reads."""
-    import json
-
     query: dict = {"limit": 0}
     if kinds:
         query["kind"] = list(kinds)
@@ -338,15 +332,12 @@ def reindex(batch_size: int, background: bool) -> None:
     items: index every active item (in batches, one Solr commit each) and
     remove index documents of items the database no longer has. For after
     Solr was unreachable while items changed."""
-    from ckanext.catalogue.jobs import CatalogueJobsUnavailable, catalogue_enqueue
-    from ckanext.catalogue.reindex import catalogue_reindex, catalogue_reindex_job
-
     if background:
         try:
             job = catalogue_enqueue(catalogue_reindex_job, kwargs={"batch_size": batch_size},
                                     title="catalogue reindex")
         except CatalogueJobsUnavailable as error:
-            raise click.ClickException(str(error))
+            raise click.ClickException(str(error)) from error
         click.echo(f"queued job {job.id}; `ckan jobs worker` runs it")
         return
     bar = None

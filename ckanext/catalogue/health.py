@@ -11,13 +11,19 @@ import logging
 import sys
 import time
 import xml.dom.minidom
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+import redis
 import requests
 import sqlalchemy as sa
+from rq import Worker
 from sqlalchemy.engine import make_url
 
+from ckan.cli.db import _get_pending_plugins, current_revision
 from ckan.exceptions import CkanConfigurationException
+from ckan.lib import jobs
+from ckan.lib.redis import connect_to_redis
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +78,6 @@ def check_database(config: Any) -> CatalogueCheck:
 def check_migrations(config: Any) -> CatalogueCheck:
     """Core and every enabled plugin's alembic migrations are at head."""
     try:
-        from ckan.cli.db import _get_pending_plugins, current_revision
-
         core = current_revision(None)  # type: ignore[arg-type]
         pending = _get_pending_plugins()
     except Exception as exc:
@@ -132,8 +136,6 @@ def check_solr(config: Any) -> CatalogueCheck:
 
 
 def check_redis(config: Any) -> CatalogueCheck:
-    import redis
-
     url = config.get("ckan.redis.url")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=5).ping()
@@ -183,11 +185,6 @@ def check_datastore(config: Any) -> CatalogueCheck:
 
 
 def check_worker(config: Any) -> CatalogueCheck:
-    from rq import Worker
-
-    from ckan.lib import jobs
-    from ckan.lib.redis import connect_to_redis
-
     max_age = config.get("ckanext.catalogue.doctor.worker_max_age") or 120
     try:
         conn = connect_to_redis()

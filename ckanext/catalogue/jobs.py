@@ -2,7 +2,12 @@
 when the queue cannot be reached instead of a Redis stack trace."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.engine import make_url
 
 import ckan.plugins.toolkit as tk
 
@@ -11,14 +16,11 @@ class CatalogueJobsUnavailable(Exception):
     """The job queue (Redis) cannot be reached; nothing was enqueued."""
 
 
-def catalogue_enqueue(fn: Callable[..., Any], args: Optional[list[Any]] = None,
-                      kwargs: Optional[dict[str, Any]] = None, title: Optional[str] = None,
+def catalogue_enqueue(fn: Callable[..., Any], args: list[Any] | None = None,
+                      kwargs: dict[str, Any] | None = None, title: str | None = None,
                       **options: Any) -> Any:
     """``toolkit.enqueue_job`` that turns a Redis outage into
     CatalogueJobsUnavailable (503 in the APIs, a plain message in the CLI)."""
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-
     try:
         return tk.enqueue_job(fn, args or [], kwargs or {}, title=title, **options)
     except (RedisConnectionError, RedisTimeoutError) as error:
@@ -29,8 +31,6 @@ def catalogue_enqueue(fn: Callable[..., Any], args: Optional[list[Any]] = None,
 
 
 def _safe_redis_url() -> str:
-    from sqlalchemy.engine import make_url
-
     url = tk.config.get("ckan.redis.url") or ""
     try:
         return make_url(url).render_as_string(hide_password=True)

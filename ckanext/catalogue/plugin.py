@@ -1,21 +1,25 @@
 """The ``catalogue`` plugin: the catalogue core on top of CKAN."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
-from ckan.lib.search import SearchQueryError
 from ckan.lib.plugins import DefaultPermissionLabels
+from ckan.lib.search import SearchQueryError
 from ckan.types import Schema
 
-from ckanext.catalogue import health, item_query, kinds, moderation, ratelimit, software_access, token_scope, visibility, web_guards
-from ckanext.catalogue.helpers import catalogue_helpers
+from ckanext.catalogue import health
+from ckanext.catalogue.api import guards, ratelimit
+from ckanext.catalogue.api.views import catalogue_openapi
+from ckanext.catalogue.core import kinds, moderation, query, scoped_tokens, visibility
+from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE, catalogue_index_fields, catalogue_is_item
+from ckanext.catalogue.interfaces import ICatalogueReaders
 from ckanext.catalogue.logic.action import catalogue_get_actions
-from ckanext.catalogue.openapi_views import catalogue_openapi
-from ckanext.catalogue.views import catalogue_pages
-from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE, catalogue_index_fields, catalogue_is_item
+from ckanext.catalogue.portal.helpers import catalogue_helpers
+from ckanext.catalogue.portal.views import catalogue_pages
 
 
 @tk.blanket.config_declarations
@@ -55,30 +59,30 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         # The portal map's box (any dataset search takes it, as with
         # ckanext-spatial): items whose location meets it.
-        box = (search_params.get("extras") or {}).get(item_query.CATALOGUE_BBOX_PARAM)
+        box = (search_params.get("extras") or {}).get(query.CATALOGUE_BBOX_PARAM)
         if box:
             try:
-                wkt = item_query.catalogue_bbox_wkt(box)
+                wkt = query.catalogue_bbox_wkt(box)
             except ValueError as exc:
                 raise SearchQueryError(tk._("ext_bbox: {reason}").format(reason=exc)) from None
             # Its own filter: appended to ``fq`` it could join a caller's OR.
-            search_params.setdefault("fq_list", []).append(item_query.catalogue_geo_filter("intersects", wkt))
+            search_params.setdefault("fq_list", []).append(query.catalogue_geo_filter("intersects", wkt))
         return search_params
 
     # IApiToken
 
     def create_api_token_schema(self, schema: Schema) -> Schema:
         ignore_missing = tk.get_validator("ignore_missing")
-        schema[token_scope.SCOPE_CLAIM] = [ignore_missing, tk.get_validator("unicode_safe")]
-        schema[token_scope.EXPIRES_FIELD] = [ignore_missing, tk.get_validator("int_validator")]
+        schema[scoped_tokens.SCOPE_CLAIM] = [ignore_missing, tk.get_validator("unicode_safe")]
+        schema[scoped_tokens.EXPIRES_FIELD] = [ignore_missing, tk.get_validator("int_validator")]
         return schema
 
     def postprocess_api_token(self, data: dict[str, Any], jti: str, data_dict: dict[str, Any]) -> dict[str, Any]:
-        return token_scope.catalogue_add_scope_claims(data, data_dict)
+        return scoped_tokens.catalogue_add_scope_claims(data, data_dict)
 
-    def preprocess_api_token(self, data: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+    def preprocess_api_token(self, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
         # A scoped token identifies nobody outside the catalogue's item APIs.
-        if data and data.get(token_scope.SCOPE_CLAIM) and not token_scope.catalogue_scope_allowed_here():
+        if data and data.get(scoped_tokens.SCOPE_CLAIM) and not scoped_tokens.catalogue_scope_allowed_here():
             return None
         return data
 
@@ -118,7 +122,7 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         app.before_request(ratelimit.catalogue_check_rate_limit)
-        web_guards.catalogue_install_guards(app)
+        guards.catalogue_install_guards(app)
         return app
 
     # ITemplateHelpers
@@ -128,20 +132,24 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
 
     # IPermissionLabels: CKAN's labels, items' visibility (visibility.py);
     # items awaiting moderation are
-    # labelled for their author and the moderators only, software catalogs
-    # for signed-in users (and anonymous ones when allowed).
+    # labelled for their author and the moderators only; features add theirs
+    # through ICatalogueReaders (the software catalogs).
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
         labels = visibility.catalogue_visibility_dataset_labels(
             dataset_obj, _DEFAULT_LABELS.get_dataset_labels(dataset_obj))
         labels = moderation.catalogue_dataset_labels(dataset_obj, labels)
-        return software_access.catalogue_software_dataset_labels(dataset_obj, labels)
+        for plugin in p.PluginImplementations(ICatalogueReaders):
+            labels = plugin.catalogue_dataset_labels(dataset_obj, labels)
+        return labels
 
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
         labels = visibility.catalogue_visibility_user_labels(
             user_obj, _DEFAULT_LABELS.get_user_dataset_labels(user_obj))
         labels = moderation.catalogue_user_labels(user_obj, labels)
-        return software_access.catalogue_software_user_labels(user_obj, labels)
+        for plugin in p.PluginImplementations(ICatalogueReaders):
+            labels = plugin.catalogue_user_labels(user_obj, labels)
+        return labels
 
 
 _DEFAULT_LABELS = DefaultPermissionLabels()

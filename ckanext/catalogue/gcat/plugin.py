@@ -1,13 +1,24 @@
-"""The ``catalogue_gcat`` plugin: D4Science gCat's REST API at /gcat/."""
+"""The ``catalogue_gcat`` plugin: D4Science gCat's REST API at /gcat/, and gCat's item kinds."""
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Blueprint
 
 import ckan.plugins as p
 
+from ckanext.catalogue.core.kinds import CatalogueKind
+from ckanext.catalogue.gcat.kinds import GCAT_KINDS
 from ckanext.catalogue.gcat.views import gcat
+from ckanext.catalogue.interfaces import ICatalogueKinds
 
 
 class CatalogueGcatPlugin(p.SingletonPlugin):
     p.implements(p.IBlueprint)
+    p.implements(ICatalogueKinds)
 
-    def get_blueprint(self):
+    def get_blueprint(self) -> list[Blueprint]:
         return [gcat]
+
+    def catalogue_kinds(self) -> Iterable[CatalogueKind]:
+        return GCAT_KINDS

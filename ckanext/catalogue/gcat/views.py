@@ -2,19 +2,24 @@
 responses and errors out. No rule lives here."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.http import (
-    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueHttpError, catalogue_api_route,
+from ckanext.catalogue.api.http import (
+    CATALOGUE_ROUTED_METHODS,
+    CatalogueCall,
+    CatalogueHttpError,
+    catalogue_api_blueprint,
+    catalogue_api_route,
     catalogue_run_view,
 )
-from ckanext.catalogue.openapi import catalogue_register_openapi
-from ckanext.catalogue.ratelimit import catalogue_register_limited_api
+from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
+from ckanext.catalogue.api.routes import catalogue_register_openapi
 
 gcat = catalogue_api_blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
 catalogue_register_openapi("catalogue_gcat", Path(__file__).with_name("openapi.yaml"))

@@ -1,15 +1,25 @@
-"""The ``catalogue_globalcatalog`` plugin: IBM Global Catalog API v1 at /globalcatalog/api/v1."""
+"""The ``catalogue_globalcatalog`` plugin: IBM Global Catalog API v1 at /globalcatalog/api/v1,
+and the Global Catalog's entry kinds."""
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+
+from flask import Blueprint
 
 import ckan.plugins as p
 
+from ckanext.catalogue.core.kinds import CatalogueKind
+from ckanext.catalogue.globalcatalog.kinds import GLOBALCATALOG_KINDS
 from ckanext.catalogue.globalcatalog.views import globalcatalog
+from ckanext.catalogue.interfaces import ICatalogueKinds
 
 
 class CatalogueGlobalCatalogPlugin(p.SingletonPlugin):
     p.implements(p.IBlueprint)
+    p.implements(ICatalogueKinds)
 
-    def get_blueprint(self) -> list[Any]:
+    def get_blueprint(self) -> list[Blueprint]:
         return [globalcatalog]
+
+    def catalogue_kinds(self) -> Iterable[CatalogueKind]:
+        return GLOBALCATALOG_KINDS

@@ -5,28 +5,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Response, request, url_for
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.catalogue.http import (
-    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
-    catalogue_api_route, catalogue_run_view,
+from ckanext.catalogue.api.guards import catalogue_file_headers
+from ckanext.catalogue.api.http import (
+    CATALOGUE_ROUTED_METHODS,
+    CatalogueCall,
+    CatalogueDialectError,
+    CatalogueHttpError,
+    catalogue_api_blueprint,
+    catalogue_api_route,
+    catalogue_run_view,
 )
-from ckanext.catalogue.itemdoc import catalogue_pricing_of
-from ckanext.catalogue.kinds.globalcatalog import (
-    GLOBALCATALOG_KIND_NAMES, globalcatalog_gc_kind, globalcatalog_kind_name,
+from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
+from ckanext.catalogue.api.routes import catalogue_register_openapi
+from ckanext.catalogue.core.artifacts import catalogue_artifact_content
+from ckanext.catalogue.core.document import catalogue_pricing_of
+from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
+from ckanext.catalogue.globalcatalog.kinds import (
+    GLOBALCATALOG_KIND_NAMES,
+    globalcatalog_gc_kind,
+    globalcatalog_kind_name,
 )
-from ckanext.catalogue.logic.action.artifact import catalogue_artifact_content
-from ckanext.catalogue.web_guards import catalogue_file_headers
-from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.logic.schema import CATALOGUE_MAX_PAGE
-from ckanext.catalogue.openapi import catalogue_register_openapi
-from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
 globalcatalog = catalogue_api_blueprint("catalogue_globalcatalog", __name__, url_prefix="/globalcatalog/api/v1")
 catalogue_register_openapi("catalogue_globalcatalog", Path(__file__).with_name("openapi.yaml"))
@@ -52,19 +60,19 @@ Q_FILTERS = {"tag": "tags", "rc": "metadata.rc_compatible", "iam": "metadata.ser
 
 
 class GlobalCatalogError(CatalogueDialectError):
-    def __init__(self, status: int, message: str, field: Optional[str] = None):
+    def __init__(self, status: int, message: str, field: str | None = None):
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
 
 
-def _json(body: Any, status: int = 200, etag: Optional[str] = None) -> Response:
+def _json(body: Any, status: int = 200, etag: str | None = None) -> Response:
     resp = Response(json.dumps(body, separators=(",", ":")), status=status, mimetype="application/json")
     if etag:
         resp.headers["ETag"] = etag
     return resp
 
 
-def _error(status: int, message: str, errors: Optional[dict[str, Any]] = None) -> Response:
+def _error(status: int, message: str, errors: dict[str, Any] | None = None) -> Response:
     """IBM's API error body: a list of errors, each with a code, message and
     (for bad input) the field."""
     code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -86,7 +94,7 @@ catalogue_register_limited_api("catalogue_globalcatalog", "globalcatalog", lambd
     429, "Too many requests; try again later"))
 
 
-def _on_error(exc: Exception, failure: CatalogueHttpError, user: Optional[str]) -> Response:
+def _on_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
     if isinstance(exc, GlobalCatalogError):
         return _error(exc.status, exc.message, {exc.field: [exc.message]} if exc.field else None)
     return _error(failure.status, failure.message, failure.errors)
@@ -148,13 +156,13 @@ def _gc_id(item: dict[str, Any]) -> str:
     return item["aliases"][0] if item.get("aliases") else item["id"]
 
 
-def _utc(value: Optional[str]) -> Optional[str]:
+def _utc(value: str | None) -> str | None:
     if not value:
         return value
     return (value[:23] if "." in value else value) + ("" if value.endswith("Z") else "Z")
 
 
-def _languages() -> Optional[list[str]]:
+def _languages() -> list[str] | None:
     """Languages asked for (``languages``, else Accept-Language); None for all."""
     raw = request.args.get("languages") or request.headers.get("Accept-Language", "")
     if _flag("complete"):
@@ -165,7 +173,7 @@ def _languages() -> Optional[list[str]]:
     return wanted
 
 
-def _overview(overview: Any, languages: Optional[list[str]]) -> Any:
+def _overview(overview: Any, languages: list[str] | None) -> Any:
     if not isinstance(overview, dict) or languages is None:
         return overview
     chosen = {lang: text for lang, text in overview.items()
@@ -174,7 +182,7 @@ def _overview(overview: Any, languages: Optional[list[str]]) -> Any:
     return chosen or ({"en": overview["en"]} if "en" in overview else overview)
 
 
-def _include() -> Optional[list[str]]:
+def _include() -> list[str] | None:
     """Field paths asked for with ``include`` (None: every field; none
     given: the basic projection, without metadata)."""
     raw = request.args.get("include", "")
@@ -191,8 +199,8 @@ def _pick(value: dict[str, Any], path: list[str]) -> Any:
     return value
 
 
-def _entry(item: dict[str, Any], include: Optional[list[str]] = None,
-           languages: Optional[list[str]] = None) -> dict[str, Any]:
+def _entry(item: dict[str, Any], include: list[str] | None = None,
+           languages: list[str] | None = None) -> dict[str, Any]:
     """An entry as the Global Catalog shows it; ``include`` (field paths)
     picks the parts of ``metadata`` shown, None shows all of it."""
     doc = item["doc"]
@@ -257,7 +265,7 @@ def _page(found: dict[str, Any], offset: int, limit: int, resources: list[Any]) 
     return body
 
 
-def _not_modified(tag: str) -> Optional[Response]:
+def _not_modified(tag: str) -> Response | None:
     """304 when If-None-Match names ``tag`` (or is ``*``)."""
     wanted = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
     if tag not in wanted and "*" not in wanted:
@@ -267,9 +275,9 @@ def _not_modified(tag: str) -> Optional[Response]:
     return resp
 
 
-def _conditional(body: Any, etag: Optional[str] = None) -> Response:
+def _conditional(body: Any, etag: str | None = None) -> Response:
     """200 with an ETag, or 304 when If-None-Match names it."""
-    tag = etag or '"' + hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest() + '"'
+    tag = etag or '"' + hashlib.sha1(json.dumps(body, sort_keys=True).encode(), usedforsecurity=False).hexdigest() + '"'
     return _not_modified(tag) or _json(body, etag=tag)
 
 
@@ -342,7 +350,7 @@ def _shown(call: CatalogueCall, entry_id: str) -> dict[str, Any]:
     return item
 
 
-def _depth() -> Optional[int]:
+def _depth() -> int | None:
     raw = request.args.get("depth", "").strip()
     if not raw or raw == "0":
         return None
@@ -439,7 +447,7 @@ def restore(entry_id: str) -> Response:
 
 def _visibility(shown: dict[str, Any]) -> dict[str, Any]:
     def accounts(lists: dict[str, list[str]]) -> dict[str, Any]:
-        return {"accounts": {name: "" for name in [*lists["organizations"], *lists["users"]]}}
+        return {"accounts": dict.fromkeys([*lists["organizations"], *lists["users"]], "")}
 
     return {"restrictions": shown["restrictions"], "owner": shown["owner"], "extendable": shown["extendable"],
             "include": accounts(shown["include"]), "exclude": accounts(shown["exclude"]), "approved": True}

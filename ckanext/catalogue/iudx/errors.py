@@ -1,10 +1,10 @@
 """IUDX's error types and titles, and how core failures map onto them."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-from ckanext.catalogue.http import CatalogueHttpError
-from ckanext.catalogue.logic import errors as core
+from ckanext.catalogue.api.http import CatalogueHttpError
+from ckanext.catalogue.core import errors as core
 
 SUCCESS = "urn:dx:cat:Success"
 
@@ -60,7 +60,7 @@ def iudx_error_for(exc: Exception, failure: CatalogueHttpError) -> tuple[int, tu
         status, kind = _BY_CODE.get(exc.code, (failure.status, INVALID_SCHEMA))
         return status, kind, failure.message
     status = 400 if failure.status == 409 else failure.status
-    kind: Optional[tuple[str, str]] = {
+    kind: tuple[str, str] | None = {
         401: TOKEN_INVALID, 403: TOKEN_INVALID, 404: NOT_FOUND, 400: INVALID_SCHEMA, 413: PAYLOAD_TOO_LARGE,
         503: UNAVAILABLE,
     }.get(status)

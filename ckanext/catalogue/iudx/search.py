@@ -3,11 +3,12 @@ core's ``catalogue_item_search`` parameters."""
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
+from ckanext.catalogue.core.query import catalogue_envelope_wkt, catalogue_near_wkt
 from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx.params import IudxSyntaxError, iudx_parse_list
-from ckanext.catalogue.item_query import catalogue_envelope_wkt, catalogue_near_wkt
 from ckanext.catalogue.logic.schema import CATALOGUE_PROPERTY_RE
 
 # IUDX's limits.
@@ -35,7 +36,7 @@ def _list(args: Mapping[str, str], name: str, kind: tuple[str, str]) -> list[Any
     try:
         return iudx_parse_list(args[name])
     except IudxSyntaxError as error:
-        raise e.IudxError(400, kind, f"Invalid {name}: {error}")
+        raise e.IudxError(400, kind, f"Invalid {name}: {error}") from error
 
 
 def _coordinate(value: Any) -> float:

@@ -2,25 +2,30 @@
 core actions, IUDX's envelopes and error types out. No rule lives here."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from flask import Response, jsonify, request
 
-
-from ckanext.catalogue.http import (
-    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, catalogue_api_route,
-    CatalogueBadCredentials, CatalogueCall, CatalogueHttpError, catalogue_run_view,
+from ckanext.catalogue.api.http import (
+    CATALOGUE_ROUTED_METHODS,
+    CatalogueBadCredentials,
+    CatalogueCall,
+    CatalogueHttpError,
+    catalogue_api_blueprint,
+    catalogue_api_route,
+    catalogue_run_view,
 )
+from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
+from ckanext.catalogue.api.routes import catalogue_register_openapi
+from ckanext.catalogue.core.kinds import catalogue_kind_by_type
+from ckanext.catalogue.core.rules import catalogue_doc_types
 from ckanext.catalogue.iudx import errors as e
+from ckanext.catalogue.iudx import kinds
+from ckanext.catalogue.iudx.params import IudxSyntaxError, iudx_parse_list
 from ckanext.catalogue.iudx.search import iudx_page, iudx_search_params
-from ckanext.catalogue.item_rules import catalogue_doc_types
-from ckanext.catalogue.kinds import catalogue_kind_by_type
-from ckanext.catalogue.kinds import iudx as kinds
-from ckanext.catalogue.openapi import catalogue_register_openapi
-from ckanext.catalogue.ratelimit import catalogue_register_limited_api
 
 iudx = catalogue_api_blueprint("catalogue_iudx", __name__, url_prefix="/iudx/cat/v1")
 catalogue_register_openapi("catalogue_iudx", Path(__file__).with_name("openapi.yaml"))
@@ -240,13 +245,11 @@ def relsearch() -> Response:
     """Items related to the ones matching ``relationship=[kind.property]``
     and ``value=[[...]]``: first those items, then everything under them."""
     def run(call: Callable[..., Any]) -> Response:
-        from ckanext.catalogue.iudx.params import IudxSyntaxError, iudx_parse_list
-
         try:
             rels = iudx_parse_list(_required_arg("relationship"))
             values = iudx_parse_list(_required_arg("value"))
         except IudxSyntaxError as error:
-            raise e.IudxError(400, e.INVALID_SYNTAX, str(error))
+            raise e.IudxError(400, e.INVALID_SYNTAX, str(error)) from error
         if len(rels) != 1 or not isinstance(rels[0], str) or rels[0].count(".") != 1 \
                 or len(values) != 1 or not isinstance(values[0], list) \
                 or not all(isinstance(v, str) for v in values[0]):

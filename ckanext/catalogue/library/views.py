@@ -3,20 +3,25 @@ in, core actions, the iTwin API's bodies and error codes out. No rule lives
 here."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
-
-from ckanext.catalogue.http import (
-    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
-    catalogue_api_route, catalogue_run_view,
+from ckanext.catalogue.api.http import (
+    CATALOGUE_ROUTED_METHODS,
+    CatalogueCall,
+    CatalogueDialectError,
+    CatalogueHttpError,
+    catalogue_api_blueprint,
+    catalogue_api_route,
+    catalogue_run_view,
 )
-from ckanext.catalogue.kinds.library import CATALOG, MISSING
-from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
-from ckanext.catalogue.openapi import catalogue_register_openapi
-from ckanext.catalogue.ratelimit import catalogue_register_limited_api
+from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
+from ckanext.catalogue.api.routes import catalogue_register_openapi
+from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.library.kinds import CATALOG, MISSING
 
 library = catalogue_api_blueprint("catalogue_library", __name__, url_prefix="/library")
 catalogue_register_openapi("catalogue_library", Path(__file__).with_name("openapi.yaml"))
@@ -26,12 +31,12 @@ MAX_TOP = 1000
 
 
 class LibraryError(CatalogueDialectError):
-    def __init__(self, status: int, code: str, message: str, details: Optional[list[dict[str, str]]] = None):
+    def __init__(self, status: int, code: str, message: str, details: list[dict[str, str]] | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details
 
 
-def _error(status: int, code: str, message: str, details: Optional[list[dict[str, str]]] = None,
+def _error(status: int, code: str, message: str, details: list[dict[str, str]] | None = None,
            **headers: str) -> Response:
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
@@ -56,7 +61,7 @@ def _details(errors: dict[str, Any]) -> list[dict[str, str]]:
     return details
 
 
-def _library_error(exc: Exception, failure: CatalogueHttpError, user: Optional[str]) -> Response:
+def _library_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
     if isinstance(exc, LibraryError):
         return _error(exc.status, exc.code, exc.message, exc.details)
     if failure.status == 401:
@@ -99,7 +104,7 @@ def _catalog(item: dict[str, Any], full: bool = True) -> dict[str, Any]:
     return shown
 
 
-def _utc(value: Optional[str]) -> Optional[str]:
+def _utc(value: str | None) -> str | None:
     return f"{value}Z" if value and not value.endswith("Z") else value
 
 

@@ -8,9 +8,10 @@ import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
 from ckan.types import Context, DataDict, Schema, Validator, ValidatorFactory
 
-from ckanext.catalogue.itemdoc import catalogue_field_key
+from ckanext.catalogue.core.document import catalogue_field_key
+from ckanext.catalogue.core.moderation import STATES
+from ckanext.catalogue.core.roles import CATALOGUE_ROLES
 from ckanext.catalogue.logic.validators import catalogue_check_storable, catalogue_name
-from ckanext.catalogue.roles import CATALOGUE_ROLES
 
 CATALOGUE_GROUP_KINDS = ["group", "organization"]
 
@@ -309,8 +310,6 @@ def catalogue_item_parent_options_schema(
 
 
 def catalogue_moderation_states(value: list[str]) -> list[str]:
-    from ckanext.catalogue.moderation import STATES
-
     if not isinstance(value, list) or any(v not in STATES for v in value):
         raise tk.Invalid(tk._("Moderation states are pending, approved and rejected"))
     return value

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Optional
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue.config import CatalogueDocumentLimits, catalogue_document_limits
+from ckanext.catalogue.core.errors import CatalogueInvalid
 
 CATALOGUE_NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 CATALOGUE_NAME_MESSAGE = (
@@ -23,7 +24,7 @@ def catalogue_name(value: Any) -> Any:
     return value
 
 
-def catalogue_unstorable(value: Any, limits: Optional[CatalogueDocumentLimits] = None) -> "tuple[str, str] | None":
+def catalogue_unstorable(value: Any, limits: CatalogueDocumentLimits | None = None) -> tuple[str, str] | None:
     """(field path, reason) of the first value that cannot be stored or is
     past a limit: NUL characters, lone surrogates, NaN/Infinity, nesting,
     property count, string or array length. Walked without recursion, so
@@ -78,8 +79,6 @@ def catalogue_check_storable(data: Any) -> None:
 def catalogue_whole_number(data_dict: dict[str, Any], key: str, default: int, high: int) -> int:
     """``data_dict[key]`` (or ``default``) as a whole number from 0 to
     ``high``, given as a number or as digits; CatalogueInvalid otherwise."""
-    from ckanext.catalogue.logic.errors import CatalogueInvalid
-
     raw = data_dict.get(key, default)
     if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12:
         raw = int(raw)

@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, jsonify, request, url_for
 
-from ckanext.catalogue.http import (
-    catalogue_api_blueprint, CATALOGUE_ROUTED_METHODS, CatalogueCall, CatalogueDialectError, CatalogueHttpError,
-    catalogue_api_route, catalogue_run_view,
+from ckanext.catalogue.api.http import (
+    CATALOGUE_ROUTED_METHODS,
+    CatalogueCall,
+    CatalogueDialectError,
+    CatalogueHttpError,
+    catalogue_api_blueprint,
+    catalogue_api_route,
+    catalogue_run_view,
 )
-from ckanext.catalogue.logic.errors import CatalogueConflict, CatalogueInvalid
-from ckanext.catalogue.openapi import catalogue_register_openapi
-from ckanext.catalogue.ratelimit import catalogue_register_limited_api
-from ckanext.catalogue.software_loaders.base import CATALOG_TYPES
+from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
+from ckanext.catalogue.api.routes import catalogue_register_openapi
+from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.software.loaders.base import CATALOG_TYPES
 
 software = catalogue_api_blueprint("catalogue_software", __name__, url_prefix="/api")
 catalogue_register_openapi("catalogue_software", Path(__file__).with_name("openapi.yaml"))
@@ -51,7 +57,7 @@ catalogue_register_limited_api("catalogue_software", "software", lambda retry: _
     429, f"Request was throttled. Expected available in {retry} seconds."))
 
 
-def _software_error(exc: Exception, failure: CatalogueHttpError, user: Optional[str]) -> Response:
+def _software_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
     if isinstance(exc, SoftwareError):
         return _json(exc.body, exc.status)
     if failure.status == 401:
@@ -88,7 +94,7 @@ def _not_allowed(allowed: tuple[str, ...]) -> Response:
 
 # --- shapes ---
 
-def _time(value: Any) -> Optional[str]:
+def _time(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
@@ -225,7 +231,7 @@ def _page() -> tuple[int, int]:
     return int(page_raw), size
 
 
-def _link(page: Optional[int]) -> str:
+def _link(page: int | None) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
     if page is not None:
         args.append(("page", str(page)))

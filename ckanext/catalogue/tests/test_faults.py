@@ -15,7 +15,7 @@ from ckan import model
 from ckan.lib.search.common import make_connection
 
 from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT, free_port, catalogue_call, run_ckan
+from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT, catalogue_call, free_port, run_ckan
 
 
 def _rows() -> int:

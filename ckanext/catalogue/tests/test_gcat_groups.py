@@ -4,11 +4,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search.common import make_connection
 from ckan.tests import factories, helpers
-
-import ckan.plugins.toolkit as tk
 
 ROLES = ["anonymous", "member", "editor", "admin", "manager", "moderator", "sysadmin", "other_org"]
 WRITERS = {"admin", "manager", "sysadmin"}

@@ -5,17 +5,21 @@ the SDK's own integration tests."""
 from __future__ import annotations
 
 import pytest
-
-from ckan.tests import factories
-
-from ckanext.catalogue.tests.conftest import ROOT, ckan_servers
-
 from ibm_cloud_sdk_core import ApiException  # noqa: E402
 from ibm_cloud_sdk_core.authenticators import BearerTokenAuthenticator, NoAuthAuthenticator  # noqa: E402
 from ibm_platform_services import GlobalCatalogV1  # noqa: E402
 from ibm_platform_services.global_catalog_v1 import (  # noqa: E402
-    CatalogEntry, EntrySearchResult, Image, Provider, VisibilityDetail, VisibilityDetailAccounts,
+    CatalogEntry,
+    EntrySearchResult,
+    Image,
+    Provider,
+    VisibilityDetail,
+    VisibilityDetailAccounts,
 )
+
+from ckan.tests import factories
+
+from ckanext.catalogue.tests.conftest import ROOT, ckan_servers
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from ckanext.catalogue import helpers
+from ckanext.catalogue.portal import helpers
 from ckanext.catalogue.tests import iudx_samples as s
 from ckanext.catalogue.tests.conftest import catalogue_call
 
@@ -187,7 +187,7 @@ def test_tree_rows_page_lazily_and_count_grandchildren(app, iudx_tree, monkeypat
 def test_log_page_pages_through_the_changes(app, iudx_tree, monkeypatch):
     from ckan.tests import factories
 
-    from ckanext.catalogue import views
+    from ckanext.catalogue.portal import views
 
     t = iudx_tree
     monkeypatch.setattr(views, "CATALOGUE_LOG_PAGE_SIZE", 1)
@@ -260,29 +260,30 @@ def test_pricing_comes_from_the_core_and_only_where_there_is_some(app, iudx_tree
 
 
 def test_form_values_round_trip_a_document():
-    from ckanext.catalogue import item_form
-    from ckanext.catalogue.kinds import catalogue_kind
+    from ckanext.catalogue.core.kinds import catalogue_kind
+    from ckanext.catalogue.portal import forms
 
     kind = catalogue_kind("gcat.item")
     doc = {"name": "ds", "title": "A title", "notes": "Long\ntext", "tags": [{"name": "a"}, "b"],
            "extras": [{"key": "k", "value": "v"}], "custom": {"x": [1, 2]}}
-    values = item_form.catalogue_form_values(kind, doc)
+    values = forms.catalogue_form_values(kind, doc)
     assert values["tags"] == "a, b" and values["notes"] == "Long\ntext"
     assert json.loads(values["more"]) == {"custom": {"x": [1, 2]}}
     # Editing: inputs left as shown keep the stored values exactly.
-    back, errors = item_form.catalogue_form_doc(kind, values, doc)
+    back, errors = forms.catalogue_form_doc(kind, values, doc)
     assert errors == {} and back == doc
-    changed, _ = item_form.catalogue_form_doc(kind, {**values, "tags": "a, c", "title": "New "}, doc)
+    changed, _ = forms.catalogue_form_doc(kind, {**values, "tags": "a, c", "title": "New "}, doc)
     assert changed == {**doc, "tags": ["a", "c"], "title": "New "}
     # Creating: the names of tags, as typed.
-    made, errors = item_form.catalogue_form_doc(kind, values)
+    made, errors = forms.catalogue_form_doc(kind, values)
     assert errors == {} and made == {**doc, "tags": ["a", "b"]}
-    _, errors = item_form.catalogue_form_doc(kind, {**values, "extras": "[", "more": "[1]"})
+    _, errors = forms.catalogue_form_doc(kind, {**values, "extras": "[", "more": "[1]"})
     assert set(errors) == {"extras", "more"}
 
 
 def test_trash_page_offers_item_buttons_for_items_only(app, iudx_tree):
-    from ckan.tests import factories, helpers as ckan_helpers
+    from ckan.tests import factories
+    from ckan.tests import helpers as ckan_helpers
 
     t = iudx_tree
     catalogue_call(t["sysadmin"], "catalogue_item_delete", id=t["resource"])

@@ -12,7 +12,7 @@ from ckan import model
 from ckan.lib.search.common import make_connection
 from ckan.tests import factories
 
-from ckanext.catalogue.logic import errors
+from ckanext.catalogue.core import errors
 from ckanext.catalogue.tests import iudx_samples as s
 from ckanext.catalogue.tests.conftest import catalogue_call
 

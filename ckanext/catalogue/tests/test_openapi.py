@@ -11,8 +11,9 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.catalogue.api.openapi import ACTION_PREFIX
+from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
 from ckanext.catalogue.logic import action
-from ckanext.catalogue.openapi import ACTION_PREFIX, CATALOGUE_API_METHODS
 from ckanext.catalogue.tests.conftest import ROOT, ckan_servers
 
 SCHEMATHESIS = ROOT / ".venv-fuzz" / "bin" / "schemathesis"

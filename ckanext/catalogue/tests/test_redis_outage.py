@@ -14,7 +14,7 @@ from rq.job import Job
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.catalogue import ratelimit
+from ckanext.catalogue.api import ratelimit
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable, catalogue_enqueue
 from ckanext.catalogue.tests.conftest import ROOT, run_ckan
 
@@ -60,7 +60,7 @@ def test_reads_served_limits_step_aside_and_jobs_refuse_while_redis_is_down(
     # test.ini stops ckanext loggers propagating to the root, where caplog
     # listens, and the activity plugin's alembic env (fileConfig) disables
     # loggers when clean_db migrates: listen on this logger directly.
-    limits_log = logging.getLogger("ckanext.catalogue.ratelimit")
+    limits_log = logging.getLogger("ckanext.catalogue.api.ratelimit")
     limits_log.addHandler(caplog.handler)
     was_disabled, limits_log.disabled = limits_log.disabled, False
 

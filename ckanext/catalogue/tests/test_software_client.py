@@ -17,42 +17,95 @@ waldur = pytest.importorskip("waldur_api_client")
 from waldur_api_client import errors  # noqa: E402
 from waldur_api_client.api.marketplace_software_catalogs import (  # noqa: E402
     marketplace_software_catalogs_count as cat_count,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_cpu_targets_list as cat_cpu,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_create as cat_create,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_destroy as cat_destroy,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_discover_count as cat_discover_count,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_discover_list as cat_discover,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_import_catalog as cat_import,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_list as cat_list,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_partial_update as cat_patch,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_retrieve as cat_get,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_update as cat_put,
+)
+from waldur_api_client.api.marketplace_software_catalogs import (
     marketplace_software_catalogs_update_catalog as cat_update_catalog,
 )
 from waldur_api_client.api.marketplace_software_packages import (  # noqa: E402
     marketplace_software_packages_count as pkg_count,
+)
+from waldur_api_client.api.marketplace_software_packages import (
     marketplace_software_packages_create as pkg_create,
+)
+from waldur_api_client.api.marketplace_software_packages import (
     marketplace_software_packages_destroy as pkg_destroy,
+)
+from waldur_api_client.api.marketplace_software_packages import (
     marketplace_software_packages_list as pkg_list,
+)
+from waldur_api_client.api.marketplace_software_packages import (
     marketplace_software_packages_partial_update as pkg_patch,
-    marketplace_software_packages_retrieve as pkg_get,
+)
+from waldur_api_client.api.marketplace_software_packages import (
     marketplace_software_packages_update as pkg_put,
 )
 from waldur_api_client.api.marketplace_software_targets import (  # noqa: E402
     marketplace_software_targets_count as tgt_count,
+)
+from waldur_api_client.api.marketplace_software_targets import (
     marketplace_software_targets_create as tgt_create,
+)
+from waldur_api_client.api.marketplace_software_targets import (
     marketplace_software_targets_destroy as tgt_destroy,
+)
+from waldur_api_client.api.marketplace_software_targets import (
     marketplace_software_targets_list as tgt_list,
+)
+from waldur_api_client.api.marketplace_software_targets import (
     marketplace_software_targets_partial_update as tgt_patch,
+)
+from waldur_api_client.api.marketplace_software_targets import (
     marketplace_software_targets_retrieve as tgt_get,
 )
 from waldur_api_client.api.marketplace_software_versions import (  # noqa: E402
     marketplace_software_versions_count as ver_count,
+)
+from waldur_api_client.api.marketplace_software_versions import (
     marketplace_software_versions_create as ver_create,
+)
+from waldur_api_client.api.marketplace_software_versions import (
     marketplace_software_versions_destroy as ver_destroy,
+)
+from waldur_api_client.api.marketplace_software_versions import (
     marketplace_software_versions_list as ver_list,
+)
+from waldur_api_client.api.marketplace_software_versions import (
     marketplace_software_versions_partial_update as ver_patch,
+)
+from waldur_api_client.api.marketplace_software_versions import (
     marketplace_software_versions_retrieve as ver_get,
+)
+from waldur_api_client.api.marketplace_software_versions import (
     marketplace_software_versions_update as ver_put,
 )
 from waldur_api_client.client import AuthenticatedClient, Client  # noqa: E402

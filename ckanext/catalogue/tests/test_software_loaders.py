@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ckanext.catalogue.software_loaders import CatalogueLoadError
-from ckanext.catalogue.software_loaders import eessi, spack
+from ckanext.catalogue.software.loaders import CatalogueLoadError, eessi, spack
 
 SAMPLES = Path(__file__).parent / "data" / "software"
 

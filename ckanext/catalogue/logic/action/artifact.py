@@ -7,14 +7,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from typing import Any, Optional
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import files
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue.logic.errors import CatalogueInvalid
+from ckanext.catalogue.core.artifacts import (
+    catalogue_artifact_storage,
+    catalogue_remove_artifact_files,
+)
+from ckanext.catalogue.core.errors import CatalogueInvalid
+from ckanext.catalogue.logic.action.item import catalogue_item_target
 from ckanext.catalogue.model import CatalogueArtifact
 from ckanext.catalogue.model.role import catalogue_utcnow
 
@@ -28,13 +33,7 @@ ARTIFACT_NAME_MAX = 200
 _MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;[^\r\n\x00]*)?")
 
 
-def catalogue_artifact_storage() -> str:
-    return tk.config.get("ckanext.catalogue.artifacts.storage") or "catalogue_artifacts"
-
-
 def _item(context: Context, data_dict: DataDict, write: bool) -> Any:
-    from ckanext.catalogue.logic.action.item import catalogue_item_target
-
     return catalogue_item_target(context, {"id": data_dict.get("id")},
                                  "catalogue_item_update" if write else "catalogue_item_show", active_only=True)[0]
 
@@ -82,21 +81,6 @@ def catalogue_item_artifact_show(context: Context, data_dict: DataDict) -> Actio
     return {**_shown(artifact), "item_id": row.id, "file_id": artifact.file_id}
 
 
-def catalogue_artifact_content(file_id: str) -> bytes:
-    """The stored bytes of an artifact the caller was allowed to show."""
-    fileobj = model.Session.get(model.File, file_id)
-    if fileobj is None:
-        raise tk.ObjectNotFound(tk._("The artifact's file is missing"))
-    return files.get_storage(fileobj.storage).content(files.FileData.from_object(fileobj))
-
-
-def _remove_file(file_id: str) -> None:
-    try:
-        tk.get_action("file_delete")({"ignore_auth": True}, {"id": file_id})
-    except tk.ObjectNotFound:
-        pass
-
-
 def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Store (or replace) an artifact of an item (editors of the item).
 
@@ -131,7 +115,7 @@ def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> Act
     # through the storage (the file's row goes with the rollback).
     model.Session.flush()
     stored = files.FileData.from_object(model.Session.get(model.File, created["id"]))
-    old: Optional[CatalogueArtifact] = model.Session.get(CatalogueArtifact, (row.id, name))
+    old: CatalogueArtifact | None = model.Session.get(CatalogueArtifact, (row.id, name))
     replaced = old.file_id if old is not None else None
     try:
         # Owned by the item's dataset: CKAN's file auth follows the dataset's.
@@ -174,17 +158,5 @@ def catalogue_item_artifact_delete(context: Context, data_dict: DataDict) -> Act
     return {"deleted": True}
 
 
-def catalogue_artifact_files(item_ids: list[str]) -> list[str]:
-    """The file ids of these items' artifacts (read before a purge, whose
-    transaction takes the artifact rows with the items)."""
-    return [f for (f,) in model.Session.query(CatalogueArtifact.file_id).filter(
-        CatalogueArtifact.item_id.in_(item_ids))] if item_ids else []
 
 
-def catalogue_remove_artifact_files(file_ids: list[str]) -> None:
-    """Remove purged items' artifact files, once the purge is committed."""
-    for file_id in file_ids:
-        try:
-            _remove_file(file_id)
-        except Exception:  # a missing or locked file must not fail a committed purge
-            log.warning("artifact file %s could not be removed", file_id, exc_info=True)

@@ -3,32 +3,25 @@ catalogue core makes the call, so an item's document, ancestors, moderation
 and children rules cannot be bypassed through package_update and friends."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
+from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
+from ckanext.catalogue.core.store import CATALOGUE_CORE_CALL
 
 __all__ = ["package_create", "package_update", "package_delete", "dataset_purge"]
 
-# Set in the context of the core's own calls to CKAN's dataset actions.
-CATALOGUE_CORE_CALL = "catalogue_core_call"
 
-
-def catalogue_core_context(context: Context) -> Context:
-    """A context for CKAN dataset actions called by the catalogue core."""
-    return {**context, CATALOGUE_CORE_CALL: True}  # type: ignore[typeddict-unknown-key]
-
-
-def _stored_type(data_dict: DataDict) -> Optional[str]:
+def _stored_type(data_dict: DataDict) -> str | None:
     ref = data_dict.get("id") or data_dict.get("name")
     pkg = model.Package.get(ref) if isinstance(ref, str) and ref else None
     return pkg.type if pkg is not None else None
 
 
-def _refuse_items(context: Context, *types: Optional[str]) -> None:
+def _refuse_items(context: Context, *types: str | None) -> None:
     if CATALOGUE_DATASET_TYPE in types and not context.get(CATALOGUE_CORE_CALL):
         raise tk.NotAuthorized(tk._(
             "Catalogue items are changed only through the catalogue_item_* actions or a catalogue API, "

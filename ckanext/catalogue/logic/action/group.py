@@ -11,12 +11,13 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.lib import search
+from ckan.lib.uploader import get_uploader
 from ckan.types import ActionResult, Context, DataDict
 
+from ckanext.catalogue.core.errors import CatalogueConflict
+from ckanext.catalogue.core.purge import catalogue_delete_activities
 from ckanext.catalogue.logic import schema
-from ckanext.catalogue.logic.errors import CatalogueConflict
 from ckanext.catalogue.logic.validators import catalogue_check_storable
-from ckanext.catalogue.purge import catalogue_delete_activities
 
 __all__ = [
     "catalogue_group_list",
@@ -174,7 +175,7 @@ def catalogue_group_delete(context: Context, data_dict: DataDict) -> ActionResul
     try:
         tk.get_action(f"{kind}_delete")(_core_context(context), {"id": group.id})
     except tk.ValidationError as exc:  # an organization that still owns datasets
-        raise CatalogueConflict(exc.error_dict)
+        raise CatalogueConflict(exc.error_dict) from exc
     return {"id": group.id, "name": group.name, "state": "deleted"}
 
 
@@ -195,7 +196,6 @@ def _solr_package_ids_mentioning(group: model.Group) -> set[str]:
 def _remove_upload(image_url: str | None) -> None:
     if not image_url or "://" in image_url:
         return
-    from ckan.lib.uploader import get_uploader
 
     storage = getattr(get_uploader("group"), "storage_path", None)
     if storage:

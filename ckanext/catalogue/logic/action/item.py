@@ -5,32 +5,57 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple
 
-import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
-from ckan import logic, model
-from ckan.logic.schema import default_package_search_schema
+from ckan import model
+from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.search import SearchError
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import item_query, item_rules, moderation, visibility
-from ckanext.catalogue.itemdoc import (
-    CATALOGUE_DATASET_TYPE, EXTRA_ANCESTORS, EXTRA_VISIBILITY, INDEX_ITEM, catalogue_etag, catalogue_item_dict,
+from ckanext.catalogue.core import moderation, query, rules, visibility
+from ckanext.catalogue.core.document import (
+    CATALOGUE_DATASET_TYPE,
+    EXTRA_ANCESTORS,
+    EXTRA_VISIBILITY,
+    catalogue_etag,
+    catalogue_item_dict,
     catalogue_package_dict,
 )
-from ckanext.catalogue.kinds import ID_NAME, WRITE_ORGANIZATION, CatalogueKind, catalogue_kind
-from ckanext.catalogue.logic import schema
-from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
-from ckanext.catalogue.logic.errors import (
-    CODE_BAD_QUERY, CODE_LINK, CODE_NOT_ALLOWED, CatalogueConflict, CatalogueInvalid, CataloguePreconditionFailed,
+from ckanext.catalogue.core.errors import (
+    CODE_BAD_QUERY,
+    CODE_LINK,
+    CODE_NOT_ALLOWED,
+    CatalogueConflict,
+    CatalogueInvalid,
 )
+from ckanext.catalogue.core.kinds import ID_NAME, WRITE_ORGANIZATION, CatalogueKind, catalogue_kind
+from ckanext.catalogue.core.purge import catalogue_purge_packages
+from ckanext.catalogue.core.store import (
+    EXTRA_ARCHIVED,
+    catalogue_ancestors_of,
+    catalogue_archive_time,
+    catalogue_check_if_match,
+    catalogue_conflict_from,
+    catalogue_core_context,
+    catalogue_has_children,
+    catalogue_index_and_commit,
+    catalogue_index_many,
+    catalogue_root_organization,
+    catalogue_save_dataset,
+    catalogue_search_filters,
+    catalogue_search_items,
+    catalogue_stage_update,
+    catalogue_stored_item,
+    catalogue_subtree_ids,
+    catalogue_system_context,
+)
+from ckanext.catalogue.logic import schema
 from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
 from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
-from ckanext.catalogue.purge import catalogue_purge_packages
 
 __all__ = [
     "catalogue_item_create",
@@ -52,38 +77,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def _system(context: Context) -> Context:
-    # The catalogue auth function has decided; CKAN's dataset auth knows
-    # nothing of kinds and catalogue roles.
-    return catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True, "defer_commit": True})
-
-
-def _stored(pkg: model.Package) -> dict[str, Any]:
-    return catalogue_item_dict({
-        "id": pkg.id, "name": pkg.name, "extras": dict(pkg.extras), "owner_org": pkg.owner_org,
-        "private": pkg.private, "state": pkg.state, "creator_user_id": pkg.creator_user_id,
-        "metadata_created": pkg.metadata_created.isoformat() if pkg.metadata_created else None,
-        "metadata_modified": pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
-    })
-
-
-def catalogue_check_if_match(item_id: str, if_match: Optional[str]) -> None:
-    """With ``if_match`` (an If-Match header's value), lock the item's row
-    for this transaction and refuse unless its current ETag is named, so
-    of two writers holding the same version only the first succeeds."""
-    if not if_match:
-        return
-    pkg = model.Session.query(model.Package).filter(model.Package.id == item_id).with_for_update().one()
-    model.Session.refresh(pkg)
-    wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    current = catalogue_etag(pkg.id, pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
-                             pkg.state)
-    if "*" not in wanted and current not in wanted:
-        model.Session.rollback()  # and with it the lock
-        raise CataloguePreconditionFailed({"if_match": [tk._(
-            "The item has changed since that version was read (ETag mismatch); nothing was changed")]})
-
-
 def catalogue_item_auth_dict(kind: CatalogueKind, item: dict[str, Any]) -> dict[str, Any]:
     """What the write auth functions decide on, for an item as shown."""
     return {"kind": kind.name, "id": item.get("id"), "owner_org": item.get("owner_org"),
@@ -93,86 +86,6 @@ def catalogue_item_auth_dict(kind: CatalogueKind, item: dict[str, Any]) -> dict[
 def _org_name(doc: dict[str, Any], kind: CatalogueKind, item_id: str) -> str:
     base = re.sub(r"[^a-z0-9_-]+", "-", str(doc.get(kind.title_field, kind.name)).lower()).strip("-_")
     return f"{base[:80] or kind.name}-{item_id[:8]}"
-
-
-def _index_and_commit(item_ids: list[str], context: Context) -> None:
-    """Index the items as stored in this transaction (one Solr commit), then
-    commit; should the commit fail, the index goes back to what is stored
-    (items that were being created leave it)."""
-    try:
-        _index_many(item_ids, context)
-    except Exception:
-        # Solr refused or is down: nothing is committed.
-        model.Session.rollback()
-        raise
-    try:
-        model.repo.commit()
-    except Exception:
-        model.Session.rollback()
-        stored = {i for (i,) in model.Session.query(model.Package.id).filter(model.Package.id.in_(item_ids))}
-        _index_many([i for i in item_ids if i in stored], context)
-        for gone in set(item_ids) - stored:
-            logic.index_remove_package(gone)
-        raise
-
-
-def _root_organization(context: Context) -> str:
-    """Id of the organization that holds items without a parent
-    organization (CKAN datasets need one), created on first use."""
-    name = tk.config["ckanext.catalogue.root_organization"]
-    org = model.Group.get(name)
-    if org is not None and org.is_organization:
-        return org.id
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-    created = tk.get_action("organization_create")(
-        {"user": site_user, "ignore_auth": True, "defer_commit": True},
-        {"name": name, "title": tk._("Catalogue")},
-    )
-    return created["id"]
-
-
-def _stage_update(context: Context, item_id: str, changes: dict[str, Any]) -> None:
-    """Apply ``changes`` to the item's dataset through package_update inside
-    the caller's transaction (the auth check has been made by the caller).
-    With defer_commit alone CKAN rolls its savepoint back; with
-    return_id_only too it returns with the savepoint open, which is released
-    here so the change joins the caller's transaction."""
-    system = _system(context)
-    full = tk.get_action("package_show")(dict(system), {"id": item_id})
-    full.update(changes)
-    # With metadata_modified given, package_update compares the dicts to
-    # skip "unchanged" datasets; the stored document decides, not that.
-    full.pop("metadata_modified", None)
-    enclosing = model.Session().get_nested_transaction()
-    tk.get_action("package_update")(dict(system, return_id_only=True), full)
-    nested = model.Session().get_nested_transaction()
-    if nested is None or nested is enclosing:
-        return  # nothing changed: CKAN opened no savepoint
-    nested.commit()
-    # CKAN announces an update (the activity stream listens) only when it
-    # commits itself; announced here, the activity joins this transaction.
-    announced = dict(system, model=model, session=model.Session, changed_entities={"packages": {item_id}})
-    tk.signals.action_succeeded.send("package_update", context=announced, data_dict=full, result=item_id)
-
-
-def _save_dataset(context: Context, item_id: str, changes: dict[str, Any], also_index: tuple[str, ...] = ()) -> None:
-    """``_stage_update``, then index the item (and ``also_index``, whose
-    copied-down state follows it) and commit: one transaction."""
-    try:
-        _stage_update(context, item_id, changes)
-    except Exception:
-        model.Session.rollback()
-        raise
-    _index_and_commit([item_id, *also_index], context)
-
-
-def _conflict_from(error: sa_exc.IntegrityError) -> CatalogueConflict:
-    return CatalogueConflict({"message": [tk._("An item with the same name or id already exists here")]})
-
-
-def _ancestors_of(ids: list[str]) -> dict[str, list[str]]:
-    rows = model.Session.query(model.Package).filter(model.Package.id.in_(ids))
-    return {pkg.id: _stored(pkg)["ancestors"] for pkg in rows}
 
 
 def _callers_organization(context: Context) -> str:
@@ -198,7 +111,6 @@ def _prevalidate(context: Context, action: str, data_dict: DataDict) -> None:
     invalid input, which would take the batch's earlier records with it."""
     if not context.get(_IN_SAVEPOINT):
         return
-    from ckan.lib import plugins as lib_plugins
 
     check: Context = {"user": context.get("user", ""), "ignore_auth": True, "model": model,
                       "session": model.Session}
@@ -214,7 +126,7 @@ def _prevalidate(context: Context, action: str, data_dict: DataDict) -> None:
         raise CatalogueInvalid({key: value for key, value in errors.items() if value})
 
 
-def _seen(context: Context, row: Optional[CatalogueItem]) -> Optional[CatalogueItem]:
+def _seen(context: Context, row: CatalogueItem | None) -> CatalogueItem | None:
     """The item if the caller may see it. A parent they may not see is
     reported as one that does not exist, so ids of hidden items never leak."""
     if row is None:
@@ -247,16 +159,16 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
     """
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_create_schema(), context)
     doc = dict(data["doc"])
-    kind = item_rules.catalogue_pick_kind(data.get("kind"), doc)
+    kind = rules.catalogue_pick_kind(data.get("kind"), doc)
     if data.get("parent"):
-        doc = item_rules.catalogue_fill_links(kind, doc, data["parent"], _ancestors_of)
-    item_rules.catalogue_check_schema(kind, doc)
-    item_id, aliases = item_rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
-    links = item_rules.catalogue_links(kind, doc, data.get("parent"))
-    parent, ancestors = item_rules.catalogue_check_links(kind, links, _ancestors_of)
+        doc = rules.catalogue_fill_links(kind, doc, data["parent"], catalogue_ancestors_of)
+    rules.catalogue_check_schema(kind, doc)
+    item_id, aliases = rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
+    links = rules.catalogue_links(kind, doc, data.get("parent"))
+    parent, ancestors = rules.catalogue_check_links(kind, links, catalogue_ancestors_of)
     if parent is not None and _seen(context, parent) is None:
         field, value = next(((f, v) for f, v in links.items()
-                             if getattr(item_rules.catalogue_resolve(v), "id", None) == parent.id),
+                             if getattr(rules.catalogue_resolve(v), "id", None) == parent.id),
                             ("parent", parent.id))
         raise _unknown_link(field, value)
     parent_pkg = model.Package.get(parent.id) if parent else None
@@ -285,7 +197,7 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
             message = tk._("The name '{name}' belongs to a deleted item in the trash: purge it or restore it "
                            "first").format(name=doc.get(kind.name_field))
         raise CatalogueConflict({kind.name_field: [message]})
-    unique = item_rules.catalogue_unique_key(kind, doc, parent.id if parent else None, owner_org)
+    unique = rules.catalogue_unique_key(kind, doc, parent.id if parent else None, owner_org)
     keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
     taken = model.Session.query(CatalogueItemKey.key).filter(CatalogueItemKey.key.in_(keys)).first() if keys else None
     if taken:
@@ -296,9 +208,9 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
     if kind.status_field:
         doc[kind.status_field] = kind.status_value
     if kind.created_field:
-        doc[kind.created_field] = item_rules.catalogue_now_iso()
+        doc[kind.created_field] = rules.catalogue_now_iso()
 
-    system = _system(context)
+    system = catalogue_system_context(context)
     try:
         if kind.binds_organization and organization is None:
             org_dict = {"name": _org_name(doc, kind, item_id), "title": str(doc.get(kind.title_field, ""))[:100]}
@@ -306,7 +218,7 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
             org = tk.get_action("organization_create")(dict(system), org_dict)
             owner_org = org["id"]
         if owner_org is None:
-            owner_org = _root_organization(context)
+            owner_org = catalogue_root_organization(context)
         more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))} \
             if kind.moderated else None
         private = data["private"] if data.get("private") is not None else kind.private_by_default
@@ -321,7 +233,7 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
                                                purpose=KEY_ALIAS if key.startswith(KEY_ALIAS) else KEY_UNIQUE))
         model.Session.flush()
     except sa_exc.IntegrityError as error:
-        raise _conflict_from(error)
+        raise catalogue_conflict_from(error) from error
     return item_id
 
 
@@ -344,7 +256,7 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
     except Exception:
         model.Session.rollback()
         raise
-    _index_and_commit([item_id], context)
+    catalogue_index_and_commit([item_id], context)
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": item_id})
 
 
@@ -389,7 +301,7 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
     model.repo.commit()
     not_indexed: list[str] = []
     try:
-        _index_many(created, context)
+        catalogue_index_many(created, context)
     except (search.SearchIndexError, search.common.SolrConnectionError) as error:
         # Stored but not searchable yet: said in the answer, repaired by
         # `ckan catalogue reindex`.
@@ -398,21 +310,11 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
     return {"created": created, "errors": failed, "not_indexed": not_indexed}
 
 
-def _index_many(item_ids: list[str], context: Context) -> None:
-    """Index committed items with one Solr commit for all of them."""
-    index = search.index_for("Package")
-    for item_id in item_ids:
-        default, custom = logic.package_show_default_and_custom_schemas(context, item_id)
-        index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
-    if item_ids:
-        index.commit()
-
-
 @tk.side_effect_free
 def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """An item by id, alias or name (``kind``: only if of one of these kinds)."""
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_show_schema(), context)
-    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
+    row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     catalogue_check_readable(context, pkg.id, data["id"])
     shown = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True},
                                           {"id": pkg.id})
@@ -437,8 +339,8 @@ def catalogue_item_etag(context: Context, data_dict: DataDict) -> ActionResult.A
 _KEPT_EXTRAS = (EXTRA_VISIBILITY,)
 
 
-def _new_kind(context: Context, row: CatalogueItem, kind: CatalogueKind, wanted: Optional[str],
-              parent_kind: Optional[str], current: dict[str, Any]) -> CatalogueKind:
+def _new_kind(context: Context, row: CatalogueItem, kind: CatalogueKind, wanted: str | None,
+              parent_kind: str | None, current: dict[str, Any]) -> CatalogueKind:
     """The kind the item becomes (``to_kind``): one with the same id rule,
     allowed under the item's parent, allowed above its children, and one
     the caller may write."""
@@ -463,19 +365,19 @@ def _new_kind(context: Context, row: CatalogueItem, kind: CatalogueKind, wanted:
 
 
 class _Move(NamedTuple):
-    parent: Optional[CatalogueItem]  # None: to the root
+    parent: CatalogueItem | None  # None: to the root
     ancestors: list[str]  # the item's new copied-down ancestors
     descendants: list[str]  # everything under the item, which moves with it
 
 
 def _new_parent(context: Context, row: CatalogueItem, kind: CatalogueKind, data: dict[str, Any],
-                owner_org: Optional[str]) -> Optional[_Move]:
+                owner_org: str | None) -> _Move | None:
     """Where a ``move`` puts the item; None when it stays. Changing the
     parent needs ``move=true``; ``move=true`` needs a change; no item goes
     under itself; the caller must be allowed to create such an item there
     (a parent they may not see is reported as not existing)."""
     given = "parent" in data
-    target = _seen(context, item_rules.catalogue_resolve(data["parent"])) if given and data["parent"] else None
+    target = _seen(context, rules.catalogue_resolve(data["parent"])) if given and data["parent"] else None
     if given and data["parent"] and target is None:
         raise _unknown_link("parent_id", data["parent"])
     target_pkg = model.Package.get(target.id) if target else None
@@ -495,11 +397,11 @@ def _new_parent(context: Context, row: CatalogueItem, kind: CatalogueKind, data:
     if target is not None and target.kind not in kind.parents:
         raise CatalogueInvalid({"parent_id": [tk._("An item of kind {kind} cannot be under a {parent}").format(
             kind=kind.name, parent=target.kind)]}, CODE_LINK)
-    subtree = _subtree_ids(row.id)
+    subtree = catalogue_subtree_ids(row.id)
     if target is not None and target.id in subtree:
         raise CatalogueInvalid({"parent_id": [tk._("An item cannot move under itself or its descendants")]},
                                CODE_LINK)
-    ancestors = [*_ancestors_of([target.id]).get(target.id, []), target.id] if target else []
+    ancestors = [*catalogue_ancestors_of([target.id]).get(target.id, []), target.id] if target else []
     # As if the item were created there: the new parent's writers decide.
     tk.check_access("catalogue_item_create", context, {
         "kind": kind.name, "owner_org": target_pkg.owner_org if target_pkg else owner_org,
@@ -510,18 +412,18 @@ def _new_parent(context: Context, row: CatalogueItem, kind: CatalogueKind, data:
 def _move_descendants(context: Context, item_id: str, old_prefix: int, move: _Move) -> None:
     """Rewrite the copied-down ancestors of every descendant (their own
     parents stay) in this transaction."""
-    system = dict(_system(context))
+    system = dict(catalogue_system_context(context))
     for descendant in move.descendants:
         shown = tk.get_action("package_show")(dict(system), {"id": descendant})
         extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
         old = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
         extras[EXTRA_ANCESTORS] = json.dumps([*move.ancestors, item_id, *old[old_prefix + 1:]])
-        _stage_update(context, descendant, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
+        catalogue_stage_update(context, descendant, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
 
 
 def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, Any]:
-    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
-    current = _stored(pkg)
+    row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
+    current = catalogue_stored_item(pkg)
     kind = catalogue_kind(row.kind)
     if kind is None:
         raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}").format(kind=row.kind)]})
@@ -539,9 +441,9 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     kind = _new_kind(context, row, kind, data.get("to_kind"), parent_row.kind if parent_row else None, current)
     incoming = dict(data["doc"])
     doc = {**current["doc"], **incoming} if merge else incoming
-    doc = item_rules.catalogue_check_fixed(kind, current["doc"], doc, row.id, current["aliases"])
-    item_rules.catalogue_check_schema(kind, doc)
-    unique = item_rules.catalogue_unique_key(kind, doc, parent_id, current["owner_org"])
+    doc = rules.catalogue_check_fixed(kind, current["doc"], doc, row.id, current["aliases"])
+    rules.catalogue_check_schema(kind, doc)
+    unique = rules.catalogue_unique_key(kind, doc, parent_id, current["owner_org"])
     old_unique = model.Session.query(CatalogueItemKey).filter(
         CatalogueItemKey.item_id == row.id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
     if unique and (old_unique is None or old_unique.key != unique):
@@ -564,7 +466,7 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
                                       current["aliases"], current["owner_org"], private, more)
     # Descendants' labels and excludes are computed from their ancestors.
     reindexed = move.descendants if move else (
-        [i for i in _subtree_ids(row.id) if i != row.id] if private != current["private"] else [])
+        [i for i in catalogue_subtree_ids(row.id) if i != row.id] if private != current["private"] else [])
     try:
         # The key rows, the item, its integrity row and its subtree's
         # copied-down ancestors change in one transaction, then one index pass.
@@ -579,14 +481,14 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
         model.Session.flush()
         if move:
             _move_descendants(context, row.id, len(current["ancestors"]), move)
-        _stage_update(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
+        catalogue_stage_update(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
     except sa_exc.IntegrityError as error:
         model.Session.rollback()
-        raise _conflict_from(error)
+        raise catalogue_conflict_from(error) from error
     except Exception:
         model.Session.rollback()
         raise
-    _index_and_commit([row.id, *reindexed], context)
+    catalogue_index_and_commit([row.id, *reindexed], context)
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
 
 
@@ -613,7 +515,7 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResu
     :returns: the item
     """
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_moderate_schema(), context)
-    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
+    row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     try:
         tk.check_access("catalogue_item_moderate", context, {"id": row.id})
     except tk.NotAuthorized:
@@ -631,16 +533,8 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResu
     extras = dict(pkg.extras or {})
     extras[moderation.EXTRA_STATE] = state
     extras[moderation.EXTRA_MESSAGE] = data.get("message", "")
-    _save_dataset(context, row.id, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
+    catalogue_save_dataset(context, row.id, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
-
-
-def _has_children(item_id: str) -> bool:
-    """Whether active items sit under this one (archived ones may: they
-    wait for their parent's restore or go with it)."""
-    return model.Session.query(sa.exists().where(
-        CatalogueItem.parent_id == item_id, CatalogueItem.id == model.Package.id,
-        model.Package.state == "active")).scalar()
 
 
 def _may_read(context: Context, item_id: str) -> bool:
@@ -666,7 +560,7 @@ def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, acti
     archived item is not found."""
     data = schema.catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
                                      schema.catalogue_item_id_schema(), context)
-    row, pkg = item_rules.catalogue_item_or_404(data["id"], data.get("kind"))
+    row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     if active_only and pkg.state != "active":
         raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=data["id"]))
     # Who may not read it learns nothing of it: "not found", as for an
@@ -674,7 +568,7 @@ def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, acti
     catalogue_check_readable(context, row.id, data["id"])
     if auth not in ("catalogue_item_show", "catalogue_item_etag"):
         kind = catalogue_kind(row.kind)
-        tk.check_access(auth, context, {**(catalogue_item_auth_dict(kind, _stored(pkg)) if kind else {"id": row.id}), **more})
+        tk.check_access(auth, context, {**(catalogue_item_auth_dict(kind, catalogue_stored_item(pkg)) if kind else {"id": row.id}), **more})
     return row, pkg
 
 
@@ -683,11 +577,9 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult
     until purged, at the latest after the retention period. An item with
     children is refused. ``force=true`` purges it at once, and answers
     ``{"state": "absent"}`` for an item that does not exist."""
-    from ckanext.catalogue.logic.action.lifecycle import EXTRA_ARCHIVED, catalogue_archive_time
-
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_delete_schema(), context)
     if data["force"]:
-        found = item_rules.catalogue_resolve(data["id"])
+        found = rules.catalogue_resolve(data["id"])
         if found is None or not _seen(context, found):  # hidden: as if absent
             return {"id": data["id"], "state": "absent"}
         purged = catalogue_item_purge(context, {"id": data["id"], **({"kind": data["kind"]} if data.get(
@@ -695,12 +587,12 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult
         return {"id": purged["purged"][0] if purged["purged"] else data["id"], "state": "purged"}
     row, pkg = catalogue_item_target(context, data, "catalogue_item_delete", cascade=False)
     catalogue_check_if_match(row.id, data.get("if_match"))
-    if _has_children(row.id):
+    if catalogue_has_children(row.id):
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
     if pkg.state != "deleted":
         # When it was archived (the retention counts from it), then archived.
         extras = [{"key": k, "value": v} for k, v in (pkg.extras or {}).items() if k != EXTRA_ARCHIVED]
-        _save_dataset(context, row.id, {"extras": [*extras, {"key": EXTRA_ARCHIVED, "value": catalogue_archive_time()}]})
+        catalogue_save_dataset(context, row.id, {"extras": [*extras, {"key": EXTRA_ARCHIVED, "value": catalogue_archive_time()}]})
         tk.get_action("package_delete")(catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True}),
                                         {"id": row.id})
     return {"id": row.id, "state": "deleted"}
@@ -711,106 +603,14 @@ def catalogue_item_purge(context: Context, data_dict: DataDict) -> ActionResult.
     purges its whole subtree, which is refused otherwise."""
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_purge_schema(), context)
     row, _pkg = catalogue_item_target(context, data, "catalogue_item_purge", cascade=data["cascade"])
-    subtree = _subtree_ids(row.id)
+    subtree = catalogue_subtree_ids(row.id)
     if len(subtree) > 1 and not data["cascade"]:
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
     purged = catalogue_purge_packages(subtree)
     return {"purged": purged}
 
 
-def _subtree_ids(item_id: str) -> list[str]:
-    """The item and all its descendants, in any state, from the integrity table."""
-    tree = sa.select(CatalogueItem.id).where(CatalogueItem.id == item_id).cte("tree", recursive=True)
-    tree = tree.union_all(sa.select(CatalogueItem.id).where(CatalogueItem.parent_id == tree.c.id))
-    return [r[0] for r in model.Session.execute(sa.select(tree.c.id))]
-
-
 # --- reads: one Solr query each, visibility from CKAN's permission labels ---
-
-def _search(context: Context, fq: list[str], q: str, rows: int, start: int, sort: Optional[str]) -> dict[str, Any]:
-    params = {
-        # Text search only: the words are escaped, never Solr syntax.
-        "q": item_query.catalogue_text(q) if q else "", "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *fq], "rows": rows,
-        "start": start, "include_private": True,
-        # Ties broken by id, so pages never overlap or skip.
-        "sort": f"{sort or 'metadata_created asc'}, id asc" if "id asc" not in (sort or "") else sort,
-    }
-    # edismax with every syntax character escaped: plain words over CKAN's
-    # text fields, whatever the words contain.
-    params["defType"] = "edismax" if q else "lucene"
-    try:
-        found = tk.get_action("package_search")(
-            {"user": context.get("user", ""), "schema": _package_search_schema()},
-            dict(params, fl=["id", INDEX_ITEM]))
-    except SearchError as error:  # a query Solr or CKAN refuses is bad input
-        log.info("search refused: %s", error)
-        raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},
-                               CODE_BAD_QUERY)
-    return {"count": found["count"], "results": _stored_items(context, found["results"])}
-
-
-def _package_search_schema() -> dict[str, Any]:
-    """CKAN's package_search schema without its ``ckan.search.rows_max`` cap:
-    the catalogue's actions cap their own pages (``CATALOGUE_MAX_PAGE``), and
-    a large page is then one Solr request instead of several."""
-    found = default_package_search_schema()
-    found["rows"] = [tk.get_validator("default")(10), tk.get_validator("natural_number_validator")]
-    return found
-
-
-def _stored_items(context: Context, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The item dicts stored in the index with each hit; hits indexed before
-    that field existed are read the old way, in one more search."""
-    old = [hit["id"] for hit in hits if not hit.get(INDEX_ITEM)]
-    dicts: dict[str, dict[str, Any]] = {}
-    if old:
-        log.warning("%d item(s) indexed without %s: run `ckan search-index rebuild`", len(old), INDEX_ITEM)
-        found = tk.get_action("package_search")(
-            {"user": context.get("user", ""), "schema": _package_search_schema()},
-            {"fq_list": [item_query.catalogue_any_of("id", old)], "rows": len(old), "include_private": True})
-        dicts = {r["id"]: catalogue_item_dict(r) for r in found["results"]}
-    return [json.loads(hit[INDEX_ITEM]) if hit.get(INDEX_ITEM) else dicts[hit["id"]] for hit in hits
-            if hit.get(INDEX_ITEM) or hit["id"] in dicts]
-
-
-def _filters(data: dict[str, Any]) -> list[str]:
-    fq: list[str] = []
-    if data.get("kind"):
-        fq.append(item_query.catalogue_any_of("catalogue_kind", data["kind"]))
-    if data.get("parent"):
-        parent = item_rules.catalogue_resolve(data["parent"])
-        fq.append(item_query.catalogue_any_of("catalogue_parent", [parent.id if parent else data["parent"]]))
-    if data.get("organization"):
-        org = model.Group.get(data["organization"])
-        fq.append(item_query.catalogue_any_of("owner_org", [org.id if org else data["organization"]]))
-    if data.get("root"):
-        fq.append("+catalogue_depth:0")
-    if data.get("depth_at_most") is not None:
-        fq.append(f"+catalogue_depth:[* TO {int(data['depth_at_most'])}]")
-    if data.get("ancestor"):
-        # Item ids in one query; only other references (aliases) one by one.
-        known = {i for (i,) in model.Session.query(CatalogueItem.id).filter(CatalogueItem.id.in_(data["ancestor"]))}
-        resolved = [a if a in known else getattr(item_rules.catalogue_resolve(a), "id", a) for a in data["ancestor"]]
-        fq.append(item_query.catalogue_any_of("catalogue_ancestors", resolved))
-    if data.get("ids"):
-        fq.append(item_query.catalogue_any_of("catalogue_attr_id", data["ids"]))
-    for prop in data.get("filters", []):
-        also = []
-        if prop["exact"] and prop["property"] != ["id"]:  # a link also matches through the ancestors
-            also = [row.id for row in (item_rules.catalogue_resolve(v) for v in prop["values"]) if row]
-        fq.append(item_query.catalogue_property_filter(prop["property"], prop["values"], prop["exact"], also,
-                                                       prop.get("contains", False), prop.get("at_most", False)))
-    if data.get("geometry"):
-        fq.append(item_query.catalogue_geo_filter(data["georel"], data["geometry"]))
-    if data.get("moderation"):
-        states = data["moderation"]
-        # Items of unmoderated kinds, and those made before moderation was
-        # on, have no state and count as approved.
-        clause = item_query.catalogue_any_of("catalogue_moderation", states)[1:]
-        if moderation.APPROVED in states:
-            clause = f"({clause} OR (*:* -catalogue_moderation:[* TO *]))"
-        fq.append("+" + clause)
-    return fq
 
 
 @tk.side_effect_free
@@ -838,7 +638,7 @@ def catalogue_item_search(context: Context, data_dict: DataDict) -> ActionResult
     """
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_search_schema(), context)
     tk.check_access("catalogue_item_search", context, data)
-    return _search(context, _filters(data), data.get("q", ""), data["limit"], data["offset"], data.get("sort"))
+    return catalogue_search_items(context, catalogue_search_filters(data), data.get("q", ""), data["limit"], data["offset"], data.get("sort"))
 
 
 @tk.side_effect_free
@@ -846,7 +646,7 @@ def catalogue_item_count(context: Context, data_dict: DataDict) -> ActionResult.
     """How many items ``catalogue_item_search`` would find: ``{"count": n}``."""
     data = schema.catalogue_validate(dict(data_dict, limit=0), schema.catalogue_item_search_schema(), context)
     tk.check_access("catalogue_item_search", context, data)
-    return {"count": _search(context, _filters(data), data.get("q", ""), 0, 0, None)["count"]}
+    return {"count": catalogue_search_items(context, catalogue_search_filters(data), data.get("q", ""), 0, 0, None)["count"]}
 
 
 @tk.side_effect_free
@@ -861,7 +661,7 @@ def catalogue_item_children(context: Context, data_dict: DataDict) -> ActionResu
     else:
         query["parent"] = item["id"]
     data2 = schema.catalogue_validate(query, schema.catalogue_item_search_schema(), context)
-    return _search(context, _filters(data2), "", data2["limit"], data2["offset"],
+    return catalogue_search_items(context, catalogue_search_filters(data2), "", data2["limit"], data2["offset"],
                    "catalogue_depth asc, metadata_created asc")
 
 
@@ -873,8 +673,8 @@ def catalogue_item_ancestors(context: Context, data_dict: DataDict) -> ActionRes
     item = catalogue_item_show(context, {"id": data["id"]})
     if not item["ancestors"]:
         return {"count": 0, "results": []}
-    fq = [item_query.catalogue_any_of("id", item["ancestors"])]
-    return _search(context, fq, "", len(item["ancestors"]), 0, "catalogue_depth asc")
+    fq = [query.catalogue_any_of("id", item["ancestors"])]
+    return catalogue_search_items(context, fq, "", len(item["ancestors"]), 0, "catalogue_depth asc")
 
 
 # Solr fields each facet name counts.
@@ -895,13 +695,13 @@ def catalogue_item_facets(context: Context, data_dict: DataDict) -> ActionResult
     try:
         found = tk.get_action("package_search")({"user": context.get("user", "")}, {
             "q": "", "defType": "lucene", "rows": 0, "include_private": True,
-            "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *_filters(data)],
+            "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *catalogue_search_filters(data)],
             "facet.field": [field], "facet.limit": data["limit"],
         })
-    except SearchError as error:  # as in _search: a query CKAN refuses is bad input
+    except SearchError as error:  # as in catalogue_search_items: a query CKAN refuses is bad input
         log.info("facets refused: %s", error)
         raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},
-                               CODE_BAD_QUERY)
+                               CODE_BAD_QUERY) from error
     counts = found["facets"].get(field, {})
     ordered = sorted(counts, key=lambda v: (-counts[v], v))
     return {"values": ordered, "counts": counts}

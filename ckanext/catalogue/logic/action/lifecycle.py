@@ -6,29 +6,25 @@ purges what has been archived longer."""
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from typing import Any
+
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
-from ckanext.catalogue.logic.errors import CODE_NOT_ALLOWED, CatalogueInvalid
+from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
+from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
+from ckanext.catalogue.core.purge import catalogue_purge_packages
+from ckanext.catalogue.core.store import EXTRA_ARCHIVED, catalogue_save_dataset
+from ckanext.catalogue.logic.action.item import catalogue_item_show, catalogue_item_target
 from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
 from ckanext.catalogue.logic.validators import catalogue_whole_number
-from ckanext.catalogue.purge import catalogue_purge_packages
 
 __all__ = ["catalogue_item_restore", "catalogue_item_purge_expired", "catalogue_item_log"]
 
 log = logging.getLogger(__name__)
-
-# Set when an item is archived; the retention counts from it.
-EXTRA_ARCHIVED = "catalogue_archived_at"
-
-
-def catalogue_archive_time() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat()
-
 
 def catalogue_retention_days() -> int:
     value = tk.config.get("ckanext.catalogue.archive_retention_days")
@@ -41,8 +37,6 @@ def catalogue_item_restore(context: Context, data_dict: DataDict) -> ActionResul
 
     :param id: the item
     """
-    from ckanext.catalogue.logic.action.item import _save_dataset, catalogue_item_show, catalogue_item_target
-
     row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_update")
     if pkg.state != "deleted":
         raise CatalogueInvalid({"id": [tk._("The item is not archived")]}, CODE_NOT_ALLOWED)
@@ -51,7 +45,7 @@ def catalogue_item_restore(context: Context, data_dict: DataDict) -> ActionResul
         raise CatalogueInvalid({"parent": [tk._("The item's parent is archived: restore it first")]},
                                CODE_NOT_ALLOWED)
     extras = {k: v for k, v in (pkg.extras or {}).items() if k != EXTRA_ARCHIVED}
-    _save_dataset(context, row.id, {"state": "active", "extras": [{"key": k, "value": v} for k, v in extras.items()]})
+    catalogue_save_dataset(context, row.id, {"state": "active", "extras": [{"key": k, "value": v} for k, v in extras.items()]})
     return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
 
 
@@ -92,7 +86,7 @@ def _log_time(value: Any) -> datetime.datetime:
             return datetime.datetime.fromtimestamp(int(text), datetime.timezone.utc).replace(tzinfo=None)
         return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
     except (ValueError, OverflowError, OSError):
-        raise CatalogueInvalid({"startat": [tk._("A Unix time or YYYY-MM-DDTHH:MM:SSZ")]})
+        raise CatalogueInvalid({"startat": [tk._("A Unix time or YYYY-MM-DDTHH:MM:SSZ")]}) from None
 
 
 @tk.side_effect_free
@@ -109,11 +103,7 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
     :returns: ``{"offset", "limit", "count", "resources": [{"id", "time",
         "who": {"id", "name", "email"}, "type", "message", "data"}]}``
     """
-    import json
-
-    from ckanext.activity.model import Activity
-
-    from ckanext.catalogue.logic.action.item import catalogue_item_target
+    from ckanext.activity.model import Activity  # noqa: PLC0415 - the activity plugin is optional; its model maps a table of its own
 
     row, _pkg = catalogue_item_target(context, data_dict, "catalogue_item_update")
     offset = catalogue_whole_number(data_dict, "offset", 0, CATALOGUE_MAX_OFFSET)

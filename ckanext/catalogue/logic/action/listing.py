@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.catalogue import moderation
+from ckanext.catalogue.core import moderation
 from ckanext.catalogue.logic.action.read_paths import catalogue_keep_visible
 
 __all__ = ["package_list"]

@@ -8,10 +8,16 @@ import ckan.plugins.toolkit as tk
 from ckan import authz
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import item_query, roles
-from ckanext.catalogue.kinds import WRITE_ADMIN, WRITE_EDITOR, WRITE_MANAGER, WRITE_ORGANIZATION, catalogue_kind
+from ckanext.catalogue.core import query, roles
+from ckanext.catalogue.core.kinds import (
+    WRITE_ADMIN,
+    WRITE_EDITOR,
+    WRITE_MANAGER,
+    WRITE_ORGANIZATION,
+    catalogue_kind,
+)
+from ckanext.catalogue.core.store import catalogue_search_filters, catalogue_search_items
 from ckanext.catalogue.logic import schema
-from ckanext.catalogue.logic.action.item import _filters, _search
 
 __all__ = [
     "catalogue_item_parent_options",
@@ -43,7 +49,7 @@ def catalogue_item_parent_options(context: Context, data_dict: DataDict) -> Acti
     user = context.get("user")
     if not kind.parents or not user:
         return nothing
-    fq = _filters({"kind": list(kind.parents)})
+    fq = catalogue_search_filters({"kind": list(kind.parents)})
     if not authz.is_sysadmin(user) and not roles.catalogue_has_level(user, _WRITES_ANYWHERE[kind.write]):
         if kind.write != WRITE_ORGANIZATION:
             return nothing
@@ -51,5 +57,5 @@ def catalogue_item_parent_options(context: Context, data_dict: DataDict) -> Acti
             {"user": user}, {"permission": "create_dataset", "include_dataset_count": False})
         if not orgs:
             return nothing
-        fq.append(item_query.catalogue_any_of("owner_org", [org["id"] for org in orgs]))
-    return _search(context, fq, data.get("q", ""), data["limit"], data["offset"], "title_string asc")
+        fq.append(query.catalogue_any_of("owner_org", [org["id"] for org in orgs]))
+    return catalogue_search_items(context, fq, data.get("q", ""), data["limit"], data["offset"], "title_string asc")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue.itemdoc import catalogue_pricing_of
+from ckanext.catalogue.core.document import catalogue_pricing_of
 
 __all__ = [
     "catalogue_item_pricing",

@@ -10,14 +10,15 @@ same labels and exclusion filter as every search, one query per page.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import Context, DataDict
 
-from ckanext.catalogue import item_query
-from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
+from ckanext.catalogue.core import query
+from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
 from ckanext.catalogue.logic.validators import catalogue_whole_number
 
 __all__ = [
@@ -49,7 +50,7 @@ def catalogue_visible(context: Context, refs: Iterable[str], field: str = "id",
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start:start + _CHUNK]
         found = tk.get_action("package_search")({"user": user}, {  # labels apply: no ignore_auth
-            "q": "", "fq_list": [item_query.catalogue_any_of(field, chunk)], "rows": len(chunk), "fl": field,
+            "q": "", "fq_list": [query.catalogue_any_of(field, chunk)], "rows": len(chunk), "fl": field,
             "include_private": True, "include_drafts": True, "include_deleted": include_deleted,
             "facet": "false"})
         seen.update(r[field] for r in found["results"])

@@ -7,11 +7,9 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import roles
+from ckanext.catalogue.core import roles
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.model import CatalogueRole
-
-
 
 __all__ = [
     "catalogue_role_grant",

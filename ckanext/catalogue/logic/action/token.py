@@ -6,10 +6,10 @@ import time
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import item_rules
+from ckanext.catalogue.core import rules
+from ckanext.catalogue.core.errors import CatalogueInvalid
+from ckanext.catalogue.core.scoped_tokens import EXPIRES_FIELD, SCOPE_CLAIM
 from ckanext.catalogue.logic import schema
-from ckanext.catalogue.logic.errors import CatalogueInvalid
-from ckanext.catalogue.token_scope import EXPIRES_FIELD, SCOPE_CLAIM
 
 __all__ = ["catalogue_token_create"]
 
@@ -30,7 +30,7 @@ def catalogue_token_create(context: Context, data_dict: DataDict) -> ActionResul
         "kind": item["kind"], "id": item["id"], "owner_org": item["owner_org"],
         "ancestors": item["ancestors"], "creator_user_id": item["creator_user_id"],
     })
-    row = item_rules.catalogue_resolve(item["id"])
+    row = rules.catalogue_resolve(item["id"])
     assert row is not None
     longest = int(tk.config["ckanext.catalogue.scoped_token_max_lifetime"])
     if int(data.get("expires_in") or 0) > longest:

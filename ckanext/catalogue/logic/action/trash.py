@@ -7,11 +7,11 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import roles
-from ckanext.catalogue.logic.errors import CatalogueConflict
+from ckanext.catalogue.core import roles
+from ckanext.catalogue.core.errors import CatalogueConflict
+from ckanext.catalogue.core.purge import catalogue_purge_packages
 from ckanext.catalogue.logic.schema import catalogue_trash_list_schema, catalogue_validate
 from ckanext.catalogue.model.item import CatalogueItem
-from ckanext.catalogue.purge import catalogue_purge_packages
 
 __all__ = [
     "catalogue_trash_list",

@@ -12,9 +12,11 @@ from ckan.lib.plugins import get_permission_labels
 from ckan.lib.search import SearchError, SearchQueryError
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue import visibility
-from ckanext.catalogue.itemdoc import EXTRA_VISIBILITY
-from ckanext.catalogue.logic.errors import CatalogueInvalid
+from ckanext.catalogue.core import visibility
+from ckanext.catalogue.core.document import EXTRA_VISIBILITY
+from ckanext.catalogue.core.errors import CatalogueInvalid
+from ckanext.catalogue.core.store import catalogue_save_dataset, catalogue_stored_item, catalogue_subtree_ids
+from ckanext.catalogue.logic.action.item import catalogue_check_if_match, catalogue_item_target
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +55,8 @@ def catalogue_item_visibility_show(context: Context, data_dict: DataDict) -> Act
     :returns: ``{"restrictions", "owner", "extendable", "include":
         {"organizations", "users"}, "exclude": {...}, "effective", "etag"}``
     """
-    from ckanext.catalogue.logic.action.item import _stored, catalogue_item_target
-
     row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_update", active_only=True)
-    return {**_shown(pkg), "id": row.id, "etag": _stored(pkg)["etag"]}
+    return {**_shown(pkg), "id": row.id, "etag": catalogue_stored_item(pkg)["etag"]}
 
 
 def _resolve(names: Any, field: str) -> dict[str, list[str]]:
@@ -97,10 +97,6 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     :param if_match: the item's ETag, to refuse a change made meanwhile
     :returns: the visibility
     """
-    from ckanext.catalogue.logic.action.item import (
-        _save_dataset, _subtree_ids, catalogue_check_if_match, catalogue_item_target,
-    )
-
     row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_visibility_update", active_only=True)
     settings = visibility.catalogue_stored_visibility(pkg)
     restrictions = data_dict.get("restrictions", settings["restrictions"])
@@ -118,10 +114,10 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     extras = {**(pkg.extras or {}), EXTRA_VISIBILITY: stored}
     # The descendants' labels and excludes are computed from their
     # ancestors at index time: they are indexed with the item, before the commit.
-    _save_dataset(context, row.id, {
+    catalogue_save_dataset(context, row.id, {
         "private": restrictions != visibility.PUBLIC,
         "extras": [{"key": k, "value": v} for k, v in extras.items()],
-    }, also_index=tuple(i for i in _subtree_ids(row.id) if i != row.id))
+    }, also_index=tuple(i for i in catalogue_subtree_ids(row.id) if i != row.id))
     return catalogue_item_visibility_show(dict(context, ignore_auth=True), {"id": row.id})
 
 

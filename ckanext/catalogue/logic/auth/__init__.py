@@ -1,10 +1,9 @@
 """Auth functions of the catalogue core, one module per subject (registered by the
 plugin's blanket through ``__all__``)."""
-from ckanext.catalogue.logic.auth import group, item, role, software, trash
+from ckanext.catalogue.logic.auth import group, item, role, trash
 from ckanext.catalogue.logic.auth.group import *  # noqa: F401,F403
 from ckanext.catalogue.logic.auth.item import *  # noqa: F401,F403
 from ckanext.catalogue.logic.auth.role import *  # noqa: F401,F403
-from ckanext.catalogue.logic.auth.software import *  # noqa: F401,F403
 from ckanext.catalogue.logic.auth.trash import *  # noqa: F401,F403
 
-__all__ = group.__all__ + item.__all__ + role.__all__ + software.__all__ + trash.__all__
+__all__ = group.__all__ + item.__all__ + role.__all__ + trash.__all__

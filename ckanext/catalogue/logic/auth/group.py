@@ -5,8 +5,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.catalogue import roles
-
+from ckanext.catalogue.core import roles
 
 __all__ = [
     "catalogue_group_list",

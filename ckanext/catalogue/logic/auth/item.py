@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.lib.plugins import get_permission_labels
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.catalogue import moderation, roles, software_access, visibility
-from ckanext.catalogue.itemdoc import CATALOGUE_DATASET_TYPE
-from ckanext.catalogue.kinds import (
-    WRITE_ADMIN, WRITE_EDITOR, WRITE_MANAGER, WRITE_ORGANIZATION, catalogue_kind,
+from ckanext.catalogue.core import moderation, roles, visibility
+from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
+from ckanext.catalogue.core.kinds import (
+    WRITE_ADMIN,
+    WRITE_EDITOR,
+    WRITE_MANAGER,
+    WRITE_ORGANIZATION,
+    catalogue_kind,
 )
-from ckanext.catalogue.token_scope import catalogue_request_scope
+from ckanext.catalogue.core.scoped_tokens import catalogue_request_scope
+from ckanext.catalogue.interfaces import ICatalogueReaders
 
 __all__ = [
     "catalogue_item_create",
@@ -216,8 +222,10 @@ def package_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthR
     user_name = context.get("user")
     if not moderation.catalogue_may_see(pkg, user_name):
         return _refuse(tk._("This item is waiting for moderation"))
-    if not software_access.catalogue_software_may_read(pkg, user_name):
-        return _refuse(tk._("Software catalogs are for signed-in users"))
+    for plugin in p.PluginImplementations(ICatalogueReaders):
+        refusal = plugin.catalogue_read_refusal(pkg, user_name)
+        if refusal:
+            return _refuse(refusal)
     if pkg.type == CATALOGUE_DATASET_TYPE and not authz.is_sysadmin(user_name):
         user = model.User.get(user_name) if user_name else None
         if visibility.catalogue_is_excluded(pkg, get_permission_labels().get_user_dataset_labels(user)):

@@ -6,8 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.catalogue import roles
-
+from ckanext.catalogue.core import roles
 
 __all__ = [
     "catalogue_role_grant",

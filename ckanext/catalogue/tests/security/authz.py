@@ -16,8 +16,9 @@ inside that subtree.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional
+from typing import Any
 
 import pytest
 
@@ -53,8 +54,8 @@ class Write:
     method: str
     url: str
     json: Any = None
-    scope: Optional[str] = None  # the item a scoped token is scoped to
-    data: Optional[bytes] = None  # a raw body (sent when ``json`` is None)
+    scope: str | None = None  # the item a scoped token is scoped to
+    data: bytes | None = None  # a raw body (sent when ``json`` is None)
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -97,7 +98,7 @@ def people(reset_db, migrate_db_for, reset_index) -> Iterator[People]:
     jobs.get_queue(tk.config["ckanext.catalogue.software.queue"]).empty()
 
 
-def _token(people: People, role: str, scope: Optional[str], suffix: str) -> Optional[str]:
+def _token(people: People, role: str, scope: str | None, suffix: str) -> str | None:
     if role != "scoped":
         return people.tokens.get(role)
     item = scope or gc_entry(people.names["admin"], f"{suffix}-scope", organization=people.home)["id"]
@@ -117,7 +118,7 @@ def run_row(app, people: People, row: Row, name: str) -> list[tuple[str, int, st
     Refused roles share one setup (a refusal changes nothing, and a write
     that got through is reported anyway); each allowed role gets its own."""
     wrong = []
-    shared: Optional[Write] = None
+    shared: Write | None = None
     for number, role in enumerate(ROLES):
         suffix = f"{name}-{number}"
         if role in row.allowed:

@@ -10,7 +10,8 @@ the trash change for Catalogue-Admins and above. Scoped tokens identify
 nobody here (401), even when scoped to the very item written."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.authz import People, Row, Write

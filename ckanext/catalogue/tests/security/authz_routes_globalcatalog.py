@@ -3,7 +3,7 @@ on a fresh public entry of ``home``. Scoped tokens identify nobody here
 (they are IUDX's and the action API's)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.authz import VISIBILITY, WRITERS, People, Row, Write

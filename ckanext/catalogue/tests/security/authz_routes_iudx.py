@@ -8,7 +8,7 @@ tokens work here (IUDX's create-catalogue token): one is scoped to the item
 written, or to the new item's parent."""
 from __future__ import annotations
 
-from ckanext.catalogue.kinds import iudx as kinds
+from ckanext.catalogue.iudx import kinds
 from ckanext.catalogue.tests import iudx_samples as s
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.authz import WRITERS, People, Row, Write

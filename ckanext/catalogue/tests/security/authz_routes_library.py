@@ -5,9 +5,10 @@ and admins, Catalogue-Admins and Managers, sysadmins. Scoped tokens identify
 nobody here (they are IUDX's and the action API's)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from ckanext.catalogue.kinds.library import CATALOG
+from ckanext.catalogue.library.kinds import CATALOG
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.authz import WRITERS, People, Row, Write
 

@@ -5,7 +5,8 @@ imports and updates are only queued (the test empties the queue). Scoped
 tokens identify nobody here (they are IUDX's and the action API's)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.authz import People, Row, Write

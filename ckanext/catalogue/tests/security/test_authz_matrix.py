@@ -8,14 +8,14 @@ Managers, sysadmins); each allowed cell runs on a fresh entry.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from ckanext.catalogue.logic.action import catalogue_get_actions, read_paths
 from ckanext.catalogue.tests.conftest import catalogue_call
-from ckanext.catalogue.tests.security.authz import (  # noqa: F401 (people: a fixture)
-    SITE, VISIBILITY, WRITERS, People, Row, Write, people, run_row)
+from ckanext.catalogue.tests.security.authz import SITE, VISIBILITY, WRITERS, People, Row, Write, people, run_row  # noqa: F401 (people: a fixture)
 from ckanext.catalogue.tests.security.conftest import gc_doc, gc_entry
 
 # One empty database per module (the people fixture); the rows make their own objects.

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
-from ckanext.catalogue.tests.security import (authz_routes_gcat, authz_routes_globalcatalog, authz_routes_iudx,
-                                              authz_routes_library, authz_routes_software)
+from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
+from ckanext.catalogue.tests.security import (
+    authz_routes_gcat,
+    authz_routes_globalcatalog,
+    authz_routes_iudx,
+    authz_routes_library,
+    authz_routes_software,
+)
 from ckanext.catalogue.tests.security.authz import People, Row, people, run_row  # noqa: F401 (people: a fixture)
 
 # One empty database per module (the people fixture); the rows make their own objects.

@@ -13,10 +13,10 @@ from flask import current_app
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.openapi import CATALOGUE_API_METHODS
+from ckanext.catalogue.api.guards import CATALOGUE_API_BLUEPRINTS
+from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.conftest import PASSWORD, cookie_login, gc_entry
-from ckanext.catalogue.web_guards import CATALOGUE_API_BLUEPRINTS
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -11,7 +11,7 @@ import pytest
 from ckan import model
 from ckan.tests import factories
 
-from ckanext.catalogue import itemdoc
+from ckanext.catalogue.core import document
 from ckanext.catalogue.tests import iudx_samples as s
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.conftest import gc_doc
@@ -130,8 +130,8 @@ def test_only_a_bounded_set_of_properties_becomes_solr_fields(token: str):
     assert catalogue_call(admin, "catalogue_item_show", id=item["id"])["doc"]["p1499"] == "v1499"
     # ...but the index document holds at most 50 properties' fields.
     shown = catalogue_call(admin, "package_show", id=item["id"])
-    indexed = itemdoc.catalogue_index_fields({**shown, "validated_data_dict": json.dumps(shown),
-                                              itemdoc.EXTRA_DOC: json.dumps({**gc_doc("wide"), **extra})})
+    indexed = document.catalogue_index_fields({**shown, "validated_data_dict": json.dumps(shown),
+                                              document.EXTRA_DOC: json.dumps({**gc_doc("wide"), **extra})})
     attrs = [k for k in indexed if k.startswith("catalogue_attr_") and k != "catalogue_attr_id"]
     assert len(attrs) == 50
     assert not [k for k in indexed if k.startswith("catalogue_sort_p1")]

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.logic.action.dataset_guard import catalogue_core_context
+from ckanext.catalogue.core.store import catalogue_core_context
 from ckanext.catalogue.tests.conftest import catalogue_call
 from ckanext.catalogue.tests.security.conftest import gc_entry
 

@@ -1,0 +1,261 @@
+"""The rules every catalogue item obeys, whatever its kind: document schema,
+ids and aliases, parent links, uniqueness and fixed fields. The item
+actions call these before anything is stored."""
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.catalogue.core.errors import (
+    CODE_IMMUTABLE,
+    CODE_INVALID,
+    CODE_INVALID_ID,
+    CODE_LINK,
+    CatalogueInvalid,
+)
+from ckanext.catalogue.core.kinds import (
+    ID_CLIENT,
+    ID_NAME,
+    ID_UUID,
+    CatalogueKind,
+    catalogue_kind,
+    catalogue_kind_by_type,
+    catalogue_kinds,
+)
+from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
+from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
+
+
+def catalogue_now_iso() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def catalogue_doc_types(doc: dict[str, Any]) -> list[str]:
+    types = doc.get("type")
+    if isinstance(types, str):
+        return [types]
+    return [t for t in types if isinstance(t, str)] if isinstance(types, list) else []
+
+
+def catalogue_pick_kind(kind_name: str | None, doc: dict[str, Any]) -> CatalogueKind:
+    """The kind named, or the one whose JSON-LD type the document carries."""
+    if kind_name:
+        kind = catalogue_kind(kind_name)
+        if kind is None:
+            raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}; known kinds: {known}").format(
+                kind=kind_name, known=", ".join(sorted(catalogue_kinds())))]})
+        return kind
+    for jsonld_type in catalogue_doc_types(doc):
+        kind = catalogue_kind_by_type(jsonld_type)
+        if kind is not None:
+            return kind
+    raise CatalogueInvalid({"type": [tk._("The type names no known item kind")]})
+
+
+def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
+    """Every violation of the kind's JSON schema and name rule, reported together."""
+    errors: dict[str, list[str]] = dict(kind.doc_check(doc)) if kind.doc_check else {}
+    if kind.name_check is not None and kind.name_field in doc:
+        try:
+            kind.name_check(doc[kind.name_field])
+        except tk.Invalid as invalid:
+            errors[kind.name_field] = [str(invalid.error)]
+    if not kind.schema:
+        if errors:
+            raise CatalogueInvalid(errors, CODE_INVALID)
+        return
+    validator_cls = jsonschema.validators.validator_for(kind.schema)
+    for error in sorted(validator_cls(kind.schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        base = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for name in error.validator_value:
+                if name not in error.instance:
+                    path = f"{base}.{name}" if base else str(name)
+                    message = tk._("Missing required field {name}").format(name=name)
+                    if message not in errors.get(path, []):
+                        errors.setdefault(path, []).append(message)
+            continue
+        errors.setdefault(base or "doc", []).append(error.message)
+    if errors:
+        raise CatalogueInvalid(errors, CODE_INVALID)
+
+
+def catalogue_parse_uuid(value: Any, field: str = "id") -> str:
+    try:
+        parsed = uuid.UUID(str(value))
+    except (ValueError, AttributeError, TypeError):
+        raise CatalogueInvalid({field: [tk._("Invalid UUID: {value}").format(value=value)]}, CODE_INVALID_ID) from None
+    if str(parsed) != str(value).lower():
+        raise CatalogueInvalid({field: [tk._("Invalid UUID: {value}").format(value=value)]}, CODE_INVALID_ID)
+    return str(parsed)
+
+
+def catalogue_new_id(kind: CatalogueKind, requested: Any) -> tuple[str, list[str]]:
+    """Id of a new item and its aliases. A legacy path id (with ``/``) is
+    kept as an alias of a fresh UUID."""
+    if kind.id_rule == ID_CLIENT and requested not in (None, ""):
+        if not isinstance(requested, str) or len(requested) > 200 or not requested.strip():
+            raise CatalogueInvalid({"id": [tk._("An id is a string of at most 200 characters")]}, CODE_INVALID_ID)
+        try:
+            return catalogue_parse_uuid(requested), []
+        except CatalogueInvalid:
+            return str(uuid.uuid4()), [requested]
+    if kind.id_rule not in (ID_UUID, ID_CLIENT):
+        # Named kinds: the name is the dataset's name, resolved like an id.
+        return str(uuid.uuid4()), []
+    if requested in (None, ""):
+        return str(uuid.uuid4()), []
+    if isinstance(requested, str) and "/" in requested:
+        return str(uuid.uuid4()), [requested]
+    return catalogue_parse_uuid(requested), []
+
+
+def catalogue_resolve(value: Any) -> CatalogueItem | None:
+    """The item an id, alias or (for named kinds) name designates."""
+    if not isinstance(value, str) or not value:
+        return None
+    row = model.Session.get(CatalogueItem, value)
+    if row is not None:
+        return row
+    key = model.Session.get(CatalogueItemKey, f"{KEY_ALIAS}:{value}")
+    if key is not None:
+        return model.Session.get(CatalogueItem, key.item_id)
+    pkg = model.Package.get(value)
+    return model.Session.get(CatalogueItem, pkg.id) if pkg is not None else None
+
+
+def catalogue_item_or_404(value: Any, kinds: list[str] | None = None) -> tuple[CatalogueItem, model.Package]:
+    """The item (of one of ``kinds``, when given) and its dataset."""
+    row = catalogue_resolve(value)
+    pkg = model.Package.get(row.id) if row is not None else None
+    if row is None or pkg is None or (kinds and row.kind not in kinds):
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=value))
+    return row, pkg
+
+
+def catalogue_links(kind: CatalogueKind, doc: dict[str, Any], explicit: Any) -> dict[str, Any]:
+    """Link field -> value, for the links the document (or ``parent``) gives."""
+    links = {f: doc[f] for f in kind.link_fields if doc.get(f)}
+    if explicit:
+        links["parent"] = explicit
+    return links
+
+
+def catalogue_fill_links(
+    kind: CatalogueKind, doc: dict[str, Any], parent_ref: Any, ancestors_of: Callable[[list[str]], dict[str, list[str]]],
+) -> dict[str, Any]:
+    """The document with each link field it leaves out set to the parent or
+    the parent's ancestor of the field's kind (as IUDX copies links down)."""
+    parent = catalogue_resolve(parent_ref)
+    missing = {f: k for f, k in kind.link_fields.items() if not doc.get(f)}
+    if parent is None or not missing:
+        return doc
+    chain = [*ancestors_of([parent.id]).get(parent.id, []), parent.id]
+    kinds = dict(model.Session.query(CatalogueItem.id, CatalogueItem.kind).filter(CatalogueItem.id.in_(chain)))
+    filled = dict(doc)
+    for field, expected in missing.items():
+        match = next((i for i in reversed(chain) if kinds.get(i) == expected), None)
+        if match:
+            filled[field] = match
+    return filled
+
+
+def catalogue_check_links(
+    kind: CatalogueKind, links: dict[str, Any], ancestors_of: Callable[[list[str]], dict[str, list[str]]],
+) -> tuple[CatalogueItem | None, list[str]]:
+    """The parent item and the new item's ancestor ids (root first).
+
+    Every linked item must exist; the deepest is the parent and must be of
+    an allowed kind; the others must be its ancestors. ``ancestors_of``
+    gives the stored ancestors of item ids.
+    """
+    if not links:
+        if kind.parents and kind.parent_required:
+            field = next(iter(kind.link_fields), "parent")
+            raise CatalogueInvalid({field: [tk._("A parent item is required")]}, CODE_LINK)
+        return None, []
+    resolved: dict[str, CatalogueItem] = {}
+    for field, value in links.items():
+        row = catalogue_resolve(value)
+        if row is None:
+            raise CatalogueInvalid({field: [tk._("Linked item {id} does not exist").format(id=value)]}, CODE_LINK)
+        expected = kind.link_fields.get(field)
+        if expected and row.kind != expected:
+            raise CatalogueInvalid({field: [tk._("{id} is a {found}, not a {expected}").format(
+                id=value, found=row.kind, expected=expected)]}, CODE_LINK)
+        resolved[field] = row
+    chains = ancestors_of(list({row.id for row in resolved.values()}))
+    field, parent = max(resolved.items(), key=lambda fr: len(chains.get(fr[1].id, [])))
+    if parent.kind not in kind.parents:
+        raise CatalogueInvalid({field: [tk._("An item of kind {kind} cannot be under a {parent}").format(
+            kind=kind.name, parent=parent.kind)]}, CODE_LINK)
+    ancestors = [*chains.get(parent.id, []), parent.id]
+    for other_field, row in resolved.items():
+        if row.id not in ancestors:
+            raise CatalogueInvalid({other_field: [tk._(
+                "{value} is not an ancestor of the item's parent {parent}").format(
+                    value=links[other_field], parent=parent.id)]}, CODE_LINK)
+    return parent, ancestors
+
+
+def catalogue_unique_key(kind: CatalogueKind, doc: dict[str, Any], parent_id: str | None,
+                         owner_org: str | None = None) -> str | None:
+    """The key no two items may share: the kind, the scope (the items named
+    by ``unique_scope_fields``, the organization, or the parent) and the
+    unique values."""
+    if not kind.unique_fields and not kind.unique_scope_fields:
+        return None
+    if kind.unique_in_organization:
+        values = "|".join(str(doc.get(f, "")).strip().lower() for f in kind.unique_fields)
+        return f"{KEY_UNIQUE}:{kind.name}:org:{owner_org or ''}:{values}"
+    scope_parts = []
+    for field in kind.unique_scope_fields:
+        value = doc.get(field)
+        if not value:
+            break
+        linked = catalogue_resolve(value)
+        scope_parts.append(linked.id if linked else str(value))
+    else:
+        if kind.unique_scope_fields:
+            scope = "|".join(scope_parts)
+            values = "|".join(str(doc.get(f, "")).strip().lower() for f in kind.unique_fields)
+            return f"{KEY_UNIQUE}:{kind.name}:{scope}:{values}"
+    if not kind.unique_fields:
+        return None
+    values = "|".join(str(doc.get(f, "")).strip().lower() for f in kind.unique_fields)
+    return f"{KEY_UNIQUE}:{kind.name}:{parent_id or ''}:{values}"
+
+
+def catalogue_check_fixed(kind: CatalogueKind, stored: dict[str, Any], doc: dict[str, Any],
+                          item_id: str, aliases: list[str]) -> dict[str, Any]:
+    """The replacing document with the fields an update may not change
+    checked (400 when they differ) and carried over when left out."""
+    errors: dict[str, list[str]] = {}
+    if doc.get("id") not in (None, item_id, *aliases):
+        errors["id"] = [tk._("The id of an item cannot change")]
+    if "type" in doc and sorted(catalogue_doc_types(doc)) != sorted(catalogue_doc_types(stored)):
+        if kind.jsonld_type not in catalogue_doc_types(doc):
+            errors["type"] = [tk._("The type of an item cannot change")]
+    fixed = [*kind.link_fields, *(f for f in (kind.created_field,) if f)]
+    if kind.id_rule == ID_NAME:
+        fixed.append(kind.name_field)
+    for field in fixed:
+        if field in doc and field in stored and doc[field] != stored[field]:
+            errors[field] = [tk._("The field {field} cannot change").format(field=field)]
+    if errors:
+        raise CatalogueInvalid(errors, CODE_IMMUTABLE)
+    merged = dict(doc)
+    for field in [*fixed, *(f for f in (kind.status_field,) if f)]:
+        if field in stored:
+            merged[field] = stored[field]
+    if "type" in stored:
+        merged["type"] = doc.get("type", stored["type"])
+    merged.pop("id", None)
+    return merged

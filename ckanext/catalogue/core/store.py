@@ -1,0 +1,255 @@
+"""The item store: how catalogue items are written to and read from CKAN's
+datasets and Solr, inside one transaction per write. Actions check access
+and validate; these functions store, index and search what they are given."""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+import ckan.plugins.toolkit as tk
+from ckan import logic, model
+from ckan.lib import search
+from ckan.lib.search import SearchError
+from ckan.logic.schema import default_package_search_schema
+from ckan.types import Context
+
+from ckanext.catalogue.core import moderation, query, rules
+from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE, INDEX_ITEM, catalogue_etag, catalogue_item_dict
+from ckanext.catalogue.core.errors import (
+    CODE_BAD_QUERY,
+    CatalogueConflict,
+    CatalogueInvalid,
+    CataloguePreconditionFailed,
+)
+from ckanext.catalogue.model import CatalogueItem
+
+log = logging.getLogger(__name__)
+
+# Set in the context of the core's own calls to CKAN's dataset actions
+# (CKAN's dataset actions refuse catalogue items otherwise).
+CATALOGUE_CORE_CALL = "catalogue_core_call"
+
+# Set when an item is archived; the retention counts from it.
+EXTRA_ARCHIVED = "catalogue_archived_at"
+
+
+def catalogue_core_context(context: Context) -> Context:
+    """A context for CKAN dataset actions called by the catalogue core."""
+    return {**context, CATALOGUE_CORE_CALL: True}  # type: ignore[typeddict-unknown-key]
+
+
+def catalogue_archive_time() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat()
+
+
+def catalogue_system_context(context: Context) -> Context:
+    # The catalogue auth function has decided; CKAN's dataset auth knows
+    # nothing of kinds and catalogue roles.
+    return catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True, "defer_commit": True})
+
+def catalogue_stored_item(pkg: model.Package) -> dict[str, Any]:
+    return catalogue_item_dict({
+        "id": pkg.id, "name": pkg.name, "extras": dict(pkg.extras), "owner_org": pkg.owner_org,
+        "private": pkg.private, "state": pkg.state, "creator_user_id": pkg.creator_user_id,
+        "metadata_created": pkg.metadata_created.isoformat() if pkg.metadata_created else None,
+        "metadata_modified": pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
+    })
+
+def catalogue_check_if_match(item_id: str, if_match: str | None) -> None:
+    """With ``if_match`` (an If-Match header's value), lock the item's row
+    for this transaction and refuse unless its current ETag is named, so
+    of two writers holding the same version only the first succeeds."""
+    if not if_match:
+        return
+    pkg = model.Session.query(model.Package).filter(model.Package.id == item_id).with_for_update().one()
+    model.Session.refresh(pkg)
+    wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    current = catalogue_etag(pkg.id, pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
+                             pkg.state)
+    if "*" not in wanted and current not in wanted:
+        model.Session.rollback()  # and with it the lock
+        raise CataloguePreconditionFailed({"if_match": [tk._(
+            "The item has changed since that version was read (ETag mismatch); nothing was changed")]})
+
+def catalogue_index_and_commit(item_ids: list[str], context: Context) -> None:
+    """Index the items as stored in this transaction (one Solr commit), then
+    commit; should the commit fail, the index goes back to what is stored
+    (items that were being created leave it)."""
+    try:
+        catalogue_index_many(item_ids, context)
+    except Exception:
+        # Solr refused or is down: nothing is committed.
+        model.Session.rollback()
+        raise
+    try:
+        model.repo.commit()
+    except Exception:
+        model.Session.rollback()
+        stored = {i for (i,) in model.Session.query(model.Package.id).filter(model.Package.id.in_(item_ids))}
+        catalogue_index_many([i for i in item_ids if i in stored], context)
+        for gone in set(item_ids) - stored:
+            logic.index_remove_package(gone)
+        raise
+
+def catalogue_root_organization(context: Context) -> str:
+    """Id of the organization that holds items without a parent
+    organization (CKAN datasets need one), created on first use."""
+    name = tk.config["ckanext.catalogue.root_organization"]
+    org = model.Group.get(name)
+    if org is not None and org.is_organization:
+        return org.id
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    created = tk.get_action("organization_create")(
+        {"user": site_user, "ignore_auth": True, "defer_commit": True},
+        {"name": name, "title": tk._("Catalogue")},
+    )
+    return created["id"]
+
+def catalogue_stage_update(context: Context, item_id: str, changes: dict[str, Any]) -> None:
+    """Apply ``changes`` to the item's dataset through package_update inside
+    the caller's transaction (the auth check has been made by the caller).
+    With defer_commit alone CKAN rolls its savepoint back; with
+    return_id_only too it returns with the savepoint open, which is released
+    here so the change joins the caller's transaction."""
+    system = catalogue_system_context(context)
+    full = tk.get_action("package_show")(dict(system), {"id": item_id})
+    full.update(changes)
+    # With metadata_modified given, package_update compares the dicts to
+    # skip "unchanged" datasets; the stored document decides, not that.
+    full.pop("metadata_modified", None)
+    enclosing = model.Session().get_nested_transaction()
+    tk.get_action("package_update")(dict(system, return_id_only=True), full)
+    nested = model.Session().get_nested_transaction()
+    if nested is None or nested is enclosing:
+        return  # nothing changed: CKAN opened no savepoint
+    nested.commit()
+    # CKAN announces an update (the activity stream listens) only when it
+    # commits itself; announced here, the activity joins this transaction.
+    announced = dict(system, model=model, session=model.Session, changed_entities={"packages": {item_id}})
+    tk.signals.action_succeeded.send("package_update", context=announced, data_dict=full, result=item_id)
+
+def catalogue_save_dataset(context: Context, item_id: str, changes: dict[str, Any], also_index: tuple[str, ...] = ()) -> None:
+    """``catalogue_stage_update``, then index the item (and ``also_index``, whose
+    copied-down state follows it) and commit: one transaction."""
+    try:
+        catalogue_stage_update(context, item_id, changes)
+    except Exception:
+        model.Session.rollback()
+        raise
+    catalogue_index_and_commit([item_id, *also_index], context)
+
+def catalogue_conflict_from(error: sa_exc.IntegrityError) -> CatalogueConflict:
+    return CatalogueConflict({"message": [tk._("An item with the same name or id already exists here")]})
+
+def catalogue_ancestors_of(ids: list[str]) -> dict[str, list[str]]:
+    rows = model.Session.query(model.Package).filter(model.Package.id.in_(ids))
+    return {pkg.id: catalogue_stored_item(pkg)["ancestors"] for pkg in rows}
+
+def catalogue_index_many(item_ids: list[str], context: Context) -> None:
+    """Index committed items with one Solr commit for all of them."""
+    index = search.index_for("Package")
+    for item_id in item_ids:
+        default, custom = logic.package_show_default_and_custom_schemas(context, item_id)
+        index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
+    if item_ids:
+        index.commit()
+
+def catalogue_subtree_ids(item_id: str) -> list[str]:
+    """The item and all its descendants, in any state, from the integrity table."""
+    tree = sa.select(CatalogueItem.id).where(CatalogueItem.id == item_id).cte("tree", recursive=True)
+    tree = tree.union_all(sa.select(CatalogueItem.id).where(CatalogueItem.parent_id == tree.c.id))
+    return [r[0] for r in model.Session.execute(sa.select(tree.c.id))]
+
+def catalogue_search_items(context: Context, fq: list[str], q: str, rows: int, start: int, sort: str | None) -> dict[str, Any]:
+    params = {
+        # Text search only: the words are escaped, never Solr syntax.
+        "q": query.catalogue_text(q) if q else "", "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *fq], "rows": rows,
+        "start": start, "include_private": True,
+        # Ties broken by id, so pages never overlap or skip.
+        "sort": f"{sort or 'metadata_created asc'}, id asc" if "id asc" not in (sort or "") else sort,
+    }
+    # edismax with every syntax character escaped: plain words over CKAN's
+    # text fields, whatever the words contain.
+    params["defType"] = "edismax" if q else "lucene"
+    try:
+        found = tk.get_action("package_search")(
+            {"user": context.get("user", ""), "schema": _package_search_schema()},
+            dict(params, fl=["id", INDEX_ITEM]))
+    except SearchError as error:  # a query Solr or CKAN refuses is bad input
+        log.info("search refused: %s", error)
+        raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},
+                               CODE_BAD_QUERY) from error
+    return {"count": found["count"], "results": _stored_items(context, found["results"])}
+
+def _package_search_schema() -> dict[str, Any]:
+    """CKAN's package_search schema without its ``ckan.search.rows_max`` cap:
+    the catalogue's actions cap their own pages (``CATALOGUE_MAX_PAGE``), and
+    a large page is then one Solr request instead of several."""
+    found = default_package_search_schema()
+    found["rows"] = [tk.get_validator("default")(10), tk.get_validator("natural_number_validator")]
+    return found
+
+def _stored_items(context: Context, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The item dicts stored in the index with each hit; hits indexed before
+    that field existed are read the old way, in one more search."""
+    old = [hit["id"] for hit in hits if not hit.get(INDEX_ITEM)]
+    dicts: dict[str, dict[str, Any]] = {}
+    if old:
+        log.warning("%d item(s) indexed without %s: run `ckan search-index rebuild`", len(old), INDEX_ITEM)
+        found = tk.get_action("package_search")(
+            {"user": context.get("user", ""), "schema": _package_search_schema()},
+            {"fq_list": [query.catalogue_any_of("id", old)], "rows": len(old), "include_private": True})
+        dicts = {r["id"]: catalogue_item_dict(r) for r in found["results"]}
+    return [json.loads(hit[INDEX_ITEM]) if hit.get(INDEX_ITEM) else dicts[hit["id"]] for hit in hits
+            if hit.get(INDEX_ITEM) or hit["id"] in dicts]
+
+def catalogue_search_filters(data: dict[str, Any]) -> list[str]:
+    fq: list[str] = []
+    if data.get("kind"):
+        fq.append(query.catalogue_any_of("catalogue_kind", data["kind"]))
+    if data.get("parent"):
+        parent = rules.catalogue_resolve(data["parent"])
+        fq.append(query.catalogue_any_of("catalogue_parent", [parent.id if parent else data["parent"]]))
+    if data.get("organization"):
+        org = model.Group.get(data["organization"])
+        fq.append(query.catalogue_any_of("owner_org", [org.id if org else data["organization"]]))
+    if data.get("root"):
+        fq.append("+catalogue_depth:0")
+    if data.get("depth_at_most") is not None:
+        fq.append(f"+catalogue_depth:[* TO {int(data['depth_at_most'])}]")
+    if data.get("ancestor"):
+        # Item ids in one query; only other references (aliases) one by one.
+        known = {i for (i,) in model.Session.query(CatalogueItem.id).filter(CatalogueItem.id.in_(data["ancestor"]))}
+        resolved = [a if a in known else getattr(rules.catalogue_resolve(a), "id", a) for a in data["ancestor"]]
+        fq.append(query.catalogue_any_of("catalogue_ancestors", resolved))
+    if data.get("ids"):
+        fq.append(query.catalogue_any_of("catalogue_attr_id", data["ids"]))
+    for prop in data.get("filters", []):
+        also = []
+        if prop["exact"] and prop["property"] != ["id"]:  # a link also matches through the ancestors
+            also = [row.id for row in (rules.catalogue_resolve(v) for v in prop["values"]) if row]
+        fq.append(query.catalogue_property_filter(prop["property"], prop["values"], prop["exact"], also,
+                                                       prop.get("contains", False), prop.get("at_most", False)))
+    if data.get("geometry"):
+        fq.append(query.catalogue_geo_filter(data["georel"], data["geometry"]))
+    if data.get("moderation"):
+        states = data["moderation"]
+        # Items of unmoderated kinds, and those made before moderation was
+        # on, have no state and count as approved.
+        clause = query.catalogue_any_of("catalogue_moderation", states)[1:]
+        if moderation.APPROVED in states:
+            clause = f"({clause} OR (*:* -catalogue_moderation:[* TO *]))"
+        fq.append("+" + clause)
+    return fq
+
+def catalogue_has_children(item_id: str) -> bool:
+    """Whether active items sit under this one (archived ones may: they
+    wait for their parent's restore or go with it)."""
+    return model.Session.query(sa.exists().where(
+        CatalogueItem.parent_id == item_id, CatalogueItem.id == model.Package.id,
+        model.Package.state == "active")).scalar()

@@ -1,0 +1,808 @@
+"""Software catalogs (Waldur): catalogs are catalogue items of kind
+``software.catalog``; their packages, versions and targets are rows of the
+catalog's DataStore tables. Imports and updates run as background jobs."""
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid as uuidlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import ckan.plugins.toolkit as tk
+from ckan.types import ActionResult, Context, DataDict
+
+from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.jobs import catalogue_enqueue
+from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
+from ckanext.catalogue.logic.validators import catalogue_whole_number
+from ckanext.catalogue.software import store
+from ckanext.catalogue.software.filters import (
+    CATALOG_FILTERS,
+    CATALOG_ORDERINGS,
+    DEFAULT_ORDER,
+    FILTERS,
+    ORDERINGS,
+    catalogue_parse_order,
+    catalogue_parse_value,
+)
+from ckanext.catalogue.software.kinds import CATALOG, SERVER_FIELDS
+from ckanext.catalogue.software.loaders import (
+    CatalogueLoadError,
+    catalogue_software_source,
+    catalogue_software_sources,
+)
+from ckanext.catalogue.software.loaders.base import BINARY_RUNTIME, CATALOG_TYPES
+
+__all__ = [
+    "catalogue_software_catalog_create", "catalogue_software_catalog_show", "catalogue_software_catalog_list",
+    "catalogue_software_catalog_update", "catalogue_software_catalog_delete", "catalogue_software_cpu_targets",
+    "catalogue_software_discover",
+    "catalogue_software_import", "catalogue_software_update", "catalogue_software_schedule",
+    "catalogue_software_record_list", "catalogue_software_record_show", "catalogue_software_record_create",
+    "catalogue_software_record_update", "catalogue_software_record_delete",
+]
+
+log = logging.getLogger(__name__)
+
+PAGE_MAX = 10000
+# Catalogs one list of records spans at most (each is a SELECT in one union).
+CATALOGS_MAX = 500
+
+
+def _site_context(context: Context) -> Context:
+    return {"user": context.get("user", ""), "ignore_auth": True}
+
+
+def _catalog_id(value: Any) -> str:
+    try:
+        return str(uuidlib.UUID(str(value)))
+    except ValueError:
+        raise tk.ObjectNotFound(tk._("Not found.")) from None
+
+
+def _paging(data_dict: DataDict) -> tuple[int, int]:
+    """Limit and offset, both checked before either is refused."""
+    errors: dict[str, Any] = {}
+    values = {}
+    for key, default, high in (("limit", 10, PAGE_MAX), ("offset", 0, CATALOGUE_MAX_OFFSET)):
+        try:
+            values[key] = catalogue_whole_number(data_dict, key, default, high)
+        except CatalogueInvalid as error:
+            errors.update(error.error_dict)
+    if errors:
+        raise CatalogueInvalid(errors)
+    return values["limit"], values["offset"]
+
+
+def _as_catalog(item: dict[str, Any], counts: tuple[int, int, int] | None) -> dict[str, Any]:
+    doc = item["doc"]
+    kind = doc.get("catalog_type", BINARY_RUNTIME)
+    packages, versions, targets = counts or (0, 0, 0)
+    return {
+        "id": item["id"], "uuid": uuidlib.UUID(item["id"]).hex,
+        "created": item["metadata_created"], "modified": item["metadata_modified"],
+        "name": doc.get("name", ""), "version": doc.get("version", ""), "catalog_type": kind,
+        "catalog_type_display": CATALOG_TYPES.get(kind, kind),
+        "source_url": doc.get("source_url") or "", "description": doc.get("description") or "",
+        "metadata": doc.get("metadata") or {}, "auto_update_enabled": doc.get("auto_update_enabled", True),
+        "last_update_attempt": doc.get("last_update_attempt"),
+        "last_successful_update": doc.get("last_successful_update"),
+        "update_errors": doc.get("update_errors") or "",
+        "supports_cpu_target_restrictions": kind == BINARY_RUNTIME,
+        "package_count": packages, "version_count": versions, "target_count": targets,
+    }
+
+
+def _with_counts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = store.catalogue_software_counts(store.catalogue_software_tables(i["id"] for i in items))
+    return [_as_catalog(i, counts.get(i["id"])) for i in items]
+
+
+def _catalog_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    doc = {k: v for k, v in doc.items() if k not in ("uuid", "url", "created", "modified", "catalog_type_display",
+                                                     "package_count", "version_count", "target_count",
+                                                     "supports_cpu_target_restrictions", *SERVER_FIELDS)}
+    doc.setdefault("catalog_type", BINARY_RUNTIME)
+    doc.setdefault("auto_update_enabled", True)
+    return doc
+
+
+def catalogue_software_catalog_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Create a software catalog (Catalogue-Manager) with empty package,
+    version and target tables.
+
+    :param doc: name, version, catalog_type (default binary_runtime),
+        source_url, description, metadata, auto_update_enabled, update_errors
+    :param id: a UUID (optional)
+    """
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    doc = data_dict.get("doc")
+    if not isinstance(doc, dict):
+        raise CatalogueInvalid({"doc": [tk._("A JSON object is required")]})
+    created = tk.get_action("catalogue_item_create")(
+        dict(context), {"kind": CATALOG, "doc": _catalog_doc(doc), **({"id": data_dict["id"]} if data_dict.get(
+            "id") else {})})
+    try:
+        store.catalogue_software_create_tables(context.get("user", ""), created["id"])
+    except Exception:
+        # The catalog is nothing without its tables: no half catalog stays.
+        tk.get_action("catalogue_item_purge")(_site_context(context), {"id": created["id"]})
+        raise
+    return catalogue_software_catalog_show(context, {"id": created["id"]})
+
+
+def _item(context: Context, catalog_id: Any) -> dict[str, Any]:
+    item = tk.get_action("catalogue_item_show")(_site_context(context), {"id": _catalog_id(catalog_id),
+                                                                         "kind": [CATALOG]})
+    if item["state"] != "active":  # archived catalogs are out of the software API
+        raise tk.ObjectNotFound(tk._("Not found."))
+    return item
+
+
+def _tables(user: str, catalog_id: str) -> dict[str, str]:
+    """The catalog's tables, made now if they are missing (a catalog made
+    through catalogue_item_create, or one whose creation was cut short)."""
+    tables = store.catalogue_software_tables([catalog_id]).get(catalog_id, {})
+    if len(tables) < len(store.COLLECTIONS):
+        if tables:
+            raise CatalogueInvalid({"catalog": [tk._("The catalog's tables are incomplete; delete and re-create it")]})
+        tables = store.catalogue_software_create_tables(user or _site_user(), catalog_id)
+    return tables
+
+
+@tk.side_effect_free
+def catalogue_software_catalog_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """A software catalog with its package, version and target counts."""
+    tk.check_access("catalogue_software_read", context, data_dict)
+    return _with_counts([_item(context, data_dict.get("id"))])[0]
+
+
+@tk.side_effect_free
+def catalogue_software_catalog_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Software catalogs, filtered and ordered in Solr.
+
+    :param name: part of the name (any case); also ``version``, ``description``
+    :param catalog_type: binary_runtime, source_package or package_manager
+    :param auto_update_enabled: true or false
+    :param o: name, version, catalog_type, created, modified (``-`` first
+        for descending), a list or comma-separated
+    :param limit: default 10
+    :param offset: default 0
+    :returns: ``{"count": n, "results": [catalogs]}``
+    """
+    tk.check_access("catalogue_software_read", context, data_dict)
+    limit, offset = _paging(data_dict)
+    filters: list[dict[str, Any]] = []
+    errors: dict[str, list[str]] = {}
+    for field in CATALOG_FILTERS:
+        raw = data_dict.get(field)
+        if raw in (None, ""):
+            continue
+        try:
+            kind = {"catalog_type": "catalog_type", "auto_update_enabled": "bool"}.get(field, "str")
+            value = catalogue_parse_value(kind, raw)
+        except ValueError as error:
+            errors[field] = [str(error)]
+            continue
+        if field in ("catalog_type", "auto_update_enabled"):
+            filters.append({"property": field, "values": [str(value).lower()], "exact": True})
+        else:
+            filters.append({"property": field, "values": [value], "contains": True})
+    try:
+        order = _catalog_order(data_dict.get("o"))
+    except ValueError as error:
+        errors["o"] = [str(error)]
+    if errors:
+        raise CatalogueInvalid(errors)
+    found = tk.get_action("catalogue_item_search")({"user": context.get("user", "")}, {
+        "kind": [CATALOG], "filters": filters, "limit": limit, "offset": offset, "sort": order})
+    return {"count": found["count"], "results": _with_counts(found["results"])}
+
+
+def _catalog_order(raw: Any) -> str:
+    """The Solr sort of ``o`` (Waldur's default: name, type, version)."""
+    clauses = catalogue_parse_order(raw, CATALOG_ORDERINGS) if raw not in (None, "", []) else []
+    clauses = clauses or [("doc.name", False), ("doc.catalog_type", False), ("doc.version", False)]
+    return ", ".join(f"{field} {'desc' if descending else 'asc'}" for field, descending in clauses)
+
+
+def catalogue_software_catalog_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Replace (or with ``partial`` change) a catalog's fields; the import
+    times are kept.
+
+    :param id: the catalog
+    :param doc: the fields
+    :param partial: change only the fields given
+    """
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    item = _item(context, data_dict.get("id"))
+    doc = data_dict.get("doc")
+    if not isinstance(doc, dict):
+        raise CatalogueInvalid({"doc": [tk._("A JSON object is required")]})
+    kept = {k: item["doc"][k] for k in SERVER_FIELDS if k in item["doc"]}
+    if not data_dict.get("partial"):
+        # A full update names the required fields; the others it leaves out
+        # keep their values (as Waldur's PUT does).
+        missing = {f: [tk._("This field is required.")] for f in ("name", "version") if f not in doc}
+        if missing:
+            raise CatalogueInvalid(missing)
+    new = _catalog_doc({**item["doc"], **doc})
+    tk.get_action("catalogue_item_update")(dict(context), {"id": item["id"], "doc": {**new, **kept}})
+    return catalogue_software_catalog_show(context, {"id": item["id"]})
+
+
+def catalogue_software_catalog_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Remove a catalog with its packages, versions and targets."""
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    item = _item(context, data_dict.get("id"))
+    tables = store.catalogue_software_tables([item["id"]]).get(item["id"], {})
+    if store.PACKAGES in tables and store.catalogue_software_import_running(tables):
+        raise CatalogueConflict({"non_field_errors": [tk._(
+            "An import or update of this catalog is running; delete it when it has finished.")]})
+    # The purge drops the catalog's DataStore tables with its resources.
+    tk.get_action("catalogue_item_purge")(dict(context), {"id": item["id"]})
+    return {"id": item["id"], "purged": True}
+
+
+@tk.side_effect_free
+def catalogue_software_cpu_targets(context: Context, data_dict: DataDict) -> ActionResult.AnyList:
+    """The CPU architectures a catalog's builds target:
+    ``[{"cpu_family", "cpu_microarchitecture", "full_arch"}]``."""
+    tk.check_access("catalogue_software_read", context, data_dict)
+    item = _item(context, data_dict.get("id"))
+    tables = store.catalogue_software_tables([item["id"]]).get(item["id"], {})
+    return store.catalogue_software_cpu_targets(tables) if len(tables) == len(store.COLLECTIONS) else []
+
+
+# --- upstreams, imports and updates ---
+
+def _site_user() -> str:
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+def _newest(name: str, catalog_type: str) -> dict[str, Any] | None:
+    found = tk.get_action("catalogue_item_search")({"user": _site_user()}, {
+        "kind": [CATALOG], "limit": 1, "sort": "metadata_modified desc",
+        "filters": [{"property": "name", "values": [name], "exact": True},
+                    {"property": "catalog_type", "values": [catalog_type], "exact": True}]})
+    return found["results"][0] if found["results"] else None
+
+
+@tk.side_effect_free
+def catalogue_software_discover(context: Context, data_dict: DataDict) -> ActionResult.AnyList:
+    """For each upstream: its newest version (null when it cannot be read),
+    and whether a stored catalog of it is older."""
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    out = []
+    for source in catalogue_software_sources().values():
+        try:
+            latest: str | None = source.latest_version(source.location)
+        except CatalogueLoadError as error:
+            log.warning("discover: %s", error)
+            latest = None
+        existing = _newest(source.name, source.catalog_type)
+        existing_version = existing["doc"].get("version") if existing else None
+        out.append({"name": source.name, "catalog_type": source.catalog_type, "latest_version": latest,
+                    "existing": existing is not None, "existing_version": existing_version,
+                    "update_available": bool(existing and latest is not None and latest != existing_version)})
+    return out
+
+
+def catalogue_software_import(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Queue the import of an upstream catalog not stored yet (202 in the
+    API): ``{"status": "importing", "name"}``."""
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    name = data_dict.get("name")
+    sources = catalogue_software_sources()
+    if not isinstance(name, str) or name not in sources:
+        raise CatalogueInvalid({"name": [tk._('"{name}" is not a valid choice.').format(name=name)]
+                                if name not in (None, "") else [tk._("This field is required.")]})
+    source = sources[name]
+    if _newest(source.name, source.catalog_type):
+        raise CatalogueConflict({"name": [tk._("A catalog with name={name} and type={type} already exists.").format(
+            name=source.name, type=source.catalog_type)]})
+    catalogue_enqueue(catalogue_software_import_job, [source.name, context.get("user", "")],
+                      title=f"Import software catalog {source.name}", **_job_options())
+    return {"status": "importing", "name": source.name}
+
+
+def catalogue_software_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Queue the update of a stored catalog from its upstream:
+    ``{"status": "updating", "catalog_uuid"}``."""
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    catalog = _with_counts([_item(context, data_dict.get("id"))])[0]
+    if catalogue_software_source(catalog["name"], catalog["catalog_type"]) is None:
+        raise CatalogueInvalid({"non_field_errors": [tk._("No loader configuration found for {name} ({type}).").format(
+            name=catalog["name"], type=catalog["catalog_type"])]})
+    catalogue_enqueue(catalogue_software_update_job, [catalog["id"]],
+                      title=f"Update software catalog {catalog['name']} {catalog['version']}", **_job_options())
+    return {"status": "updating", "catalog_uuid": catalog["uuid"]}
+
+
+def catalogue_software_schedule(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Queue an update of every catalog with ``auto_update_enabled`` whose
+    last attempt is older than ``ckanext.catalogue.software.update_interval``
+    hours (the daily run of ``ckan catalogue software schedule``)."""
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    hours = tk.config.get("ckanext.catalogue.software.update_interval")
+    hours = 24 if hours in (None, "") else int(hours)
+    due_before = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=hours)).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ")
+    found = tk.get_action("catalogue_item_search")({"user": _site_user()}, {
+        "kind": [CATALOG], "limit": CATALOGS_MAX,
+        "filters": [{"property": "auto_update_enabled", "values": ["true"], "exact": True},
+                    {"property": "name", "values": list(catalogue_software_sources()), "exact": True},
+                    {"property": "last_update_attempt", "values": [due_before], "at_most": True}]})
+    queued = []
+    for item in found["results"]:
+        if catalogue_software_source(item["doc"].get("name", ""), item["doc"].get("catalog_type", "")) is None:
+            continue
+        catalogue_enqueue(catalogue_software_update_job, [item["id"]],
+                          title=f"Scheduled update of software catalog {item['doc'].get('name')}", **_job_options())
+        queued.append(uuidlib.UUID(item["id"]).hex)
+    return {"queued": queued}
+
+
+def _as_url(location: str) -> str:
+    """A source location as a URL (a local path becomes a file: URL)."""
+    return location if urlparse(location).scheme else Path(location).resolve().as_uri()
+
+
+def _job_options() -> dict[str, Any]:
+    # Imports can take minutes: their own queue keeps them from holding up
+    # other jobs when a worker listens there.
+    return {"queue": tk.config.get("ckanext.catalogue.software.queue") or "default",
+            "rq_kwargs": {"timeout": 3600}}
+
+
+def _now_iso() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _stamp(catalog_id: str, **fields: Any) -> dict[str, Any]:
+    item = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": catalog_id})
+    doc = {**item["doc"], **fields}
+    return tk.get_action("catalogue_item_update")({"user": _site_user()}, {"id": catalog_id, "doc": doc})
+
+
+def _one_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _version_taken(name: str, version: str, catalog_type: str, catalog_id: str) -> bool:
+    found = tk.get_action("catalogue_item_search")({"user": _site_user()}, {
+        "kind": [CATALOG], "limit": 2, "filters": [
+            {"property": "name", "values": [name], "exact": True},
+            {"property": "version", "values": [version], "exact": True},
+            {"property": "catalog_type", "values": [catalog_type], "exact": True}]})
+    return any(i["id"] != catalog_id for i in found["results"])
+
+
+def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = None) -> dict[str, Any]:
+    """Load the catalog's upstream into its tables (one transaction), and
+    record the attempt, the success or the error (one sentence) on the
+    catalog. Never raises: a job's outcome is on the catalog."""
+    try:
+        item = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": catalog_id})
+    except tk.ObjectNotFound:
+        return {"id": catalog_id, "error": "The catalog no longer exists"}
+    doc = item["doc"]
+    source = catalogue_software_source(doc.get("name", ""), doc.get("catalog_type", ""))
+    try:
+        _stamp(catalog_id, last_update_attempt=_now_iso())
+        if source is None:
+            raise CatalogueLoadError(f"No loader configuration found for {doc.get('name')} ({doc.get('catalog_type')}).")
+        try:
+            data = source.load(source.location, version)
+        except CatalogueLoadError:
+            raise
+        except (TypeError, AttributeError, KeyError, ValueError) as error:
+            raise CatalogueLoadError(f"Unexpected format of {source.name} data: {_one_line(error)}") from error
+        if data.version != doc.get("version") and _version_taken(source.name, data.version, source.catalog_type,
+                                                                  catalog_id):
+            # Another catalog already stands for that version: keep this one's label.
+            data.version = doc.get("version", data.version)
+        tables = _tables(_site_user(), catalog_id)
+        counts = store.catalogue_software_replace(tables, data, progress)
+    except Exception as error:
+        message = f"Catalog {verb} failed: {_one_line(error)}"
+        log.warning("software catalog %s: %s", catalog_id, message)
+        try:
+            _stamp(catalog_id, update_errors=message)
+        except Exception as stamp_error:  # the catalog went, or the index is down
+            log.warning("software catalog %s: the error could not be recorded: %s", catalog_id, stamp_error)
+        return {"id": catalog_id, "error": message}
+    fields = {"version": data.version, "source_url": _as_url(data.source_url), "description": data.description,
+              "metadata": data.metadata, "last_successful_update": _now_iso(), "update_errors": ""}
+    try:
+        _stamp(catalog_id, **fields)
+    except Exception as error:
+        message = f"Catalog {verb} loaded its data but could not record it: {_one_line(error)}"
+        log.warning("software catalog %s: %s", catalog_id, message)
+        return {"id": catalog_id, "error": message}
+    return {"id": catalog_id, "packages": counts[0], "versions": counts[1], "targets": counts[2]}
+
+
+def catalogue_software_import_job(name: str, user: str = "", progress: Any = None) -> dict[str, Any]:
+    """Background job: create the catalog of upstream ``name`` (at its
+    newest version) and load it. Run twice, the second finds the catalog
+    and updates it instead of making another."""
+    source = catalogue_software_sources()[name]
+    existing = _newest(source.name, source.catalog_type)
+    if existing is not None:
+        return _load_into(existing["id"], existing["doc"].get("version"), "import", progress)
+    try:
+        version = source.latest_version(source.location)
+    except CatalogueLoadError as error:
+        version = "unknown"
+        log.warning("import of %s: %s", name, error)
+    created = catalogue_software_catalog_create({"user": _site_user()}, {"doc": {
+        "name": source.name, "version": version, "catalog_type": source.catalog_type,
+        "source_url": _as_url(source.location)}})
+    return _load_into(created["id"], None if version == "unknown" else version, "import", progress)
+
+
+def catalogue_software_update_job(catalog_id: str, progress: Any = None) -> dict[str, Any]:
+    """Background job: reload a stored catalog from its upstream, at its
+    stored version (EESSI) or the newest one (Spack, whose versions are
+    dates of one rolling repository)."""
+    try:
+        item = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": catalog_id})
+    except tk.ObjectNotFound:
+        return {"id": catalog_id, "error": "The catalog no longer exists"}
+    # EESSI keeps its stack version; Spack moves to the newest snapshot
+    # (unless another stored catalog already stands for it).
+    version = item["doc"].get("version") if item["doc"].get("catalog_type") == BINARY_RUNTIME else None
+    return _load_into(catalog_id, version, "update", progress)
+
+
+# --- packages, versions and targets ---
+
+def _collection(data_dict: DataDict) -> str:
+    collection = data_dict.get("collection")
+    if collection not in store.COLLECTIONS:
+        raise CatalogueInvalid({"collection": [tk._("One of packages, versions, targets")]})
+    return str(collection)
+
+
+def _catalogs(context: Context, scope: str | None) -> list[dict[str, Any]]:
+    """The catalogs a record list spans: one (``catalog_uuid``) or all."""
+    query: dict[str, Any] = {"kind": [CATALOG], "limit": CATALOGS_MAX}
+    if scope:
+        query["ids"] = [_catalog_id(scope)]
+    found = tk.get_action("catalogue_item_search")({"user": context.get("user", "")}, query)
+    return [_as_catalog(i, None) for i in found["results"]]
+
+
+@tk.side_effect_free
+def catalogue_software_record_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Packages, versions or targets of the software catalogs, filtered,
+    ordered and paged in SQL (Waldur's filters for each collection).
+
+    :param collection: packages, versions or targets
+    :param filters: ``{name: value or [values]}`` (see the README)
+    :param o: orderings (``-`` first for descending)
+    :param limit: default 10
+    :param offset: default 0
+    :returns: ``{"count": n, "results": [records]}``
+    """
+    tk.check_access("catalogue_software_read", context, data_dict)
+    collection = _collection(data_dict)
+    limit, offset = _paging(data_dict)
+    filters = data_dict.get("filters") or {}
+    if not isinstance(filters, dict):
+        raise CatalogueInvalid({"filters": [tk._("A JSON object is required")]})
+    known = FILTERS[collection]
+    errors: dict[str, list[str]] = {}
+    parsed: dict[str, Any] = {}
+    for name, raw in filters.items():
+        if name not in known or raw in (None, "", []):
+            continue  # as Waldur: parameters it does not know are ignored
+        try:
+            parsed[name] = catalogue_parse_value(known[name][0], raw)
+        except ValueError as error:
+            errors[name] = [str(error)]
+    try:
+        order = [f"{column} {'DESC' if descending else 'ASC'}" for column, descending in
+                 catalogue_parse_order(data_dict.get("o"), ORDERINGS[collection])] if data_dict.get("o") else []
+    except ValueError as error:
+        errors["o"] = [str(error)]
+    if errors:
+        raise CatalogueInvalid(errors)
+    catalogs = _catalogs(context, parsed.pop("catalog_uuid", None))
+    tables = store.catalogue_software_tables(c["id"] for c in catalogs)
+    query = store.SoftwareQuery(collection, catalogs, tables)
+    for name, value in parsed.items():
+        query.add(known[name][1](query, value))
+    total, rows = query.run(order or DEFAULT_ORDER[collection], limit, offset)
+    return {"count": total, "results": _enrich(collection, rows, tables)}
+
+
+def _enrich(collection: str, rows: list[dict[str, Any]], tables: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """Add what each record shows of its relations, with a fixed number of
+    statements per page."""
+    if not rows:
+        return rows
+    uuids = [r["uuid"] for r in rows]
+    page_tables = {cid: tables[cid] for cid in {r["catalog_id"] for r in rows}}
+    if collection == store.VERSIONS:
+        counts = {c["version_uuid"]: c["n"] for c in store.catalogue_software_rows(
+            store.TARGETS, page_tables, "x.version_uuid = ANY(:u)", {"u": uuids}, "x.version_uuid, count(*) AS n",
+            group_by="x.version_uuid")}
+        for row in rows:
+            row["target_count"] = counts.get(row["uuid"], 0)
+        return rows
+    if collection == store.TARGETS:
+        return rows
+    versions = store.catalogue_software_rows(store.VERSIONS, page_tables, "x.package_uuid = ANY(:u)", {"u": uuids},
+                                             order_by="u.version, coalesce(u.module_version, ''), u.uuid")
+    version_ids = [v["uuid"] for v in versions]
+    targets = store.catalogue_software_rows(store.TARGETS, page_tables, "x.version_uuid = ANY(:u)",
+                                            {"u": version_ids}) if version_ids else []
+    parent_ids = sorted({p for r in rows for p in (r.get("parent_uuids") or [])})
+    related = store.catalogue_software_rows(
+        store.PACKAGES, page_tables, "(x.uuid = ANY(:parents) OR x.parent_uuids && CAST(:u AS text[]))",
+        {"parents": parent_ids, "u": uuids}, "x.uuid, x.name, x.parent_uuids")
+    related_ids = [r["uuid"] for r in related]
+    related_versions = store.catalogue_software_rows(
+        store.VERSIONS, page_tables, "x.package_uuid = ANY(:u)", {"u": related_ids},
+        "x.package_uuid, x.version") if related_ids else []
+    targets_of: dict[str, list[dict[str, Any]]] = {}
+    for target in targets:
+        targets_of.setdefault(target["version_uuid"], []).append(target)
+    versions_of: dict[str, list[dict[str, Any]]] = {}
+    for version in versions:
+        version["targets"] = targets_of.get(version["uuid"], [])
+        versions_of.setdefault(version["package_uuid"], []).append(version)
+    labels: dict[str, list[str]] = {}
+    for version in related_versions:
+        labels.setdefault(version["package_uuid"], []).append(version["version"])
+    for row in rows:
+        row["versions"] = versions_of.get(row["uuid"], [])
+        row["version_count"] = len(row["versions"])
+        row["parent_softwares"] = [{"uuid": r["uuid"], "name": r["name"], "catalog_id": r["catalog_id"],
+                                    "versions": sorted(labels.get(r["uuid"], []))}
+                                   for r in related if r["uuid"] in (row.get("parent_uuids") or [])]
+        row["extensions"] = [{"uuid": r["uuid"], "name": r["name"], "catalog_id": r["catalog_id"],
+                              "versions": sorted(labels.get(r["uuid"], []))}
+                             for r in related if row["uuid"] in (r.get("parent_uuids") or [])]
+        row["extension_count"] = len(row["extensions"])
+    return rows
+
+
+def _find(context: Context, collection: str, record_uuid: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record with this uuid and its catalog, or 404."""
+    try:
+        wanted = uuidlib.UUID(str(record_uuid)).hex
+    except ValueError:
+        raise tk.ObjectNotFound(tk._("Not found.")) from None
+    catalogs = _catalogs(context, None)
+    tables = store.catalogue_software_tables(c["id"] for c in catalogs)
+    row = store.catalogue_software_find(wanted, collection, tables)
+    if row is None:
+        raise tk.ObjectNotFound(tk._("Not found."))
+    catalog = next(c for c in catalogs if c["id"] == row["catalog_id"])
+    return _enrich(collection, [{**row, "catalog_name": catalog["name"], "catalog_version": catalog["version"],
+                                 "catalog_type": catalog["catalog_type"], **_package_name(collection, row, tables)}],
+                   tables)[0], catalog
+
+
+def _package_name(collection: str, row: dict[str, Any], tables: dict[str, dict[str, str]]) -> dict[str, Any]:
+    if collection == store.PACKAGES:
+        return {}
+    found = store.catalogue_software_rows(store.PACKAGES, {row["catalog_id"]: tables[row["catalog_id"]]},
+                                          "x.uuid = :u", {"u": row["package_uuid"]}, "x.name")
+    return {"package_name": found[0]["name"] if found else ""}
+
+
+@tk.side_effect_free
+def catalogue_software_record_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """One package, version or target by uuid.
+
+    :param collection: packages, versions or targets
+    :param uuid: the record
+    """
+    tk.check_access("catalogue_software_read", context, data_dict)
+    return _find(context, _collection(data_dict), data_dict.get("uuid"))[0]
+
+
+# Fields a client may write, with their checks, per collection.
+def _text(limit: int, required: bool = False, nullable: bool = False) -> Any:
+    def check(value: Any) -> Any:
+        if value is None and nullable:
+            return None
+        if value is None:
+            raise ValueError(tk._("This field may not be null."))
+        if not isinstance(value, str):
+            raise ValueError(tk._("Not a valid string."))
+        if required and not value.strip():
+            raise ValueError(tk._("This field may not be blank."))
+        if len(value) > limit:
+            raise ValueError(tk._("Ensure this field has no more than {n} characters.").format(n=limit))
+        return value
+    return check
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(tk._("Expected a list of strings."))
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(tk._("Must be a valid boolean."))
+    return value
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(tk._("Must be a JSON object."))
+    return value
+
+
+def _date(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(tk._("Date has wrong format. Use YYYY-MM-DD.")) from None
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(tk._("Expected a list."))
+    return value
+
+
+WRITABLE: dict[str, dict[str, tuple[Any, Any]]] = {
+    # field: (check, default on create)
+    store.PACKAGES: {"name": (_text(200, True), None), "description": (_text(100000), ""),
+                     "homepage": (_text(200, nullable=True), None), "categories": (_strings, []), "licenses": (_strings, []),
+                     "maintainers": (_strings, []), "is_extension": (_flag, False)},
+    store.VERSIONS: {"version": (_text(100, True), None), "module_version": (_text(150), ""),
+                     "release_date": (_date, None), "dependencies": (_list, []), "metadata": (_object, {})},
+    store.TARGETS: {"target_type": (_text(50), "architecture"), "target_name": (_text(100), "generic"),
+                    "target_subtype": (_text(50), ""), "location": (_text(500), ""), "metadata": (_object, {}),
+                    "gpu_architectures": (_strings, [])},
+}
+# The record a new row hangs from: (field, collection it names).
+PARENT = {store.PACKAGES: ("catalog", None), store.VERSIONS: ("package_uuid", store.PACKAGES),
+          store.TARGETS: ("version_uuid", store.VERSIONS)}
+
+
+def _checked(collection: str, fields: dict[str, Any], creating: bool) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    for name, (check, default) in WRITABLE[collection].items():
+        if name in fields:
+            try:
+                out[name] = check(fields[name])
+            except ValueError as error:
+                errors[name] = [str(error)]
+        elif creating:
+            if default is None and name in ("name", "version"):
+                errors[name] = [tk._("This field is required.")]
+            else:
+                out[name] = default
+    if errors:
+        raise CatalogueInvalid(errors)
+    return out
+
+
+def _parent_catalog(context: Context, collection: str, fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """For a new record: its catalog and the row it hangs from."""
+    field, parent_collection = PARENT[collection]
+    value = fields.get(field)
+    if value in (None, ""):
+        raise CatalogueInvalid({field: [tk._("This field is required.")]})
+    if parent_collection is None:
+        # A catalog URL (as Waldur's clients send it) or its uuid.
+        ref = str(value).rstrip("/").rsplit("/", 1)[-1]
+        try:
+            catalog = _with_counts([_item(context, ref)])[0]
+        except tk.ObjectNotFound:
+            raise CatalogueInvalid({field: [tk._("Invalid hyperlink - Object does not exist.")]}) from None
+        return catalog, {}
+    try:
+        parent, catalog = _find(context, parent_collection, value)
+    except tk.ObjectNotFound:
+        raise CatalogueInvalid({field: [tk._("Object with uuid={value} does not exist.").format(value=value)]}) from None
+    return catalog, parent
+
+
+_NATURAL_KEYS = {store.PACKAGES: "catalog, name", store.VERSIONS: "package, version, module_version",
+                 store.TARGETS: "version, target_type, target_name, target_subtype"}
+
+
+def _write(table: str, collection: str, row: dict[str, Any], new: bool) -> None:
+    try:
+        store.catalogue_software_write_row(collection, table, row, new)
+    except store.SoftwareDuplicate:
+        raise CatalogueConflict({"non_field_errors": [tk._("The fields {keys} must make a unique set.").format(
+            keys=_NATURAL_KEYS[collection])]}) from None
+
+
+def catalogue_software_record_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Add a package (``catalog``), a version (``package_uuid``) or a target
+    (``version_uuid``) to a catalog (Catalogue-Manager).
+
+    :param collection: packages, versions or targets
+    :param fields: the record's fields
+    """
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    collection = _collection(data_dict)
+    fields = data_dict.get("fields") or {}
+    if not isinstance(fields, dict):
+        raise CatalogueInvalid({"fields": [tk._("A JSON object is required")]})
+    # Every field's error at once, the parent's among them.
+    try:
+        row = _checked(collection, fields, creating=True)
+    except CatalogueInvalid as error:
+        link = PARENT[collection][0]
+        if fields.get(link) in (None, ""):
+            error.error_dict = {link: [tk._("This field is required.")], **error.error_dict}
+        raise
+    catalog, parent = _parent_catalog(context, collection, fields)
+    tables = _tables(context.get("user", ""), catalog["id"])
+    if collection == store.PACKAGES:
+        # A taken name: the unique index refuses it (see _write).
+        row["parent_uuids"] = []
+    elif collection == store.VERSIONS:
+        row["package_uuid"] = parent["uuid"]
+    else:
+        row.update(version_uuid=parent["uuid"], package_uuid=parent["package_uuid"])
+    now = store.catalogue_software_now()
+    row.update(uuid=store.catalogue_new_uuid(), created=now, modified=now)
+    _write(tables[collection], collection, row, new=True)
+    return catalogue_software_record_show(context, {"collection": collection, "uuid": row["uuid"]})
+
+
+def catalogue_software_record_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Change a package, version or target (all its writable fields, or
+    with ``partial`` those given).
+
+    :param collection: packages, versions or targets
+    :param uuid: the record
+    :param fields: the record's fields
+    :param partial: change only the fields given
+    """
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    collection = _collection(data_dict)
+    fields = data_dict.get("fields") or {}
+    if not isinstance(fields, dict):
+        raise CatalogueInvalid({"fields": [tk._("A JSON object is required")]})
+    current, catalog = _find(context, collection, data_dict.get("uuid"))
+    # A full update names the required fields (packages: name; versions:
+    # version); fields left out keep their values, as in Waldur.
+    row = _checked(collection, fields, creating=False)
+    required = {store.PACKAGES: "name", store.VERSIONS: "version"}.get(collection)
+    if not data_dict.get("partial") and required and required not in fields:
+        raise CatalogueInvalid({required: [tk._("This field is required.")]})
+    tables = _tables(context.get("user", ""), catalog["id"])
+    row.update(uuid=current["uuid"], modified=store.catalogue_software_now())
+    _write(tables[collection], collection, row, new=False)
+    return catalogue_software_record_show(context, {"collection": collection, "uuid": current["uuid"]})
+
+
+def catalogue_software_record_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Remove a package (with its versions and targets), a version (with
+    its targets) or a target, in one transaction."""
+    tk.check_access("catalogue_software_manage", context, data_dict)
+    collection = _collection(data_dict)
+    current, catalog = _find(context, collection, data_dict.get("uuid"))
+    tables = _tables(context.get("user", ""), catalog["id"])
+    deletes = {
+        store.PACKAGES: [(tables[store.TARGETS], "package_uuid"), (tables[store.VERSIONS], "package_uuid"),
+                         (tables[store.PACKAGES], "uuid")],
+        store.VERSIONS: [(tables[store.TARGETS], "version_uuid"), (tables[store.VERSIONS], "uuid")],
+        store.TARGETS: [(tables[store.TARGETS], "uuid")],
+    }[collection]
+    store.catalogue_software_delete_rows([(table, column, current["uuid"]) for table, column in deletes],
+                                         unlink=tables[store.PACKAGES] if collection == store.PACKAGES else None)
+    return {"uuid": current["uuid"], "deleted": True}
+
