@@ -122,7 +122,7 @@ test: lint test-db
 fuzz: test-db
 	@mkdir -p test-artifacts
 	CATALOGUE_FUZZ_SECONDS=$(FUZZ_SECONDS) $(VENV)/bin/pytest --ckan-ini=$(TEST_INI) -k schemathesis -s \
-	  ckanext/catalogue/tests/test_openapi.py
+	  ckanext/catalogue/tests/api/test_openapi.py
 
 # Benchmarks (not part of `make test`): reports in bench/results/.
 BENCH_SIZES ?= 1000,10000

@@ -46,7 +46,7 @@ def bench_bulk(records: list[dict[str, Any]]) -> list[str]:
 def bench_provider_chain(prefix: str) -> tuple[str, str, str]:
     """(owner, resource server, provider) ids of a new IUDX chain named
     ``<prefix>-...`` (purging the owner with cascade removes it all)."""
-    from ckanext.catalogue.tests import iudx_samples as s
+    from ckanext.catalogue.tests.iudx import samples as s
 
     owner = bench_create(s.owner(f"{prefix}-owner"))
     cos = bench_create(s.cos(owner, f"{prefix}-cos.example.org"))

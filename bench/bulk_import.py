@@ -20,7 +20,7 @@ BATCH = 1000
 
 
 def _docs(n: int, provider: str, rs: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from ckanext.catalogue.tests import iudx_samples as s
+    from ckanext.catalogue.tests.iudx import samples as s
 
     groups = max(1, n // 100)
     group_docs = [{"doc": s.resource_group(provider, rs, name=f"bench-group-{g}")} for g in range(groups)]
@@ -32,7 +32,7 @@ def _measure(sizes: list[int], reference: int) -> list[dict[str, Any]]:
     from ckan import model
 
     from ckanext.catalogue.core.purge import catalogue_purge_packages
-    from ckanext.catalogue.tests import iudx_samples as s
+    from ckanext.catalogue.tests.iudx import samples as s
 
     rows = []
     for n in sizes:

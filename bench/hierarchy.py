@@ -84,7 +84,7 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[st
     from ckan.lib.search.common import make_connection
 
     from ckanext.catalogue.core.purge import catalogue_purge_packages
-    from ckanext.catalogue.tests.conftest import ckan_servers
+    from ckanext.catalogue.tests.helpers import ckan_servers
 
     rows = []
     for n in sizes:

@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 def _gunicorn(ini: Path, workers: int, logs: Path) -> Iterator[str]:
     import requests
 
-    from ckanext.catalogue.tests.conftest import free_port
+    from ckanext.catalogue.tests.helpers import free_port
 
     port = free_port()
     log = (logs / "gunicorn.log").open("wb")

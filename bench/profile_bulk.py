@@ -42,7 +42,7 @@ PHASES = [
 def _profile(n: int) -> dict[str, Any]:
     import ckan.plugins.toolkit as tk
 
-    from ckanext.catalogue.tests import iudx_samples as s
+    from ckanext.catalogue.tests.iudx import samples as s
 
     stamp = int(time.time())
     owner, rs, provider = bench_provider_chain(f"prof-{stamp}")

@@ -45,7 +45,7 @@ def _queries(stamp: int) -> list[tuple[str, str, dict[str, str]]]:
 def _load(n: int, stamp: int) -> str:
     import ckan.plugins.toolkit as tk
 
-    from ckanext.catalogue.tests import iudx_samples as s
+    from ckanext.catalogue.tests.iudx import samples as s
 
     owner, rs, provider = bench_provider_chain(f"lat-{stamp}")
     groups = bench_bulk([{"doc": s.resource_group(provider, rs, name=f"lat-group-{g}")}
@@ -69,7 +69,7 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[st
     import ckan.plugins.toolkit as tk
     from ckan.lib.search.common import make_connection
 
-    from ckanext.catalogue.tests.conftest import ckan_servers
+    from ckanext.catalogue.tests.helpers import ckan_servers
 
     rows = []
     for n in sizes:

@@ -10,7 +10,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue import health
-from ckanext.catalogue.tests.conftest import catalogue_call, run_ckan
+from ckanext.catalogue.tests.helpers import catalogue_call, run_ckan
 
 NO_SERVICE = "http://127.0.0.1:9"  # discard port: nothing listens there
 

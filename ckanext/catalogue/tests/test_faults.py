@@ -14,8 +14,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search.common import make_connection
 
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import CKAN_BIN, ROOT, catalogue_call, free_port, run_ckan
+from ckanext.catalogue.tests.helpers import CKAN_BIN, ROOT, catalogue_call, free_port, run_ckan
+from ckanext.catalogue.tests.iudx import samples as s
 
 
 def _rows() -> int:

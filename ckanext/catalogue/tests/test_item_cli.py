@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call, run_ckan
+from ckanext.catalogue.tests.helpers import catalogue_call, run_ckan
+from ckanext.catalogue.tests.iudx import samples as s
 
 
 def _tree_records(groups: int, per_group: int) -> list[dict]:

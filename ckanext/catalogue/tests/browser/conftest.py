@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 
-from ckanext.catalogue.tests.conftest import ROOT, _ckan_ini, ckan_servers
+from ckanext.catalogue.tests.helpers import BROWSER_PASSWORD, ROOT, ckan_ini, ckan_servers
 
 CHROMIUM = os.environ.get("CATALOGUE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-PASSWORD = "Browser-test-1"
 
 
 @pytest.fixture(scope="session")
@@ -29,10 +28,10 @@ def portals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[tupl
     with contextlib.ExitStack() as stack:
         def url_of(settings: tuple[tuple[str, str], ...]) -> str:
             if settings not in started:
-                ini = Path(_ckan_ini())
+                ini = Path(ckan_ini())
                 if settings:
                     ini = folder / f"portal-{len(started)}.ini"
-                    ini.write_text(f"[app:main]\nuse = config:{_ckan_ini()}\n"
+                    ini.write_text(f"[app:main]\nuse = config:{ckan_ini()}\n"
                                    + "".join(f"{key} = {value}\n" for key, value in settings))
                 started[settings] = stack.enter_context(ckan_servers(ini, 1, folder, own_site_url=True))[0]
             return started[settings]
@@ -82,11 +81,11 @@ def page(browser: Any, portal_url: str, request: pytest.FixtureRequest) -> Itera
 
 @pytest.fixture
 def log_in(page: Any) -> Callable[[str], None]:
-    """Log in through CKAN's login form (users made with ``PASSWORD``)."""
+    """Log in through CKAN's login form (users made with ``BROWSER_PASSWORD``)."""
     def run(user_name: str) -> None:
         page.goto("/user/login")
         page.fill("#field-login", user_name)
-        page.fill("#field-password", PASSWORD)
+        page.fill("#field-password", BROWSER_PASSWORD)
         page.get_by_role("button", name="Login").click()
         page.wait_for_url(lambda url: "/user/login" not in url)
         assert page.locator(f"a[href$='/user/{user_name}']").count(), f"{user_name} did not get logged in"

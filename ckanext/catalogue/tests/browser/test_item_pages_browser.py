@@ -11,15 +11,14 @@ import pytest
 
 from ckan.tests import factories
 
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.browser.conftest import PASSWORD
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import BROWSER_PASSWORD, catalogue_call
+from ckanext.catalogue.tests.iudx import samples as s
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
 
 def _sysadmin() -> str:
-    return factories.Sysadmin(password=PASSWORD)["name"]
+    return factories.Sysadmin(password=BROWSER_PASSWORD)["name"]
 
 
 def _fill_item_form(page, doc: dict) -> None:
@@ -99,7 +98,7 @@ def test_create_find_archive_restore_and_purge_an_item(page, log_in):
 
 
 def test_visibility_page_opens_an_item_to_all_but_one_organization(page, log_in):
-    admin, outsider = factories.User(password=PASSWORD), factories.User()
+    admin, outsider = factories.User(password=BROWSER_PASSWORD), factories.User()
     factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
     other = factories.Organization(users=[{"name": outsider["name"], "capacity": "member"}])
     doc = {"name": "ui-service", "disabled": False, "tags": ["t"], "images": {"image": "i"},
@@ -200,7 +199,7 @@ def test_item_tabs_keep_artifacts_and_show_the_log(page, log_in):
 def test_moderators_approve_and_reject_from_the_queue(page, log_in):
     from ckan.tests import helpers
 
-    editor, moderator = factories.User(password=PASSWORD)["name"], factories.User(password=PASSWORD)["name"]
+    editor, moderator = factories.User(password=BROWSER_PASSWORD)["name"], factories.User(password=BROWSER_PASSWORD)["name"]
     helpers.call_action("catalogue_role_grant", user=editor, role="Catalogue-Editor")
     helpers.call_action("catalogue_role_grant", user=moderator, role="Catalogue-Moderator")
     created = catalogue_call(editor, "catalogue_item_create", kind="gcat.item",
@@ -239,7 +238,7 @@ def _gc_doc(name: str) -> dict:
 
 
 def test_provider_dashboard_counts_kinds_and_lists_changes(page, log_in):
-    editor = factories.User(password=PASSWORD)["name"]
+    editor = factories.User(password=BROWSER_PASSWORD)["name"]
     factories.Organization(name="dash-org", users=[{"name": editor, "capacity": "editor"}])
     catalogue_call(editor, "catalogue_item_create", kind="globalcatalog.service", id="dash-svc",
                    doc=_gc_doc("dash-svc"))
@@ -359,7 +358,7 @@ PRICING = {"type": "paid", "origin": "global_catalog",
 
 
 def test_pricing_tab_shows_what_an_entry_costs(page, log_in):
-    editor = factories.User(password=PASSWORD)["name"]
+    editor = factories.User(password=BROWSER_PASSWORD)["name"]
     factories.Organization(name="price-org", users=[{"name": editor, "capacity": "editor"}])
     priced = catalogue_call(editor, "catalogue_item_create", kind="globalcatalog.service", id="priced-svc",
                             doc={**_gc_doc("priced-svc"), "metadata": {"pricing": PRICING}})

@@ -7,7 +7,7 @@ import pytest
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.browser.conftest import PASSWORD
+from ckanext.catalogue.tests.helpers import BROWSER_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
@@ -16,7 +16,7 @@ QUEUE = "catalogue-software-tests"  # test.ini's ckanext.catalogue.software.queu
 
 def test_a_manager_imports_a_catalog_and_finds_its_packages(page, log_in):
     jobs.get_queue(QUEUE).empty()
-    manager = factories.User(password=PASSWORD)["name"]
+    manager = factories.User(password=BROWSER_PASSWORD)["name"]
     helpers.call_action("catalogue_role_grant", user=manager, role="Catalogue-Manager")
     log_in(manager)
     page.get_by_role("link", name="Software").click()
@@ -39,7 +39,7 @@ def test_a_manager_imports_a_catalog_and_finds_its_packages(page, log_in):
 
 
 def test_readers_search_without_the_managers_buttons(page, log_in):
-    reader = factories.User(password=PASSWORD)["name"]
+    reader = factories.User(password=BROWSER_PASSWORD)["name"]
     log_in(reader)
     page.get_by_role("link", name="Software").click()
     assert page.locator("a.catalogue-software-discover").count() == 0

@@ -16,18 +16,14 @@ inside that subtree.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
-import ckan.plugins.toolkit as tk
-from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.conftest import catalogue_call, catalogue_plugins_loaded, catalogue_reset_db
-from ckanext.catalogue.tests.security.conftest import gc_entry
+from ckanext.catalogue.tests.factories import gc_entry
+from ckanext.catalogue.tests.helpers import catalogue_call
 
 ROLES = ("anonymous", "user", "member", "editor", "admin", "other_admin", "cat_member", "cat_editor",
          "cat_admin", "cat_manager", "cat_moderator", "sysadmin", "scoped")
@@ -82,20 +78,6 @@ def make_people() -> People:
     return People(tokens={name: user["token"] for name, user in made.items()},
                   names={name: user["name"] for name, user in made.items()},
                   home=home["id"], other=other["id"], author=author["name"], grantee=factories.User()["name"])
-
-
-@pytest.fixture(scope="module")
-def people(reset_db, migrate_db_for, reset_index) -> Iterator[People]:
-    """An empty database and index, and the people, once per module: every
-    row makes its own objects (named after the row and role), so the rows
-    of a module share them."""
-    with catalogue_plugins_loaded():
-        catalogue_reset_db(reset_db, migrate_db_for)
-        reset_index()
-        made = make_people()
-    yield made
-    # Imports and updates the software rows queued (no worker listens there).
-    jobs.get_queue(tk.config["ckanext.catalogue.software.queue"]).empty()
 
 
 def _token(people: People, role: str, scope: str | None, suffix: str) -> str | None:

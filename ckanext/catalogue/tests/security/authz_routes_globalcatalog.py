@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.factories import gc_entry
+from ckanext.catalogue.tests.helpers import catalogue_call, gc_doc
 from ckanext.catalogue.tests.security.authz import VISIBILITY, WRITERS, People, Row, Write
-from ckanext.catalogue.tests.security.conftest import gc_doc, gc_entry
 
 BASE = "/globalcatalog/api/v1"
 GC_WRITERS = WRITERS - {"scoped"}

@@ -9,8 +9,8 @@ written, or to the new item's parent."""
 from __future__ import annotations
 
 from ckanext.catalogue.iudx import kinds
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
+from ckanext.catalogue.tests.iudx import samples as s
 from ckanext.catalogue.tests.security.authz import WRITERS, People, Row, Write
 
 BASE = "/iudx/cat/v1"

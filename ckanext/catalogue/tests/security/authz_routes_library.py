@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ckanext.catalogue.library.kinds import CATALOG
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
 from ckanext.catalogue.tests.security.authz import WRITERS, People, Row, Write
 
 BASE = "/library/catalogs"

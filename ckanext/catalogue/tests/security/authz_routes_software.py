@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
 from ckanext.catalogue.tests.security.authz import People, Row, Write
 
 API = "/api/marketplace-software-"

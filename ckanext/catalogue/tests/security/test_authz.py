@@ -9,8 +9,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.conftest import catalogue_call
-from ckanext.catalogue.tests.security.conftest import gc_doc
+from ckanext.catalogue.tests.helpers import catalogue_call, gc_doc
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 GC = "/globalcatalog/api/v1"

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from ckanext.catalogue.logic.action import catalogue_get_actions, read_paths
-from ckanext.catalogue.tests.conftest import catalogue_call
-from ckanext.catalogue.tests.security.authz import SITE, VISIBILITY, WRITERS, People, Row, Write, people, run_row  # noqa: F401 (people: a fixture)
-from ckanext.catalogue.tests.security.conftest import gc_doc, gc_entry
+from ckanext.catalogue.tests.factories import CatalogueGroup, SoftwareCatalog, gc_entry
+from ckanext.catalogue.tests.helpers import catalogue_call, gc_doc
+from ckanext.catalogue.tests.security.authz import SITE, VISIBILITY, WRITERS, People, Row, Write, run_row
 
 # One empty database per module (the people fixture); the rows make their own objects.
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -69,7 +69,7 @@ def _pending(people: People, suffix: str) -> dict:
 
 def _group(kind: str) -> Callable[[People, str], dict]:
     def make(people: People, suffix: str) -> dict:
-        made = catalogue_call(people.names["sysadmin"], "catalogue_group_create", kind=kind, name=f"g-{suffix}")
+        made = CatalogueGroup(user=people.names["sysadmin"], kind=kind, name=f"g-{suffix}")
         return {"id": made["id"], "kind": kind}
     return make
 
@@ -91,14 +91,13 @@ def _granted(people: People, suffix: str) -> dict:
 
 
 def _catalog(people: People, suffix: str) -> str:
-    return catalogue_call(people.names["sysadmin"], "catalogue_software_catalog_create",
-                          doc={"name": f"c-{suffix}", "version": "1"})["id"]
+    return SoftwareCatalog(user=people.names["sysadmin"], doc={"name": f"c-{suffix}", "version": "1"})["id"]
 
 
 def _spack(people: People, suffix: str) -> str:
     """A catalog of an upstream the loaders know (so it can be updated)."""
-    return catalogue_call(people.names["sysadmin"], "catalogue_software_catalog_create",
-                          doc={"name": "Spack", "version": suffix, "catalog_type": "source_package"})["id"]
+    return SoftwareCatalog(user=people.names["sysadmin"],
+                           doc={"name": "Spack", "version": suffix, "catalog_type": "source_package"})["id"]
 
 
 def _package(people: People, suffix: str) -> dict:

@@ -14,7 +14,7 @@ from ckanext.catalogue.tests.security import (
     authz_routes_library,
     authz_routes_software,
 )
-from ckanext.catalogue.tests.security.authz import People, Row, people, run_row  # noqa: F401 (people: a fixture)
+from ckanext.catalogue.tests.security.authz import People, Row, run_row
 
 # One empty database per module (the people fixture); the rows make their own objects.
 pytestmark = pytest.mark.usefixtures("with_plugins")

@@ -15,8 +15,8 @@ from ckan.tests import factories, helpers
 
 from ckanext.catalogue.api.guards import CATALOGUE_API_BLUEPRINTS
 from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
-from ckanext.catalogue.tests.conftest import catalogue_call
-from ckanext.catalogue.tests.security.conftest import PASSWORD, cookie_login, gc_entry
+from ckanext.catalogue.tests.factories import gc_entry
+from ckanext.catalogue.tests.helpers import PASSWORD, catalogue_call, cookie_login
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -12,9 +12,8 @@ from ckan import model
 from ckan.tests import factories
 
 from ckanext.catalogue.core import document
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call
-from ckanext.catalogue.tests.security.conftest import gc_doc
+from ckanext.catalogue.tests.helpers import catalogue_call, gc_doc
+from ckanext.catalogue.tests.iudx import samples as s
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 

@@ -13,8 +13,8 @@ from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.catalogue.core.store import catalogue_core_context
-from ckanext.catalogue.tests.conftest import catalogue_call
-from ckanext.catalogue.tests.security.conftest import gc_entry
+from ckanext.catalogue.tests.factories import gc_entry
+from ckanext.catalogue.tests.helpers import catalogue_call
 
 PLAN = "globalcatalog.plan"
 

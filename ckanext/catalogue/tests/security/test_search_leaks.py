@@ -8,7 +8,7 @@ import pytest
 from ckan.lib.search import SearchQueryError
 from ckan.tests import factories
 
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 

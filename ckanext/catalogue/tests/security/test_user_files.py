@@ -10,7 +10,7 @@ import pytest
 
 from ckan.tests import factories
 
-from ckanext.catalogue.tests.security.conftest import gc_entry
+from ckanext.catalogue.tests.factories import gc_entry
 
 SCRIPT = {"text/html": b"<html><script>alert(document.cookie)</script></html>",
           "image/svg+xml": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'}

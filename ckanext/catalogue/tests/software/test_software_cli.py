@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.catalogue.tests.conftest import run_ckan
+from ckanext.catalogue.tests.helpers import run_ckan
 
 
 @pytest.mark.usefixtures("clean_datastore")

@@ -8,8 +8,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
+from ckanext.catalogue.tests.iudx import samples as s
 
 API = "/iudx/cat/v1"
 

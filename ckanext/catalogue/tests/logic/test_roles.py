@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.conftest import run_ckan
+from ckanext.catalogue.tests.helpers import run_ckan
 
 
 def _grant(user: dict, role: str) -> None:

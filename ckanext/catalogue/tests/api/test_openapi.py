@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.catalogue.api.openapi import ACTION_PREFIX
 from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
 from ckanext.catalogue.logic import action
-from ckanext.catalogue.tests.conftest import ROOT, ckan_servers
+from ckanext.catalogue.tests.helpers import ROOT, ckan_servers
 
 SCHEMATHESIS = ROOT / ".venv-fuzz" / "bin" / "schemathesis"
 HTTP_METHODS = ("get", "head", "post", "put", "patch", "delete", "purge", "options")

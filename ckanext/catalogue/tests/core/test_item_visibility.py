@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import logic
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
@@ -239,7 +239,7 @@ def test_archived_items_are_for_those_who_may_restore_them():
 
     sysadmin, catalogue_admin, stranger = factories.Sysadmin()["name"], factories.User()["name"], factories.User()
     ckan_helpers.call_action("catalogue_role_grant", user=catalogue_admin, role="Catalogue-Admin")
-    from ckanext.catalogue.tests import iudx_samples as s
+    from ckanext.catalogue.tests.iudx import samples as s
 
     owner = catalogue_call(sysadmin, "catalogue_item_create", doc=s.owner("archived-root"))["id"]
     catalogue_call(sysadmin, "catalogue_item_delete", id=owner)

@@ -7,7 +7,7 @@ import pytest
 from ckan import logic
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.conftest import catalogue_call, run_ckan
+from ckanext.catalogue.tests.helpers import catalogue_call, run_ckan
 
 
 def _search_ids(caller: str, **query) -> list[str]:

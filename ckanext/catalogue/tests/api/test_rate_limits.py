@@ -7,7 +7,7 @@ import pytest
 from ckan.tests import factories
 
 from ckanext.catalogue.api import ratelimit
-from ckanext.catalogue.tests.conftest import ROOT, ckan_servers, http_status
+from ckanext.catalogue.tests.helpers import ROOT, ckan_servers, http_status
 
 pytestmark = pytest.mark.ckan_config("ckanext.catalogue.rate_limit.enabled", "true")
 

@@ -16,7 +16,7 @@ from ckan.lib.redis import connect_to_redis
 
 from ckanext.catalogue.api import ratelimit
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable, catalogue_enqueue
-from ckanext.catalogue.tests.conftest import ROOT, run_ckan
+from ckanext.catalogue.tests.helpers import ROOT, run_ckan
 
 SERVICES = str(ROOT / "stack" / "bin" / "services.sh")
 

@@ -19,7 +19,7 @@ from ibm_platform_services.global_catalog_v1 import (  # noqa: E402
 
 from ckan.tests import factories
 
-from ckanext.catalogue.tests.conftest import ROOT, ckan_servers
+from ckanext.catalogue.tests.helpers import ROOT, ckan_servers
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 

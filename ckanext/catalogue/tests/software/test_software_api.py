@@ -14,7 +14,7 @@ from ckan import logic
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-SAMPLES = Path(__file__).parent / "data" / "software"
+SAMPLES = Path(__file__).parent / "data"
 API = "/api/marketplace-software-"
 
 pytestmark = [

@@ -10,7 +10,7 @@ import pytest
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.conftest import ROOT, ckan_servers
+from ckanext.catalogue.tests.helpers import ROOT, ckan_servers
 
 waldur = pytest.importorskip("waldur_api_client")
 
@@ -120,7 +120,7 @@ from waldur_api_client.models.software_package_o_enum import SoftwarePackageOEnu
 from waldur_api_client.models.software_package_request import SoftwarePackageRequest  # noqa: E402
 from waldur_api_client.types import UNSET  # noqa: E402
 
-SAMPLES = Path(__file__).parent / "data" / "software"
+SAMPLES = Path(__file__).parent / "data"
 QUEUE = "catalogue-software-tests"  # test.ini's ckanext.catalogue.software.queue
 EESSI, SPACK = str(SAMPLES / "eessi"), str(SAMPLES / "spack" / "repology.json")
 

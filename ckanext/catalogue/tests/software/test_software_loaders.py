@@ -8,7 +8,7 @@ import pytest
 
 from ckanext.catalogue.software.loaders import CatalogueLoadError, eessi, spack
 
-SAMPLES = Path(__file__).parent / "data" / "software"
+SAMPLES = Path(__file__).parent / "data"
 
 
 def _package(catalog, name):

@@ -13,8 +13,8 @@ from ckan.lib.search.common import make_connection
 from ckan.tests import factories
 
 from ckanext.catalogue.core import errors
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
+from ckanext.catalogue.tests.iudx import samples as s
 
 
 def _ids(found):

@@ -8,7 +8,7 @@ import pytest
 from ckan import logic
 from ckan.tests import factories
 
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
 
 BASE = "/globalcatalog/api/v1"
 

@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
+from ckanext.catalogue.tests.iudx import samples as s
 
 # Pages under these prefixes are the catalogue's; the crawl follows them.
 _OURS = ("/catalogue", "/catalogue-admin", "/globalcatalog/docs", "/catalogue-api")

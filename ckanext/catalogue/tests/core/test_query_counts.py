@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
+from ckanext.catalogue.tests.iudx import samples as s
 
 
 class _Counter:

@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
 
 
 def _form_fields(html: str, selector: str) -> dict[str, str]:

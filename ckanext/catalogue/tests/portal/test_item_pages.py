@@ -7,8 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ckanext.catalogue.portal import helpers
-from ckanext.catalogue.tests import iudx_samples as s
-from ckanext.catalogue.tests.conftest import catalogue_call
+from ckanext.catalogue.tests.helpers import catalogue_call
+from ckanext.catalogue.tests.iudx import samples as s
 
 
 def test_item_page_shows_breadcrumb_and_paged_children(app, iudx_tree, monkeypatch):

@@ -1,0 +1,137 @@
+"""Helpers the tests share (fixtures stay in the conftest files): calling
+actions as a user, running the real `ckan` CLI and servers, resetting the
+database with the plugin migrations, and objects the attack tests make."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import helpers
+
+ROOT = Path(__file__).resolve().parents[3]
+
+CKAN_BIN = str(Path(sys.executable).with_name("ckan"))
+
+# Plugins whose alembic migrations have run since CKAN last dropped every table.
+_migrated: set[str] = set()
+
+PLUGINS_WITH_MIGRATIONS = ("activity", "catalogue")
+
+def catalogue_reset_db(reset_db, migrate_db_for) -> None:
+    """CKAN's database reset, then the plugin migrations (plugins loaded).
+    CKAN's first reset in a session drops every table and re-runs only core
+    migrations, so the activity plugin's and this extension's migrations
+    must follow."""
+    if not model.repo.tables_created_and_initialised:
+        _migrated.clear()
+    reset_db()
+    for plugin in PLUGINS_WITH_MIGRATIONS:
+        if plugin not in _migrated and p.plugin_loaded(plugin):
+            migrate_db_for(plugin)
+            _migrated.add(plugin)
+
+@contextlib.contextmanager
+def catalogue_plugins_loaded() -> Iterator[None]:
+    """The plugins of ``ckan.plugins`` loaded, outside a test (for fixtures
+    wider than one test: ``with_plugins`` unloads them after each test)."""
+    p.load_all()
+    try:
+        yield
+    finally:
+        p.unload_all()
+
+def ckan_ini() -> str:
+    return str(Path(tk.config["__file__"]).resolve()) if tk.config.get("__file__") else str(ROOT / "test.ini")
+
+def run_ckan(*args: str, env: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+    """Run the real `ckan` CLI on the test configuration in its own process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [CKAN_BIN, "-c", ckan_ini(), *args], capture_output=True, text=True, env=full_env, timeout=timeout
+    )
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for servers, or for an unreachable URL)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+def http_status(url: str, timeout: float = 10) -> int | None:
+    """The status of a GET, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+@contextlib.contextmanager
+def ckan_servers(ini: Path, count: int, log_dir: Path, own_site_url: bool = False) -> Iterator[list[str]]:
+    """``count`` real `ckan run` processes on ``ini``; yields their base URLs
+    once each answers, and stops them after. ``own_site_url``: each server's
+    ckan.site_url is its own address (for redirects a browser follows)."""
+    ports = [free_port() for _ in range(count)]
+    logs = [log_dir / f"ckan-{port}.log" for port in ports]
+
+    def env(port: int) -> dict[str, str]:
+        return {**os.environ, "CKAN_SITE_URL": f"http://127.0.0.1:{port}"} if own_site_url else dict(os.environ)
+
+    servers = [subprocess.Popen([CKAN_BIN, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
+                                 "--disable-reloader"], stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                                env=env(port), start_new_session=True) for port, log in zip(ports, logs)]
+    try:
+        deadline = time.monotonic() + 90
+        for port in ports:
+            while http_status(f"http://127.0.0.1:{port}/api/3/action/status_show") != 200:
+                exited = [log.read_text()[-2000:] for s, log in zip(servers, logs) if s.poll() is not None]
+                assert not exited, f"a CKAN process exited: {exited}"
+                assert time.monotonic() < deadline, "CKAN did not start within 90s"
+                time.sleep(0.5)
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+
+def catalogue_call(caller: str | None, action: str, /, **data):
+    """Call an action as ``caller`` (None: anonymous) through CKAN's action layer."""
+    return helpers.call_action(action, context={"user": caller or "", "ignore_auth": False}, **data)
+
+SERVICE = "globalcatalog.service"
+
+PASSWORD = "Security-tests-123"
+# Password of the users the browser tests log in as.
+BROWSER_PASSWORD = "Browser-test-1"
+
+def cookie_login(app, name: str) -> None:
+    """Sign ``name`` in through CKAN's login form: ``app.client`` then holds
+    a real session cookie, as a browser does (made with ``PASSWORD``)."""
+    app.client = app.test_client()
+    page = BeautifulSoup(app.get("/user/login").body, "html.parser")
+    token = page.select_one("meta[name=_csrf_token]")["content"]
+    resp = app.post("/user/login", data={"login": name, "password": PASSWORD, "_csrf_token": token})
+    assert "/user/login" not in resp.request.path, "login failed"
+
+def gc_doc(name: str) -> dict:
+    return {"name": name, "disabled": False, "tags": ["t"], "images": {"image": "i"},
+            "overview_ui": {"en": {"display_name": name, "description": "d", "long_description": "l"}},
+            "provider": {"name": "p", "email": "p@example.org"}}
