@@ -1,19 +1,116 @@
-"""Typed readers of the catalogue's config options that bound what a request
-may hold and what reaches Solr (declared in config_declaration.yaml)."""
+"""Typed readers of every ``ckanext.catalogue.*`` option. The options, their
+types and defaults are declared in ``config_declaration.yaml``; the rest of
+the package reads them only through these functions, never by key."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-# The APIs whose request bodies are bounded, each with its own option.
+_PREFIX = "ckanext.catalogue."
+
+# The APIs whose request bodies are bounded and whose requests are rate
+# limited, each with its own option.
 CATALOGUE_LIMITED_APIS = ("action", "gcat", "iudx", "library", "globalcatalog", "software")
 
 
+def _get(name: str, config: Mapping[str, Any] | None = None) -> Any:
+    # ``config``: the configuration being loaded, before CKAN's is set (startup checks).
+    return (tk.config if config is None else config).get(_PREFIX + name)
+
+
+def _int(name: str, config: Mapping[str, Any] | None = None) -> int:
+    return int(_get(name, config))
+
+
+def _bool(name: str, config: Mapping[str, Any] | None = None) -> bool:
+    return tk.asbool(_get(name, config))
+
+
+def _str(name: str) -> str:
+    return str(_get(name) or "")
+
+
+# --- health and startup ---
+# Read at IConfigurer.update_config, before CKAN applies the declared
+# defaults: hence the defaults repeated here, and only here.
+
+def catalogue_startup_checks(config: Mapping[str, Any] | None = None) -> bool:
+    """Whether CKAN refuses to start when a component is broken."""
+    return _bool("startup_checks", config) if _get("startup_checks", config) is not None else True
+
+
+def catalogue_solr_timeout(config: Mapping[str, Any] | None = None) -> int:
+    """Seconds a health check waits for Solr."""
+    return _int("solr_timeout", config) if _get("solr_timeout", config) not in (None, "") else 5
+
+
+def catalogue_worker_max_age(config: Mapping[str, Any] | None = None) -> int:
+    """Seconds since its last heartbeat after which the doctor calls a job worker gone."""
+    value = _get("doctor.worker_max_age", config)
+    return int(value) if value not in (None, "") else 120
+
+
+# --- items ---
+
+def catalogue_root_organization() -> str:
+    """Name of the organization that holds items without one."""
+    return _str("root_organization")
+
+
+def catalogue_moderation_enabled() -> bool:
+    """Whether items of moderated kinds wait for a moderator."""
+    return _bool("moderation")
+
+
+def catalogue_archive_retention_days() -> int:
+    """Days an archived item stays restorable."""
+    return _int("archive_retention_days")
+
+
+def catalogue_artifacts_storage() -> str:
+    """CKAN file storage the artifacts are kept in."""
+    return _str("artifacts.storage")
+
+
+def catalogue_artifacts_max_size() -> int:
+    """Largest artifact, in bytes."""
+    return _int("artifacts.max_size")
+
+
+# --- scoped tokens ---
+
+def catalogue_scoped_token_lifetime() -> int:
+    """Seconds a scoped token lives unless asked for less."""
+    return _int("scoped_token_lifetime")
+
+
+def catalogue_scoped_token_max_lifetime() -> int:
+    """The longest a scoped token may live, in seconds."""
+    return _int("scoped_token_max_lifetime")
+
+
+# --- rate limits ---
+
+def catalogue_rate_limit_enabled() -> bool:
+    return _bool("rate_limit.enabled")
+
+
+def catalogue_rate_limit(api: str) -> str:
+    """The limits of ``api`` (its own option, else the default), in the
+    ``limits`` library's notation."""
+    own = _get(f"rate_limit.{api}") if api in CATALOGUE_LIMITED_APIS else None
+    return str(own or _get("rate_limit.default") or "")
+
+
+# --- bounds on what a request may hold ---
+
 def catalogue_body_limit(api: str) -> int:
     """Largest request body, in bytes, of ``api`` (its own option, else the default)."""
-    own = tk.config.get(f"ckanext.catalogue.limits.body_size.{api}") if api in CATALOGUE_LIMITED_APIS else None
-    return int(own) if own else int(tk.config.get("ckanext.catalogue.limits.body_size"))
+    own = _get(f"limits.body_size.{api}") if api in CATALOGUE_LIMITED_APIS else None
+    return int(own) if own else _int("limits.body_size")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,13 +125,50 @@ class CatalogueDocumentLimits:
 
 def catalogue_document_limits() -> CatalogueDocumentLimits:
     return CatalogueDocumentLimits(
-        depth=int(tk.config.get("ckanext.catalogue.limits.depth")),
-        properties=int(tk.config.get("ckanext.catalogue.limits.properties")),
-        string_length=int(tk.config.get("ckanext.catalogue.limits.string_length")),
-        array_length=int(tk.config.get("ckanext.catalogue.limits.array_length")),
+        depth=_int("limits.depth"),
+        properties=_int("limits.properties"),
+        string_length=_int("limits.string_length"),
+        array_length=_int("limits.array_length"),
     )
 
 
 def catalogue_indexed_properties() -> int:
     """How many document properties of one item become Solr fields."""
-    return int(tk.config.get("ckanext.catalogue.limits.indexed_properties"))
+    return _int("limits.indexed_properties")
+
+
+# --- the portal's map ---
+
+def catalogue_map_tiles_url() -> str:
+    return _str("map.tiles_url")
+
+
+def catalogue_map_attribution() -> str:
+    return _str("map.attribution")
+
+
+# --- software catalogs ---
+
+def catalogue_software_anonymous_read() -> bool:
+    """Whether anonymous callers read the software catalogs."""
+    return _bool("software.anonymous_read")
+
+
+def catalogue_software_source_url(source: str) -> str:
+    """Where the upstream ``source`` (``eessi``, ``spack``) is read from."""
+    return _str(f"software.{source}_url")
+
+
+def catalogue_software_queue() -> str:
+    """The job queue of software imports and updates."""
+    return _str("software.queue")
+
+
+def catalogue_software_timeout() -> int:
+    """Seconds a loader waits for its upstream."""
+    return _int("software.timeout")
+
+
+def catalogue_software_update_interval() -> int:
+    """Hours between automatic updates of a catalog."""
+    return _int("software.update_interval")

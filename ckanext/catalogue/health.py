@@ -25,6 +25,8 @@ from ckan.exceptions import CkanConfigurationException
 from ckan.lib import jobs
 from ckan.lib.redis import connect_to_redis
 
+from ckanext.catalogue.config import catalogue_solr_timeout, catalogue_startup_checks, catalogue_worker_max_age
+
 log = logging.getLogger(__name__)
 
 SUPPORTED_SCHEMAS = ("ckan-2.12",)
@@ -100,7 +102,7 @@ def _solr_url(config: Any) -> str:
 
 def check_solr(config: Any) -> CatalogueCheck:
     url = _solr_url(config)
-    timeout = config.get("ckanext.catalogue.solr_timeout") or 5
+    timeout = catalogue_solr_timeout(config)
     fix = "start it with `make services` or set CKAN_SOLR_URL to a Solr core with CKAN's schema"
     if not url:
         return CatalogueCheck("solr", False, f"solr_url is not set; {fix}")
@@ -185,7 +187,7 @@ def check_datastore(config: Any) -> CatalogueCheck:
 
 
 def check_worker(config: Any) -> CatalogueCheck:
-    max_age = config.get("ckanext.catalogue.doctor.worker_max_age") or 120
+    max_age = catalogue_worker_max_age(config)
     try:
         conn = connect_to_redis()
         prefix = jobs.add_queue_name_prefix("")
@@ -232,7 +234,7 @@ def catalogue_reload_solr_core(config: Any) -> str | None:
         return f"solr_url {url!r} names no core"
     try:
         resp = requests.get(f"{base}/admin/cores", params={"action": "RELOAD", "core": core, "wt": "json"},
-                            timeout=max(30, config.get("ckanext.catalogue.solr_timeout") or 5))
+                            timeout=max(30, catalogue_solr_timeout(config)))
         resp.raise_for_status()
     except requests.RequestException as exc:
         return f"reloading core {core} failed ({exc.__class__.__name__})"
@@ -259,7 +261,7 @@ def check_solr_writes(config: Any) -> CatalogueCheck:
     """Solr takes updates: a delete of an id no document has, not committed,
     goes through the index writer and changes nothing."""
     url = _solr_url(config)
-    timeout = config.get("ckanext.catalogue.solr_timeout") or 5
+    timeout = catalogue_solr_timeout(config)
     try:
         resp = requests.post(f"{url}/update", params={"commit": "false", "wt": "json"},
                              json={"delete": {"id": "catalogue-doctor-write-probe"}}, timeout=timeout)
@@ -306,7 +308,7 @@ def _refuse(result: CatalogueCheck) -> None:
 def catalogue_check_startup(config: Any) -> None:
     """Raise CkanConfigurationException naming the first broken component."""
     global _startup_checked
-    if _startup_checked or not config.get("ckanext.catalogue.startup_checks"):
+    if _startup_checked or not catalogue_startup_checks(config):
         return
     if _is_doctor_command():
         # The doctor reports every component itself, so CKAN's own Solr

@@ -11,7 +11,8 @@ import sys
 # Bottom to top; a module may import from its own layer's folder and from
 # lower layers. The features of one layer never import each other.
 LAYERS = [
-    ["interfaces", "config", "jobs", "health"],
+    ["interfaces", "config"],
+    ["jobs", "health"],
     ["model"],
     ["core"],
     ["logic"],

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.config.middleware.flask_app import csrf
 
-from ckanext.catalogue.config import catalogue_body_limit
+from ckanext.catalogue.config import catalogue_artifacts_max_size, catalogue_body_limit
 
 SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
 
@@ -134,7 +134,7 @@ def _upload_limit() -> int:
     """Largest file a form or the action API may carry: CKAN's resource
     size limit, or the artifacts' one."""
     return max(int(tk.config.get("ckan.max_resource_size") or 10) * 1024 * 1024,
-               int(tk.config.get("ckanext.catalogue.artifacts.max_size")))
+               catalogue_artifacts_max_size())
 
 
 def catalogue_bound_body() -> None:
@@ -149,7 +149,7 @@ def catalogue_bound_body() -> None:
         request.max_content_length = max(_upload_limit(), catalogue_body_limit("action"))
         return
     if request.endpoint in _FILE_ENDPOINTS:
-        limit = int(tk.config.get("ckanext.catalogue.artifacts.max_size"))
+        limit = catalogue_artifacts_max_size()
     elif api == "action" and request.mimetype == "multipart/form-data":
         limit = max(_upload_limit(), catalogue_body_limit(api))  # resource_create with a file
     else:

@@ -22,6 +22,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz
 
 from ckanext.catalogue.api.http import CatalogueBadCredentials, catalogue_request_user
+from ckanext.catalogue.config import catalogue_rate_limit, catalogue_rate_limit_enabled
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,7 @@ def catalogue_reset_limits() -> None:
 
 
 def _limit_for(api: str) -> str | None:
-    value = tk.config.get(f"ckanext.catalogue.rate_limit.{api}") or tk.config.get("ckanext.catalogue.rate_limit.default")
-    return value or None
+    return catalogue_rate_limit(api) or None
 
 
 def _caller() -> tuple[str, str | None]:
@@ -79,7 +79,7 @@ def _caller() -> tuple[str, str | None]:
 
 def catalogue_check_rate_limit() -> Response | None:
     """Flask before_request hook: None to go on, or the API's 429."""
-    if not tk.asbool(tk.config.get("ckanext.catalogue.rate_limit.enabled")):
+    if not catalogue_rate_limit_enabled():
         return None
     registered = _APIS.get(request.blueprint or "")
     if registered is None:

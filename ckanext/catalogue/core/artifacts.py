@@ -10,13 +10,14 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import files
 
+from ckanext.catalogue.config import catalogue_artifacts_storage
 from ckanext.catalogue.model import CatalogueArtifact
 
 log = logging.getLogger(__name__)
 
 
 def catalogue_artifact_storage() -> str:
-    return tk.config.get("ckanext.catalogue.artifacts.storage") or "catalogue_artifacts"
+    return catalogue_artifacts_storage()
 
 def catalogue_artifact_content(file_id: str) -> bytes:
     """The stored bytes of an artifact the caller was allowed to show."""

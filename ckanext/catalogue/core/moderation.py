@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.catalogue import config
 from ckanext.catalogue.core import roles
 from ckanext.catalogue.core.document import EXTRA_MODERATION, EXTRA_MODERATION_MESSAGE
 
@@ -26,8 +26,7 @@ EXTRA_MESSAGE = EXTRA_MODERATION_MESSAGE
 MODERATORS_LABEL = "catalogue-moderation"
 
 
-def catalogue_moderation_enabled() -> bool:
-    return tk.asbool(tk.config.get("ckanext.catalogue.moderation"))
+catalogue_moderation_enabled = config.catalogue_moderation_enabled
 
 
 def catalogue_sees_unmoderated(user_name: str | None) -> bool:

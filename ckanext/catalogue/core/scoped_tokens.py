@@ -12,8 +12,9 @@ from typing import Any
 
 from flask import has_request_context, request
 
-import ckan.plugins.toolkit as tk
 from ckan.lib import api_token
+
+from ckanext.catalogue.config import catalogue_scoped_token_max_lifetime
 
 SCOPE_CLAIM = "catalogue_scope"
 EXPIRES_FIELD = "catalogue_expires_at"
@@ -76,6 +77,6 @@ def catalogue_add_scope_claims(data: dict[str, Any], data_dict: Mapping[str, Any
         data[SCOPE_CLAIM] = data_dict[SCOPE_CLAIM]
     if data_dict.get(EXPIRES_FIELD):
         # CKAN's own api_token_create takes the field too: never past the cap.
-        longest = int(time.time()) + int(tk.config["ckanext.catalogue.scoped_token_max_lifetime"])
+        longest = int(time.time()) + catalogue_scoped_token_max_lifetime()
         data["exp"] = min(int(data_dict[EXPIRES_FIELD]), longest)
     return data

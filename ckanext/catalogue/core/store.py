@@ -18,6 +18,7 @@ from ckan.lib.search import SearchError
 from ckan.logic.schema import default_package_search_schema
 from ckan.types import Context
 
+from ckanext.catalogue import config
 from ckanext.catalogue.core import moderation, query, rules
 from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE, INDEX_ITEM, catalogue_etag, catalogue_item_dict
 from ckanext.catalogue.core.errors import (
@@ -99,7 +100,7 @@ def catalogue_index_and_commit(item_ids: list[str], context: Context) -> None:
 def catalogue_root_organization(context: Context) -> str:
     """Id of the organization that holds items without a parent
     organization (CKAN datasets need one), created on first use."""
-    name = tk.config["ckanext.catalogue.root_organization"]
+    name = config.catalogue_root_organization()
     org = model.Group.get(name)
     if org is not None and org.is_organization:
         return org.id

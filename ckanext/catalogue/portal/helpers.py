@@ -8,6 +8,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.catalogue.config import catalogue_map_attribution, catalogue_map_tiles_url
 from ckanext.catalogue.core.document import catalogue_pricing_of
 from ckanext.catalogue.core.kinds import catalogue_kind
 from ckanext.catalogue.core.moderation import catalogue_moderation_enabled
@@ -142,8 +143,8 @@ def catalogue_map_tiles() -> dict[str, Any]:
     whether Leaflet is installed (`make assets`; without it the page offers
     the typed box only)."""
     leaflet = Path(__file__).parents[1] / "assets" / "vendor" / "leaflet" / "leaflet.js"
-    return {"url": tk.config.get("ckanext.catalogue.map.tiles_url") or "",
-            "attribution": tk.config.get("ckanext.catalogue.map.attribution") or "",
+    return {"url": catalogue_map_tiles_url(),
+            "attribution": catalogue_map_attribution(),
             "available": leaflet.exists()}
 
 

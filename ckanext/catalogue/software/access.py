@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.catalogue.config import catalogue_software_anonymous_read
 from ckanext.catalogue.core.document import EXTRA_KIND
 from ckanext.catalogue.software.kinds import CATALOG
 
@@ -21,7 +21,7 @@ def catalogue_is_software_catalog(pkg: model.Package) -> bool:
 
 
 def _anonymous_read() -> bool:
-    return tk.asbool(tk.config.get("ckanext.catalogue.software.anonymous_read"))
+    return catalogue_software_anonymous_read()
 
 
 def catalogue_software_dataset_labels(pkg: model.Package, labels: list[str]) -> list[str]:

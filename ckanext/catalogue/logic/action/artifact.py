@@ -14,6 +14,7 @@ from ckan import model
 from ckan.lib import files
 from ckan.types import ActionResult, Context, DataDict
 
+from ckanext.catalogue.config import catalogue_artifacts_max_size
 from ckanext.catalogue.core.artifacts import (
     catalogue_artifact_storage,
     catalogue_remove_artifact_files,
@@ -97,7 +98,7 @@ def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> Act
         content = content.encode()
     if not isinstance(content, bytes):
         raise CatalogueInvalid({"content": [tk._("The artifact's bytes are missing")]})
-    limit = int(tk.config.get("ckanext.catalogue.artifacts.max_size") or 10485760)
+    limit = catalogue_artifacts_max_size()
     if len(content) > limit:
         raise CatalogueInvalid({"content": [tk._("An artifact is at most {n} bytes").format(n=limit)]})
     content_type = data_dict.get("content_type") or "application/octet-stream"

@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import ActionResult, Context, DataDict
 
+from ckanext.catalogue.config import catalogue_archive_retention_days
 from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.core.purge import catalogue_purge_packages
@@ -27,8 +28,7 @@ __all__ = ["catalogue_item_restore", "catalogue_item_purge_expired", "catalogue_
 log = logging.getLogger(__name__)
 
 def catalogue_retention_days() -> int:
-    value = tk.config.get("ckanext.catalogue.archive_retention_days")
-    return 14 if value in (None, "") else int(value)
+    return catalogue_archive_retention_days()
 
 
 def catalogue_item_restore(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:

@@ -6,6 +6,7 @@ import time
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
+from ckanext.catalogue.config import catalogue_scoped_token_lifetime, catalogue_scoped_token_max_lifetime
 from ckanext.catalogue.core import rules
 from ckanext.catalogue.core.errors import CatalogueInvalid
 from ckanext.catalogue.core.scoped_tokens import EXPIRES_FIELD, SCOPE_CLAIM
@@ -32,11 +33,11 @@ def catalogue_token_create(context: Context, data_dict: DataDict) -> ActionResul
     })
     row = rules.catalogue_resolve(item["id"])
     assert row is not None
-    longest = int(tk.config["ckanext.catalogue.scoped_token_max_lifetime"])
+    longest = catalogue_scoped_token_max_lifetime()
     if int(data.get("expires_in") or 0) > longest:
         raise CatalogueInvalid({"expires_in": [tk._("At most {n} seconds (ckanext.catalogue.scoped_token_max_lifetime)"
                                                     ).format(n=longest)]})
-    lifetime = min(int(data.get("expires_in") or tk.config["ckanext.catalogue.scoped_token_lifetime"]), longest)
+    lifetime = min(int(data.get("expires_in") or catalogue_scoped_token_lifetime()), longest)
     expires_at = int(time.time()) + int(lifetime)
     created = tk.get_action("api_token_create")(
         {"user": context.get("user", ""), "ignore_auth": True},

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import requests
 import urllib3
 
-import ckan.plugins.toolkit as tk
+from ckanext.catalogue.config import catalogue_software_source_url, catalogue_software_timeout
 
 BINARY_RUNTIME = "binary_runtime"
 SOURCE_PACKAGE = "source_package"
@@ -98,7 +98,8 @@ class SoftwareSource:
 
     name: str
     catalog_type: str
-    config_key: str
+    # Its option: ckanext.catalogue.software.<url_option>_url.
+    url_option: str
     # (location) -> the newest version upstream offers
     latest_version: Callable[[str], str]
     # (location, version or None for the latest) -> the catalog
@@ -106,7 +107,7 @@ class SoftwareSource:
 
     @property
     def location(self) -> str:
-        return str(tk.config.get(self.config_key) or "")
+        return catalogue_software_source_url(self.url_option)
 
 
 def catalogue_read_json(location: str, what: str) -> Any:
@@ -121,7 +122,7 @@ def catalogue_read_json(location: str, what: str) -> Any:
 def _read(location: str, what: str) -> bytes:
     parsed = urlparse(location)
     if parsed.scheme in ("http", "https"):
-        timeout = int(tk.config.get("ckanext.catalogue.software.timeout") or 60)
+        timeout = catalogue_software_timeout()
         try:
             resp = requests.get(location, timeout=timeout, stream=True)
             if resp.status_code == 404:

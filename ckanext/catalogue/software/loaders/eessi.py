@@ -167,5 +167,5 @@ def load(base: str, version: str | None = None) -> SoftwareCatalogData:
 
 
 EESSI_SOURCE = SoftwareSource(name="EESSI", catalog_type=BINARY_RUNTIME,
-                              config_key="ckanext.catalogue.software.eessi_url",
+                              url_option="eessi",
                               latest_version=latest_version, load=load)

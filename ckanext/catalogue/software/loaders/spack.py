@@ -94,5 +94,5 @@ def load(location: str, version: str | None = None) -> SoftwareCatalogData:
 
 
 SPACK_SOURCE = SoftwareSource(name="Spack", catalog_type=SOURCE_PACKAGE,
-                              config_key="ckanext.catalogue.software.spack_url",
+                              url_option="spack",
                               latest_version=latest_version, load=load)

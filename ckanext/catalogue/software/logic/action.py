@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
+from ckanext.catalogue.config import catalogue_software_queue, catalogue_software_update_interval
 from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueInvalid
 from ckanext.catalogue.jobs import catalogue_enqueue
 from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
@@ -326,8 +327,7 @@ def catalogue_software_schedule(context: Context, data_dict: DataDict) -> Action
     last attempt is older than ``ckanext.catalogue.software.update_interval``
     hours (the daily run of ``ckan catalogue software schedule``)."""
     tk.check_access("catalogue_software_manage", context, data_dict)
-    hours = tk.config.get("ckanext.catalogue.software.update_interval")
-    hours = 24 if hours in (None, "") else int(hours)
+    hours = catalogue_software_update_interval()
     due_before = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=hours)).strftime(
         "%Y-%m-%dT%H:%M:%S.%fZ")
     found = tk.get_action("catalogue_item_search")({"user": _site_user()}, {
@@ -353,7 +353,7 @@ def _as_url(location: str) -> str:
 def _job_options() -> dict[str, Any]:
     # Imports can take minutes: their own queue keeps them from holding up
     # other jobs when a worker listens there.
-    return {"queue": tk.config.get("ckanext.catalogue.software.queue") or "default",
+    return {"queue": catalogue_software_queue(),
             "rq_kwargs": {"timeout": 3600}}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.catalogue.config import catalogue_software_anonymous_read
 from ckanext.catalogue.core import roles
 
 __all__ = ["catalogue_software_read", "catalogue_software_manage"]
@@ -13,7 +14,7 @@ __all__ = ["catalogue_software_read", "catalogue_software_manage"]
 
 @tk.auth_allow_anonymous_access
 def catalogue_software_read(context: Context, data_dict: DataDict) -> AuthResult:
-    if context.get("user") or tk.config.get("ckanext.catalogue.software.anonymous_read"):
+    if context.get("user") or catalogue_software_anonymous_read():
         return {"success": True}
     return {"success": False, "msg": tk._("Authentication credentials were not provided.")}
 
