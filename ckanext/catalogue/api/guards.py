@@ -13,15 +13,13 @@ from ckan.common import current_user
 from ckan.config.middleware.flask_app import csrf
 
 from ckanext.catalogue.config import catalogue_artifacts_max_size, catalogue_body_limit
+from ckanext.catalogue.interfaces import catalogue_dialect_of, catalogue_dialects
 
 SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
 
 # Served to browsers as downloads only: no script, no plugin, no frame.
 CATALOGUE_FILE_CSP = "default-src 'none'; sandbox"
 
-# Blueprints of the dialect APIs: they take writes by API token only, so a
-# session cookie never authorises a write there (http.catalogue_request_user).
-CATALOGUE_API_BLUEPRINTS: set[str] = set()
 
 _exempt_at_start: frozenset[str] | None = None
 
@@ -57,7 +55,9 @@ def catalogue_check_csrf() -> None:
     valid CSRF token, whatever earlier requests made CKAN exempt."""
     if request.method in SAFE_METHODS or g.get("login_via_auth_header"):
         return  # read, or identified by API token (or anonymous)
-    if not current_user.is_authenticated or request.blueprint in CATALOGUE_API_BLUEPRINTS:
+    # The dialect APIs take writes by API token only: a session cookie never
+    # authorises a write there (http.catalogue_request_user).
+    if not current_user.is_authenticated or catalogue_dialect_of(request.blueprint) is not None:
         return
     view = _view_name()
     if view in csrf._exempt_views and view not in (_exempt_at_start or ()):  # noqa: SLF001
@@ -117,17 +117,14 @@ def catalogue_user_file_headers(resp: Response) -> Response:
     return resp
 
 
-# Routes whose body is a file, bounded by the artifacts' own limit.
-_FILE_ENDPOINTS = ("catalogue_globalcatalog.artifact",)
 
 
 def catalogue_api_of_request() -> str | None:
     """The API this request is for (``action`` or a dialect), or None."""
     if request.endpoint == "api.action":
         return "action"
-    if request.blueprint in CATALOGUE_API_BLUEPRINTS:
-        return (request.blueprint or "").removeprefix("catalogue_")
-    return None
+    dialect = catalogue_dialect_of(request.blueprint)
+    return dialect.name if dialect is not None else None
 
 
 def _upload_limit() -> int:
@@ -148,7 +145,7 @@ def catalogue_bound_body() -> None:
     if api is None:
         request.max_content_length = max(_upload_limit(), catalogue_body_limit("action"))
         return
-    if request.endpoint in _FILE_ENDPOINTS:
+    if any(request.endpoint in d.file_endpoints for d in catalogue_dialects()):
         limit = catalogue_artifacts_max_size()
     elif api == "action" and request.mimetype == "multipart/form-data":
         limit = max(_upload_limit(), catalogue_body_limit(api))  # resource_create with a file

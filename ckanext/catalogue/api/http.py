@@ -19,7 +19,7 @@ from ckan.lib.navl.dictization_functions import DataError
 from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 
 from ckanext.catalogue import health
-from ckanext.catalogue.api.guards import CATALOGUE_API_BLUEPRINTS, SAFE_METHODS
+from ckanext.catalogue.api.guards import SAFE_METHODS
 from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
 from ckanext.catalogue.core.errors import CatalogueConflict, CataloguePreconditionFailed
 from ckanext.catalogue.core.scoped_tokens import catalogue_request_tokens
@@ -169,7 +169,6 @@ class _AnyPath(PathConverter):
 def catalogue_api_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
     """A dialect's blueprint, whose rules may use ``<anypath:...>``."""
     blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
-    CATALOGUE_API_BLUEPRINTS.add(name)
     # No CSRF token is asked: a session cookie authorises no write here, so
     # a forged request is anonymous (catalogue_request_user) and refused in
     # the dialect's own shape.

@@ -20,12 +20,13 @@ from flask import current_app
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema
 
-from ckanext.catalogue.api.routes import CATALOGUE_API_FRAGMENTS
+from ckanext.catalogue.interfaces import catalogue_dialects
 from ckanext.catalogue.logic import action
 from ckanext.catalogue.logic import schema as s
 
 CATALOGUE_OPENAPI_VERSION = "3.1.0"
 ACTION_PREFIX = "/api/3/action"
+
 
 @functools.cache
 def _load_fragment(path: Path) -> dict[str, Any]:
@@ -252,7 +253,7 @@ def catalogue_openapi_document() -> dict[str, Any]:
         "components": copy.deepcopy(_ACTION_COMPONENTS),
     }
     blueprints = current_app.blueprints if current_app else {}
-    for blueprint, path in sorted(CATALOGUE_API_FRAGMENTS.items()):
-        if blueprint in blueprints:
-            _merge(doc, copy.deepcopy(_load_fragment(path)), str(path))
+    for dialect in sorted(catalogue_dialects(), key=lambda d: d.blueprint.name):
+        if dialect.openapi is not None and dialect.blueprint.name in blueprints:
+            _merge(doc, copy.deepcopy(_load_fragment(dialect.openapi)), str(dialect.openapi))
     return doc

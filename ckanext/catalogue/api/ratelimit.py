@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -23,17 +22,12 @@ from ckan import authz
 
 from ckanext.catalogue.api.http import CatalogueBadCredentials, catalogue_request_user
 from ckanext.catalogue.config import catalogue_rate_limit, catalogue_rate_limit_enabled
+from ckanext.catalogue.interfaces import catalogue_dialect_of, catalogue_token_headers
 
 log = logging.getLogger(__name__)
 
-# Blueprint name -> (API name, response maker taking Retry-After seconds).
-_APIS: dict[str, tuple[str, Callable[[int], Response]]] = {}
 _limiter: Any = None
 _storage_url: str | None = None
-
-
-def catalogue_register_limited_api(blueprint: str, api: str, too_many: Callable[[int], Response]) -> None:
-    _APIS[blueprint] = (api, too_many)
 
 
 def _action_api_too_many(retry_after: int) -> Response:
@@ -42,9 +36,6 @@ def _action_api_too_many(retry_after: int) -> Response:
         "message": tk._("Too many requests; retry in {n} seconds").format(n=retry_after)}})
     resp.status_code = 429
     return resp
-
-
-catalogue_register_limited_api("api", "action", _action_api_too_many)
 
 
 def _get_limiter() -> Any:
@@ -69,7 +60,7 @@ def _caller() -> tuple[str, str | None]:
     """(key, user name): the user behind the request's credentials, or the
     client address for anonymous callers and unknown tokens."""
     try:
-        user = catalogue_request_user(("token", "gcube-token"))
+        user = catalogue_request_user(catalogue_token_headers())
     except CatalogueBadCredentials:
         user = None
     if user:
@@ -81,10 +72,13 @@ def catalogue_check_rate_limit() -> Response | None:
     """Flask before_request hook: None to go on, or the API's 429."""
     if not catalogue_rate_limit_enabled():
         return None
-    registered = _APIS.get(request.blueprint or "")
-    if registered is None:
-        return None
-    api, too_many = registered
+    if request.blueprint == "api":
+        api, too_many = "action", _action_api_too_many
+    else:
+        dialect = catalogue_dialect_of(request.blueprint)
+        if dialect is None or dialect.too_many is None:
+            return None
+        api, too_many = dialect.name, dialect.too_many
     text = _limit_for(api)
     if not text:
         return None

@@ -15,11 +15,10 @@ from flask import has_request_context, request
 from ckan.lib import api_token
 
 from ckanext.catalogue.config import catalogue_scoped_token_max_lifetime
+from ckanext.catalogue.interfaces import catalogue_dialects, catalogue_token_headers
 
 SCOPE_CLAIM = "catalogue_scope"
 EXPIRES_FIELD = "catalogue_expires_at"
-# Headers besides Authorization that carry a token in the catalogue's dialects.
-TOKEN_HEADERS = ("token", "gcube-token")
 
 
 def catalogue_request_tokens(token_headers: Iterable[str] = ()) -> list[str]:
@@ -39,7 +38,7 @@ def catalogue_request_scope() -> str | None:
     """Item id the current request's token is limited to, or None."""
     if not has_request_context():
         return None
-    for token in catalogue_request_tokens(TOKEN_HEADERS):
+    for token in catalogue_request_tokens(catalogue_token_headers()):
         data = api_token.decode(token)
         if data and data.get(SCOPE_CLAIM):
             return str(data[SCOPE_CLAIM])
@@ -53,8 +52,6 @@ CATALOGUE_SCOPED_ACTIONS = frozenset((
     "catalogue_item_delete", "catalogue_item_purge", "catalogue_item_restore", "catalogue_item_visibility_update",
     "catalogue_item_artifact_upload", "catalogue_item_artifact_delete",
 ))
-# IUDX's item and instance writes (its create-catalogue token).
-_SCOPED_IUDX_ENDPOINTS = ("catalogue_iudx.item", "catalogue_iudx.instance")
 _WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -65,7 +62,8 @@ def catalogue_scope_allowed_here() -> bool:
     if not has_request_context():
         return True
     endpoint = request.endpoint or ""
-    if endpoint in _SCOPED_IUDX_ENDPOINTS:
+    # A dialect's own scoped routes (IUDX's item and instance writes).
+    if any(endpoint in d.scoped_endpoints for d in catalogue_dialects()):
         return request.method in _WRITES
     if endpoint == "api.action":
         return (request.view_args or {}).get("logic_function", "") in CATALOGUE_SCOPED_ACTIONS

@@ -18,11 +18,9 @@ from ckanext.catalogue.api.http import (
     catalogue_api_route,
     catalogue_run_view,
 )
-from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
-from ckanext.catalogue.api.routes import catalogue_register_openapi
+from ckanext.catalogue.interfaces import CatalogueDialect
 
 gcat = catalogue_api_blueprint("catalogue_gcat", __name__, url_prefix="/gcat")
-catalogue_register_openapi("catalogue_gcat", Path(__file__).with_name("openapi.yaml"))
 
 TOKEN_HEADERS = ("gcube-token",)
 COLLECTIONS = {"groups": "group", "organizations": "organization"}
@@ -52,8 +50,6 @@ def _translate(fn: Callable[[CatalogueCall], Response]) -> Response:
     return catalogue_run_view(fn, TOKEN_HEADERS, _gcat_error)
 
 
-catalogue_register_limited_api(
-    "catalogue_gcat", "gcat", lambda retry: _error(429, f"Too many requests; retry in {retry} seconds"))
 
 
 def _body() -> dict[str, Any]:
@@ -235,3 +231,11 @@ def unknown_view(unknown: str) -> Response:
 @_route("/licenses", ("GET",))
 def licenses_view() -> Response:
     return _translate(lambda call: jsonify(call("license_list", {})))
+
+
+# What this API is, for the shared HTTP layer (its plugin declares it).
+DIALECT = CatalogueDialect(
+    name="gcat", blueprint=gcat, openapi=Path(__file__).with_name("openapi.yaml"),
+    token_headers=TOKEN_HEADERS, scoped_endpoints=(), file_endpoints=(),
+    too_many=lambda retry: _error(429, f"Too many requests; retry in {retry} seconds"),
+)

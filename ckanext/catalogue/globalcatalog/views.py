@@ -24,8 +24,6 @@ from ckanext.catalogue.api.http import (
     catalogue_api_route,
     catalogue_run_view,
 )
-from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
-from ckanext.catalogue.api.routes import catalogue_register_openapi
 from ckanext.catalogue.core.artifacts import catalogue_artifact_content
 from ckanext.catalogue.core.document import catalogue_pricing_of
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
@@ -34,10 +32,10 @@ from ckanext.catalogue.globalcatalog.kinds import (
     globalcatalog_gc_kind,
     globalcatalog_kind_name,
 )
+from ckanext.catalogue.interfaces import CatalogueDialect
 from ckanext.catalogue.logic.schema import CATALOGUE_MAX_PAGE
 
 globalcatalog = catalogue_api_blueprint("catalogue_globalcatalog", __name__, url_prefix="/globalcatalog/api/v1")
-catalogue_register_openapi("catalogue_globalcatalog", Path(__file__).with_name("openapi.yaml"))
 
 # Fields the server sets; a body may carry them (an entry read and sent
 # back), they are not stored.
@@ -90,8 +88,6 @@ def _error(status: int, message: str, errors: dict[str, Any] | None = None) -> R
                  status)
 
 
-catalogue_register_limited_api("catalogue_globalcatalog", "globalcatalog", lambda retry: _error(
-    429, "Too many requests; try again later"))
 
 
 def _on_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
@@ -595,3 +591,12 @@ def children(entry_id: str, kind: str) -> Response:
 @globalcatalog.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown(unknown: str) -> Response:
     return _error(404, "No such endpoint")
+
+
+# What this API is, for the shared HTTP layer (its plugin declares it).
+DIALECT = CatalogueDialect(
+    name="globalcatalog", blueprint=globalcatalog, openapi=Path(__file__).with_name("openapi.yaml"),
+    token_headers=(), scoped_endpoints=(), file_endpoints=("catalogue_globalcatalog.artifact",),
+    too_many=lambda retry: _error(
+    429, "Too many requests; try again later"),
+)

@@ -18,17 +18,15 @@ from ckanext.catalogue.api.http import (
     catalogue_api_route,
     catalogue_run_view,
 )
-from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
-from ckanext.catalogue.api.routes import catalogue_register_openapi
 from ckanext.catalogue.core.kinds import catalogue_kind_by_type
 from ckanext.catalogue.core.rules import catalogue_doc_types
+from ckanext.catalogue.interfaces import CatalogueDialect
 from ckanext.catalogue.iudx import errors as e
 from ckanext.catalogue.iudx import kinds
 from ckanext.catalogue.iudx.params import IudxSyntaxError, iudx_parse_list
 from ckanext.catalogue.iudx.search import iudx_page, iudx_search_params
 
 iudx = catalogue_api_blueprint("catalogue_iudx", __name__, url_prefix="/iudx/cat/v1")
-catalogue_register_openapi("catalogue_iudx", Path(__file__).with_name("openapi.yaml"))
 
 TOKEN_HEADERS = ("token",)
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -100,8 +98,6 @@ def _translate(fn: Callable[[CatalogueCall], Response]) -> Response:
     return catalogue_run_view(fn, TOKEN_HEADERS, _iudx_error)
 
 
-catalogue_register_limited_api("catalogue_iudx", "iudx", lambda retry: _json(429, e.iudx_body(
-    e.TOO_MANY_REQUESTS, f"Too many requests; retry in {retry} seconds")))
 
 
 def iudx_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -289,3 +285,12 @@ def instance() -> Response:
 @iudx.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown_endpoint(unknown: str) -> Response:
     return _json(404, e.iudx_body(e.NOT_FOUND, "No such endpoint"))
+
+
+# What this API is, for the shared HTTP layer (its plugin declares it).
+DIALECT = CatalogueDialect(
+    name="iudx", blueprint=iudx, openapi=Path(__file__).with_name("openapi.yaml"),
+    token_headers=TOKEN_HEADERS, scoped_endpoints=("catalogue_iudx.item", "catalogue_iudx.instance"), file_endpoints=(),
+    too_many=lambda retry: _json(429, e.iudx_body(
+    e.TOO_MANY_REQUESTS, f"Too many requests; retry in {retry} seconds")),
+)

@@ -18,13 +18,11 @@ from ckanext.catalogue.api.http import (
     catalogue_api_route,
     catalogue_run_view,
 )
-from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
-from ckanext.catalogue.api.routes import catalogue_register_openapi
 from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.interfaces import CatalogueDialect
 from ckanext.catalogue.library.kinds import CATALOG, MISSING
 
 library = catalogue_api_blueprint("catalogue_library", __name__, url_prefix="/library")
-catalogue_register_openapi("catalogue_library", Path(__file__).with_name("openapi.yaml"))
 
 FIELDS = ("displayName", "description", "region", "hashtags")
 MAX_TOP = 1000
@@ -48,8 +46,6 @@ def _error(status: int, code: str, message: str, details: list[dict[str, str]] |
     return resp
 
 
-catalogue_register_limited_api("catalogue_library", "library", lambda retry: _error(
-    429, "TooManyRequests", "More requests were received than the subscription rate-limit allows."))
 
 
 def _details(errors: dict[str, Any]) -> list[dict[str, str]]:
@@ -187,3 +183,12 @@ def catalog(catalog_id: str) -> Response:
 @library.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown(unknown: str) -> Response:
     return _error(404, "NotFound", "No such endpoint.")
+
+
+# What this API is, for the shared HTTP layer (its plugin declares it).
+DIALECT = CatalogueDialect(
+    name="library", blueprint=library, openapi=Path(__file__).with_name("openapi.yaml"),
+    token_headers=(), scoped_endpoints=(), file_endpoints=(),
+    too_many=lambda retry: _error(
+    429, "TooManyRequests", "More requests were received than the subscription rate-limit allows."),
+)

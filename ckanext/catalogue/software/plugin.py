@@ -14,11 +14,11 @@ from ckan import model
 from ckan.types import Action, AuthFunction
 
 from ckanext.catalogue.core.kinds import CatalogueKind
-from ckanext.catalogue.interfaces import ICatalogueKinds, ICatalogueReaders
+from ckanext.catalogue.interfaces import CatalogueDialect, ICatalogueDialect, ICatalogueKinds, ICatalogueReaders
 from ckanext.catalogue.software import access
 from ckanext.catalogue.software.kinds import SOFTWARE_KINDS
 from ckanext.catalogue.software.logic import action, auth
-from ckanext.catalogue.software.views import software
+from ckanext.catalogue.software.views import DIALECT
 
 
 class CatalogueSoftwarePlugin(p.SingletonPlugin):
@@ -26,16 +26,20 @@ class CatalogueSoftwarePlugin(p.SingletonPlugin):
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(ICatalogueKinds)
+    p.implements(ICatalogueDialect)
     p.implements(ICatalogueReaders)
 
     def get_blueprint(self) -> list[Blueprint]:
-        return [software]
+        return [DIALECT.blueprint]
 
     def get_actions(self) -> dict[str, Action]:
         return {name: getattr(action, name) for name in action.__all__}
 
     def get_auth_functions(self) -> dict[str, AuthFunction]:
         return {name: getattr(auth, name) for name in auth.__all__}
+
+    def catalogue_dialect(self) -> CatalogueDialect:
+        return DIALECT
 
     def catalogue_kinds(self) -> Iterable[CatalogueKind]:
         return SOFTWARE_KINDS

@@ -21,13 +21,11 @@ from ckanext.catalogue.api.http import (
     catalogue_api_route,
     catalogue_run_view,
 )
-from ckanext.catalogue.api.ratelimit import catalogue_register_limited_api
-from ckanext.catalogue.api.routes import catalogue_register_openapi
 from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueInvalid
+from ckanext.catalogue.interfaces import CatalogueDialect
 from ckanext.catalogue.software.loaders.base import CATALOG_TYPES
 
 software = catalogue_api_blueprint("catalogue_software", __name__, url_prefix="/api")
-catalogue_register_openapi("catalogue_software", Path(__file__).with_name("openapi.yaml"))
 
 PAGE_SIZE, PAGE_SIZE_MAX = 10, 300
 COLLECTIONS = {"packages": "packages", "versions": "versions", "targets": "targets"}
@@ -53,8 +51,6 @@ def _detail(status: int, message: str, **headers: str) -> Response:
     return _json({"detail": message}, status, **headers)
 
 
-catalogue_register_limited_api("catalogue_software", "software", lambda retry: _detail(
-    429, f"Request was throttled. Expected available in {retry} seconds."))
 
 
 def _software_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
@@ -418,3 +414,12 @@ def target(uuid: str) -> Response:
 @software.route("/marketplace-software-<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown(unknown: str) -> Response:
     return _detail(404, "Not found.")
+
+
+# What this API is, for the shared HTTP layer (its plugin declares it).
+DIALECT = CatalogueDialect(
+    name="software", blueprint=software, openapi=Path(__file__).with_name("openapi.yaml"),
+    token_headers=(), scoped_endpoints=(), file_endpoints=(),
+    too_many=lambda retry: _detail(
+    429, f"Request was throttled. Expected available in {retry} seconds."),
+)

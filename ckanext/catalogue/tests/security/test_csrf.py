@@ -13,8 +13,8 @@ from flask import current_app
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.api.guards import CATALOGUE_API_BLUEPRINTS
 from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
+from ckanext.catalogue.interfaces import catalogue_dialect_of
 from ckanext.catalogue.tests.factories import gc_entry
 from ckanext.catalogue.tests.helpers import PASSWORD, catalogue_call, cookie_login
 
@@ -38,7 +38,7 @@ def _write_routes(app, methods_of) -> list[tuple[str, str]]:
 
 
 def _page_rules(app) -> list[tuple[str, str]]:
-    return _write_routes(app, lambda rule, blueprint: () if blueprint in CATALOGUE_API_BLUEPRINTS or
+    return _write_routes(app, lambda rule, blueprint: () if catalogue_dialect_of(blueprint) is not None or
                          rule.endpoint == "static" else rule.methods or ())
 
 
