@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from typing import IO, Any, cast
 
 import click
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.catalogue import demo as demo_data
 from ckanext.catalogue import health
@@ -87,12 +89,12 @@ def demo(admin: str, email: str, password: str | None) -> None:
     click.echo(token)
 
 
-def _site_context() -> dict:
+def _site_context() -> Context:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"]}
 
 
-def _call(action: str, _as: str | None = None, **data: object) -> object:
+def _call(action: str, _as: str | None = None, **data: object) -> Any:
     """Run a core action as user ``_as`` (default: the site user), turning
     refusals into one-line CLI errors."""
     try:
@@ -101,7 +103,7 @@ def _call(action: str, _as: str | None = None, **data: object) -> object:
         raise click.ClickException(f"not allowed: {exc.message or exc}") from exc
     except tk.ValidationError as exc:
         raise click.ClickException(
-            "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.error_dict.items())
+            "; ".join(f"{field}: {' '.join(map(str, cast('list[Any]', msgs)))}" for field, msgs in exc.error_dict.items())
         ) from exc
     except tk.ObjectNotFound as exc:
         raise click.ClickException(str(exc.message or exc)) from exc
@@ -134,7 +136,7 @@ def role_revoke(user: str, role_name: str) -> None:
 @click.option("--role", "role_name", help="Only this role.")
 def role_list(role_name: str | None) -> None:
     """List every role grant."""
-    data = {"limit": 1000}
+    data: dict[str, Any] = {"limit": 1000}
     if role_name:
         data["role"] = role_name
     for grant in _call("catalogue_role_list", **data):
@@ -154,26 +156,26 @@ def item() -> None:
 @click.option("--compare", is_flag=True,
               help="Then time a loop of CKAN's package_create over as many datasets (made and purged "
                    "again) and print both rates side by side.")
-def item_import(source, batch_size: int, user: str | None, compare: bool) -> None:
+def item_import(source: IO[str], batch_size: int, user: str | None, compare: bool) -> None:
     """Create the items of SOURCE (a JSONL file, `-` for stdin), parents
     before children. Each line is a document (with its `type`) or an object
     with `doc` and optionally `kind`, `id`, `parent`, `private`. Refused lines
     are reported; the others are created."""
     lines = [line for line in source if line.strip()]
-    context = {"user": user} if user else _site_context()
+    context: Context = {"user": user} if user else _site_context()
     created = failed = not_indexed = 0
     started = time.monotonic()
     with click.progressbar(length=len(lines), label="importing", show_pos=True) as bar:
         for start in range(0, len(lines), batch_size):
             records = []
-            for number, line in enumerate(lines[start:start + batch_size], start=start + 1):
+            for _number, line in enumerate(lines[start:start + batch_size], start=start + 1):
                 try:
                     parsed = json.loads(line)
                 except json.JSONDecodeError as exc:
                     parsed = {"__bad_line__": f"not JSON ({exc.msg})"}
                 records.append(parsed if "doc" in parsed else {"doc": parsed})
             try:
-                result = tk.get_action("catalogue_item_bulk_create")(dict(context), {"records": records})
+                result = tk.get_action("catalogue_item_bulk_create")(cast(Context, dict(context)), {"records": records})
             except tk.NotAuthorized as exc:
                 raise click.ClickException(f"not allowed: {exc.message or exc}") from exc
             created += len(result["created"])
@@ -201,13 +203,13 @@ def _package_create_rate(count: int) -> float:
     """Items/s of CKAN's own package_create, one call per dataset, on
     datasets like the imported ones, in a throwaway organization purged after."""
     context = _site_context()
-    org = tk.get_action("organization_create")(dict(context), {"name": f"bench-{uuid.uuid4().hex[:12]}"})
+    org = tk.get_action("organization_create")(cast(Context, dict(context)), {"name": f"bench-{uuid.uuid4().hex[:12]}"})
     ids = []
     started = time.monotonic()
     try:
         with click.progressbar(range(count), label="package_create loop") as bar:
             for number in bar:
-                created = tk.get_action("package_create")(dict(context), {
+                created = tk.get_action("package_create")(cast(Context, dict(context)), {
                     "name": f"bench-{uuid.uuid4().hex}", "owner_org": org["id"], "title": f"Item {number}",
                     "notes": "reference measurement", "tags": [{"name": "bench"}],
                     "extras": [{"key": "doc", "value": "{}"}]})
@@ -215,7 +217,7 @@ def _package_create_rate(count: int) -> float:
         elapsed = max(time.monotonic() - started, 1e-9)
     finally:
         catalogue_purge_packages(ids)
-        tk.get_action("group_purge")(dict(context), {"id": org["id"]})
+        tk.get_action("group_purge")(cast(Context, dict(context)), {"id": org["id"]})
     return count / elapsed
 
 
@@ -223,10 +225,10 @@ def _package_create_rate(count: int) -> float:
 @click.argument("target", type=click.File("w", encoding="utf-8"), default="-")
 @click.option("--kind", "kinds", multiple=True, help="Only these kinds (repeatable).")
 @click.option("--under", help="Only the items under this item (id or alias).")
-def item_export(target, kinds: tuple[str, ...], under: str | None) -> None:
+def item_export(target: IO[str], kinds: tuple[str, ...], under: str | None) -> None:
     """Write every item (or those selected) to TARGET as JSONL, parents
     before children, in the format `item import` reads."""
-    query: dict = {"limit": 0}
+    query: dict[str, Any] = {"limit": 0}
     if kinds:
         query["kind"] = list(kinds)
     if under:
@@ -348,7 +350,8 @@ def reindex(batch_size: int, background: bool) -> None:
         bar.__enter__()
 
     try:
-        result = catalogue_reindex(batch_size, progress=lambda n: bar.update(n), on_total=start)
+        # bar is set by start, which catalogue_reindex calls before any progress.
+        result = catalogue_reindex(batch_size, progress=lambda n: cast(Any, bar).update(n), on_total=start)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

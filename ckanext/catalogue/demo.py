@@ -5,7 +5,7 @@ Idempotent: objects that already exist are left as they are.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -21,7 +21,7 @@ DEMO_GROUPS = [
     {"name": "mobility", "title": "Mobility", "description": "Transport and traffic data."},
     {"name": "energy", "title": "Energy", "description": "Energy production and use."},
 ]
-DEMO_DATASETS = [
+DEMO_DATASETS: list[dict[str, Any]] = [
     {
         "name": "air-quality-sensors",
         "title": "Air quality sensors",
@@ -66,9 +66,9 @@ def catalogue_load_demo(user: str) -> list[str]:
 
     def ensure(kind: str, data: dict[str, Any]) -> None:
         try:
-            tk.get_action(f"{kind}_show")(dict(context), {"id": data["name"]})
+            tk.get_action(f"{kind}_show")(cast(Context, dict(context)), {"id": data["name"]})
         except tk.ObjectNotFound:
-            tk.get_action(f"{kind}_create")(dict(context), dict(data))
+            tk.get_action(f"{kind}_create")(cast(Context, dict(context)), dict(data))
             created.append(f"{kind} {data['name']}")
 
     ensure("organization", DEMO_ORGANIZATION)

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from rq import Worker
 from sqlalchemy.engine import make_url
 
-from ckan.cli.db import _get_pending_plugins, current_revision
+# CKAN has no public call for the plugins' pending migrations.
+from ckan.cli.db import _get_pending_plugins, current_revision  # pyright: ignore[reportPrivateUsage]
 from ckan.exceptions import CkanConfigurationException
 from ckan.lib import jobs
 from ckan.lib.redis import connect_to_redis
@@ -81,7 +82,7 @@ def check_migrations(config: Any) -> CatalogueCheck:
     """Core and every enabled plugin's alembic migrations are at head."""
     try:
         core = current_revision(None)  # type: ignore[arg-type]
-        pending = _get_pending_plugins()
+        pending = _get_pending_plugins()  # pyright: ignore[reportPrivateUsage]
     except Exception as exc:
         return CatalogueCheck("migrations", False, f"cannot read migration state ({_reason(exc)}); run `ckan db upgrade`")
     if not core or not core.endswith("(head)"):
@@ -285,7 +286,7 @@ STARTUP_CHECKS: tuple[Callable[[Any], CatalogueCheck], ...] = (check_database, c
 
 
 def catalogue_run_checks(config: Any, checks: Iterable[Callable[[Any], CatalogueCheck]]) -> list[CatalogueCheck]:
-    results = []
+    results: list[CatalogueCheck] = []
     for check in checks:
         try:
             results.append(check(config))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -59,7 +59,7 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         # The portal map's box (any dataset search takes it, as with
         # ckanext-spatial): items whose location meets it.
-        box = (search_params.get("extras") or {}).get(query.CATALOGUE_BBOX_PARAM)
+        box = cast("dict[str, Any]", search_params.get("extras") or {}).get(query.CATALOGUE_BBOX_PARAM)
         if box:
             try:
                 wkt = query.catalogue_bbox_wkt(box)
@@ -94,13 +94,15 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     def is_fallback(self) -> bool:
         return False
 
-    def read_template(self, package_type: str) -> str:
+    # IDatasetForm passes package_type (CKAN calls these with it);
+    # DefaultDatasetForm's annotations leave it out.
+    def read_template(self, package_type: str) -> str:  # pyright: ignore[reportIncompatibleMethodOverride]
         return "catalogue/read.html"
 
-    def search_template(self, package_type: str) -> str:
+    def search_template(self, package_type: str) -> str:  # pyright: ignore[reportIncompatibleMethodOverride]
         return "catalogue/search.html"
 
-    def search_template_htmx(self, package_type: str) -> str:
+    def search_template_htmx(self, package_type: str) -> str:  # pyright: ignore[reportIncompatibleMethodOverride]
         return "catalogue/snippets/search_htmx.html"
 
     # IFacets: the catalogue's search filters by kind, provider (the item's

@@ -32,7 +32,7 @@ def catalogue_install_guards(app: Flask) -> None:
     # without a session cookie reaches it (a later app in the same process,
     # as in tests, inherits those).
     if _exempt_at_start is None:
-        _exempt_at_start = frozenset(csrf._exempt_views)  # noqa: SLF001 - flask-wtf keeps no public list
+        _exempt_at_start = frozenset(csrf._exempt_views)  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001 - flask-wtf keeps no public list
     # The body is bounded before anything (CKAN's login, the CSRF check, the
     # redirect check) may read it.
     app.before_request_funcs.setdefault(None, []).insert(0, catalogue_bound_body)
@@ -60,7 +60,7 @@ def catalogue_check_csrf() -> None:
     if not current_user.is_authenticated or catalogue_dialect_of(request.blueprint) is not None:
         return
     view = _view_name()
-    if view in csrf._exempt_views and view not in (_exempt_at_start or ()):  # noqa: SLF001
+    if view in csrf._exempt_views and view not in (_exempt_at_start or ()):  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001
         csrf.protect()  # raises CSRFError: CKAN answers 400
 
 

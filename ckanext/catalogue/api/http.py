@@ -5,11 +5,12 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.routing import PathConverter
+from werkzeug.routing import PathConverter, Rule
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
@@ -76,7 +77,7 @@ class CatalogueHttpError:
 def _flatten(errors: dict[str, Any]) -> str:
     parts = []
     for field, msgs in errors.items():
-        text = "; ".join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
+        text = "; ".join(str(m) for m in (cast("list[Any]", msgs) if isinstance(msgs, list) else [msgs]))
         parts.append(text if field == "message" else f"{field}: {text}")
     return "; ".join(parts)
 
@@ -174,7 +175,9 @@ def catalogue_api_blueprint(name: str, import_name: str, url_prefix: str) -> Blu
     # the dialect's own shape.
     csrf.exempt(blueprint)
     # Runs before the blueprint's rules are added to the app's map.
-    blueprint.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", _AnyPath))
+    # The converter setdefault returns is ignored (Flask types the callback -> None).
+    blueprint.record_once(cast("Callable[[BlueprintSetupState], None]",
+                               lambda state: state.app.url_map.converters.setdefault("anypath", _AnyPath)))
     return blueprint
 
 
@@ -187,10 +190,11 @@ def catalogue_api_route(blueprint: Blueprint, rule: str, allowed: tuple[str, ...
     for every other one. The methods are recorded for the check of the
     OpenAPI document. Stack it to serve several rules with one view."""
     def register(view: Callable[..., Response]) -> Callable[..., Response]:
-        guarded = _GUARDED.get(view)
-        if guarded is None:
+        found = _GUARDED.get(view)
+        if found is None:
             def guarded(**kwargs: Any) -> Response:
-                here = CATALOGUE_API_METHODS[blueprint.name][request.url_rule.rule]
+                # Set: the view runs on a matched rule.
+                here = CATALOGUE_API_METHODS[blueprint.name][cast(Rule, request.url_rule).rule]
                 if request.method not in here and not (request.method == "HEAD" and "GET" in here):
                     resp = not_allowed(here)
                     resp.headers["Allow"] = ", ".join(here)
@@ -198,8 +202,9 @@ def catalogue_api_route(blueprint: Blueprint, rule: str, allowed: tuple[str, ...
                 return view(**kwargs)
             guarded.__name__ = view.__name__
             _GUARDED[view] = guarded
-        blueprint.add_url_rule(rule, view.__name__, guarded, methods=list(CATALOGUE_ROUTED_METHODS),
-                               **({"defaults": defaults} if defaults else {}))
+            found = guarded
+        blueprint.add_url_rule(rule, view.__name__, found, methods=list(CATALOGUE_ROUTED_METHODS),
+                               **cast("dict[str, Any]", {"defaults": defaults} if defaults else {}))
         CATALOGUE_API_METHODS.setdefault(blueprint.name, {})[(blueprint.url_prefix or "") + rule] = tuple(allowed)
         return view
 

@@ -163,7 +163,7 @@ def _first_line(fn: Callable[..., Any]) -> str:
 
 def _action_paths() -> dict[str, Any]:
     schemas = _action_schemas()
-    responses = {
+    responses: dict[str, Any] = {
         "200": {"description": "Done", "content": {"application/json": {"schema": {
             "$ref": "#/components/schemas/CkanActionSuccess"}}}},
         "400": {"$ref": "#/components/responses/CkanActionBadRequest"},
@@ -178,7 +178,7 @@ def _action_paths() -> dict[str, Any]:
         factory = schemas[name]
         body = _object_schema(factory()) if factory else {"type": "object"}
         fn = getattr(action, name)
-        operation = {
+        operation: dict[str, Any] = {
             "operationId": name, "tags": ["action"], "summary": _first_line(fn),
             "description": (fn.__doc__ or "").strip(),
             "security": [{"CkanApiToken": []}, {}],

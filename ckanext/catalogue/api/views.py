@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Response, jsonify
 
@@ -25,26 +25,26 @@ def document() -> Response:
 
 def _resolve(doc: dict[str, Any], node: Any) -> Any:
     while isinstance(node, dict) and "$ref" in node:
-        section, name = node["$ref"].split("/")[-2:]
+        section, name = cast("dict[str, Any]", node)["$ref"].split("/")[-2:]
         node = doc["components"][section][name]
-    return node
+    return cast(Any, node)
 
 
 def _operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """Operations grouped by tag, each ready for the template."""
     groups: dict[str, dict[str, Any]] = {t["name"]: {"tag": t, "operations": []} for t in doc["tags"]}
     for path, item in doc["paths"].items():
-        extra = item.get("x-additionalOperations", {})
+        extra: dict[str, Any] = item.get("x-additionalOperations", {})
         for method in [*_METHODS, *extra]:
             op = item.get(method) or extra.get(method)
             if not op:
                 continue
             params = [_resolve(doc, p) for p in item.get("parameters", []) + op.get("parameters", [])]
             body = _resolve(doc, (op.get("requestBody") or {}))
-            body_schema = (body.get("content") or {}).get("application/json", {}).get("schema")
+            body_schema = cast("dict[str, Any]", body.get("content") or {}).get("application/json", {}).get("schema")
             responses = [{"status": code, "description": _resolve(doc, r).get("description", "")}
                          for code, r in op.get("responses", {}).items()]
-            entry = {
+            entry: dict[str, Any] = {
                 "id": op.get("operationId", f"{method}-{path}"), "method": method.upper(), "path": path,
                 "summary": op.get("summary", ""), "description": op.get("description", ""),
                 "parameters": [{"name": p.get("name"), "in": p.get("in"), "required": p.get("required", False),

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from ckanext.catalogue.config import catalogue_indexed_properties
 from ckanext.catalogue.core.kinds import CatalogueKind, catalogue_kind
@@ -45,10 +45,10 @@ def catalogue_is_item(pkg_dict: dict[str, Any]) -> bool:
 
 
 def _extras(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    extras = pkg_dict.get("extras") or []
+    extras: Any = pkg_dict.get("extras") or []
     if isinstance(extras, dict):
-        return extras
-    return {e["key"]: e["value"] for e in extras}
+        return cast("dict[str, Any]", extras)
+    return {e["key"]: e["value"] for e in cast("list[dict[str, Any]]", extras)}
 
 
 def catalogue_package_dict(
@@ -59,9 +59,10 @@ def catalogue_package_dict(
     keeps beside the document, such as moderation)."""
     title = doc.get(kind.title_field)
     description = doc.get(kind.description_field)
-    tags = doc.get(kind.tags_field) or []
+    tags: Any = doc.get(kind.tags_field) or []
     if isinstance(tags, list):
-        tags = [t.get("name") if isinstance(t, dict) else t for t in tags]
+        tags = [cast("dict[str, Any]", t).get("name") if isinstance(t, dict) else t
+                for t in cast("list[Any]", tags)]
         tags = [t for t in tags if isinstance(t, str)]
     extras = {
         EXTRA_KIND: kind.name,
@@ -80,7 +81,7 @@ def catalogue_package_dict(
         "notes": description if isinstance(description, str) else "",
         # CKAN's tag rules are stricter than most dialects'; the document
         # keeps every tag, the dataset those CKAN accepts (for its facets).
-        "tags": [{"name": t} for t in dict.fromkeys(tags if isinstance(tags, list) else [])
+        "tags": [{"name": t} for t in dict.fromkeys(cast("list[Any]", tags) if isinstance(tags, list) else [])
                  if isinstance(t, str) and _TAG_RE.match(t)],
         "owner_org": owner_org,
         "private": bool(private and owner_org),
@@ -99,7 +100,7 @@ def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     package_search return it)."""
     extras = _extras(pkg_dict)
     kind = catalogue_kind(extras.get(EXTRA_KIND, ""))
-    org = pkg_dict.get("organization") or {}
+    org: Any = pkg_dict.get("organization") or {}
     return {
         "id": pkg_dict["id"],
         "name": pkg_dict.get("name"),
@@ -108,7 +109,7 @@ def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         "parent": extras.get(EXTRA_PARENT),
         "ancestors": json.loads(extras.get(EXTRA_ANCESTORS) or "[]"),
         "aliases": json.loads(extras.get(EXTRA_ALIASES) or "[]"),
-        "organization": org.get("name") if isinstance(org, dict) else None,
+        "organization": cast("dict[str, Any]", org).get("name") if isinstance(org, dict) else None,
         "owner_org": pkg_dict.get("owner_org"),
         "private": bool(pkg_dict.get("private")),
         "state": pkg_dict.get("state"),
@@ -130,16 +131,16 @@ def catalogue_pricing_of(item: dict[str, Any]) -> dict[str, Any] | None:
         return None
     found: Any = item.get("doc")
     for key in kind.pricing_path:
-        found = found.get(key) if isinstance(found, dict) else None
-    return found if isinstance(found, dict) and found else None
+        found = cast("dict[str, Any]", found).get(key) if isinstance(found, dict) else None
+    return cast("dict[str, Any]", found) if isinstance(found, dict) and found else None
 
 
 def _flatten(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, dict):
-        for key, sub in value.items():
+        for key, sub in cast("dict[Any, Any]", value).items():
             yield from _flatten(sub, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
-        for sub in value:
+        for sub in cast("list[Any]", value):
             yield from _flatten(sub, path)
     elif value is not None and path:
         yield path, value if isinstance(value, str) else json.dumps(value)
@@ -149,7 +150,7 @@ def _scalars(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, 
     """Single-valued document properties (objects followed, lists not): the
     sortable ones."""
     if isinstance(value, dict) and depth < 4:
-        for key, sub in value.items():
+        for key, sub in cast("dict[Any, Any]", value).items():
             yield from _scalars(sub, f"{path}.{key}" if path else str(key), depth + 1)
     elif isinstance(value, (str, int, float, bool)) and path:
         yield path, value
@@ -157,9 +158,10 @@ def _scalars(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, 
 
 def _geometry(value: Any) -> dict[str, Any] | None:
     if isinstance(value, dict):
-        if "coordinates" in value and "type" in value:
-            return value
-        return _geometry(value.get("geometry"))
+        found = cast("dict[str, Any]", value)
+        if "coordinates" in found and "type" in found:
+            return found
+        return _geometry(found.get("geometry"))
     return None
 
 

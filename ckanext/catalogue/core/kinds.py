@@ -39,7 +39,7 @@ class CatalogueKind:
     # each must name. The deepest of the items they name is the parent;
     # every other one must be an ancestor of it (an IUDX Resource names its
     # resourceGroup, provider and resourceServer).
-    link_fields: dict[str, str] = dataclasses.field(default_factory=dict)
+    link_fields: dict[str, str] = dataclasses.field(default_factory=dict[str, str])
     parent_required: bool = True
     schema: dict[str, Any] | None = None
     id_rule: str = ID_UUID

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import search
+from ckan.lib.search.common import make_connection
 from ckan.lib.uploader import get_resource_uploader
 
 from ckanext.catalogue.core.artifacts import (
@@ -83,7 +83,7 @@ def catalogue_purge_packages(package_ids: Iterable[str]) -> list[str]:
 
 
 def _unindex(package_ids: list[str]) -> None:
-    conn = search.common.make_connection()
+    conn = make_connection()
     site = tk.config["ckan.site_id"]
     for start in range(0, len(package_ids), 500):
         batch = " OR ".join(f'"{pid}"' for pid in package_ids[start:start + 500])

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import logic, model
 from ckan.lib import search
+from ckan.lib.search.common import make_connection
+from ckan.types import Context
 
 from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
 
@@ -35,14 +38,14 @@ def catalogue_reindex(batch_size: int = 500,
         model.Package.type == CATALOGUE_DATASET_TYPE, model.Package.state == "active")]
     if on_total:
         on_total(len(ids))
-    conn = search.common.make_connection()
+    conn = make_connection()
     site = tk.config["ckan.site_id"]
     indexed: set[str] = set()
     start = 0
     while True:  # every item document Solr holds, a page at a time
         page = conn.search(q="*:*", fq=[f'+site_id:"{site}"', f"+dataset_type:{CATALOGUE_DATASET_TYPE}"],
                            fl="id", rows=5000, start=start, sort="id asc")
-        indexed.update(doc["id"] for doc in page.docs)
+        indexed.update(doc["id"] for doc in cast("list[dict[str, Any]]", page.docs))
         start += 5000
         if start >= page.hits:
             break
@@ -50,8 +53,8 @@ def catalogue_reindex(batch_size: int = 500,
     for offset in range(0, len(stale), 500):
         batch = " OR ".join(f'"{i}"' for i in stale[offset:offset + 500])
         conn.delete(q=f'+site_id:"{site}" +id:({batch})', commit=False)
-    context = {"ignore_auth": True}
-    index = search.index_for("Package")
+    context: Context = {"ignore_auth": True}
+    index = cast(search.PackageSearchIndex, search.index_for("Package"))
     for offset in range(0, len(ids), batch_size):
         chunk = ids[offset:offset + batch_size]
         for item_id in chunk:

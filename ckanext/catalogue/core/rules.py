@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
-import jsonschema
+import jsonschema.validators
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -41,7 +41,7 @@ def catalogue_doc_types(doc: dict[str, Any]) -> list[str]:
     types = doc.get("type")
     if isinstance(types, str):
         return [types]
-    return [t for t in types if isinstance(t, str)] if isinstance(types, list) else []
+    return [t for t in cast("list[Any]", types) if isinstance(t, str)] if isinstance(types, list) else []
 
 
 def catalogue_pick_kind(kind_name: str | None, doc: dict[str, Any]) -> CatalogueKind:
@@ -75,7 +75,7 @@ def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
     for error in sorted(validator_cls(kind.schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         base = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
-            for name in error.validator_value:
+            for name in cast("Iterable[Any]", error.validator_value):
                 if name not in error.instance:
                     path = f"{base}.{name}" if base else str(name)
                     message = tk._("Missing required field {name}").format(name=name)
@@ -158,7 +158,8 @@ def catalogue_fill_links(
     if parent is None or not missing:
         return doc
     chain = [*ancestors_of([parent.id]).get(parent.id, []), parent.id]
-    kinds = dict(model.Session.query(CatalogueItem.id, CatalogueItem.kind).filter(CatalogueItem.id.in_(chain)))
+    kinds = dict(cast("Iterable[tuple[str, str]]",
+                      model.Session.query(CatalogueItem.id, CatalogueItem.kind).filter(CatalogueItem.id.in_(chain))))
     filled = dict(doc)
     for field, expected in missing.items():
         match = next((i for i in reversed(chain) if kinds.get(i) == expected), None)

@@ -24,7 +24,7 @@ EXPIRES_FIELD = "catalogue_expires_at"
 def catalogue_request_tokens(token_headers: Iterable[str] = ()) -> list[str]:
     """API tokens sent with this request: ``Authorization`` (raw,
     ``Bearer`` or ``Token``) first, then the extra headers named."""
-    candidates = []
+    candidates: list[str] = []
     auth = request.headers.get("Authorization", "").strip()
     if auth:
         scheme, _, rest = auth.partition(" ")

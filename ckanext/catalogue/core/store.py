@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -16,7 +16,7 @@ from ckan import logic, model
 from ckan.lib import search
 from ckan.lib.search import SearchError
 from ckan.logic.schema import default_package_search_schema
-from ckan.types import Context
+from ckan.types import Context, Validator, ValidatorFactory
 
 from ckanext.catalogue import config
 from ckanext.catalogue.core import moderation, query, rules
@@ -118,13 +118,13 @@ def catalogue_stage_update(context: Context, item_id: str, changes: dict[str, An
     return_id_only too it returns with the savepoint open, which is released
     here so the change joins the caller's transaction."""
     system = catalogue_system_context(context)
-    full = tk.get_action("package_show")(dict(system), {"id": item_id})
+    full = tk.get_action("package_show")(cast(Context, dict(system)), {"id": item_id})
     full.update(changes)
     # With metadata_modified given, package_update compares the dicts to
     # skip "unchanged" datasets; the stored document decides, not that.
     full.pop("metadata_modified", None)
     enclosing = model.Session().get_nested_transaction()
-    tk.get_action("package_update")(dict(system, return_id_only=True), full)
+    tk.get_action("package_update")(cast(Context, dict(system, return_id_only=True)), full)
     nested = model.Session().get_nested_transaction()
     if nested is None or nested is enclosing:
         return  # nothing changed: CKAN opened no savepoint
@@ -153,7 +153,7 @@ def catalogue_ancestors_of(ids: list[str]) -> dict[str, list[str]]:
 
 def catalogue_index_many(item_ids: list[str], context: Context) -> None:
     """Index committed items with one Solr commit for all of them."""
-    index = search.index_for("Package")
+    index = cast(search.PackageSearchIndex, search.index_for("Package"))
     for item_id in item_ids:
         default, custom = logic.package_show_default_and_custom_schemas(context, item_id)
         index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
@@ -167,7 +167,7 @@ def catalogue_subtree_ids(item_id: str) -> list[str]:
     return [r[0] for r in model.Session.execute(sa.select(tree.c.id))]
 
 def catalogue_search_items(context: Context, fq: list[str], q: str, rows: int, start: int, sort: str | None) -> dict[str, Any]:
-    params = {
+    params: dict[str, Any] = {
         # Text search only: the words are escaped, never Solr syntax.
         "q": query.catalogue_text(q) if q else "", "fq_list": [f"+dataset_type:{CATALOGUE_DATASET_TYPE}", *fq], "rows": rows,
         "start": start, "include_private": True,
@@ -192,7 +192,8 @@ def _package_search_schema() -> dict[str, Any]:
     the catalogue's actions cap their own pages (``CATALOGUE_MAX_PAGE``), and
     a large page is then one Solr request instead of several."""
     found = default_package_search_schema()
-    found["rows"] = [tk.get_validator("default")(10), tk.get_validator("natural_number_validator")]
+    found["rows"] = [cast(ValidatorFactory, tk.get_validator("default"))(10),
+                     cast(Validator, tk.get_validator("natural_number_validator"))]
     return found
 
 def _stored_items(context: Context, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from ckan import model
 
@@ -43,7 +43,7 @@ def catalogue_org_label(org_id: str) -> str:
 
 def catalogue_stored_visibility(pkg: Any) -> dict[str, Any]:
     """The item's own settings, defaulting to what CKAN's private flag says."""
-    extras = pkg.extras if isinstance(pkg.extras, dict) else {}
+    extras: dict[str, Any] = cast("dict[str, Any]", pkg.extras) if isinstance(pkg.extras, dict) else {}
     try:
         stored = json.loads(extras.get(EXTRA_VISIBILITY) or "{}")
     except ValueError:
@@ -67,7 +67,7 @@ def _own_labels(pkg: Any, settings: dict[str, Any]) -> set[str] | None:
     """Labels that may see this item by its own settings; None when public."""
     if settings["restrictions"] == PUBLIC:
         return None
-    labels = {catalogue_org_label(pkg.owner_org)} if pkg.owner_org else set()
+    labels: set[str] = {catalogue_org_label(pkg.owner_org)} if pkg.owner_org else set()
     if settings["restrictions"] == ORGANIZATIONS:
         labels.add(ORG_MEMBERS_LABEL)
     return labels | _labels_of(settings["include"])
@@ -75,9 +75,9 @@ def _own_labels(pkg: Any, settings: dict[str, Any]) -> set[str] | None:
 
 def _chain(pkg: Any) -> list[Any]:
     """The item's ancestors (root first) and the item: one SQL query."""
-    extras = pkg.extras if isinstance(pkg.extras, dict) else {}
+    extras: dict[str, Any] = cast("dict[str, Any]", pkg.extras) if isinstance(pkg.extras, dict) else {}
     try:
-        ids = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
+        ids: list[str] = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
     except ValueError:
         ids = []
     if not ids:
@@ -93,7 +93,7 @@ def catalogue_effective(pkg: Any) -> tuple[set[str] | None, set[str]]:
     for node in _chain(pkg):
         settings = catalogue_stored_visibility(node)
         excluded |= _labels_of(settings["exclude"])
-        own = _own_labels(node, settings)
+        own: set[str] | None = _own_labels(node, settings)
         if own is None:
             continue  # public: as wide as the parent
         if allowed is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, jsonify, request, url_for
 
@@ -56,7 +56,7 @@ def _body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise tk.ValidationError({"body": ["A JSON object is required"]})
-    return data
+    return cast("dict[str, Any]", data)
 
 
 def _bool_arg(name: str) -> bool:
@@ -127,7 +127,7 @@ ITEM_METHODS = ("GET", "PUT", "DELETE", "PURGE")
 
 def _gcat_item(item: dict[str, Any]) -> dict[str, Any]:
     """An item as gCat shows it: its CKAN-style document with the server's fields."""
-    shown = {**item["doc"], "id": item["id"], "name": item["name"], "private": item["private"],
+    shown: dict[str, Any] = {**item["doc"], "id": item["id"], "name": item["name"], "private": item["private"],
              "state": item["state"], "owner_org": item["owner_org"], "organization": item["organization"],
              "metadata_created": item["metadata_created"], "metadata_modified": item["metadata_modified"]}
     if item.get("moderation"):
@@ -154,7 +154,7 @@ def items_view() -> Response:
 
     def run(call: Callable[..., Any]) -> Response:
         if request.method == "GET":
-            query = {"kind": [ITEM_KIND], "q": request.args.get("q", ""),
+            query: dict[str, Any] = {"kind": [ITEM_KIND], "q": request.args.get("q", ""),
                      "limit": request.args.get("limit", 10), "offset": request.args.get("offset", 0),
                      "moderation": request.args.get("status", "")}
             if _bool_arg("count"):
@@ -199,8 +199,8 @@ def moderation_view(name: str, decision: str) -> Response:
     """POST /items/{name}/approve, POST /items/{name}/reject (``{"message": ...}``)."""
 
     def run(call: Callable[..., Any]) -> Response:
-        body = request.get_json(silent=True) or {}
-        message = body.get("message", "") if isinstance(body, dict) else ""
+        body: Any = request.get_json(silent=True) or {}
+        message = cast("dict[str, Any]", body).get("message", "") if isinstance(body, dict) else ""
         moderated = call("catalogue_item_moderate", {"id": name, "decision": decision, "message": message,
                                                      "kind": [ITEM_KIND]})
         return jsonify(_gcat_item(moderated))

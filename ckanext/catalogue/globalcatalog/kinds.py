@@ -4,7 +4,7 @@ private until made public and written by editors and admins of their
 organization (or Catalogue-Admins)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ckanext.catalogue.core.kinds import ID_CLIENT, WRITE_ORGANIZATION, CatalogueKind
 
@@ -15,7 +15,7 @@ PREFIX = "globalcatalog."
 TOP_KINDS = ("service", "template", "dashboard", "iaas", "platform_service", "runtime", "buildpack",
              "dataset", "geography", "cname", "ui-dashboard", "composite")
 # Kinds that only exist under another entry.
-CHILD_KINDS = {"plan": TOP_KINDS, "flavor": ("plan",), "deployment": ("plan", "flavor"),
+CHILD_KINDS: dict[str, tuple[str, ...]] = {"plan": TOP_KINDS, "flavor": ("plan",), "deployment": ("plan", "flavor"),
                "alias": (*TOP_KINDS, "plan")}
 
 _OVERVIEW_REQUIRED = ("display_name", "long_description", "description")
@@ -46,7 +46,7 @@ def globalcatalog_check(doc: dict[str, Any]) -> dict[str, list[str]]:
         add("overview_ui", "overview_ui is required: an object of languages, each with "
                            "display_name, description and long_description")
     else:
-        for lang, text in overview.items():
+        for lang, text in cast("dict[str, Any]", overview).items():
             if not isinstance(text, dict):
                 add(f"overview_ui.{lang}", "must be an object")
                 continue
@@ -56,13 +56,13 @@ def globalcatalog_check(doc: dict[str, Any]) -> dict[str, list[str]]:
     images = doc.get("images")
     if not isinstance(images, dict) or not isinstance(images.get("image"), str):
         add("images", "images is required and must be an object with an image URL")
-    elif not all(isinstance(v, str) for v in images.values()):
+    elif not all(isinstance(v, str) for v in cast("dict[str, Any]", images).values()):
         add("images", "every image must be a URL string")
     provider = doc.get("provider")
     if not isinstance(provider, dict) or not all(isinstance(provider.get(f), str) for f in ("email", "name")):
         add("provider", "provider is required and must be an object with email and name")
     tags = doc.get("tags")
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in cast("list[Any]", tags)):
         add("tags", "tags is required and must be a list of strings")
     if not isinstance(doc.get("disabled"), bool):
         add("disabled", "disabled is required and must be true or false")

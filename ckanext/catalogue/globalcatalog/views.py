@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 from flask import Response, request, url_for
@@ -77,7 +77,7 @@ def _error(status: int, message: str, errors: dict[str, Any] | None = None) -> R
             409: "conflict", 412: "precondition_failed", 413: "payload_too_large", 429: "too_many_requests", 503: "service_unavailable"}
     listed = []
     for field, messages in (errors or {}).items():
-        for text in messages if isinstance(messages, list) else [messages]:
+        for text in cast("list[Any]", messages) if isinstance(messages, list) else [messages]:
             entry: dict[str, Any] = {"code": code.get(status, "error"), "message": str(text)}
             if field not in ("message", "request", "body"):
                 entry["target"] = {"type": "field", "name": field}
@@ -123,7 +123,7 @@ def _body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise GlobalCatalogError(400, "The request body must be a JSON object", "body")
-    return data
+    return cast("dict[str, Any]", data)
 
 
 def _core_kind(gc_kind: Any) -> str:
@@ -171,11 +171,11 @@ def _languages() -> list[str] | None:
 
 def _overview(overview: Any, languages: list[str] | None) -> Any:
     if not isinstance(overview, dict) or languages is None:
-        return overview
-    chosen = {lang: text for lang, text in overview.items()
+        return cast(Any, overview)
+    chosen = {lang: text for lang, text in cast("dict[str, Any]", overview).items()
               if lang.lower() in languages or lang.lower().split("-")[0] in {w.split("-")[0] for w in languages}}
     # An entry never loses its overview: English, else all, when none match.
-    return chosen or ({"en": overview["en"]} if "en" in overview else overview)
+    return cast(Any, chosen or ({"en": overview["en"]} if "en" in overview else overview))
 
 
 def _include() -> list[str] | None:
@@ -187,11 +187,11 @@ def _include() -> list[str] | None:
     return [p.strip() for p in raw.split(":") if p.strip()]
 
 
-def _pick(value: dict[str, Any], path: list[str]) -> Any:
+def _pick(value: Any, path: list[str]) -> Any:
     for part in path:
         if not isinstance(value, dict) or part not in value:
             return None
-        value = value[part]
+        value = cast("dict[str, Any]", value)[part]
     return value
 
 
@@ -202,8 +202,8 @@ def _entry(item: dict[str, Any], include: list[str] | None = None,
     doc = item["doc"]
     gc_id = _gc_id(item)
     base = _base()
-    metadata = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else None
-    deployment = (metadata or {}).get("deployment") or {}
+    metadata: dict[str, Any] | None = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else None
+    deployment: dict[str, Any] = (metadata or {}).get("deployment") or {}
     pricing = catalogue_pricing_of(item) or {}
     entry: dict[str, Any] = {
         "id": gc_id, "name": doc.get("name"), "kind": globalcatalog_gc_kind(item["kind"]),
@@ -243,7 +243,7 @@ def _entry(item: dict[str, Any], include: list[str] | None = None,
 
 
 def _page_url(offset: int, limit: int) -> str:
-    args = {k: v for k, v in request.args.items() if k not in ("_offset", "_limit")}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("_offset", "_limit")}
     args.update({"_offset": offset, "_limit": limit})
     return f"{request.base_url}?{urlencode(args)}"
 
@@ -280,7 +280,9 @@ def _conditional(body: Any, etag: str | None = None) -> Response:
 def _search_query(words_and_filters: str) -> tuple[str, list[dict[str, Any]], list[str]]:
     """``q``: free words and ``kind:`` ``tag:`` ``rc:`` ``iam:`` ``active:``
     ``geo:`` ``price:`` filters."""
-    words, filters, kinds = [], [], []
+    words: list[str] = []
+    filters: list[dict[str, Any]] = []
+    kinds: list[str] = []
     for token in words_and_filters.split():
         name, sep, value = token.partition(":")
         if sep and name.lower() == "kind" and value:
@@ -452,14 +454,14 @@ def _visibility(shown: dict[str, Any]) -> dict[str, Any]:
 def _accounts(value: Any, field: str) -> list[str]:
     if not isinstance(value, dict) or not isinstance(value.get("accounts", {}), dict):
         raise GlobalCatalogError(400, f"{field} must be an object with accounts", field)
-    return [k for k in value.get("accounts", {}) if k != "_accountid_"]
+    return [k for k in cast("dict[str, Any]", value).get("accounts", {}) if k != "_accountid_"]
 
 
 @catalogue_api_route(globalcatalog, "/<entry_id>/visibility", ("GET", "PUT"), _not_allowed)
 def visibility(entry_id: str) -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        ref = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)}
+        ref: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)}
         if request.method == "GET":
             shown = call("catalogue_item_visibility_show", ref)
             return _conditional(_visibility(shown))
@@ -502,9 +504,9 @@ def pricing_deployments(entry_id: str) -> Response:
             "ancestor": [item["id"]], "kind": [globalcatalog_kind_name("deployment")], "limit": limit,
             "offset": offset, "sort": "doc.name asc",
         })
-        resources = []
+        resources: list[dict[str, Any]] = []
         for deployment in found["results"]:
-            meta = deployment["doc"].get("metadata") or {}
+            meta: dict[str, Any] = deployment["doc"].get("metadata") or {}
             resources.append({**(meta.get("pricing") or {}), "deployment_id": _gc_id(deployment),
                               "deployment_location": (meta.get("deployment") or {}).get("location")})
         return _json(_page(found, offset, limit, resources))
@@ -523,7 +525,7 @@ def logs(entry_id: str) -> Response:
         if request.args.get("startat"):
             data["startat"] = request.args["startat"]
         found = call("catalogue_item_log", data)
-        resources = [{"id": m["id"], "time": m["time"], "who_id": m["who"]["id"], "who_name": m["who"]["name"],
+        resources: list[dict[str, Any]] = [{"id": m["id"], "time": m["time"], "who_id": m["who"]["id"], "who_name": m["who"]["name"],
                       **({"who_email": m["who"]["email"]} if m["who"]["email"] else {}),
                       "instance": _gc_id(item), "type": m["type"], "message": m["message"], "data": m["data"]}
                      for m in found["resources"]]

@@ -1,7 +1,7 @@
 """IUDX's error types and titles, and how core failures map onto them."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ckanext.catalogue.api.http import CatalogueHttpError
 from ckanext.catalogue.core import errors as core
@@ -40,7 +40,7 @@ class IudxError(Exception):
         self.status, self.kind, self.detail = status, kind, detail
 
 
-_BY_CODE = {
+_BY_CODE: dict[str, tuple[int, tuple[str, str]]] = {
     core.CODE_INVALID: (400, INVALID_SCHEMA),
     core.CODE_INVALID_ID: (400, INVALID_UUID),
     core.CODE_LINK: (400, LINK_FAILED),
@@ -60,10 +60,10 @@ def iudx_error_for(exc: Exception, failure: CatalogueHttpError) -> tuple[int, tu
         status, kind = _BY_CODE.get(exc.code, (failure.status, INVALID_SCHEMA))
         return status, kind, failure.message
     status = 400 if failure.status == 409 else failure.status
-    kind: tuple[str, str] | None = {
+    kind: tuple[str, str] | None = cast("dict[int, tuple[str, str]]", {
         401: TOKEN_INVALID, 403: TOKEN_INVALID, 404: NOT_FOUND, 400: INVALID_SCHEMA, 413: PAYLOAD_TOO_LARGE,
         503: UNAVAILABLE,
-    }.get(status)
+    }).get(status)
     return status, kind or INTERNAL, failure.message
 
 

@@ -25,10 +25,10 @@ RESOURCE_GROUP = "iudx.resource_group"
 RESOURCE = "iudx.resource"
 INSTANCE = "iudx.instance"
 
-_STRINGS = {"type": "array", "items": {"type": "string"}}
+_STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 # IUDX's name pattern of Owners, resource groups and resources.
 _NAME = r"^[a-zA-Z0-9]([\w-]*[a-zA-Z0-9 ])?$"
-_LINK = {"type": "string", "minLength": 1, "maxLength": 512}
+_LINK: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 512}
 
 
 def _schema(jsonld_type: str, required: list[str], properties: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from ckanext.catalogue.core.query import catalogue_envelope_wkt, catalogue_near_wkt
 from ckanext.catalogue.iudx import errors as e
@@ -81,7 +81,7 @@ def _geo(args: Mapping[str, str]) -> dict[str, Any]:
     if georel == "near":
         raise e.IudxError(400, e.INVALID_GEO_PARAM, "georel=near needs geometry=Point")
     if geometry == "Polygon":
-        ring = coords[0] if coords and isinstance(coords[0], list) and coords[0] and isinstance(coords[0][0], list) \
+        ring = cast("list[Any]", coords[0]) if coords and isinstance(coords[0], list) and coords[0] and isinstance(coords[0][0], list) \
             else coords
         points = [_point(p) for p in ring]
         if len(points) > MAX_COORDINATES:
@@ -116,7 +116,7 @@ def _properties(args: Mapping[str, str]) -> list[dict[str, Any]]:
             raise e.IudxError(400, e.INVALID_PROPERTY, f"Invalid property name {prop[:100]!r}")
     if len(values) != len(props) or any(not isinstance(v, list) or not v for v in values):
         raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, "Give one list of values per property")
-    filters = []
+    filters: list[dict[str, Any]] = []
     for prop, vals in zip(props, values):
         if len(vals) > MAX_VALUES:
             raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, f"The max number of 'value' should be {MAX_VALUES}")
@@ -163,7 +163,7 @@ def iudx_search_params(args: Mapping[str, str], instance: str | None) -> tuple[d
         params["q"] = text
     if instance:
         filters.append({"property": "instance", "values": [instance], "exact": True})
-    projection: list[str] = []
+    projection: list[Any] = []
     if "filter" in args:
         projection = _list(args, "filter", e.BAD_FILTER)
         if not projection or len(projection) > MAX_FILTER or any(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, jsonify, request
 
@@ -109,7 +109,7 @@ def _body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise e.IudxError(400, e.INVALID_SCHEMA, "A JSON object is required")
-    return data
+    return cast("dict[str, Any]", data)
 
 
 def _id_arg(name: str) -> str:
@@ -187,7 +187,7 @@ def list_items(item_type: str) -> Response:
     def run(call: Callable[..., Any]) -> Response:
         limit, offset = iudx_page(request.args, default_limit=10000)
         instance = request.headers.get("instance")
-        filters = [{"property": "instance", "values": [instance], "exact": True}] if instance else []
+        filters: list[dict[str, Any]] = [{"property": "instance", "values": [instance], "exact": True}] if instance else []
         if item_type == "tags":
             facets = call("catalogue_item_facets", {"field": "tags", "filters": filters, "limit": limit})
             return _success(facets["values"], totalHits=len(facets["values"]))
@@ -219,7 +219,7 @@ def relationship() -> Response:
         target = TYPE_KINDS.get(rel)
         if rel == "all":  # the item and everything it belongs to
             above = call("catalogue_item_ancestors", {"id": item["id"]})
-            found = {"results": [*above["results"], item], "count": above["count"] + 1}
+            found: dict[str, Any] = {"results": [*above["results"], item], "count": above["count"] + 1}
         else:
             # The ancestor of that kind (one Solr query on the copied-down
             # ids), else the descendants of that kind: the older hierarchy
@@ -248,7 +248,7 @@ def relsearch() -> Response:
             raise e.IudxError(400, e.INVALID_SYNTAX, str(error)) from error
         if len(rels) != 1 or not isinstance(rels[0], str) or rels[0].count(".") != 1 \
                 or len(values) != 1 or not isinstance(values[0], list) \
-                or not all(isinstance(v, str) for v in values[0]):
+                or not all(isinstance(v, str) for v in cast("list[Any]", values[0])):
             raise e.IudxError(400, e.INVALID_RELATION, "relationship=[type.property] with value=[[...]]")
         rel_type, prop = rels[0].split(".")
         kind = TYPE_KINDS.get(rel_type)

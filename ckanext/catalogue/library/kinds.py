@@ -3,7 +3,7 @@ its displayName unique there, checked with the iTwin API's own rules and
 messages."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ckanext.catalogue.core.kinds import WRITE_ORGANIZATION, CatalogueKind
 
@@ -45,14 +45,14 @@ def library_check(doc: dict[str, Any]) -> dict[str, list[str]]:
             add(field, f"{label} must be a string.")
         elif len(value) > LIMITS[field]:
             add(field, f"{label} is over '{LIMITS[field]}' length limit.")
-    tags = doc.get("hashtags")
+    tags: Any = doc.get("hashtags")
     if tags is not None:
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in cast("list[Any]", tags)):
             add("hashtag", "Hashtags must be a list of strings.")
         else:
-            if any(len(t) > HASHTAG_LIMIT for t in tags):
+            if any(len(t) > HASHTAG_LIMIT for t in cast("list[str]", tags)):
                 add("hashtag", f"Hashtag is over '{HASHTAG_LIMIT}' length limit.")
-            if any(_forbidden(t) for t in tags):
+            if any(_forbidden(t) for t in cast("list[str]", tags)):
                 add("hashtag", f"Hashtag {_FORBIDDEN_TEXT}")
     unknown = sorted(set(doc) - {"displayName", "description", "region", "hashtags"})
     for field in unknown:

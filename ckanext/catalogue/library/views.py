@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, jsonify, request, url_for
 
@@ -49,9 +49,9 @@ def _error(status: int, code: str, message: str, details: list[dict[str, str]] |
 
 
 def _details(errors: dict[str, Any]) -> list[dict[str, str]]:
-    details = []
+    details: list[dict[str, str]] = []
     for target, messages in errors.items():
-        for message in messages if isinstance(messages, list) else [messages]:
+        for message in cast("list[Any]", messages) if isinstance(messages, list) else [messages]:
             code = "MissingRequiredProperty" if message == MISSING else "InvalidValue"
             details.append({"code": code, "message": str(message), "target": target})
     return details
@@ -108,7 +108,7 @@ def _doc() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise CatalogueInvalid({"body": ["The request body must be a JSON object."]})
-    return {k: v for k, v in data.items() if k != "id"}
+    return {k: v for k, v in cast("dict[str, Any]", data).items() if k != "id"}
 
 
 def _organization() -> dict[str, str]:
@@ -119,7 +119,7 @@ def _organization() -> dict[str, str]:
 
 
 def _page_link(top: int, skip: int) -> dict[str, str]:
-    args = {"$top": top, "$skip": skip}
+    args: dict[str, Any] = {"$top": top, "$skip": skip}
     if request.args.get("$search"):
         args["$search"] = request.args["$search"]
     return {"href": url_for("catalogue_library.catalogs", _external=True, **args)}
@@ -169,7 +169,7 @@ def catalogs() -> Response:
 def catalog(catalog_id: str) -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        ref = {"id": catalog_id, "kind": [CATALOG]}
+        ref: dict[str, Any] = {"id": catalog_id, "kind": [CATALOG]}
         if request.method == "GET":
             return jsonify({"catalog": _catalog(call("catalogue_item_show", ref))})
         if request.method == "PUT":

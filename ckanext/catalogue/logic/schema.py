@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
@@ -30,7 +30,7 @@ def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context) ->
     for key, nested in schema.items():
         value = data_dict.get(key)
         if isinstance(nested, dict) and key in data_dict and not (
-                isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+                isinstance(value, list) and all(isinstance(v, dict) for v in cast("list[Any]", value))):
             raise tk.ValidationError({key: [tk._("A list of objects is required")]})
     data, errors = tk.navl_validate(data_dict, schema, context)
     if errors:
@@ -147,9 +147,9 @@ def catalogue_group_list_schema(
 def catalogue_list_of_strings(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [v for v in value.split(",") if v]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in cast("list[Any]", value)):
         raise tk.Invalid(tk._("A list of strings is required"))
-    return value
+    return cast("list[str]", value)
 
 
 CATALOGUE_PROPERTY_RE = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_.@]{0,99}$")
@@ -160,12 +160,12 @@ def catalogue_item_filters(value: Any) -> list[dict[str, Any]]:
     list of properties matches when any of them has one of the values."""
     if not isinstance(value, list):
         raise tk.Invalid(tk._("A list of property filters is required"))
-    out = []
-    for entry in value:
-        props = entry.get("property") if isinstance(entry, dict) else None
+    out: list[dict[str, Any]] = []
+    for entry in cast("list[Any]", value):
+        props: Any = cast("dict[str, Any]", entry).get("property") if isinstance(entry, dict) else None
         props = [props] if isinstance(props, str) else props
         if not isinstance(props, list) or not props or not all(
-                isinstance(p, str) and CATALOGUE_PROPERTY_RE.match(p) for p in props):
+                isinstance(p, str) and CATALOGUE_PROPERTY_RE.match(p) for p in cast("list[Any]", props)):
             raise tk.Invalid(tk._("Each filter needs a property and a list of values"))
         values = catalogue_list_of_strings(entry.get("values"))
         if not values:
@@ -309,10 +309,10 @@ def catalogue_item_parent_options_schema(
     }
 
 
-def catalogue_moderation_states(value: list[str]) -> list[str]:
-    if not isinstance(value, list) or any(v not in STATES for v in value):
+def catalogue_moderation_states(value: Any) -> list[str]:
+    if not isinstance(value, list) or any(v not in STATES for v in cast("list[Any]", value)):
         raise tk.Invalid(tk._("Moderation states are pending, approved and rejected"))
-    return value
+    return cast("list[str]", value)
 
 
 @validator_args

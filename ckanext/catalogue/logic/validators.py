@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 
@@ -55,8 +55,8 @@ def catalogue_unstorable(value: Any, limits: CatalogueDocumentLimits | None = No
             if properties > bounds.properties:
                 return where, tk._("holds more than {n} properties in all (ckanext.catalogue.limits.properties)"
                                    ).format(n=bounds.properties)
-            children = []
-            for key, item in node.items():
+            children: list[tuple[Any, str, int]] = []
+            for key, item in cast("dict[Any, Any]", node).items():
                 at = f"{path}.{key}" if path else str(key)
                 children += [(key, at, depth + 1), (item, at, depth + 1)]
             todo += reversed(children)
@@ -64,7 +64,7 @@ def catalogue_unstorable(value: Any, limits: CatalogueDocumentLimits | None = No
             if len(node) > bounds.array_length:
                 return where, tk._("holds more than {n} items (ckanext.catalogue.limits.array_length)").format(
                     n=bounds.array_length)
-            todo += reversed([(item, f"{path}.{i}" if path else str(i), depth + 1) for i, item in enumerate(node)])
+            todo += reversed([(item, f"{path}.{i}" if path else str(i), depth + 1) for i, item in enumerate(cast("list[Any] | tuple[Any, ...]", node))])
     return None
 
 

@@ -7,7 +7,7 @@ is checked by the core actions, whose errors come back by field."""
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import ckan.plugins.toolkit as tk
 
@@ -30,7 +30,7 @@ def _widget(name: str, spec: dict[str, Any], kind: CatalogueKind) -> str:
     if kinds == "string":
         return "textarea" if name == kind.description_field else "text"
     if kinds == "array":
-        items = spec.get("items") or {}
+        items: dict[str, Any] = spec.get("items") or {}
         simple = items.get("type") == "string" or any(o.get("type") == "string" for o in items.get("anyOf", []))
         return "list" if simple else "json"
     if kinds == "boolean":
@@ -65,7 +65,7 @@ def catalogue_form_fields(kind: CatalogueKind) -> list[CatalogueFormField]:
 def _list_entry(value: Any) -> str:
     # gCat's tags may be {"name": ...} objects: the form edits their names.
     if isinstance(value, dict) and isinstance(value.get("name"), str):
-        return value["name"]
+        return cast("dict[str, Any]", value)["name"]
     return value if isinstance(value, str) else json.dumps(value)
 
 
@@ -78,7 +78,7 @@ def catalogue_form_values(kind: CatalogueKind, doc: dict[str, Any]) -> dict[str,
         if value is None:
             values[field.name] = ""
         elif field.widget == "list" and isinstance(value, list):
-            values[field.name] = ", ".join(_list_entry(v) for v in value)
+            values[field.name] = ", ".join(_list_entry(v) for v in cast("list[Any]", value))
         elif field.widget == "bool":
             values[field.name] = "true" if value is True else ""
         elif field.widget == "json" or not isinstance(value, (str, int, float)):
@@ -94,7 +94,7 @@ def catalogue_form_values(kind: CatalogueKind, doc: dict[str, Any]) -> dict[str,
 def catalogue_new_doc_values(kind: CatalogueKind) -> dict[str, str]:
     """A new item's form: the kind's JSON-LD type among the rest, when its
     schema asks for one."""
-    props = (kind.schema or {}).get("properties") or {}
+    props: dict[str, Any] = (kind.schema or {}).get("properties") or {}
     values = catalogue_form_values(kind, {})
     if "type" in props:
         values[MORE_FIELD] = json.dumps({"type": [kind.jsonld_type]}, indent=2)
@@ -176,7 +176,7 @@ def catalogue_form_errors(kind: CatalogueKind, errors: dict[str, Any]) -> dict[s
             target = "parent"
         else:
             target = MORE_FIELD
-        reasons = messages if isinstance(messages, list) else [messages]
+        reasons = cast("list[Any]", messages) if isinstance(messages, list) else [messages]
         prefix = "" if target in (key, FORM_ERRORS) else f"{key}: "
         placed.setdefault(target, []).extend(prefix + str(r) for r in reasons)
     return placed

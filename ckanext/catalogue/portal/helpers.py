@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.catalogue.config import catalogue_map_attribution, catalogue_map_tiles_url
 from ckanext.catalogue.core.document import catalogue_pricing_of
@@ -17,7 +18,7 @@ from ckanext.catalogue.logic.action.item import catalogue_item_auth_dict
 CHILDREN_PAGE_SIZE = 20
 
 
-def catalogue_portal_context() -> dict[str, Any]:
+def catalogue_portal_context() -> Context:
     """Context of a core call made by a portal page for the logged-in user."""
     user = tk.current_user
     return {"user": user.name if user.is_authenticated else ""}  # type: ignore[attr-defined]
@@ -53,18 +54,18 @@ def catalogue_item_children(item_id: str, page: int = 1) -> dict[str, Any]:
         page = 1
     context = catalogue_portal_context()
     try:
-        found = tk.get_action("catalogue_item_children")(dict(context), {
+        found = tk.get_action("catalogue_item_children")(cast(Context, dict(context)), {
             "id": item_id, "limit": CHILDREN_PAGE_SIZE, "offset": (page - 1) * CHILDREN_PAGE_SIZE})
     except tk.ValidationError:  # a page beyond what can be read: the first
         page = 1
-        found = tk.get_action("catalogue_item_children")(dict(context), {"id": item_id, "limit": CHILDREN_PAGE_SIZE})
+        found = tk.get_action("catalogue_item_children")(cast(Context, dict(context)), {"id": item_id, "limit": CHILDREN_PAGE_SIZE})
     pages = catalogue_page_count(found["count"], CHILDREN_PAGE_SIZE)
     counts: dict[str, int] = {}
     if found["results"]:
         ids = [child["id"] for child in found["results"]]
         # The children's own children sit one level below them.
         depth = len(found["results"][0]["ancestors"]) + 1
-        counts = tk.get_action("catalogue_item_facets")(dict(context), {
+        counts = tk.get_action("catalogue_item_facets")(cast(Context, dict(context)), {
             "field": "parent", "ancestor": ids, "depth_at_most": depth, "limit": len(ids)})["counts"]
     return {**found, "page": page, "pages": pages, "grandchildren": counts}
 

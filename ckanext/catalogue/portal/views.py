@@ -3,11 +3,12 @@
 logged-in user, so the portal enforces the API's rules."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.catalogue.api.guards import catalogue_file_headers
 from ckanext.catalogue.core.artifacts import catalogue_artifact_content
@@ -31,7 +32,7 @@ def roles() -> Any:
     """Grant and revoke catalogue roles (Catalogue-Managers and sysadmins)."""
     context = catalogue_portal_context()
     try:
-        tk.check_access("catalogue_role_list", dict(context), {})
+        tk.check_access("catalogue_role_list", cast(Context, dict(context)), {})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only Catalogue-Managers and sysadmins manage catalogue roles"))
     errors: dict[str, Any] = {}
@@ -40,7 +41,7 @@ def roles() -> Any:
         action = "catalogue_role_revoke" if form.get("revoke") else "catalogue_role_grant"
         data = {"user": form.get("user", ""), "role": form.get("role", "")}
         try:
-            tk.get_action(action)(dict(context), data)
+            tk.get_action(action)(cast(Context, dict(context)), data)
         except tk.ValidationError as exc:
             errors = exc.error_dict
         except (tk.NotAuthorized, tk.ObjectNotFound) as exc:
@@ -49,7 +50,7 @@ def roles() -> Any:
             done = tk._("Revoked {role} from {user}") if form.get("revoke") else tk._("Granted {role} to {user}")
             tk.h.flash_success(done.format(**data))
             return tk.redirect_to("catalogue_pages.roles")
-    grants = tk.get_action("catalogue_role_list")(dict(context), {"limit": 1000})
+    grants = tk.get_action("catalogue_role_list")(cast(Context, dict(context)), {"limit": 1000})
     return tk.render("catalogue/roles.html", {
         "grants": grants, "roles": CATALOGUE_ROLES, "errors": errors, "data": dict(tk.request.form)})
 
@@ -199,7 +200,7 @@ def item_visibility(id: str) -> Any:
             return [n.strip() for n in form.get(field, "").replace("\n", ",").split(",") if n.strip()]
 
         try:
-            tk.get_action("catalogue_item_visibility_update")(dict(context), {
+            tk.get_action("catalogue_item_visibility_update")(cast(Context, dict(context)), {
                 "id": id, "restrictions": form.get("restrictions", ""), "include": names("include"),
                 "exclude": names("exclude")})
         except tk.ValidationError as exc:
@@ -308,7 +309,7 @@ def item_artifacts(id: str) -> Any:
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         upload = tk.request.files.get("file")
-        data = {"id": item["id"], "name": tk.request.form.get("name") or (upload.filename if upload else ""),
+        data: dict[str, Any] = {"id": item["id"], "name": tk.request.form.get("name") or (upload.filename if upload else ""),
                 "content": upload.read() if upload else None,
                 "content_type": upload.mimetype if upload else None}
         try:
@@ -356,7 +357,7 @@ def moderation_queue() -> Any:
     """Items waiting for a decision, with approve and reject (Catalogue-Moderators)."""
     context = catalogue_portal_context()
     try:
-        tk.check_access("catalogue_item_moderate", dict(context), {})
+        tk.check_access("catalogue_item_moderate", cast(Context, dict(context)), {})
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc.message or exc))
     if tk.request.method == "POST":
@@ -392,7 +393,7 @@ def software() -> Any:
     import and update for managers; a package search across them."""
     context = catalogue_portal_context()
     try:
-        tk.check_access("catalogue_software_read", dict(context), {})
+        tk.check_access("catalogue_software_read", cast(Context, dict(context)), {})
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc.message or exc))
     form, args = tk.request.form, tk.request.args
@@ -417,7 +418,7 @@ def software() -> Any:
         "offset": (page - 1) * CATALOGUE_SOFTWARE_PAGE_SIZE})
     if refused:
         tk.h.flash_error(refused)
-        packages = {"count": 0, "results": []}
+        packages = cast("dict[str, Any]", {"count": 0, "results": []})
     return tk.render("catalogue/software.html", {
         "catalogs": catalogs["results"], "manager": manager, "upstream": upstream, "packages": packages,
         "filters": filters, "page": page,
@@ -433,7 +434,7 @@ def dashboard() -> Any:
     context = catalogue_portal_context()
     if not context["user"]:
         return tk.abort(403, tk._("Log in to see your organizations' items"))
-    orgs = tk.get_action("organization_list_for_user")(dict(context), {"permission": "read"})
+    orgs = tk.get_action("organization_list_for_user")(cast(Context, dict(context)), {"permission": "read"})
     chosen = tk.request.args.get("organization") or (orgs[0]["name"] if orgs else None)
     if chosen is not None and chosen not in {o["name"] for o in orgs}:
         return tk.abort(404, tk._("You are not a member of that organization"))

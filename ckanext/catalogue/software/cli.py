@@ -4,11 +4,12 @@ jobs with ``--background``."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 import click
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.catalogue.core.errors import CatalogueInvalid
 from ckanext.catalogue.software.loaders import catalogue_software_source
@@ -17,7 +18,7 @@ from ckanext.catalogue.software.logic.action import catalogue_software_import_jo
 __all__ = ["software"]
 
 
-def _site() -> dict[str, Any]:
+def _site() -> Context:
     return {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
 
 
@@ -25,7 +26,7 @@ def _call(action: str, **data: Any) -> Any:
     try:
         return tk.get_action(action)(_site(), data)
     except CatalogueInvalid as error:
-        raise click.ClickException("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.error_dict.items())) from error
+        raise click.ClickException("; ".join(f"{k}: {' '.join(map(str, cast('list[Any]', v)))}" for k, v in error.error_dict.items())) from error
     except tk.ObjectNotFound:
         raise click.ClickException("no such catalog") from None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid as uuidlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 
@@ -173,7 +173,7 @@ CATALOG_ORDERINGS = {"name": "doc.name", "version": "doc.version", "catalog_type
 
 def catalogue_parse_value(kind: str, raw: Any) -> Any:
     """A query value of a filter's type; ValueError names what is wrong."""
-    values = raw if isinstance(raw, list) else [raw]
+    values = cast("list[Any]", raw) if isinstance(raw, list) else [raw]
     if not all(isinstance(v, str) for v in values) or not values:
         raise ValueError(tk._("Enter a text value."))
     if kind == "list":
@@ -205,8 +205,8 @@ def catalogue_parse_value(kind: str, raw: Any) -> Any:
 def catalogue_parse_order(raw: Any, choices: dict[str, str]) -> list[tuple[str, bool]]:
     """``o``: names (repeated or comma-separated), ``-`` for descending.
     Returns ``(column, descending)`` pairs."""
-    values = raw if isinstance(raw, list) else [raw]
-    out = []
+    values = cast("list[Any]", raw) if isinstance(raw, list) else [raw]
+    out: list[tuple[str, bool]] = []
     for value in values:
         if not isinstance(value, str):
             raise ValueError(tk._("Enter a text value."))

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import psycopg2
+import psycopg2.extras
 import sqlalchemy as sa
-from psycopg2.extras import execute_values
 from sqlalchemy.exc import IntegrityError
 
 import ckan.plugins.toolkit as tk
@@ -99,7 +99,7 @@ def catalogue_software_tables(catalog_ids: Iterable[str]) -> dict[str, dict[str,
 def catalogue_software_create_tables(user: str, catalog_id: str) -> dict[str, str]:
     """The three DataStore tables of a new catalog, as resources of its
     dataset (the core's own call: CKAN's dataset actions refuse items)."""
-    made = {}
+    made: dict[str, str] = {}
     for collection in COLLECTIONS:
         # The resource is made here, already flagged active: datastore_create
         # would otherwise make or patch it with a context the guard on
@@ -155,8 +155,8 @@ def _insert(conn: Any, collection: str, resource_id: str, rows: list[dict[str, A
     columns = [f["id"] for f in TABLE_FIELDS[collection]]
     cursor = conn.connection.cursor()
     try:
-        execute_values(cursor, f"INSERT INTO {_q(resource_id)} ({', '.join(_q(c) for c in columns)}) VALUES %s",
-                       [tuple(_storable(r).get(c) for c in columns) for r in rows], page_size=BATCH)
+        psycopg2.extras.execute_values(cursor, f"INSERT INTO {_q(resource_id)} ({', '.join(_q(c) for c in columns)}) VALUES %s",
+                                       [tuple(_storable(r).get(c) for c in columns) for r in rows], page_size=BATCH)
     finally:
         cursor.close()
 
@@ -213,7 +213,7 @@ def catalogue_software_replace(tables: dict[str, str], data: SoftwareCatalogData
                     "dependencies": version.dependencies, "metadata": version.metadata,
                     "created": v_created, "modified": now,
                 })
-                seen = set()
+                seen: set[tuple[str, str, str]] = set()
                 for target in version.targets:
                     if target.key in seen:
                         continue

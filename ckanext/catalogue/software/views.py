@@ -7,7 +7,7 @@ import datetime
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from flask import Response, jsonify, request, url_for
@@ -69,7 +69,7 @@ def _software_error(exc: Exception, failure: CatalogueHttpError, user: str | Non
         # Waldur answers a refused import or update with a list of messages.
         if isinstance(exc, CatalogueConflict) and set(errors) <= {"name", "non_field_errors"} and request.path.endswith(
                 "/import_catalog/"):
-            return _json([m for msgs in errors.values() for m in msgs], 400)
+            return _json([m for msgs in errors.values() for m in cast("list[Any]", msgs)], 400)
         if set(errors) == {"non_field_errors"} and request.path.endswith("/update_catalog/"):
             return _json(errors["non_field_errors"], 400)
         return _json({k: v if isinstance(v, list) else [v] for k, v in errors.items()}, 400)
@@ -124,7 +124,7 @@ def _catalog_uuid(record: dict[str, Any]) -> str:
 
 
 def _target(t: dict[str, Any], full: bool = True) -> dict[str, Any]:
-    shown = {"uuid": t["uuid"], "target_type": t["target_type"], "target_name": t["target_name"],
+    shown: dict[str, Any] = {"uuid": t["uuid"], "target_type": t["target_type"], "target_name": t["target_name"],
              "target_subtype": t["target_subtype"] or "", "location": t["location"] or "",
              "metadata": t["metadata"] or {}, "gpu_architectures": t["gpu_architectures"] or []}
     if full:
@@ -151,19 +151,19 @@ def _dependencies(deps: Any) -> dict[str, Any]:
     """Dependencies as ``{name: version or null}``, the object Waldur's
     OpenAPI document (and so its clients) declare for this field."""
     out: dict[str, Any] = {}
-    for dep in deps if isinstance(deps, list) else []:
+    for dep in cast("list[Any]", deps) if isinstance(deps, list) else []:
         if isinstance(dep, dict):
-            name = dep.get("module_name") or dep.get("name") or dep.get("full_module_name")
+            name = cast(Any, dep.get("module_name") or dep.get("name") or dep.get("full_module_name"))
             if name:
                 out[str(name)] = dep.get("module_version") or dep.get("version")
         elif isinstance(dep, str):
             name, _, version = dep.partition("/")
             out[name] = version or None
-    return out if isinstance(deps, list) else (deps if isinstance(deps, dict) else {})
+    return out if isinstance(deps, list) else (cast("dict[str, Any]", deps) if isinstance(deps, dict) else {})
 
 
 def _version(v: dict[str, Any], full: bool = True) -> dict[str, Any]:
-    metadata = v.get("metadata") or {}
+    metadata: dict[str, Any] = v.get("metadata") or {}
     if not full:
         return {"uuid": v["uuid"], "version": v["version"], "module_version": v.get("module_version") or "",
                 "release_date": _time(v.get("release_date")),
@@ -212,7 +212,7 @@ def _body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise SoftwareError(400, {"non_field_errors": ["Invalid data. Expected a JSON object."]})
-    return data
+    return cast("dict[str, Any]", data)
 
 
 def _page() -> tuple[int, int]:

@@ -33,7 +33,20 @@ from ckanext.catalogue.logic.action.token import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.trash import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.visibility import *  # noqa: F401,F403
 
-__all__ = artifact.__all__ + dataset_guard.__all__ + group.__all__ + item.__all__ + lifecycle.__all__ + listing.__all__ + parents.__all__ + pricing.__all__ + read_paths.__all__ + role.__all__ + token.__all__ + trash.__all__ + visibility.__all__
+__all__: list[str] = []
+__all__ += artifact.__all__
+__all__ += dataset_guard.__all__
+__all__ += group.__all__
+__all__ += item.__all__
+__all__ += lifecycle.__all__
+__all__ += listing.__all__
+__all__ += parents.__all__
+__all__ += pricing.__all__
+__all__ += read_paths.__all__
+__all__ += role.__all__
+__all__ += token.__all__
+__all__ += trash.__all__
+__all__ += visibility.__all__
 
 
 def catalogue_get_actions() -> dict[str, Any]:

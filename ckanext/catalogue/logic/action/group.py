@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.lib import search
+from ckan.lib.search.common import make_connection
 from ckan.lib.uploader import get_uploader
 from ckan.types import ActionResult, Context, DataDict
 
@@ -90,7 +91,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in ("kind", "__extras", "__junk")}
 
 
-def catalogue_group_list(context: Context, data_dict: DataDict) -> ActionResult.AnyList | int:
+def catalogue_group_list(context: Context, data_dict: DataDict) -> list[str] | int:
     """Names of the active groups (or organizations), by name.
 
     :param kind: ``group`` (default) or ``organization``
@@ -181,13 +182,13 @@ def catalogue_group_delete(context: Context, data_dict: DataDict) -> ActionResul
 
 def _solr_package_ids_mentioning(group: model.Group) -> set[str]:
     field = "organization" if group.is_organization else "groups"
-    conn = search.common.make_connection()
+    conn = make_connection()
     fq = [f'+site_id:"{tk.config["ckan.site_id"]}"', f'+{field}:"{group.name}"']
     ids: set[str] = set()
     start = 0
     while True:
         page = conn.search(q="*:*", fq=fq, fl="id", rows=1000, start=start)
-        ids.update(doc["id"] for doc in page.docs)
+        ids.update(doc["id"] for doc in cast("list[dict[str, Any]]", page.docs))
         start += 1000
         if start >= page.hits:
             return ids
@@ -231,7 +232,8 @@ def catalogue_group_purge(context: Context, data_dict: DataDict) -> None:
         members = session.query(model.Member).filter(
             sa.or_(model.Member.group_id == group.id, model.Member.table_id == group.id)
         )
-        reindex.update(m.table_id for m in members if m.table_name == "package")
+        # member.table_id is NOT NULL; CKAN's model types it Optional.
+        reindex.update(cast(str, m.table_id) for m in members if m.table_name == "package")
         members.delete(synchronize_session=False)
         catalogue_delete_activities([group.id])
         image_url = group.image_url

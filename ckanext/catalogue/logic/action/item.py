@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import exc as sa_exc
 
@@ -14,6 +14,7 @@ from ckan import model
 from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.search import SearchError
+from ckan.lib.search.common import SolrConnectionError
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.core import moderation, query, rules, visibility
@@ -112,8 +113,8 @@ def _prevalidate(context: Context, action: str, data_dict: DataDict) -> None:
     if not context.get(_IN_SAVEPOINT):
         return
 
-    check: Context = {"user": context.get("user", ""), "ignore_auth": True, "model": model,
-                      "session": model.Session}
+    check: Context = cast(Context, {"user": context.get("user", ""), "ignore_auth": True, "model": model,
+                                    "session": model.Session})
     if action == "package_create":
         plugin: Any = lib_plugins.lookup_package_plugin(data_dict.get("type"))
         validation_schema = plugin.create_package_schema()
@@ -215,7 +216,7 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
         if kind.binds_organization and organization is None:
             org_dict = {"name": _org_name(doc, kind, item_id), "title": str(doc.get(kind.title_field, ""))[:100]}
             _prevalidate(context, "organization_create", org_dict)
-            org = tk.get_action("organization_create")(dict(system), org_dict)
+            org = tk.get_action("organization_create")(cast(Context, dict(system)), org_dict)
             owner_org = org["id"]
         if owner_org is None:
             owner_org = catalogue_root_organization(context)
@@ -225,7 +226,7 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
         pkg_dict = catalogue_package_dict(kind, item_id, doc, parent.id if parent else None, ancestors,
                                           aliases, owner_org, bool(private), more)
         _prevalidate(context, "package_create", pkg_dict)
-        tk.get_action("package_create")(dict(system, return_id_only=True), pkg_dict)
+        tk.get_action("package_create")(cast(Context, dict(system, return_id_only=True)), pkg_dict)
         model.Session.add(CatalogueItem(id=item_id, kind=kind.name, parent_id=parent.id if parent else None))
         model.Session.flush()
         for key in keys:
@@ -257,7 +258,7 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
         model.Session.rollback()
         raise
     catalogue_index_and_commit([item_id], context)
-    return catalogue_item_show(dict(context, ignore_auth=True), {"id": item_id})
+    return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": item_id})
 
 
 CATALOGUE_BULK_MAX = 1000
@@ -281,12 +282,12 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
     tk.check_access("catalogue_item_bulk_create", context, {})
     created: list[str] = []
     failed: list[dict[str, Any]] = []
-    for index, record in enumerate(records):
+    for index, record in enumerate(cast("list[Any]", records)):
         savepoint = model.Session.begin_nested()
         try:
             if not isinstance(record, dict):
                 raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})
-            created.append(_stage_create(dict(context, **{_IN_SAVEPOINT: True}), record))
+            created.append(_stage_create(cast(Context, dict(context, **{_IN_SAVEPOINT: True})), record))
             savepoint.commit()
         except tk.ValidationError as error:
             savepoint.rollback()
@@ -302,7 +303,7 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
     not_indexed: list[str] = []
     try:
         catalogue_index_many(created, context)
-    except (search.SearchIndexError, search.common.SolrConnectionError) as error:
+    except (search.SearchIndexError, SolrConnectionError) as error:
         # Stored but not searchable yet: said in the answer, repaired by
         # `ckan catalogue reindex`.
         log.warning("bulk create: %d item(s) stored but not indexed: %s", len(created), error)
@@ -314,7 +315,7 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
 def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """An item by id, alias or name (``kind``: only if of one of these kinds)."""
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_show_schema(), context)
-    row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
+    _row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     catalogue_check_readable(context, pkg.id, data["id"])
     shown = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True},
                                           {"id": pkg.id})
@@ -356,7 +357,8 @@ def _new_kind(context: Context, row: CatalogueItem, kind: CatalogueKind, wanted:
         raise CatalogueInvalid({"kind": [tk._("An item of kind {kind} cannot be under a {parent}").format(
             kind=new.name, parent=parent_kind)]}, CODE_LINK)
     child_kinds = {k for (k,) in model.Session.query(CatalogueItem.kind).filter(CatalogueItem.parent_id == row.id)}
-    refused = sorted(k for k in child_kinds if new.name not in (catalogue_kind(k).parents if catalogue_kind(k) else ()))
+    refused = sorted(k for k in child_kinds
+                     if new.name not in (child_kind.parents if (child_kind := catalogue_kind(k)) else ()))
     if refused:
         raise CatalogueInvalid({"kind": [tk._("Its children ({kinds}) cannot be under a {new}").format(
             kinds=", ".join(refused), new=new.name)]}, CODE_LINK)
@@ -414,7 +416,7 @@ def _move_descendants(context: Context, item_id: str, old_prefix: int, move: _Mo
     parents stay) in this transaction."""
     system = dict(catalogue_system_context(context))
     for descendant in move.descendants:
-        shown = tk.get_action("package_show")(dict(system), {"id": descendant})
+        shown = tk.get_action("package_show")(cast(Context, dict(system)), {"id": descendant})
         extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
         old = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
         extras[EXTRA_ANCESTORS] = json.dumps([*move.ancestors, item_id, *old[old_prefix + 1:]])
@@ -489,7 +491,7 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
         model.Session.rollback()
         raise
     catalogue_index_and_commit([row.id, *reindexed], context)
-    return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
+    return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
 
 def catalogue_item_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
@@ -534,12 +536,12 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResu
     extras[moderation.EXTRA_STATE] = state
     extras[moderation.EXTRA_MESSAGE] = data.get("message", "")
     catalogue_save_dataset(context, row.id, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
-    return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
+    return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
 
 def _may_read(context: Context, item_id: str) -> bool:
     try:
-        tk.check_access("catalogue_item_show", dict(context), {"id": item_id})
+        tk.check_access("catalogue_item_show", cast(Context, dict(context)), {"id": item_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return False
     return True
@@ -655,7 +657,7 @@ def catalogue_item_children(context: Context, data_dict: DataDict) -> ActionResu
     may see, optionally of some kinds, a page at a time."""
     data = schema.catalogue_validate(data_dict, schema.catalogue_item_children_schema(), context)
     item = catalogue_item_show(context, {"id": data["id"]})
-    query = {"kind": data.get("kind"), "limit": data["limit"], "offset": data["offset"]}
+    query: dict[str, Any] = {"kind": data.get("kind"), "limit": data["limit"], "offset": data["offset"]}
     if data["depth"] == "all":
         query["ancestor"] = [item["id"]]
     else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
@@ -46,7 +46,7 @@ def catalogue_item_restore(context: Context, data_dict: DataDict) -> ActionResul
                                CODE_NOT_ALLOWED)
     extras = {k: v for k, v in (pkg.extras or {}).items() if k != EXTRA_ARCHIVED}
     catalogue_save_dataset(context, row.id, {"state": "active", "extras": [{"key": k, "value": v} for k, v in extras.items()]})
-    return catalogue_item_show(dict(context, ignore_auth=True), {"id": row.id})
+    return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
 
 def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
@@ -74,7 +74,7 @@ def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> Actio
 
 
 # Activity types of CKAN's stream, as the log names them.
-_LOG_TYPES = {"new package": "create", "changed package": "update", "deleted package": "delete"}
+_LOG_TYPES: dict[str | None, str | None] = {"new package": "create", "changed package": "update", "deleted package": "delete"}
 LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX = 50, 200
 
 
@@ -117,16 +117,17 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
     order = (Activity.timestamp.asc(), Activity.id.asc()) if ascending else (Activity.timestamp.desc(),
                                                                            Activity.id.desc())
     rows = query.order_by(*order).offset(offset).limit(limit).all()
-    users = {u.id: u for u in model.Session.query(model.User).filter(
+    users: dict[str | None, model.User] = {u.id: u for u in model.Session.query(model.User).filter(
         model.User.id.in_({a.user_id for a in rows if a.user_id}))} if rows else {}
     # Addresses are shown to sysadmins, and to each user their own.
     sysadmin = authz.is_sysadmin(context.get("user"))
     resources = []
     for activity in rows:
         who = users.get(activity.user_id)
-        stored = (activity.data or {}).get("package") or {}
-        extras = stored.get("extras") or []
-        doc = next((e.get("value") for e in extras if isinstance(e, dict) and e.get("key") == "catalogue_doc"), None)
+        stored: dict[str, Any] = (activity.data or {}).get("package") or {}
+        extras: list[Any] = stored.get("extras") or []
+        doc: Any = next((cast("dict[str, Any]", e).get("value") for e in extras
+                         if isinstance(e, dict) and e.get("key") == "catalogue_doc"), None)
         kind_name = _LOG_TYPES.get(activity.activity_type, activity.activity_type)
         resources.append({
             "id": activity.id,
@@ -134,8 +135,8 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
             "who": {"id": activity.user_id, "name": who.name if who else None,
                     "email": who.email if who and (sysadmin or who.name == context.get("user")) else None},
             "type": kind_name,
-            "message": tk._("Item {action}").format(action={"create": "created", "update": "updated",
-                                                            "delete": "archived"}.get(kind_name, kind_name)),
+            "message": tk._("Item {action}").format(action=cast("dict[str | None, str | None]", {
+                "create": "created", "update": "updated", "delete": "archived"}).get(kind_name, kind_name)),
             "data": {"state": stored.get("state"), "doc": json.loads(doc) if isinstance(doc, str) else None},
         })
     return {"offset": offset, "limit": limit, "count": count, "resources": resources}

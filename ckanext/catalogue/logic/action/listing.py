@@ -4,7 +4,7 @@ those the caller may not see for another reason (a restricted parent, an
 exclude; asked of Solr, so a page may come out shorter than ``limit``)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -34,4 +34,4 @@ def package_list(next_action: Any, context: Context, data_dict: DataDict) -> Any
         query = query.limit(int(limit))
     if offset:
         query = query.offset(int(offset))
-    return catalogue_keep_visible(context, model.Session.scalars(query).all(), lambda ref: ref, column.name)
+    return catalogue_keep_visible(context, cast("list[Any]", model.Session.scalars(query).all()), lambda ref: ref, column.name)

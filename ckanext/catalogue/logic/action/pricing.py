@@ -1,6 +1,8 @@
 """What an item costs, where its kind keeps that."""
 from __future__ import annotations
 
+from typing import cast
+
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
@@ -20,5 +22,5 @@ def catalogue_item_pricing(context: Context, data_dict: DataDict) -> ActionResul
     """
     # catalogue_item_show resolves aliases and checks catalogue_item_show's
     # auth, which catalogue_item_pricing's is.
-    item = tk.get_action("catalogue_item_show")(dict(context), dict(data_dict))
+    item = tk.get_action("catalogue_item_show")(cast(Context, dict(context)), dict(data_dict))
     return {"id": item["id"], "kind": item["kind"], "pricing": catalogue_pricing_of(item)}

@@ -100,7 +100,7 @@ def catalogue_role_show(context: Context, data_dict: DataDict) -> ActionResult.A
     return _summary(_user(data["user"]))
 
 
-def catalogue_role_list(context: Context, data_dict: DataDict) -> ActionResult.AnyList:
+def catalogue_role_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """Every role grant, oldest first.
 
     :param role: only grants of this role (optional)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
@@ -26,7 +27,7 @@ def catalogue_token_create(context: Context, data_dict: DataDict) -> ActionResul
     :returns: ``{"token": ..., "item_id": ..., "expires_at": unix time}``
     """
     data = schema.catalogue_validate(data_dict, schema.catalogue_token_create_schema(), context)
-    item = tk.get_action("catalogue_item_show")(dict(context), {"id": data["item_id"]})
+    item = tk.get_action("catalogue_item_show")(cast(Context, dict(context)), {"id": data["item_id"]})
     tk.check_access("catalogue_token_create", context, {
         "kind": item["kind"], "id": item["id"], "owner_org": item["owner_org"],
         "ancestors": item["ancestors"], "creator_user_id": item["creator_user_id"],

@@ -1,7 +1,7 @@
 """The trash: soft-deleted groups, organizations and items (datasets)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -91,7 +91,7 @@ def catalogue_trash_empty(context: Context, data_dict: DataDict) -> ActionResult
                 )
                 purged[key].append(name)
             except CatalogueConflict as exc:
-                kept.setdefault(name, []).extend(exc.error_dict.get("message", []))
+                kept.setdefault(name, []).extend(cast("list[str]", exc.error_dict.get("message", [])))
     if kept:
         raise CatalogueConflict({"message": [msg for msgs in kept.values() for msg in msgs]})
     return purged

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
@@ -63,11 +63,11 @@ def _resolve(names: Any, field: str) -> dict[str, list[str]]:
     """Organizations and users named (names or ids; an organization wins)."""
     if names is None:
         return {"organizations": [], "users": []}
-    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names) or len(names) > 500:
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in cast("list[Any]", names)) or len(names) > 500:
         raise CatalogueInvalid({field: [tk._("A list of at most 500 organization or user names")]})
     found: dict[str, list[str]] = {"organizations": [], "users": []}
     unknown = []
-    for name in dict.fromkeys(names):
+    for name in dict.fromkeys(cast("list[str]", names)):
         org = model.Group.get(name)
         if org is not None and org.is_organization and org.state == "active":
             found["organizations"].append(org.id)
@@ -118,7 +118,7 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
         "private": restrictions != visibility.PUBLIC,
         "extras": [{"key": k, "value": v} for k, v in extras.items()],
     }, also_index=tuple(i for i in catalogue_subtree_ids(row.id) if i != row.id))
-    return catalogue_item_visibility_show(dict(context, ignore_auth=True), {"id": row.id})
+    return catalogue_item_visibility_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
 
 # Parameters of package_search that reach Solr as query text.
@@ -135,8 +135,8 @@ def package_search(next_action: Any, context: Context, data_dict: DataDict) -> A
     Solr refuses is answered naming the caller's parameters only: CKAN's own
     message quotes the whole internal query (labels, user ids, exclusions).
     """
-    given = data_dict.get("fq_list") or []
-    if not isinstance(given, list) or not all(isinstance(f, str) for f in given):
+    given: Any = data_dict.get("fq_list") or []
+    if not isinstance(given, list) or not all(isinstance(f, str) for f in cast("list[Any]", given)):
         raise tk.ValidationError({"fq_list": [tk._("A list of filter queries")]})
     user = context.get("user")
     if not authz.is_sysadmin(user):

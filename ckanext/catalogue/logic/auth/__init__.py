@@ -6,4 +6,8 @@ from ckanext.catalogue.logic.auth.item import *  # noqa: F401,F403
 from ckanext.catalogue.logic.auth.role import *  # noqa: F401,F403
 from ckanext.catalogue.logic.auth.trash import *  # noqa: F401,F403
 
-__all__ = group.__all__ + item.__all__ + role.__all__ + trash.__all__
+__all__: list[str] = []
+__all__ += group.__all__
+__all__ += item.__all__
+__all__ += role.__all__
+__all__ += trash.__all__

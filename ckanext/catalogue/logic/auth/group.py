@@ -2,6 +2,8 @@
 needs Catalogue-Admin or above (sysadmins pass before these run)."""
 from __future__ import annotations
 
+from typing import cast
+
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
@@ -33,7 +35,7 @@ def catalogue_group_show(context: Context, data_dict: DataDict) -> AuthResult:
     kind = data_dict.get("kind", "group")
     action = "organization_show" if kind == "organization" else "group_show"
     try:
-        tk.check_access(action, dict(context), {"id": data_dict.get("id")})
+        tk.check_access(action, cast(Context, dict(context)), {"id": data_dict.get("id")})
     except tk.NotAuthorized:
         return {"success": False, "msg": tk._("Not allowed to read this {kind}").format(kind=kind)}
     return {"success": True}

@@ -4,7 +4,7 @@ kind's write rule. Write checks run for sysadmins too, so that a scoped
 token stays inside its subtree whoever holds it."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -55,7 +55,7 @@ def _may_write(context: Context, data_dict: DataDict) -> AuthResult:
         return _refuse(tk._("Unknown item kind"))
     scope = catalogue_request_scope()
     if scope is not None:
-        inside = [*data_dict.get("ancestors", []), data_dict.get("id")]
+        inside: list[Any] = [*data_dict.get("ancestors", []), data_dict.get("id")]
         if scope not in inside:
             return _refuse(tk._("This token only allows changes inside item {id}").format(id=scope))
     if authz.is_sysadmin(user):
@@ -153,7 +153,7 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> AuthResult:
     # package_show's auth (chained by this plugin) covers private and
     # unmoderated items alike.
     try:
-        tk.check_access("package_show", dict(context), {"id": data_dict.get("id")})
+        tk.check_access("package_show", cast(Context, dict(context)), {"id": data_dict.get("id")})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return _refuse(tk._("Not allowed to read this item"))
     return {"success": True}
@@ -205,7 +205,9 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> AuthRes
     return {"success": True}
 
 
-@tk.chained_auth_function
+# CKAN types every chained auth function's data_dict Optional; package_show
+# always has one (CKAN's own package_show auth requires it too).
+@tk.chained_auth_function  # pyright: ignore[reportArgumentType]
 @tk.auth_allow_anonymous_access
 def package_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
     """CKAN's rule (permission labels, which carry the items' includes and

@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import requests
@@ -41,8 +41,8 @@ class SoftwareTargetData:
     target_name: str
     target_subtype: str = ""
     location: str = ""
-    metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
-    gpu_architectures: list[str] = dataclasses.field(default_factory=list)
+    metadata: dict[str, Any] = dataclasses.field(default_factory=dict[str, Any])
+    gpu_architectures: list[str] = dataclasses.field(default_factory=list[str])
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -54,9 +54,9 @@ class SoftwareVersionData:
     version: str
     module_version: str = ""
     release_date: str | None = None
-    dependencies: list[Any] = dataclasses.field(default_factory=list)
-    metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
-    targets: list[SoftwareTargetData] = dataclasses.field(default_factory=list)
+    dependencies: list[Any] = dataclasses.field(default_factory=list[Any])
+    metadata: dict[str, Any] = dataclasses.field(default_factory=dict[str, Any])
+    targets: list[SoftwareTargetData] = dataclasses.field(default_factory=list[SoftwareTargetData])
 
     @property
     def key(self) -> str:
@@ -69,12 +69,12 @@ class SoftwarePackageData:
     name: str
     description: str = ""
     homepage: str = ""
-    categories: list[str] = dataclasses.field(default_factory=list)
-    licenses: list[str] = dataclasses.field(default_factory=list)
-    maintainers: list[str] = dataclasses.field(default_factory=list)
+    categories: list[str] = dataclasses.field(default_factory=list[str])
+    licenses: list[str] = dataclasses.field(default_factory=list[str])
+    maintainers: list[str] = dataclasses.field(default_factory=list[str])
     is_extension: bool = False
-    parent_names: list[str] = dataclasses.field(default_factory=list)
-    versions: list[SoftwareVersionData] = dataclasses.field(default_factory=list)
+    parent_names: list[str] = dataclasses.field(default_factory=list[str])
+    versions: list[SoftwareVersionData] = dataclasses.field(default_factory=list[SoftwareVersionData])
 
 
 @dataclasses.dataclass
@@ -159,7 +159,7 @@ def _read(location: str, what: str) -> bytes:
 def strings(value: Any) -> list[str]:
     """A list of strings from a field that should hold one (anything else,
     a bare string included, gives nothing rather than its characters)."""
-    return [str(v) for v in value if isinstance(v, (str, int, float))] if isinstance(value, list) else []
+    return [str(v) for v in cast("list[Any]", value) if isinstance(v, (str, int, float))] if isinstance(value, list) else []
 
 
 def expect(condition: bool, what: str, location: str, message: str) -> None:

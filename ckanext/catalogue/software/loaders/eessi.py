@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import Any
+from typing import Any, cast
 
 from ckanext.catalogue.software.loaders.base import (
     BINARY_RUNTIME,
@@ -29,7 +29,7 @@ WHAT = "EESSI data"
 
 
 def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+    return cast("list[Any]", value) if isinstance(value, list) else []
 
 
 def _url(base: str, name: str) -> str:
@@ -53,10 +53,10 @@ def latest_version(base: str) -> str:
 
 def _eessi_version(entry: dict[str, Any]) -> str | None:
     """The EESSI stack a build belongs to: its first required module."""
-    required = entry.get("required_modules") or []
+    required: Any = entry.get("required_modules") or []
     if not isinstance(required, list) or not required:
         return None
-    first = required[0]
+    first = cast("list[Any]", required)[0]
     if isinstance(first, str) and first.startswith("EESSI/"):
         return first.split("/", 1)[1]
     if isinstance(first, dict) and first.get("module_name") == "EESSI":
@@ -65,9 +65,9 @@ def _eessi_version(entry: dict[str, Any]) -> str | None:
 
 
 def _targets(entry: dict[str, Any], version: str) -> list[SoftwareTargetData]:
-    gpu_map = entry.get("gpu_arch") if isinstance(entry.get("gpu_arch"), dict) else {}
+    gpu_map: dict[str, Any] = cast("dict[str, Any]", entry.get("gpu_arch")) if isinstance(entry.get("gpu_arch"), dict) else {}
     gpus = sorted({g for archs in gpu_map.values() for g in strings(archs)})
-    targets = []
+    targets: list[SoftwareTargetData] = []
     for arch in strings(entry.get("cpu_arch")):
         family, _, subtype = arch.partition("/")
         targets.append(SoftwareTargetData(
@@ -78,8 +78,8 @@ def _targets(entry: dict[str, Any], version: str) -> list[SoftwareTargetData]:
 
 
 def _version(entry: dict[str, Any], version: str) -> SoftwareVersionData:
-    module = entry.get("module") if isinstance(entry.get("module"), dict) else {}
-    metadata = {
+    module: dict[str, Any] = cast("dict[str, Any]", entry.get("module")) if isinstance(entry.get("module"), dict) else {}
+    metadata: dict[str, Any] = {
         "versionsuffix": entry.get("versionsuffix") or "",
         "toolchain": entry.get("toolchain") if isinstance(entry.get("toolchain"), dict) else {},
         "toolchain_families_compatibility": strings(entry.get("toolchain_families_compatibility")),
@@ -98,11 +98,11 @@ def _version(entry: dict[str, Any], version: str) -> SoftwareVersionData:
 
 
 def _packages(software: dict[str, Any], version: str, extension: bool) -> list[SoftwarePackageData]:
-    packages = []
+    packages: list[SoftwarePackageData] = []
     for name, info in software.items():
         if not isinstance(info, dict):
             continue
-        kept = [v for v in _list(info.get("versions")) if isinstance(v, dict) and _eessi_version(v) == version]
+        kept: list[dict[str, Any]] = [v for v in _list(info.get("versions")) if isinstance(v, dict) and _eessi_version(v) == version]
         if not kept:
             continue
         versions: dict[str, SoftwareVersionData] = {}
@@ -124,7 +124,7 @@ def _packages(software: dict[str, Any], version: str, extension: bool) -> list[S
 
 def load(base: str, version: str | None = None) -> SoftwareCatalogData:
     main = _main(base)
-    version = version or (sorted(main.get("architectures_map") or {}) or ["unknown"])[-1]
+    version = version or (sorted(cast("dict[str, Any]", main.get("architectures_map") or {})) or ["unknown"])[-1]
     by_name: dict[str, SoftwarePackageData] = {p.name: p for p in _packages(main["software"], version, False)}
     for ext_type in EXTENSION_TYPES:
         location = _url(base, f"eessi_api_metadata_ext-{ext_type}.json")

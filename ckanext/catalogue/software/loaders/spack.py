@@ -2,7 +2,7 @@
 that packages.spack.io publishes."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ckanext.catalogue.software.loaders.base import (
     SOURCE_PACKAGE,
@@ -18,7 +18,7 @@ from ckanext.catalogue.software.loaders.base import (
 
 WHAT = "Spack data"
 # Categories that add a target beside the default build.
-CATEGORY_TARGETS = {
+CATEGORY_TARGETS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "windows": ("platform", "windows", {"supported": True}),
     "detectable": ("external", "system", {"detectable": True}),
     "build-tools": ("build_system", "build-tool", {"category": "build-tools"}),
@@ -47,14 +47,14 @@ def _package(name: str, info: dict[str, Any]) -> SoftwarePackageData:
     categories = strings(info.get("categories"))
     dependencies = strings(info.get("dependencies"))
     patches = strings(info.get("patches"))
-    entries = info.get("version") or []
+    entries: Any = info.get("version") or []
     if isinstance(entries, dict):
-        entries = [entries]
+        entries = [cast("dict[str, Any]", entries)]
     versions: dict[str, SoftwareVersionData] = {}
-    for entry in entries if isinstance(entries, list) else []:
+    for entry in cast("list[Any]", entries) if isinstance(entries, list) else []:
         if not isinstance(entry, dict):
             continue
-        downloads = [d for d in entry.get("downloads") or [] if isinstance(d, str)]
+        downloads = [d for d in cast("list[Any]", entry.get("downloads") or []) if isinstance(d, str)]
         targets = [SoftwareTargetData(
             target_type="build_variant", target_name="default", location=downloads[0] if downloads else "",
             metadata={"downloads": downloads, "dependencies": dependencies, "patches": patches,

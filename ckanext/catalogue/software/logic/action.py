@@ -7,7 +7,7 @@ import datetime
 import logging
 import uuid as uuidlib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
@@ -66,7 +66,7 @@ def _catalog_id(value: Any) -> str:
 def _paging(data_dict: DataDict) -> tuple[int, int]:
     """Limit and offset, both checked before either is refused."""
     errors: dict[str, Any] = {}
-    values = {}
+    values: dict[str, int] = {}
     for key, default, high in (("limit", 10, PAGE_MAX), ("offset", 0, CATALOGUE_MAX_OFFSET)):
         try:
             values[key] = catalogue_whole_number(data_dict, key, default, high)
@@ -123,7 +123,7 @@ def catalogue_software_catalog_create(context: Context, data_dict: DataDict) -> 
     if not isinstance(doc, dict):
         raise CatalogueInvalid({"doc": [tk._("A JSON object is required")]})
     created = tk.get_action("catalogue_item_create")(
-        dict(context), {"kind": CATALOG, "doc": _catalog_doc(doc), **({"id": data_dict["id"]} if data_dict.get(
+        cast(Context, dict(context)), {"kind": CATALOG, "doc": _catalog_doc(doc), **({"id": data_dict["id"]} if data_dict.get(
             "id") else {})})
     try:
         store.catalogue_software_create_tables(context.get("user", ""), created["id"])
@@ -191,6 +191,7 @@ def catalogue_software_catalog_list(context: Context, data_dict: DataDict) -> Ac
             filters.append({"property": field, "values": [str(value).lower()], "exact": True})
         else:
             filters.append({"property": field, "values": [value], "contains": True})
+    order = ""  # set below, or the "o" error is raised
     try:
         order = _catalog_order(data_dict.get("o"))
     except ValueError as error:
@@ -230,7 +231,7 @@ def catalogue_software_catalog_update(context: Context, data_dict: DataDict) -> 
         if missing:
             raise CatalogueInvalid(missing)
     new = _catalog_doc({**item["doc"], **doc})
-    tk.get_action("catalogue_item_update")(dict(context), {"id": item["id"], "doc": {**new, **kept}})
+    tk.get_action("catalogue_item_update")(cast(Context, dict(context)), {"id": item["id"], "doc": {**new, **kept}})
     return catalogue_software_catalog_show(context, {"id": item["id"]})
 
 
@@ -243,12 +244,12 @@ def catalogue_software_catalog_delete(context: Context, data_dict: DataDict) -> 
         raise CatalogueConflict({"non_field_errors": [tk._(
             "An import or update of this catalog is running; delete it when it has finished.")]})
     # The purge drops the catalog's DataStore tables with its resources.
-    tk.get_action("catalogue_item_purge")(dict(context), {"id": item["id"]})
+    tk.get_action("catalogue_item_purge")(cast(Context, dict(context)), {"id": item["id"]})
     return {"id": item["id"], "purged": True}
 
 
 @tk.side_effect_free
-def catalogue_software_cpu_targets(context: Context, data_dict: DataDict) -> ActionResult.AnyList:
+def catalogue_software_cpu_targets(context: Context, data_dict: DataDict) -> list[dict[str, str]]:
     """The CPU architectures a catalog's builds target:
     ``[{"cpu_family", "cpu_microarchitecture", "full_arch"}]``."""
     tk.check_access("catalogue_software_read", context, data_dict)
@@ -272,11 +273,11 @@ def _newest(name: str, catalog_type: str) -> dict[str, Any] | None:
 
 
 @tk.side_effect_free
-def catalogue_software_discover(context: Context, data_dict: DataDict) -> ActionResult.AnyList:
+def catalogue_software_discover(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """For each upstream: its newest version (null when it cannot be read),
     and whether a stored catalog of it is older."""
     tk.check_access("catalogue_software_manage", context, data_dict)
-    out = []
+    out: list[dict[str, Any]] = []
     for source in catalogue_software_sources().values():
         try:
             latest: str | None = source.latest_version(source.location)
@@ -363,7 +364,7 @@ def _now_iso() -> str:
 
 def _stamp(catalog_id: str, **fields: Any) -> dict[str, Any]:
     item = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": catalog_id})
-    doc = {**item["doc"], **fields}
+    doc: dict[str, Any] = {**item["doc"], **fields}
     return tk.get_action("catalogue_item_update")({"user": _site_user()}, {"id": catalog_id, "doc": doc})
 
 
@@ -415,7 +416,7 @@ def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = 
         except Exception as stamp_error:  # the catalog went, or the index is down
             log.warning("software catalog %s: the error could not be recorded: %s", catalog_id, stamp_error)
         return {"id": catalog_id, "error": message}
-    fields = {"version": data.version, "source_url": _as_url(data.source_url), "description": data.description,
+    fields: dict[str, Any] = {"version": data.version, "source_url": _as_url(data.source_url), "description": data.description,
               "metadata": data.metadata, "last_successful_update": _now_iso(), "update_errors": ""}
     try:
         _stamp(catalog_id, **fields)
@@ -492,19 +493,20 @@ def catalogue_software_record_list(context: Context, data_dict: DataDict) -> Act
     tk.check_access("catalogue_software_read", context, data_dict)
     collection = _collection(data_dict)
     limit, offset = _paging(data_dict)
-    filters = data_dict.get("filters") or {}
+    filters: Any = data_dict.get("filters") or {}
     if not isinstance(filters, dict):
         raise CatalogueInvalid({"filters": [tk._("A JSON object is required")]})
     known = FILTERS[collection]
     errors: dict[str, list[str]] = {}
     parsed: dict[str, Any] = {}
-    for name, raw in filters.items():
+    for name, raw in cast("dict[str, Any]", filters).items():
         if name not in known or raw in (None, "", []):
             continue  # as Waldur: parameters it does not know are ignored
         try:
             parsed[name] = catalogue_parse_value(known[name][0], raw)
         except ValueError as error:
             errors[name] = [str(error)]
+    order: list[str] = []  # set below, or the "o" error is raised
     try:
         order = [f"{column} {'DESC' if descending else 'ASC'}" for column, descending in
                  catalogue_parse_order(data_dict.get("o"), ORDERINGS[collection])] if data_dict.get("o") else []
@@ -542,7 +544,7 @@ def _enrich(collection: str, rows: list[dict[str, Any]], tables: dict[str, dict[
     version_ids = [v["uuid"] for v in versions]
     targets = store.catalogue_software_rows(store.TARGETS, page_tables, "x.version_uuid = ANY(:u)",
                                             {"u": version_ids}) if version_ids else []
-    parent_ids = sorted({p for r in rows for p in (r.get("parent_uuids") or [])})
+    parent_ids = sorted({p for r in rows for p in cast("list[Any]", r.get("parent_uuids") or [])})
     related = store.catalogue_software_rows(
         store.PACKAGES, page_tables, "(x.uuid = ANY(:parents) OR x.parent_uuids && CAST(:u AS text[]))",
         {"parents": parent_ids, "u": uuids}, "x.uuid, x.name, x.parent_uuids")
@@ -627,9 +629,9 @@ def _text(limit: int, required: bool = False, nullable: bool = False) -> Any:
 
 
 def _strings(value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in cast("list[Any]", value)):
         raise ValueError(tk._("Expected a list of strings."))
-    return value
+    return cast("list[str]", value)
 
 
 def _flag(value: Any) -> bool:
@@ -641,7 +643,7 @@ def _flag(value: Any) -> bool:
 def _object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(tk._("Must be a JSON object."))
-    return value
+    return cast("dict[str, Any]", value)
 
 
 def _date(value: Any) -> str | None:
@@ -656,7 +658,7 @@ def _date(value: Any) -> str | None:
 def _list(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise ValueError(tk._("Expected a list."))
-    return value
+    return cast("list[Any]", value)
 
 
 WRITABLE: dict[str, dict[str, tuple[Any, Any]]] = {
@@ -671,7 +673,7 @@ WRITABLE: dict[str, dict[str, tuple[Any, Any]]] = {
                     "gpu_architectures": (_strings, [])},
 }
 # The record a new row hangs from: (field, collection it names).
-PARENT = {store.PACKAGES: ("catalog", None), store.VERSIONS: ("package_uuid", store.PACKAGES),
+PARENT: dict[str, tuple[str, str | None]] = {store.PACKAGES: ("catalog", None), store.VERSIONS: ("package_uuid", store.PACKAGES),
           store.TARGETS: ("version_uuid", store.VERSIONS)}
 
 
@@ -736,7 +738,7 @@ def catalogue_software_record_create(context: Context, data_dict: DataDict) -> A
     """
     tk.check_access("catalogue_software_manage", context, data_dict)
     collection = _collection(data_dict)
-    fields = data_dict.get("fields") or {}
+    fields: Any = data_dict.get("fields") or {}
     if not isinstance(fields, dict):
         raise CatalogueInvalid({"fields": [tk._("A JSON object is required")]})
     # Every field's error at once, the parent's among them.
@@ -773,7 +775,7 @@ def catalogue_software_record_update(context: Context, data_dict: DataDict) -> A
     """
     tk.check_access("catalogue_software_manage", context, data_dict)
     collection = _collection(data_dict)
-    fields = data_dict.get("fields") or {}
+    fields: Any = data_dict.get("fields") or {}
     if not isinstance(fields, dict):
         raise CatalogueInvalid({"fields": [tk._("A JSON object is required")]})
     current, catalog = _find(context, collection, data_dict.get("uuid"))
