@@ -14,12 +14,12 @@ CKAN_VERSION := 2.12.0
 # Fuzzing: `make test` runs a quick schemathesis pass; `make fuzz` a long one.
 FUZZ_SECONDS ?= 900
 
-.PHONY: help install system venv fuzz-venv assets fuzz bench services solr-home db test-db run worker scheduler demo stop lint typecheck test doctor status clean
+.PHONY: help install system venv fuzz-venv assets fuzz bench services solr-home db test-db run worker scheduler demo stop lint test doctor status clean
 
 help:
 	@echo "make run     install, start services, migrate, load the demo, serve http://127.0.0.1:5000"
 	@echo "make test    install, lint, start services, prepare the test databases, run the whole suite"
-	@echo "make lint    ruff and the import layers of the package (make typecheck: pyright)"
+	@echo "make lint    ruff, pyright and the import layers of the package"
 	@echo "make stop    stop the services (and job worker) that make run/test started"
 	@echo "make doctor  check database, Solr, Redis, DataStore and job worker"
 	@echo "make fuzz    long schemathesis run of every API against a served test portal"
@@ -105,15 +105,12 @@ run: db worker scheduler demo
 doctor: install
 	@$(CKAN) -c $(INI) catalogue doctor
 
-# Lint first: ruff and the package's import layers (no cycle, dependencies
-# point down). `make typecheck`: pyright with ckanext-files' strict rule set
-# (pyproject.toml); it joins `make lint` once it is clean (issue 20).
+# Lint first: ruff, pyright (ckanext-files' strict rule set, pyproject.toml)
+# and the package's import layers (no cycle, dependencies point down).
 lint: venv
 	$(VENV)/bin/ruff check ckanext bench
-	$(VENV)/bin/python stack/bin/import-layers.py
-
-typecheck: venv
 	$(VENV)/bin/pyright
+	$(VENV)/bin/python stack/bin/import-layers.py
 
 test: lint test-db
 	@mkdir -p test-artifacts

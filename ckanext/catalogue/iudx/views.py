@@ -176,7 +176,8 @@ def count() -> Response:
         if "filter" in request.args:
             raise e.IudxError(400, e.NOT_ALLOWED, "operation not allowed")
         params, _ = iudx_search_params(request.args, request.headers.get("instance"))
-        params.pop("limit", None), params.pop("offset", None)
+        params.pop("limit", None)
+        params.pop("offset", None)
         return _success(None, totalHits=call("catalogue_item_count", {**params, "kind": ITEM_KINDS})["count"])
 
     return _translate(run)
