@@ -8,6 +8,7 @@ from typing import IO, Any, cast
 
 import click
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
@@ -46,8 +47,11 @@ def schedule(every: int | None) -> None:
     running with --every)."""
     while True:
         purged = tk.get_action("catalogue_item_purge_expired")(_site_context(), {})["purged"]
-        queued = tk.get_action("catalogue_software_schedule")(_site_context(), {})["queued"]
-        click.echo(f"purged {len(purged)} expired item(s); queued {len(queued)} software update(s)")
+        if p.plugin_loaded("catalogue_software"):
+            queued = tk.get_action("catalogue_software_schedule")(_site_context(), {})["queued"]
+            click.echo(f"purged {len(purged)} expired item(s); queued {len(queued)} software update(s)")
+        else:
+            click.echo(f"purged {len(purged)} expired item(s)")
         if not every:
             return
         time.sleep(every * 60)

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.common import config_declaration
+from ckan.config.declaration import Key
 
 _PREFIX = "ckanext.catalogue."
 
@@ -21,8 +23,20 @@ def _get(name: str, config: Mapping[str, Any] | None = None) -> Any:
     return (tk.config if config is None else config).get(_PREFIX + name)
 
 
+def _declared(name: str) -> Any:
+    """The default config_declaration.yaml gives ``name``."""
+    option = config_declaration.get(Key.from_string(_PREFIX + name))
+    return option.default if option is not None else None
+
+
+def _set(name: str) -> Any:
+    """The option's value; a blank one (``key =`` in the ini) reads as its default."""
+    value = _get(name)
+    return _declared(name) if value in (None, "") else value
+
+
 def _int(name: str, config: Mapping[str, Any] | None = None) -> int:
-    return int(_get(name, config))
+    return int(_get(name, config)) if config is not None else int(_set(name))
 
 
 def _bool(name: str, config: Mapping[str, Any] | None = None) -> bool:
@@ -30,7 +44,7 @@ def _bool(name: str, config: Mapping[str, Any] | None = None) -> bool:
 
 
 def _str(name: str) -> str:
-    return str(_get(name) or "")
+    return str(_set(name) or "")
 
 
 # --- health and startup ---
@@ -140,11 +154,12 @@ def catalogue_indexed_properties() -> int:
 # --- the portal's map ---
 
 def catalogue_map_tiles_url() -> str:
-    return _str("map.tiles_url")
+    """The map's tile URL; blank: no map, the typed box only."""
+    return str(_get("map.tiles_url") or "")
 
 
 def catalogue_map_attribution() -> str:
-    return _str("map.attribution")
+    return str(_get("map.attribution") or "")
 
 
 # --- software catalogs ---

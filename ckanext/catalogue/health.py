@@ -112,7 +112,7 @@ def check_solr(config: Any) -> CatalogueCheck:
         if resp.status_code == 404:
             resp = requests.get(f"{url}/admin/file/", params={"file": "schema.xml"}, timeout=timeout)
         resp.raise_for_status()
-        tree = xml.dom.minidom.parseString(resp.content)
+        tree = xml.dom.minidom.parseString(resp.content)  # noqa: S318 - the configured Solr's own schema, not user input
     except requests.RequestException as exc:
         return CatalogueCheck("solr", False, f"not reachable at {url} ({exc.__class__.__name__}); {fix}")
     except Exception as exc:
@@ -249,7 +249,7 @@ _last_repair = 0.0
 def catalogue_repair_solr_writer(config: Any) -> str | None:
     """Reload the core if Solr really refuses writes, at most once a minute
     per process (concurrent failures do not pile up reloads)."""
-    global _last_repair
+    global _last_repair  # noqa: PLW0603 - per-process throttle of the automatic repair
     if time.monotonic() - _last_repair < 60:
         return "a reload was tried less than a minute ago"
     _last_repair = time.monotonic()
@@ -290,7 +290,7 @@ def catalogue_run_checks(config: Any, checks: Iterable[Callable[[Any], Catalogue
     for check in checks:
         try:
             results.append(check(config))
-        except Exception as exc:  # a check must never hide the others
+        except Exception as exc:  # a check must never hide the others  # noqa: PERF203 - each check reports on its own
             results.append(CatalogueCheck(check.__name__.removeprefix("check_"), False, _reason(exc)))
     return results
 
@@ -308,7 +308,7 @@ def _refuse(result: CatalogueCheck) -> None:
 
 def catalogue_check_startup(config: Any) -> None:
     """Raise CkanConfigurationException naming the first broken component."""
-    global _startup_checked
+    global _startup_checked  # noqa: PLW0603 - the checks run once per process
     if _startup_checked or not catalogue_startup_checks(config):
         return
     if _is_doctor_command():

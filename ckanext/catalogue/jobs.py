@@ -34,5 +34,5 @@ def _safe_redis_url() -> str:
     url = tk.config.get("ckan.redis.url") or ""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any unparsable URL is shown without its credentials
         return url.split("@")[-1]

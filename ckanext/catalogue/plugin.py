@@ -6,6 +6,7 @@ from typing import Any, cast
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.lib.search import SearchQueryError
@@ -20,6 +21,7 @@ from ckanext.catalogue.interfaces import ICatalogueReaders
 from ckanext.catalogue.logic.action import catalogue_get_actions
 from ckanext.catalogue.portal.helpers import catalogue_helpers
 from ckanext.catalogue.portal.views import catalogue_pages
+from ckanext.catalogue.software import access as software_access
 
 
 @tk.blanket.config_declarations
@@ -36,6 +38,7 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     p.implements(p.IBlueprint)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(ICatalogueReaders)
 
     # IConfigurer
 
@@ -152,6 +155,21 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
         for plugin in p.PluginImplementations(ICatalogueReaders):
             labels = plugin.catalogue_user_labels(user_obj, labels)
         return labels
+
+    # ICatalogueReaders: software catalogs are for signed-in users (and
+    # anonymous ones with ckanext.catalogue.software.anonymous_read), with or
+    # without the catalogue_software plugin that serves their API.
+
+    def catalogue_dataset_labels(self, dataset: model.Package, labels: list[str]) -> list[str]:
+        return software_access.catalogue_software_dataset_labels(dataset, labels)
+
+    def catalogue_user_labels(self, user: Any, labels: list[str]) -> list[str]:
+        return software_access.catalogue_software_user_labels(user, labels)
+
+    def catalogue_read_refusal(self, dataset: model.Package, user_name: str | None) -> str | None:
+        if software_access.catalogue_software_may_read(dataset, user_name):
+            return None
+        return tk._("Software catalogs are for signed-in users")
 
 
 _DEFAULT_LABELS = DefaultPermissionLabels()

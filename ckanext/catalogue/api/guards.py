@@ -26,7 +26,7 @@ _exempt_at_start: frozenset[str] | None = None
 
 def catalogue_install_guards(app: Flask) -> None:
     """Register the guards (IMiddleware, once every blueprint is in place)."""
-    global _exempt_at_start
+    global _exempt_at_start  # noqa: PLW0603 - set once per process, before any request
     # What plugins exempted on purpose, before any request: CKAN adds a view
     # to flask-wtf's process-wide set for good the first time a request
     # without a session cookie reaches it (a later app in the same process,
@@ -135,8 +135,9 @@ def _upload_limit() -> int:
 
 
 def catalogue_bound_body() -> None:
-    """Bound the body of every request before anything reads it (werkzeug
-    stops reading past ``max_content_length``, chunked bodies included).
+    """Bound the body of every request before anything reads it.
+
+    Werkzeug stops reading past ``max_content_length``, chunked bodies included.
     The dialects answer an oversized body in their own shape when they read
     it; CKAN's action API is answered by catalogue_refuse_large_action_body;
     pages may carry an upload. (It runs before CKAN's own request set-up, so

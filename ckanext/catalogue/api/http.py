@@ -82,7 +82,7 @@ def _flatten(errors: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def catalogue_http_error(exc: Exception, user: str | None) -> CatalogueHttpError:
+def catalogue_http_error(exc: Exception, user: str | None) -> CatalogueHttpError:  # noqa: PLR0911 - one answer per kind of failure
     """Status code of a core exception, the same in every dialect: 401 for no
     or bad credentials, 403 for a role too low, 404, 409 for conflicts, 400 for
     validation, 413 for a body past its limit, 503 when Solr cannot be reached, and 500 with an incident id
@@ -151,7 +151,7 @@ def catalogue_run_view(
             return tk.get_action(action)({"user": user or ""}, data)
 
         return view(call)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure becomes the dialect's error answer
         return on_error(exc, catalogue_http_error(exc, user), user)
 
 

@@ -17,11 +17,11 @@ from typing import Any
 import yaml
 from flask import current_app
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema
 
 from ckanext.catalogue.interfaces import catalogue_dialects
-from ckanext.catalogue.logic import action
 from ckanext.catalogue.logic import schema as s
 
 CATALOGUE_OPENAPI_VERSION = "3.1.0"
@@ -161,6 +161,17 @@ def _first_line(fn: Callable[..., Any]) -> str:
     return (fn.__doc__ or "").strip().split("\n")[0] or fn.__name__
 
 
+def catalogue_action_functions() -> dict[str, Callable[..., Any]]:
+    """The ``catalogue_*`` actions the loaded plugins register (the core's
+    and each feature's), as registered; CKAN's own, chained, are left out."""
+    found: dict[str, Callable[..., Any]] = {}
+    for plugin in p.PluginImplementations(p.IActions):
+        for name, fn in plugin.get_actions().items():
+            if name.startswith("catalogue_"):
+                found.setdefault(name, fn)
+    return found
+
+
 def _action_paths() -> dict[str, Any]:
     schemas = _action_schemas()
     responses: dict[str, Any] = {
@@ -172,12 +183,9 @@ def _action_paths() -> dict[str, Any]:
         "500": {"$ref": "#/components/responses/CkanActionError"},
     }
     paths: dict[str, Any] = {}
-    for name in action.__all__:
-        if not name.startswith("catalogue_"):
-            continue  # CKAN's own actions, chained
+    for name, fn in catalogue_action_functions().items():
         factory = schemas[name]
         body = _object_schema(factory()) if factory else {"type": "object"}
-        fn = getattr(action, name)
         operation: dict[str, Any] = {
             "operationId": name, "tags": ["action"], "summary": _first_line(fn),
             "description": (fn.__doc__ or "").strip(),

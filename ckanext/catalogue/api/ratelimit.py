@@ -39,7 +39,7 @@ def _action_api_too_many(retry_after: int) -> Response:
 
 
 def _get_limiter() -> Any:
-    global _limiter, _storage_url
+    global _limiter, _storage_url  # noqa: PLW0603 - one limiter per process, rebuilt when the Redis URL changes
     url = tk.config.get("ckan.redis.url")
     if _limiter is None or url != _storage_url:
         _limiter = MovingWindowRateLimiter(storage_from_string(url))
@@ -93,7 +93,7 @@ def catalogue_check_rate_limit() -> Response | None:
         if not over:
             return None
         reset_time = max(limiter.get_window_stats(item, *ids).reset_time for item in over)
-    except Exception as error:  # Redis down: serve, and say so in the log
+    except Exception as error:  # Redis down: serve, and say so in the log  # noqa: BLE001 - whatever the storage raises, the request is served
         log.warning("rate limits unavailable (%s); request allowed", error)
         return None
     retry_after = max(1, math.ceil(reset_time - time.time()))

@@ -241,9 +241,9 @@ def catalogue_check_fixed(kind: CatalogueKind, stored: dict[str, Any], doc: dict
     errors: dict[str, list[str]] = {}
     if doc.get("id") not in (None, item_id, *aliases):
         errors["id"] = [tk._("The id of an item cannot change")]
-    if "type" in doc and sorted(catalogue_doc_types(doc)) != sorted(catalogue_doc_types(stored)):
-        if kind.jsonld_type not in catalogue_doc_types(doc):
-            errors["type"] = [tk._("The type of an item cannot change")]
+    if ("type" in doc and sorted(catalogue_doc_types(doc)) != sorted(catalogue_doc_types(stored))
+            and kind.jsonld_type not in catalogue_doc_types(doc)):
+        errors["type"] = [tk._("The type of an item cannot change")]
     fixed = [*kind.link_fields, *(f for f in (kind.created_field,) if f)]
     if kind.id_rule == ID_NAME:
         fixed.append(kind.name_field)

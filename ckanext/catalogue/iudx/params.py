@@ -22,7 +22,8 @@ def iudx_parse_list(text: str) -> list[Any]:
 
 
 def _parse(text: str, pos: int) -> tuple[Any, int]:
-    assert text[pos] == "["
+    if text[pos] != "[":
+        raise IudxSyntaxError("a list must start with [")
     items: list[Any] = []
     pos += 1
     current = ""

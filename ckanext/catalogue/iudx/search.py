@@ -117,7 +117,7 @@ def _properties(args: Mapping[str, str]) -> list[dict[str, Any]]:
     if len(values) != len(props) or any(not isinstance(v, list) or not v for v in values):
         raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, "Give one list of values per property")
     filters: list[dict[str, Any]] = []
-    for prop, vals in zip(props, values):
+    for prop, vals in zip(props, values, strict=True):
         if len(vals) > MAX_VALUES:
             raise e.IudxError(400, e.INVALID_PROPERTY_VALUE, f"The max number of 'value' should be {MAX_VALUES}")
         if any(not isinstance(v, str) or len(v) > 512 or not _VALUE_RE.match(v) for v in vals):

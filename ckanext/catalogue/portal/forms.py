@@ -56,10 +56,8 @@ def catalogue_form_fields(kind: CatalogueKind) -> list[CatalogueFormField]:
     props: dict[str, Any] = schema.get("properties") or {}
     required = set(schema.get("required") or []) | {kind.name_field}
     names = [kind.name_field, kind.title_field, kind.description_field, kind.tags_field, *props]
-    fields: list[CatalogueFormField] = []
-    for name in dict.fromkeys(n for n in names if n and n not in _hidden(kind)):
-        fields.append(CatalogueFormField(name, _widget(name, props.get(name) or {}, kind), name in required))
-    return fields
+    return [CatalogueFormField(name, _widget(name, props.get(name) or {}, kind), name in required)
+            for name in dict.fromkeys(n for n in names if n and n not in _hidden(kind))]
 
 
 def _list_entry(value: Any) -> str:

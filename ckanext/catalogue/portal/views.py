@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Response
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
@@ -391,6 +392,8 @@ def _software_status(catalog: dict[str, Any]) -> str:
 def software() -> Any:
     """Software catalogs with their counts and update status; discover,
     import and update for managers; a package search across them."""
+    if not p.plugin_loaded("catalogue_software"):
+        return tk.abort(404, tk._("Software catalogs are not enabled on this portal"))
     context = catalogue_portal_context()
     try:
         tk.check_access("catalogue_software_read", cast(Context, dict(context)), {})

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import click
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
@@ -58,6 +59,8 @@ def _with_bar(label: str, run: Any) -> dict[str, Any]:
 @click.group(short_help="Software catalogs (EESSI, Spack).")
 def software() -> None:
     """Software catalogs: packages, versions and targets on the DataStore."""
+    if not p.plugin_loaded("catalogue_software"):
+        raise click.ClickException("the catalogue_software plugin is not in ckan.plugins")
 
 
 @software.command("discover")
@@ -107,7 +110,7 @@ def update(catalog: str | None, every: bool, background: bool) -> None:
                 continue
             shown = _call("catalogue_software_catalog_show", id=ref)
             _report(_with_bar(f"updating {shown['name']} {shown['version']}",
-                              lambda progress: catalogue_software_update_job(shown["id"], progress)))
+                              lambda progress, catalog=shown["id"]: catalogue_software_update_job(catalog, progress)))
         except click.ClickException as error:
             click.secho(f"{ref}: {error.message}", fg="red", err=True)
             failed += 1

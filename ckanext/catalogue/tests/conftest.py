@@ -11,9 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from rq import Worker
 from sqlalchemy import orm
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.redis import connect_to_redis
 
 from ckanext.catalogue.tests.helpers import CKAN_BIN, ROOT, catalogue_call, catalogue_reset_db, ckan_ini
 
@@ -30,7 +32,7 @@ def one_run_per_database() -> Iterator[None]:
     engine = sa.create_engine(tk.config["sqlalchemy.url"], poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         if not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _RUN_LOCK}).scalar():
-            print("\nanother test run is using this database; waiting for it to end", file=sys.stderr)
+            print("\nanother test run is using this database; waiting for it to end", file=sys.stderr)  # noqa: T201 - tells the person waiting why the run waits
             conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _RUN_LOCK})
         conn.commit()  # the lock is the session's: no transaction stays open
         try:
@@ -63,33 +65,55 @@ def sysadmin_headers() -> dict[str, str]:
     return {"Authorization": user["token"]}
 
 
-@pytest.fixture(scope="session")
-def job_worker() -> Iterator[subprocess.Popen]:
-    """A real RQ worker (`ckan jobs worker`) on the test configuration."""
-    log = open(ROOT / "test-artifacts" / "worker.log", "ab") if (ROOT / "test-artifacts").is_dir() else subprocess.DEVNULL
+def _registered(proc: subprocess.Popen) -> bool:
+    return any(w.pid == proc.pid or str(proc.pid) in w.name for w in Worker.all(connection=connect_to_redis()))
+
+
+def _start_worker() -> subprocess.Popen:
+    log = open(ROOT / "test-artifacts" / "worker.log", "ab") if (ROOT / "test-artifacts").is_dir() else subprocess.DEVNULL  # noqa: SIM115 - the worker writes to it while it runs
     proc = subprocess.Popen(
         [CKAN_BIN, "-c", ckan_ini(), "jobs", "worker"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     # The worker registers itself in Redis once started.
-    from rq import Worker
-
-    from ckan.lib.redis import connect_to_redis
-
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if any(w.pid == proc.pid or str(proc.pid) in w.name for w in Worker.all(connection=connect_to_redis())):
-            break
+        if _registered(proc):
+            return proc
         if proc.poll() is not None:
             raise RuntimeError("ckan jobs worker exited at start; see test-artifacts/worker.log")
         time.sleep(0.2)
-    else:
-        raise RuntimeError("ckan jobs worker did not register within 60s")
-    yield proc
+    raise RuntimeError("ckan jobs worker did not register within 60s")
+
+
+def _stop_worker(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
     os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def _worker_slot() -> Iterator[dict[str, subprocess.Popen]]:
+    slot: dict[str, subprocess.Popen] = {}
+    yield slot
+    if "proc" in slot:
+        _stop_worker(slot["proc"])
+
+
+@pytest.fixture
+def job_worker(_worker_slot: dict[str, subprocess.Popen]) -> subprocess.Popen:
+    """A real RQ worker (`ckan jobs worker`) on the test configuration, one
+    per session; started again when it is no longer registered in Redis (a
+    test restarted Redis, which forgets the workers it knew)."""
+    proc = _worker_slot.get("proc")
+    if proc is None or proc.poll() is not None or not _registered(proc):
+        if proc is not None:
+            _stop_worker(proc)
+        proc = _worker_slot["proc"] = _start_worker()
+    return proc
 
 
 @pytest.fixture

@@ -93,12 +93,12 @@ def ckan_servers(ini: Path, count: int, log_dir: Path, own_site_url: bool = Fals
 
     servers = [subprocess.Popen([CKAN_BIN, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
                                  "--disable-reloader"], stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                                env=env(port), start_new_session=True) for port, log in zip(ports, logs)]
+                                env=env(port), start_new_session=True) for port, log in zip(ports, logs, strict=False)]
     try:
         deadline = time.monotonic() + 90
         for port in ports:
             while http_status(f"http://127.0.0.1:{port}/api/3/action/status_show") != 200:
-                exited = [log.read_text()[-2000:] for s, log in zip(servers, logs) if s.poll() is not None]
+                exited = [log.read_text()[-2000:] for s, log in zip(servers, logs, strict=False) if s.poll() is not None]
                 assert not exited, f"a CKAN process exited: {exited}"
                 assert time.monotonic() < deadline, "CKAN did not start within 90s"
                 time.sleep(0.5)

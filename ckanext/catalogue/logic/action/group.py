@@ -223,7 +223,7 @@ def catalogue_group_purge(context: Context, data_dict: DataDict) -> None:
             owned = session.query(model.Package).filter(model.Package.owner_org == group.id)
             active = owned.filter(model.Package.state != "deleted").count()
             if active and not authz.check_config_permission("ckan.auth.create_unowned_dataset"):
-                raise CatalogueConflict({"message": [tk._(
+                raise CatalogueConflict({"message": [tk._(  # noqa: TRY301 - refused inside the purge's transaction, which the handler rolls back
                     "Organization '{name}' still owns {count} dataset(s): delete or move them before purging it"
                 ).format(name=group.name, count=active)]})
             for package in owned:

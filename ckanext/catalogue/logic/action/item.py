@@ -286,7 +286,7 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
         savepoint = model.Session.begin_nested()
         try:
             if not isinstance(record, dict):
-                raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})
+                raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})  # noqa: TRY301 - a bad record is refused inside its savepoint, which the handler rolls back
             created.append(_stage_create(cast(Context, dict(context, **{_IN_SAVEPOINT: True})), record))
             savepoint.commit()
         except tk.ValidationError as error:
@@ -448,11 +448,11 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     unique = rules.catalogue_unique_key(kind, doc, parent_id, current["owner_org"])
     old_unique = model.Session.query(CatalogueItemKey).filter(
         CatalogueItemKey.item_id == row.id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
-    if unique and (old_unique is None or old_unique.key != unique):
-        if model.Session.get(CatalogueItemKey, unique) is not None:
-            field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
-            raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
-                field=field)]})
+    if (unique and (old_unique is None or old_unique.key != unique)
+            and model.Session.get(CatalogueItemKey, unique) is not None):
+        field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
+        raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
+            field=field)]})
     private = bool(current["private"] if data.get("private") is None else data["private"])
     if private != current["private"]:
         # The flag rewrites who may see the item and its subtree.

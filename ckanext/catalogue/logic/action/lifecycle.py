@@ -84,7 +84,7 @@ def _log_time(value: Any) -> datetime.datetime:
     try:
         if text.isascii() and text.isdigit() and len(text) <= 12:
             return datetime.datetime.fromtimestamp(int(text), datetime.timezone.utc).replace(tzinfo=None)
-        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")  # noqa: DTZ007 - CKAN stores naive UTC times; compared with them
     except (ValueError, OverflowError, OSError):
         raise CatalogueInvalid({"startat": [tk._("A Unix time or YYYY-MM-DDTHH:MM:SSZ")]}) from None
 

@@ -77,7 +77,7 @@ def _unknown_if_item(package: model.Package | None) -> None:
     when ``package`` is a catalogue item: a hidden item is not revealed by
     a 403 where an unknown one answers 404."""
     if package is not None and package.type == CATALOGUE_DATASET_TYPE:
-        raise tk.ObjectNotFound()
+        raise tk.ObjectNotFound
 
 
 def _refusal_as_unknown(name: str, package_of: Callable[[Any], model.Package | None],
@@ -101,7 +101,7 @@ def _refusal_as_unknown(name: str, package_of: Callable[[Any], model.Package | N
             next_action(context, {**data_dict, key: stand_in})
         except tk.ObjectNotFound as unknown:
             raise tk.ObjectNotFound(str(unknown).replace(stand_in, str(data_dict.get(key)))) from None
-        raise tk.ObjectNotFound()
+        raise tk.ObjectNotFound
 
     chained.__name__ = name
     chained.__doc__ = f"CKAN's {name}; a catalogue item the caller may not read is not found."

@@ -33,7 +33,8 @@ def catalogue_token_create(context: Context, data_dict: DataDict) -> ActionResul
         "ancestors": item["ancestors"], "creator_user_id": item["creator_user_id"],
     })
     row = rules.catalogue_resolve(item["id"])
-    assert row is not None
+    if row is None:  # shown a moment ago: purged since
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=data["item_id"]))
     longest = catalogue_scoped_token_max_lifetime()
     if int(data.get("expires_in") or 0) > longest:
         raise CatalogueInvalid({"expires_in": [tk._("At most {n} seconds (ckanext.catalogue.scoped_token_max_lifetime)"

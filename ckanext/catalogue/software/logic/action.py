@@ -70,7 +70,7 @@ def _paging(data_dict: DataDict) -> tuple[int, int]:
     for key, default, high in (("limit", 10, PAGE_MAX), ("offset", 0, CATALOGUE_MAX_OFFSET)):
         try:
             values[key] = catalogue_whole_number(data_dict, key, default, high)
-        except CatalogueInvalid as error:
+        except CatalogueInvalid as error:  # noqa: PERF203 - both parameters are checked so both errors are told
             errors.update(error.error_dict)
     if errors:
         raise CatalogueInvalid(errors)
@@ -395,7 +395,7 @@ def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = 
     try:
         _stamp(catalog_id, last_update_attempt=_now_iso())
         if source is None:
-            raise CatalogueLoadError(f"No loader configuration found for {doc.get('name')} ({doc.get('catalog_type')}).")
+            raise CatalogueLoadError(f"No loader configuration found for {doc.get('name')} ({doc.get('catalog_type')}).")  # noqa: TRY301 - recorded on the catalog by the handler below, like any load failure
         try:
             data = source.load(source.location, version)
         except CatalogueLoadError:
@@ -408,19 +408,19 @@ def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = 
             data.version = doc.get("version", data.version)
         tables = _tables(_site_user(), catalog_id)
         counts = store.catalogue_software_replace(tables, data, progress)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any failure of an import is recorded on the catalog, never raised in the worker
         message = f"Catalog {verb} failed: {_one_line(error)}"
         log.warning("software catalog %s: %s", catalog_id, message)
         try:
             _stamp(catalog_id, update_errors=message)
-        except Exception as stamp_error:  # the catalog went, or the index is down
+        except Exception as stamp_error:  # the catalog went, or the index is down  # noqa: BLE001 - the catalog went, or the index is down: logged
             log.warning("software catalog %s: the error could not be recorded: %s", catalog_id, stamp_error)
         return {"id": catalog_id, "error": message}
     fields: dict[str, Any] = {"version": data.version, "source_url": _as_url(data.source_url), "description": data.description,
               "metadata": data.metadata, "last_successful_update": _now_iso(), "update_errors": ""}
     try:
         _stamp(catalog_id, **fields)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - the data is in; a failure to record it is logged
         message = f"Catalog {verb} loaded its data but could not record it: {_one_line(error)}"
         log.warning("software catalog %s: %s", catalog_id, message)
         return {"id": catalog_id, "error": message}

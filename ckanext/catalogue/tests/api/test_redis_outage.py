@@ -92,7 +92,7 @@ def test_reads_served_limits_step_aside_and_jobs_refuse_while_redis_is_down(
     assert doctor.returncode != 0 and "FAIL redis" in doctor.stdout and "not reachable" in doctor.stdout
 
 
-def test_jobs_and_limits_recover_when_redis_returns(app, iudx_tree, redis_outage, job_worker, ckan_config, monkeypatch):
+def test_jobs_and_limits_recover_when_redis_returns(app, iudx_tree, job_worker, redis_outage, ckan_config, monkeypatch):
     with pytest.raises(CatalogueJobsUnavailable):
         catalogue_enqueue("ckan.lib.jobs.test_job", ["x"])
     _redis("start-redis")

@@ -48,8 +48,8 @@ def test_official_client_drives_every_global_catalog_call(server):
     overview = {"en": {"display_name": "display", "long_description": "longDesc", "description": "desc"}}
     images = {"image": "image", "small_image": "small", "medium_image": "medium", "feature_image": "feature"}
     provider = {"email": "bogus@example.org", "name": "someName"}
-    entry = dict(name="someName1", kind="service", overview_ui=overview, images=Image.from_dict(images),
-                 disabled=False, tags=["a", "b", "c", "support_ibm"], provider=Provider.from_dict(provider))
+    entry = {"name": "someName1", "kind": "service", "overview_ui": overview, "images": Image.from_dict(images),
+                 "disabled": False, "tags": ["a", "b", "c", "support_ibm"], "provider": Provider.from_dict(provider)}
 
     created = service.create_catalog_entry(id="someId1", **entry)
     assert created.get_status_code() == 201

@@ -148,7 +148,7 @@ def test_search_attribute_text_geo_and_projection(app, iudx_tree, admin_token):
     assert count["totalHits"] == 3 and "results" not in count
 
 
-@pytest.mark.parametrize("args, urn", [
+@pytest.mark.parametrize(("args", "urn"), [
     ({}, "InvalidSyntax"),
     ({"property": "[a,b,c,d,e]", "value": "[[1],[2],[3],[4],[5]]"}, "InvalidPropertyValue"),
     ({"property": "[tags]", "value": "[[1,2,3,4,5]]"}, "InvalidPropertyValue"),

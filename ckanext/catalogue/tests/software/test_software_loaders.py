@@ -73,7 +73,7 @@ def test_spack_targets_and_version_from_last_update():
     assert [v.version for v in _package(catalog, "fluxsolve").versions] == ["3.1.4"]
 
 
-@pytest.mark.parametrize("load,location,words", [
+@pytest.mark.parametrize(("load", "location", "words"), [
     (spack.load, SAMPLES / "broken" / "repology.json", "Invalid JSON in Spack data"),
     (spack.load, SAMPLES / "nowhere" / "repology.json", "Failed to read Spack data"),
     (spack.load, SAMPLES / "eessi" / "eessi_api_metadata_software.json", "'packages' is missing"),
