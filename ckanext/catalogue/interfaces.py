@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Blueprint, Response
 
@@ -151,3 +151,24 @@ def catalogue_dialect_of(blueprint: str | None) -> CatalogueDialect | None:
 def catalogue_token_headers() -> tuple[str, ...]:
     """Every header besides ``Authorization`` some dialect takes a token in."""
     return tuple(dict.fromkeys(h for d in catalogue_dialects() for h in d.token_headers))
+
+
+class CatalogueDialectPlugin(p.SingletonPlugin):
+    """Base of a dialect's plugin: serves its blueprint and declares its
+    dialect and item kinds (a subclass sets ``dialect`` and ``kinds``)."""
+
+    p.implements(p.IBlueprint)
+    p.implements(ICatalogueKinds)
+    p.implements(ICatalogueDialect)
+
+    dialect: ClassVar[CatalogueDialect]
+    kinds: ClassVar[tuple[CatalogueKind, ...]] = ()
+
+    def get_blueprint(self) -> list[Blueprint]:
+        return [self.dialect.blueprint]
+
+    def catalogue_dialect(self) -> CatalogueDialect:
+        return self.dialect
+
+    def catalogue_kinds(self) -> Iterable[CatalogueKind]:
+        return self.kinds
