@@ -23,6 +23,7 @@ from ckan.types import Schema
 
 from ckanext.catalogue.interfaces import catalogue_dialects
 from ckanext.catalogue.logic import schema as s
+from ckanext.catalogue.logic.validation import catalogue_action_schema
 
 CATALOGUE_OPENAPI_VERSION = "3.1.0"
 ACTION_PREFIX = "/api/3/action"
@@ -34,55 +35,7 @@ def _load_fragment(path: Path) -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-# --- the action API, from the actions' navl schemas ---
-
-def _action_schemas() -> dict[str, Callable[[], Schema] | None]:
-    """Action -> the navl schema its data dict is validated with (None: an
-    object checked by the action itself). A test keeps this complete."""
-    return {
-        "catalogue_group_list": s.catalogue_group_list_schema,
-        "catalogue_group_show": None,
-        "catalogue_group_create": s.catalogue_group_create_schema,
-        "catalogue_group_update": s.catalogue_group_update_schema,
-        "catalogue_group_patch": s.catalogue_group_update_schema,
-        "catalogue_group_delete": None,
-        "catalogue_group_purge": None,
-        "catalogue_item_create": s.catalogue_item_create_schema,
-        "catalogue_item_bulk_create": None,
-        "catalogue_item_show": s.catalogue_item_show_schema,
-        "catalogue_item_update": s.catalogue_item_update_schema,
-        "catalogue_item_patch": s.catalogue_item_update_schema,
-        "catalogue_item_delete": s.catalogue_item_delete_schema,
-        "catalogue_item_restore": s.catalogue_item_id_schema,
-        "catalogue_item_purge_expired": None,
-        "catalogue_item_log": None,
-        "catalogue_item_purge": s.catalogue_item_purge_schema,
-        "catalogue_item_search": s.catalogue_item_search_schema,
-        "catalogue_item_children": s.catalogue_item_children_schema,
-        "catalogue_item_ancestors": s.catalogue_item_id_schema,
-        "catalogue_item_count": s.catalogue_item_search_schema,
-        "catalogue_item_facets": s.catalogue_item_facets_schema,
-        "catalogue_item_moderate": s.catalogue_item_moderate_schema,
-        "catalogue_item_visibility_show": s.catalogue_item_id_schema,
-        "catalogue_item_pricing": s.catalogue_item_id_schema,
-        "catalogue_item_etag": s.catalogue_item_show_schema,
-        "catalogue_item_parent_options": s.catalogue_item_parent_options_schema,
-        "catalogue_item_visibility_update": None,
-        **{f"catalogue_item_artifact_{name}": None for name in ("list", "show", "upload", "delete")},
-        "catalogue_role_grant": s.catalogue_role_grant_schema,
-        "catalogue_role_revoke": s.catalogue_role_grant_schema,
-        "catalogue_role_show": s.catalogue_role_show_schema,
-        "catalogue_role_list": s.catalogue_role_list_schema,
-        "catalogue_token_create": s.catalogue_token_create_schema,
-        "catalogue_trash_list": s.catalogue_trash_list_schema,
-        "catalogue_trash_empty": None,
-        **{f"catalogue_software_{name}": None for name in (
-            "catalog_create", "catalog_show", "catalog_list", "catalog_update", "catalog_delete", "cpu_targets",
-            "discover",
-            "import", "update", "schedule", "record_list", "record_show", "record_create", "record_update",
-            "record_delete")},
-    }
-
+# --- the action API, from the schemas the actions validate with ---
 
 def _closure_value(fn: Callable[..., Any]) -> Any:
     cells = getattr(fn, "__closure__", None) or ()
@@ -119,6 +72,10 @@ def _property_schema(validators: Any) -> tuple[dict[str, Any], bool]:
             out["enum"] = list(_closure_value(validator) or [])
         elif name.startswith("default."):
             out["default"] = _closure_value(validator)
+        elif name.startswith("catalogue_whole."):
+            out.update(type="integer", minimum=0)
+        elif validator is s.catalogue_strict_boolean:
+            out["type"] = "boolean"
         elif validator in (s.catalogue_list_of_strings, s.catalogue_moderation_states):
             out["anyOf"] = [{"type": "array", "items": {"type": "string"}},
                             {"type": "string", "description": "comma-separated"}]
@@ -173,7 +130,6 @@ def catalogue_action_functions() -> dict[str, Callable[..., Any]]:
 
 
 def _action_paths() -> dict[str, Any]:
-    schemas = _action_schemas()
     responses: dict[str, Any] = {
         "200": {"description": "Done", "content": {"application/json": {"schema": {
             "$ref": "#/components/schemas/CkanActionSuccess"}}}},
@@ -184,7 +140,7 @@ def _action_paths() -> dict[str, Any]:
     }
     paths: dict[str, Any] = {}
     for name, fn in catalogue_action_functions().items():
-        factory = schemas[name]
+        factory = catalogue_action_schema(fn)
         body = _object_schema(factory()) if factory else {"type": "object"}
         operation: dict[str, Any] = {
             "operationId": name, "tags": ["action"], "summary": _first_line(fn),

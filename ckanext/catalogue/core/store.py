@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from typing import Any, cast
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
 from ckan import logic, model
+from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.search import SearchError
 from ckan.logic.schema import default_package_search_schema
@@ -20,14 +23,23 @@ from ckan.types import Context, Validator, ValidatorFactory
 
 from ckanext.catalogue import config
 from ckanext.catalogue.core import moderation, query, rules
-from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE, INDEX_ITEM, catalogue_etag, catalogue_item_dict
+from ckanext.catalogue.core.document import (
+    CATALOGUE_DATASET_TYPE,
+    EXTRA_ANCESTORS,
+    INDEX_ITEM,
+    catalogue_etag,
+    catalogue_item_dict,
+    catalogue_package_dict,
+)
 from ckanext.catalogue.core.errors import (
     CODE_BAD_QUERY,
     CatalogueConflict,
     CatalogueInvalid,
     CataloguePreconditionFailed,
 )
-from ckanext.catalogue.model import CatalogueItem
+from ckanext.catalogue.core.kinds import ID_NAME, CatalogueKind
+from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
+from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
 
 log = logging.getLogger(__name__)
 
@@ -255,3 +267,175 @@ def catalogue_has_children(item_id: str) -> bool:
     return model.Session.query(sa.exists().where(
         CatalogueItem.parent_id == item_id, CatalogueItem.id == model.Package.id,
         model.Package.state == "active")).scalar()
+
+
+# --- writing a new item: free-name checks, then the write ---
+
+# Set by the bulk path: each record runs in a savepoint.
+CATALOGUE_IN_SAVEPOINT = "catalogue_in_savepoint"
+
+
+def catalogue_free_keys(kind: CatalogueKind, item_id: str, doc: dict[str, Any], aliases: list[str],
+                        parent_id: str | None, owner_org: str | None,
+                        may_read: Callable[[str], bool]) -> list[str]:
+    """The key rows a new item claims (its aliases and unique key), once its
+    id, its name and those keys are free; CatalogueConflict naming the field
+    otherwise. ``may_read``: whether the caller may see an item (only they
+    are told that a name belongs to one in the trash)."""
+    if model.Session.get(CatalogueItem, item_id) is not None or model.Package.get(item_id) is not None:
+        raise CatalogueConflict({"id": [tk._("An item with id {id} already exists").format(id=item_id)]})
+    if kind.id_rule == ID_NAME:
+        name = str(doc.get(kind.name_field))
+        taken_name = model.Package.get(name)
+        if taken_name is not None:
+            message = tk._("The name {name} is already used").format(name=doc.get(kind.name_field))
+            if taken_name.state == "deleted" and may_read(taken_name.id):
+                message = tk._("The name '{name}' belongs to a deleted item in the trash: purge it or restore it "
+                               "first").format(name=doc.get(kind.name_field))
+            raise CatalogueConflict({kind.name_field: [message]})
+    unique = rules.catalogue_unique_key(kind, doc, parent_id, owner_org)
+    keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
+    taken = model.Session.query(CatalogueItemKey.key).filter(CatalogueItemKey.key.in_(keys)).first() if keys else None
+    if taken:
+        field = "id" if taken.key.startswith(KEY_ALIAS) else (kind.unique_fields[0] if kind.unique_fields else "name")
+        raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(field=field)]})
+    return keys
+
+
+class CatalogueNewItem(NamedTuple):
+    """A checked item, ready to be written."""
+
+    kind: CatalogueKind
+    item_id: str
+    doc: dict[str, Any]
+    parent_id: str | None
+    ancestors: list[str]
+    aliases: list[str]
+    keys: list[str]  # from catalogue_free_keys
+    owner_org: str | None  # None: the root organization (or the item's own)
+    bind_organization: bool  # make an organization of the item's own
+    private: bool
+    more: dict[str, Any] | None  # extras beside the document
+
+
+def _org_name(doc: dict[str, Any], kind: CatalogueKind, item_id: str) -> str:
+    base = re.sub(r"[^a-z0-9_-]+", "-", str(doc.get(kind.title_field, kind.name)).lower()).strip("-_")
+    return f"{base[:80] or kind.name}-{item_id[:8]}"
+
+
+def _prevalidate(context: Context, action: str, data_dict: dict[str, Any]) -> None:
+    """Inside a savepoint, run CKAN's own validation of ``action`` first:
+    package_create and organization_create roll back the whole session on
+    invalid input, which would take the batch's earlier records with it."""
+    if not context.get(CATALOGUE_IN_SAVEPOINT):
+        return
+
+    check: Context = cast(Context, {"user": context.get("user", ""), "ignore_auth": True, "model": model,
+                                    "session": model.Session})
+    if action == "package_create":
+        plugin: Any = lib_plugins.lookup_package_plugin(data_dict.get("type"))
+        validation_schema = plugin.create_package_schema()
+    else:
+        plugin = lib_plugins.lookup_group_plugin("organization")
+        validation_schema = plugin.create_group_schema()
+        data_dict = {**data_dict, "is_organization": True}
+    _data, errors = lib_plugins.plugin_validate(plugin, check, dict(data_dict), validation_schema, action)
+    if errors:
+        raise CatalogueInvalid({key: value for key, value in errors.items() if value})
+
+
+def catalogue_write_new_item(context: Context, new: CatalogueNewItem) -> None:
+    """Write a checked item (its organization when it binds one, its
+    dataset, its integrity and key rows) in the caller's transaction,
+    without committing or indexing."""
+    kind, doc = new.kind, dict(new.doc)
+    doc.pop("id", None)
+    if kind.status_field:
+        doc[kind.status_field] = kind.status_value
+    if kind.created_field:
+        doc[kind.created_field] = rules.catalogue_now_iso()
+    system = catalogue_system_context(context)
+    owner_org = new.owner_org
+    try:
+        if new.bind_organization:
+            org_dict = {"name": _org_name(doc, kind, new.item_id), "title": str(doc.get(kind.title_field, ""))[:100]}
+            _prevalidate(context, "organization_create", org_dict)
+            owner_org = tk.get_action("organization_create")(cast(Context, dict(system)), org_dict)["id"]
+        if owner_org is None:
+            owner_org = catalogue_root_organization(context)
+        pkg_dict = catalogue_package_dict(kind, new.item_id, doc, new.parent_id, new.ancestors, new.aliases,
+                                          owner_org, new.private, new.more)
+        _prevalidate(context, "package_create", pkg_dict)
+        tk.get_action("package_create")(cast(Context, dict(system, return_id_only=True)), pkg_dict)
+        model.Session.add(CatalogueItem(id=new.item_id, kind=kind.name, parent_id=new.parent_id))
+        model.Session.flush()
+        for key in new.keys:
+            model.Session.add(CatalogueItemKey(key=key, item_id=new.item_id,
+                                               purpose=KEY_ALIAS if key.startswith(KEY_ALIAS) else KEY_UNIQUE))
+        model.Session.flush()
+    except sa_exc.IntegrityError as error:
+        raise catalogue_conflict_from(error) from error
+
+
+# --- writing a changed item ---
+
+def catalogue_free_unique_key(kind: CatalogueKind, item_id: str, doc: dict[str, Any], parent_id: str | None,
+                              owner_org: str | None) -> str | None:
+    """The unique key the changed item holds, once no other item holds it;
+    CatalogueConflict naming the field otherwise."""
+    unique = rules.catalogue_unique_key(kind, doc, parent_id, owner_org)
+    held = model.Session.query(CatalogueItemKey.key).filter(
+        CatalogueItemKey.item_id == item_id, CatalogueItemKey.purpose == KEY_UNIQUE).scalar()
+    if unique and unique != held and model.Session.get(CatalogueItemKey, unique) is not None:
+        field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
+        raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
+            field=field)]})
+    return unique
+
+
+class CatalogueMove(NamedTuple):
+    """An item moving under another parent, with its subtree."""
+
+    old_depth: int  # how many ancestors the item had
+    ancestors: list[str]  # the item's new copied-down ancestors
+    descendants: list[str]  # everything under the item, which moves with it
+
+
+def _rewrite_descendants(context: Context, item_id: str, move: CatalogueMove) -> None:
+    """Rewrite the copied-down ancestors of every descendant (their own
+    parents stay) in this transaction."""
+    system = dict(catalogue_system_context(context))
+    for descendant in move.descendants:
+        shown = tk.get_action("package_show")(cast(Context, dict(system)), {"id": descendant})
+        extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
+        old = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
+        extras[EXTRA_ANCESTORS] = json.dumps([*move.ancestors, item_id, *old[move.old_depth + 1:]])
+        catalogue_stage_update(context, descendant, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
+
+
+def catalogue_write_replacement(context: Context, row: CatalogueItem, kind: str, parent_id: str | None,
+                                unique: str | None, pkg_dict: dict[str, Any], move: CatalogueMove | None) -> None:
+    """Write a checked change: the key rows, the integrity row, the
+    subtree's copied-down ancestors and the dataset, in one transaction
+    (rolled back on any failure), not committed nor indexed."""
+    try:
+        held = model.Session.query(CatalogueItemKey).filter(
+            CatalogueItemKey.item_id == row.id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
+        if unique != (held.key if held else None):
+            if held is not None:
+                model.Session.delete(held)
+                model.Session.flush()
+            if unique:
+                model.Session.add(CatalogueItemKey(key=unique, item_id=row.id, purpose=KEY_UNIQUE))
+            model.Session.flush()
+        row.kind, row.parent_id = kind, parent_id
+        model.Session.flush()
+        if move:
+            _rewrite_descendants(context, row.id, move)
+        catalogue_stage_update(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
+    except sa_exc.IntegrityError as error:
+        model.Session.rollback()
+        raise catalogue_conflict_from(error) from error
+    except Exception:
+        model.Session.rollback()
+        raise

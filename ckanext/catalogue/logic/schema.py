@@ -1,17 +1,20 @@
 """Validation schemas of the catalogue actions."""
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import missing
 from ckan.logic.schema import validator_args
-from ckan.types import Context, DataDict, Schema, Validator, ValidatorFactory
+from ckan.types import Schema, Validator, ValidatorFactory
 
 from ckanext.catalogue.core.document import catalogue_field_key
 from ckanext.catalogue.core.moderation import STATES
 from ckanext.catalogue.core.roles import CATALOGUE_ROLES
-from ckanext.catalogue.logic.validators import catalogue_check_storable, catalogue_name
+from ckanext.catalogue.core.visibility import CATALOGUE_RESTRICTIONS
+from ckanext.catalogue.logic.validators import catalogue_absent_ignored, catalogue_name, catalogue_whole
 
 CATALOGUE_GROUP_KINDS = ["group", "organization"]
 
@@ -22,20 +25,6 @@ def catalogue_optional_string(value: Any) -> str:
         raise tk.Invalid(tk._("Must be a string"))
     return value.strip()
 
-
-def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
-    """Validated data, or ValidationError naming every bad field."""
-    catalogue_check_storable(data_dict)
-    # navl expects a list of records where the schema nests one.
-    for key, nested in schema.items():
-        value = data_dict.get(key)
-        if isinstance(nested, dict) and key in data_dict and not (
-                isinstance(value, list) and all(isinstance(v, dict) for v in cast("list[Any]", value))):
-            raise tk.ValidationError({key: [tk._("A list of objects is required")]})
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 CATALOGUE_MAX_PAGE = 10000
 CATALOGUE_MAX_OFFSET = 2 ** 31 - 1  # PostgreSQL integer and Solr's start
@@ -119,6 +108,12 @@ def catalogue_group_create_schema(
         "extras": {"key": [not_empty, unicode_safe], "value": [not_missing], "deleted": [ignore_missing]},
         "__extras": [keep_extras],
     }
+
+
+@validator_args
+def catalogue_group_target_schema(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    """The group a call names (an unknown or missing id: not found)."""
+    return {**catalogue_group_kind_schema(), "id": [ignore_missing, unicode_safe]}
 
 
 @validator_args
@@ -215,6 +210,20 @@ def catalogue_item_create_schema(
     }
 
 
+CATALOGUE_BULK_MAX = 1000
+
+
+def catalogue_bulk_records(value: Any) -> list[Any]:
+    """1 to CATALOGUE_BULK_MAX records (each checked on its own later)."""
+    if not isinstance(value, list) or not 0 < len(cast("list[Any]", value)) <= CATALOGUE_BULK_MAX:
+        raise tk.Invalid(tk._("Between 1 and {n} records are required").format(n=CATALOGUE_BULK_MAX))
+    return cast("list[Any]", value)
+
+
+def catalogue_item_bulk_create_schema() -> Schema:
+    return {"records": [catalogue_bulk_records]}
+
+
 @validator_args
 def catalogue_item_update_schema(
     not_missing: Validator, not_empty: Validator, dict_only: Validator, ignore_missing: Validator,
@@ -297,6 +306,12 @@ def catalogue_item_search_schema(
 
 
 @validator_args
+def catalogue_item_count_schema(ignore: Validator) -> Schema:
+    """As the search's, without its page: a count has none."""
+    return {**catalogue_item_search_schema(), "limit": [ignore], "offset": [ignore]}
+
+
+@validator_args
 def catalogue_item_parent_options_schema(
     not_empty: Validator, unicode_safe: Validator, ignore_missing: Validator, default: ValidatorFactory,
     int_validator: Validator, natural_number_validator: Validator,
@@ -367,3 +382,140 @@ def catalogue_item_facets_schema(
         "organization": [ignore_empty, unicode_safe],
         "limit": [default(1000), int_validator, natural_number_validator, catalogue_page_size],
     }
+
+
+def catalogue_nothing_schema() -> Schema:
+    """Actions that take no parameter."""
+    return {}
+
+
+# --- visibility ---
+
+def catalogue_restrictions(value: Any) -> str:
+    if value not in CATALOGUE_RESTRICTIONS:
+        raise tk.Invalid(tk._("One of {values}").format(values=", ".join(CATALOGUE_RESTRICTIONS)))
+    return value
+
+
+def catalogue_strict_boolean(value: Any) -> bool:
+    """JSON's true or false, nothing that reads like one."""
+    if not isinstance(value, bool):
+        raise tk.Invalid(tk._("true or false"))
+    return value
+
+
+CATALOGUE_VISIBILITY_NAMES_MAX = 500
+
+
+def catalogue_visibility_names(value: Any) -> list[str] | None:
+    """Organization or user names (null: none)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(n, str) and n for n in cast("list[Any]", value)) or len(
+            cast("list[Any]", value)) > CATALOGUE_VISIBILITY_NAMES_MAX:
+        raise tk.Invalid(tk._("A list of at most {n} organization or user names").format(
+            n=CATALOGUE_VISIBILITY_NAMES_MAX))
+    return cast("list[str]", value)
+
+
+@validator_args
+def catalogue_item_visibility_update_schema(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    """Fields left out keep their value."""
+    return {
+        **catalogue_item_id_schema(),
+        "restrictions": [catalogue_absent_ignored, catalogue_restrictions],
+        "extendable": [catalogue_absent_ignored, catalogue_strict_boolean],
+        "include": [catalogue_absent_ignored, catalogue_visibility_names],
+        "exclude": [catalogue_absent_ignored, catalogue_visibility_names],
+        "if_match": [ignore_missing, unicode_safe],
+    }
+
+
+# --- the life of an item ---
+
+CATALOGUE_RETENTION_MAX = 36500
+
+
+def catalogue_retention(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= CATALOGUE_RETENTION_MAX:
+        raise tk.Invalid(tk._("A whole number of days from 0 to {n}").format(n=CATALOGUE_RETENTION_MAX))
+    return value
+
+
+def catalogue_purge_expired_schema() -> Schema:
+    """Without ``days``: ``ckanext.catalogue.archive_retention_days``."""
+    return {"days": [catalogue_absent_ignored, catalogue_retention]}
+
+
+CATALOGUE_LOG_LIMIT_DEFAULT, CATALOGUE_LOG_LIMIT_MAX = 50, 200
+
+
+def catalogue_log_time(value: Any) -> datetime.datetime:
+    """``startat``: a Unix time, or ``YYYY-MM-DDTHH:MM:SSZ``."""
+    text = str(value).strip()
+    try:
+        if text.isascii() and text.isdigit() and len(text) <= 12:
+            return datetime.datetime.fromtimestamp(int(text), datetime.timezone.utc).replace(tzinfo=None)
+        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")  # noqa: DTZ007 - CKAN stores naive UTC times; compared with them
+    except (ValueError, OverflowError, OSError):
+        raise tk.Invalid(tk._("A Unix time or YYYY-MM-DDTHH:MM:SSZ")) from None
+
+
+@validator_args
+def catalogue_item_log_schema(ignore_empty: Validator, default: ValidatorFactory, boolean_validator: Validator) -> Schema:
+    return {
+        **catalogue_item_id_schema(),
+        "ascending": [default(False), boolean_validator],
+        "startat": [ignore_empty, catalogue_log_time],
+        "offset": [catalogue_whole(0, CATALOGUE_MAX_OFFSET)],
+        "limit": [catalogue_whole(CATALOGUE_LOG_LIMIT_DEFAULT, CATALOGUE_LOG_LIMIT_MAX)],
+    }
+
+
+# --- artifacts ---
+
+CATALOGUE_ARTIFACT_NAME_MAX = 200
+# type/subtype with optional parameters, on one line.
+_MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;[^\r\n\x00]*)?")
+
+
+def catalogue_artifact_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > CATALOGUE_ARTIFACT_NAME_MAX:
+        raise tk.Invalid(tk._("An artifact id of 1 to {n} characters").format(n=CATALOGUE_ARTIFACT_NAME_MAX))
+    if value.startswith("/cache/"):
+        raise tk.Invalid(tk._("An artifact id may not start with /cache/"))
+    if any(ord(c) < 32 for c in value):
+        raise tk.Invalid(tk._("An artifact id may not hold control characters"))
+    return value
+
+
+def catalogue_artifact_content(value: Any) -> bytes:
+    """The bytes (text is stored as UTF-8); the size is checked by the
+    action against ``ckanext.catalogue.artifacts.max_size``."""
+    if isinstance(value, str):
+        value = value.encode()
+    if not isinstance(value, bytes):
+        raise tk.Invalid(tk._("The artifact's bytes are missing"))
+    return value
+
+
+def catalogue_media_type(value: Any) -> str:
+    if value in (missing, None, ""):
+        return "application/octet-stream"
+    if not isinstance(value, str) or len(value) > 200 or not _MEDIA_TYPE.fullmatch(value):
+        raise tk.Invalid(tk._("A media type, such as text/plain"))
+    return value
+
+
+@validator_args
+def catalogue_artifact_list_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+def catalogue_artifact_schema() -> Schema:
+    return {**catalogue_artifact_list_schema(), "name": [catalogue_artifact_name]}
+
+
+def catalogue_artifact_upload_schema() -> Schema:
+    return {**catalogue_artifact_schema(), "content": [catalogue_artifact_content],
+            "content_type": [catalogue_media_type]}

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import StopOnError, missing
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.catalogue.config import CatalogueDocumentLimits, catalogue_document_limits
 from ckanext.catalogue.core.errors import CatalogueInvalid
@@ -74,6 +77,28 @@ def catalogue_check_storable(data: Any) -> None:
     found = catalogue_unstorable(data)
     if found:
         raise tk.ValidationError({found[0]: [found[1]]})
+
+
+def catalogue_whole(default: int, high: int) -> Callable[[Any], int]:
+    """A validator: a whole number from 0 to ``high`` (``default`` when
+    left out), given as a number or as digits."""
+    def whole(value: Any) -> int:
+        if value is missing:
+            return default
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= high:
+            raise tk.Invalid(tk._("A whole number from 0 to {n}").format(n=high))
+        return value
+    return whole
+
+
+def catalogue_absent_ignored(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                             context: Context) -> None:
+    """Like ignore_missing, but a null given stays (it means "none")."""
+    if data.get(key) is missing:
+        data.pop(key, None)
+        raise StopOnError
 
 
 def catalogue_whole_number(data_dict: dict[str, Any], key: str, default: int, high: int) -> int:

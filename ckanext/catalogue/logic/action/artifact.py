@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -20,7 +19,9 @@ from ckanext.catalogue.core.artifacts import (
     catalogue_remove_artifact_files,
 )
 from ckanext.catalogue.core.errors import CatalogueInvalid
+from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.action.item import catalogue_item_target
+from ckanext.catalogue.logic.validation import catalogue_validated
 from ckanext.catalogue.model import CatalogueArtifact
 from ckanext.catalogue.model.role import catalogue_utcnow
 
@@ -29,25 +30,9 @@ __all__ = ["catalogue_item_artifact_list", "catalogue_item_artifact_show", "cata
 
 log = logging.getLogger(__name__)
 
-ARTIFACT_NAME_MAX = 200
-# type/subtype with optional parameters, on one line.
-_MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;[^\r\n\x00]*)?")
-
-
 def _item(context: Context, data_dict: DataDict, write: bool) -> Any:
     return catalogue_item_target(context, {"id": data_dict.get("id")},
                                  "catalogue_item_update" if write else "catalogue_item_show", active_only=True)[0]
-
-
-def _name(data_dict: DataDict) -> str:
-    name = data_dict.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > ARTIFACT_NAME_MAX:
-        raise CatalogueInvalid({"name": [tk._("An artifact id of 1 to {n} characters").format(n=ARTIFACT_NAME_MAX)]})
-    if name.startswith("/cache/"):
-        raise CatalogueInvalid({"name": [tk._("An artifact id may not start with /cache/")]})
-    if any(ord(c) < 32 for c in name):
-        raise CatalogueInvalid({"name": [tk._("An artifact id may not hold control characters")]})
-    return name
 
 
 def _shown(artifact: CatalogueArtifact) -> dict[str, Any]:
@@ -56,6 +41,7 @@ def _shown(artifact: CatalogueArtifact) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_artifact_list_schema)
 def catalogue_item_artifact_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """The artifacts of an item the caller may read, by name.
 
@@ -69,6 +55,7 @@ def catalogue_item_artifact_list(context: Context, data_dict: DataDict) -> Actio
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_artifact_schema)
 def catalogue_item_artifact_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """One artifact's details (its bytes: ``catalogue_artifact_content``).
 
@@ -76,12 +63,14 @@ def catalogue_item_artifact_show(context: Context, data_dict: DataDict) -> Actio
     :param name: the artifact
     """
     row = _item(context, data_dict, write=False)
-    artifact = model.Session.get(CatalogueArtifact, (row.id, _name(data_dict)))
+    artifact = model.Session.get(CatalogueArtifact, (row.id, data_dict["name"]))
     if artifact is None:
         raise tk.ObjectNotFound(tk._("Artifact {name} not found").format(name=data_dict.get("name")))
     return {**_shown(artifact), "item_id": row.id, "file_id": artifact.file_id}
 
 
+# The content has its own bound (ckanext.catalogue.artifacts.max_size).
+@catalogue_validated(schema.catalogue_artifact_upload_schema, bound=False)
 def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Store (or replace) an artifact of an item (editors of the item).
 
@@ -92,18 +81,10 @@ def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> Act
     :returns: the artifact
     """
     row = _item(context, data_dict, write=True)
-    name = _name(data_dict)
-    content = data_dict.get("content")
-    if isinstance(content, str):
-        content = content.encode()
-    if not isinstance(content, bytes):
-        raise CatalogueInvalid({"content": [tk._("The artifact's bytes are missing")]})
+    name, content, content_type = data_dict["name"], data_dict["content"], data_dict["content_type"]
     limit = catalogue_artifacts_max_size()
     if len(content) > limit:
         raise CatalogueInvalid({"content": [tk._("An artifact is at most {n} bytes").format(n=limit)]})
-    content_type = data_dict.get("content_type") or "application/octet-stream"
-    if not isinstance(content_type, str) or len(content_type) > 200 or not _MEDIA_TYPE.fullmatch(content_type):
-        raise CatalogueInvalid({"content_type": [tk._("A media type, such as text/plain")]})
     try:
         created = tk.get_action("file_create")(
             {"ignore_auth": True, "defer_commit": True},
@@ -141,6 +122,7 @@ def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> Act
     return _shown(old)
 
 
+@catalogue_validated(schema.catalogue_artifact_schema)
 def catalogue_item_artifact_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Delete an artifact (editors of the item); an unknown name is not an error.
 
@@ -149,7 +131,7 @@ def catalogue_item_artifact_delete(context: Context, data_dict: DataDict) -> Act
     :returns: ``{"deleted": true|false}``
     """
     row = _item(context, data_dict, write=True)
-    artifact = model.Session.get(CatalogueArtifact, (row.id, _name(data_dict)))
+    artifact = model.Session.get(CatalogueArtifact, (row.id, data_dict["name"]))
     if artifact is None:
         return {"deleted": False}
     file_id = artifact.file_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from ckan.types import ActionResult, Context, DataDict
 from ckanext.catalogue.core.errors import CatalogueConflict
 from ckanext.catalogue.core.purge import catalogue_delete_activities
 from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.validation import catalogue_validate, catalogue_validated
 from ckanext.catalogue.logic.validators import catalogue_check_storable
 
 __all__ = [
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 
 def _kind(data_dict: DataDict, context: Context) -> str:
     data = {"kind": data_dict.get("kind", "group")}
-    return schema.catalogue_validate(data, schema.catalogue_group_kind_schema(), context)["kind"]
+    return catalogue_validate(data, schema.catalogue_group_kind_schema(), context)["kind"]
 
 
 def _label(kind: str) -> str:
@@ -57,6 +59,12 @@ def _target(context: Context, data_dict: DataDict, auth: str) -> tuple[str, mode
     group = _group(data_dict.get("id"), kind)
     tk.check_access(auth, context, {**data_dict, "id": group.id})
     return kind, group
+
+
+def _gate(auth: str) -> Callable[[Context, DataDict], object]:
+    """The group must exist and the caller pass ``auth`` before the body
+    is judged."""
+    return lambda context, data_dict: _target(context, data_dict, auth)
 
 
 def _core_context(context: Context) -> Context:
@@ -91,6 +99,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in ("kind", "__extras", "__junk")}
 
 
+@catalogue_validated(schema.catalogue_group_list_schema, first="catalogue_group_list")
 def catalogue_group_list(context: Context, data_dict: DataDict) -> list[str] | int:
     """Names of the active groups (or organizations), by name.
 
@@ -99,8 +108,7 @@ def catalogue_group_list(context: Context, data_dict: DataDict) -> list[str] | i
     :param offset: names to skip (default 0)
     :param count: return the number of them instead of the list
     """
-    tk.check_access("catalogue_group_list", context, data_dict)
-    data = schema.catalogue_validate(data_dict, schema.catalogue_group_list_schema(), context)
+    data = data_dict
     query = model.Session.query(model.Group.name).filter(
         model.Group.state == "active", model.Group.is_organization == (data["kind"] == "organization")
     )
@@ -110,6 +118,7 @@ def catalogue_group_list(context: Context, data_dict: DataDict) -> list[str] | i
     return [name for (name,) in rows]
 
 
+@catalogue_validated(schema.catalogue_group_target_schema)
 def catalogue_group_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """One group or organization (soft-deleted ones to those who may see them).
 
@@ -122,6 +131,7 @@ def catalogue_group_show(context: Context, data_dict: DataDict) -> ActionResult.
     )
 
 
+@catalogue_validated(schema.catalogue_group_create_schema, first="catalogue_group_create")
 def catalogue_group_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Create a group or organization.
 
@@ -129,12 +139,12 @@ def catalogue_group_create(context: Context, data_dict: DataDict) -> ActionResul
     :param name: 2-100 of ``a-z0-9_-``; also not used by any group in the trash
     :param title, description, image_url, extras: optional
     """
-    tk.check_access("catalogue_group_create", context, data_dict)
-    data = schema.catalogue_validate(data_dict, schema.catalogue_group_create_schema(), context)
+    data = data_dict
     _ensure_name_free(data["name"], data["kind"])
     return tk.get_action(f"{data['kind']}_create")(_core_context(context), _fields(data))
 
 
+@catalogue_validated(schema.catalogue_group_update_schema, first=_gate("catalogue_group_update"))
 def catalogue_group_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Replace a group or organization: every field left out is cleared.
 
@@ -143,8 +153,8 @@ def catalogue_group_update(context: Context, data_dict: DataDict) -> ActionResul
 
     :param id: id or name
     """
-    kind, group = _target(context, data_dict, "catalogue_group_update")
-    data = schema.catalogue_validate({**data_dict, "kind": kind}, schema.catalogue_group_update_schema(), context)
+    data = data_dict
+    kind, group = data["kind"], _group(data["id"], data["kind"])
     _check_body_name(data, group)
     replacement: dict[str, Any] = {"id": group.id, "name": group.name, "extras": []}
     for field in schema.CATALOGUE_GROUP_FIELDS:
@@ -154,19 +164,21 @@ def catalogue_group_update(context: Context, data_dict: DataDict) -> ActionResul
     return tk.get_action(f"{kind}_update")(_core_context(context), replacement)
 
 
+@catalogue_validated(schema.catalogue_group_update_schema, first=_gate("catalogue_group_patch"))
 def catalogue_group_patch(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Change only the given fields; ``state=active`` restores a soft-deleted one.
 
     :param id: id or name
     """
-    kind, group = _target(context, data_dict, "catalogue_group_patch")
-    data = schema.catalogue_validate({**data_dict, "kind": kind}, schema.catalogue_group_update_schema(), context)
+    data = data_dict
+    kind, group = data["kind"], _group(data["id"], data["kind"])
     _check_body_name(data, group)
     changes = _fields(data)
     changes["id"] = group.id
     return tk.get_action(f"{kind}_patch")(_core_context(context), changes)
 
 
+@catalogue_validated(schema.catalogue_group_target_schema)
 def catalogue_group_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Soft delete: restorable; memberships become inactive, as in CKAN.
 
@@ -205,6 +217,7 @@ def _remove_upload(image_url: str | None) -> None:
             os.remove(path)
 
 
+@catalogue_validated(schema.catalogue_group_target_schema)
 def catalogue_group_purge(context: Context, data_dict: DataDict) -> None:
     """Remove a group or organization and every trace of it, in one transaction:
     its memberships, its activities and its uploaded image; the datasets that

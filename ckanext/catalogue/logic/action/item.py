@@ -2,16 +2,11 @@
 replace, patch, delete, purge, and the Solr reads of the hierarchy."""
 from __future__ import annotations
 
-import json
 import logging
-import re
 from typing import Any, NamedTuple, cast
-
-from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.search import SearchError
 from ckan.lib.search.common import SolrConnectionError
@@ -20,7 +15,6 @@ from ckan.types import ActionResult, Context, DataDict
 from ckanext.catalogue.core import moderation, query, rules, visibility
 from ckanext.catalogue.core.document import (
     CATALOGUE_DATASET_TYPE,
-    EXTRA_ANCESTORS,
     EXTRA_VISIBILITY,
     catalogue_etag,
     catalogue_item_dict,
@@ -30,33 +24,35 @@ from ckanext.catalogue.core.errors import (
     CODE_BAD_QUERY,
     CODE_LINK,
     CODE_NOT_ALLOWED,
-    CatalogueConflict,
     CatalogueInvalid,
 )
-from ckanext.catalogue.core.kinds import ID_NAME, WRITE_ORGANIZATION, CatalogueKind, catalogue_kind
+from ckanext.catalogue.core.kinds import WRITE_ORGANIZATION, CatalogueKind, catalogue_kind
 from ckanext.catalogue.core.purge import catalogue_purge_packages
 from ckanext.catalogue.core.store import (
+    CATALOGUE_IN_SAVEPOINT,
     EXTRA_ARCHIVED,
+    CatalogueMove,
+    CatalogueNewItem,
     catalogue_ancestors_of,
     catalogue_archive_time,
     catalogue_check_if_match,
-    catalogue_conflict_from,
     catalogue_core_context,
+    catalogue_free_keys,
+    catalogue_free_unique_key,
     catalogue_has_children,
     catalogue_index_and_commit,
     catalogue_index_many,
-    catalogue_root_organization,
     catalogue_save_dataset,
     catalogue_search_filters,
     catalogue_search_items,
-    catalogue_stage_update,
     catalogue_stored_item,
     catalogue_subtree_ids,
-    catalogue_system_context,
+    catalogue_write_new_item,
+    catalogue_write_replacement,
 )
 from ckanext.catalogue.logic import schema
-from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
-from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
+from ckanext.catalogue.logic.validation import catalogue_validate, catalogue_validated
+from ckanext.catalogue.model import CatalogueItem
 
 __all__ = [
     "catalogue_item_create",
@@ -84,11 +80,6 @@ def catalogue_item_auth_dict(kind: CatalogueKind, item: dict[str, Any]) -> dict[
             "ancestors": item.get("ancestors", []), "creator_user_id": item.get("creator_user_id")}
 
 
-def _org_name(doc: dict[str, Any], kind: CatalogueKind, item_id: str) -> str:
-    base = re.sub(r"[^a-z0-9_-]+", "-", str(doc.get(kind.title_field, kind.name)).lower()).strip("-_")
-    return f"{base[:80] or kind.name}-{item_id[:8]}"
-
-
 def _callers_organization(context: Context) -> str:
     """For kinds owned by an organization: the caller's only organization
     where they may create datasets, when the request names none."""
@@ -100,31 +91,6 @@ def _callers_organization(context: Context) -> str:
         raise CatalogueInvalid({"organization": [tk._(
             "You may write in several organizations; name one with organization")]})
     return orgs[0]["name"]
-
-
-# Set by the bulk path: each record runs in a savepoint.
-_IN_SAVEPOINT = "catalogue_in_savepoint"
-
-
-def _prevalidate(context: Context, action: str, data_dict: DataDict) -> None:
-    """Inside a savepoint, run CKAN's own validation of ``action`` first:
-    package_create and organization_create roll back the whole session on
-    invalid input, which would take the batch's earlier records with it."""
-    if not context.get(_IN_SAVEPOINT):
-        return
-
-    check: Context = cast(Context, {"user": context.get("user", ""), "ignore_auth": True, "model": model,
-                                    "session": model.Session})
-    if action == "package_create":
-        plugin: Any = lib_plugins.lookup_package_plugin(data_dict.get("type"))
-        validation_schema = plugin.create_package_schema()
-    else:
-        plugin = lib_plugins.lookup_group_plugin("organization")
-        validation_schema = plugin.create_group_schema()
-        data_dict = {**data_dict, "is_organization": True}
-    _data, errors = lib_plugins.plugin_validate(plugin, check, dict(data_dict), validation_schema, action)
-    if errors:
-        raise CatalogueInvalid({key: value for key, value in errors.items() if value})
 
 
 def _seen(context: Context, row: CatalogueItem | None) -> CatalogueItem | None:
@@ -143,29 +109,16 @@ def _unknown_link(field: str, value: Any) -> CatalogueInvalid:
     return CatalogueInvalid({field: [tk._("Linked item {id} does not exist").format(id=value)]}, CODE_LINK)
 
 
-def _stage_create(context: Context, data_dict: DataDict) -> str:
-    """Check and write (without committing or indexing) an item: a dataset of kind ``kind`` (or the kind the document's
-    ``type`` names) under ``parent`` (or the parent its link fields name).
+class _Placement(NamedTuple):
+    parent: CatalogueItem | None
+    ancestors: list[str]
+    owner_org: str | None  # None: the root organization, or one made for the item
+    organization: model.Group | None  # the organization the request names
 
-    :param doc: the item's document (validated with the kind's JSON schema)
-    :param kind: kind name (optional when ``doc.type`` names it)
-    :param id: a UUID, or a legacy path id kept as an alias (optional)
-    :param parent: id or alias of the parent (optional when the document links
-        it); link fields the document leaves out are filled from the parent
-        and its ancestors
-    :param private: keep the item visible to its organization only
-    :param organization: for kinds bound to an organization, an existing one;
-        a new organization is made otherwise
-    :returns: the new item's id
-    """
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_create_schema(), context)
-    doc = dict(data["doc"])
-    kind = rules.catalogue_pick_kind(data.get("kind"), doc)
-    if data.get("parent"):
-        doc = rules.catalogue_fill_links(kind, doc, data["parent"], catalogue_ancestors_of)
-    rules.catalogue_check_schema(kind, doc)
-    item_id, aliases = rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
-    links = rules.catalogue_links(kind, doc, data.get("parent"))
+
+def _place(context: Context, kind: CatalogueKind, data: dict[str, Any], links: dict[str, Any]) -> _Placement:
+    """Where a new item goes: its parent (one the caller may see), its
+    organization; then the caller must be allowed to create it there."""
     parent, ancestors = rules.catalogue_check_links(kind, links, catalogue_ancestors_of)
     if parent is not None and _seen(context, parent) is None:
         field, value = next(((f, v) for f, v in links.items()
@@ -173,13 +126,13 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
                             ("parent", parent.id))
         raise _unknown_link(field, value)
     parent_pkg = model.Package.get(parent.id) if parent else None
-
     owner_org = parent_pkg.owner_org if parent_pkg else None
     organization = None
-    if kind.write == WRITE_ORGANIZATION and parent is None and not data.get("organization"):
-        data["organization"] = _callers_organization(context)
-    if data.get("organization") and (kind.binds_organization or parent is None):
-        organization = model.Group.get(data["organization"])
+    wanted = data.get("organization")
+    if kind.write == WRITE_ORGANIZATION and parent is None and not wanted:
+        wanted = _callers_organization(context)
+    if wanted and (kind.binds_organization or parent is None):
+        organization = model.Group.get(wanted)
         if organization is None or not organization.is_organization or organization.state != "active":
             raise CatalogueInvalid({"organization": [tk._("Organization does not exist")]})
         owner_org = organization.id
@@ -187,58 +140,40 @@ def _stage_create(context: Context, data_dict: DataDict) -> str:
         "kind": kind.name, "owner_org": owner_org, "ancestors": ancestors, "parent": parent.id if parent else None,
         "organization": organization.id if organization else None, "private": data.get("private"),
     })
+    return _Placement(parent, ancestors, owner_org, organization)
 
-    if model.Session.get(CatalogueItem, item_id) is not None or model.Package.get(item_id) is not None:
-        raise CatalogueConflict({"id": [tk._("An item with id {id} already exists").format(id=item_id)]})
-    if kind.id_rule == ID_NAME and model.Package.get(str(doc.get(kind.name_field))) is not None:
-        taken = model.Package.get(str(doc.get(kind.name_field)))
-        message = tk._("The name {name} is already used").format(name=doc.get(kind.name_field))
-        if taken is not None and taken.state == "deleted" and _may_read(context, taken.id):
-            # Only to those who may see it: to others it is a name in use.
-            message = tk._("The name '{name}' belongs to a deleted item in the trash: purge it or restore it "
-                           "first").format(name=doc.get(kind.name_field))
-        raise CatalogueConflict({kind.name_field: [message]})
-    unique = rules.catalogue_unique_key(kind, doc, parent.id if parent else None, owner_org)
-    keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
-    taken = model.Session.query(CatalogueItemKey.key).filter(CatalogueItemKey.key.in_(keys)).first() if keys else None
-    if taken:
-        field = "id" if taken.key.startswith(KEY_ALIAS) else (kind.unique_fields[0] if kind.unique_fields else "name")
-        raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(field=field)]})
 
-    doc.pop("id", None)
-    if kind.status_field:
-        doc[kind.status_field] = kind.status_value
-    if kind.created_field:
-        doc[kind.created_field] = rules.catalogue_now_iso()
+def _stage_create(context: Context, data: dict[str, Any]) -> str:
+    """Check and write (without committing or indexing) an item: a dataset
+    of kind ``kind`` (or the kind the document's ``type`` names) under
+    ``parent`` (or the parent its link fields name). The steps: the
+    document, the placement (parent, organization, access), the free-name
+    checks, the write. ``data`` as ``catalogue_item_create`` takes it.
 
-    system = catalogue_system_context(context)
-    try:
-        if kind.binds_organization and organization is None:
-            org_dict = {"name": _org_name(doc, kind, item_id), "title": str(doc.get(kind.title_field, ""))[:100]}
-            _prevalidate(context, "organization_create", org_dict)
-            org = tk.get_action("organization_create")(cast(Context, dict(system)), org_dict)
-            owner_org = org["id"]
-        if owner_org is None:
-            owner_org = catalogue_root_organization(context)
-        more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))} \
-            if kind.moderated else None
-        private = data["private"] if data.get("private") is not None else kind.private_by_default
-        pkg_dict = catalogue_package_dict(kind, item_id, doc, parent.id if parent else None, ancestors,
-                                          aliases, owner_org, bool(private), more)
-        _prevalidate(context, "package_create", pkg_dict)
-        tk.get_action("package_create")(cast(Context, dict(system, return_id_only=True)), pkg_dict)
-        model.Session.add(CatalogueItem(id=item_id, kind=kind.name, parent_id=parent.id if parent else None))
-        model.Session.flush()
-        for key in keys:
-            model.Session.add(CatalogueItemKey(key=key, item_id=item_id,
-                                               purpose=KEY_ALIAS if key.startswith(KEY_ALIAS) else KEY_UNIQUE))
-        model.Session.flush()
-    except sa_exc.IntegrityError as error:
-        raise catalogue_conflict_from(error) from error
+    :returns: the new item's id
+    """
+    doc = dict(data["doc"])
+    kind = rules.catalogue_pick_kind(data.get("kind"), doc)
+    if data.get("parent"):
+        doc = rules.catalogue_fill_links(kind, doc, data["parent"], catalogue_ancestors_of)
+    rules.catalogue_check_schema(kind, doc)
+    item_id, aliases = rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
+    place = _place(context, kind, data, rules.catalogue_links(kind, doc, data.get("parent")))
+    parent_id = place.parent.id if place.parent else None
+    keys = catalogue_free_keys(kind, item_id, doc, aliases, parent_id, place.owner_org,
+                               lambda taken: _may_read(context, taken))
+    more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))} \
+        if kind.moderated else None
+    private = data["private"] if data.get("private") is not None else kind.private_by_default
+    catalogue_write_new_item(context, CatalogueNewItem(
+        kind=kind, item_id=item_id, doc=doc, parent_id=parent_id, ancestors=place.ancestors, aliases=aliases,
+        keys=keys, owner_org=place.owner_org, bind_organization=kind.binds_organization and place.organization is None,
+        private=bool(private), more=more))
     return item_id
 
 
-def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_create_schema)
+def catalogue_item_create(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Create an item: a dataset of kind ``kind`` (or the kind the document's
     ``type`` names) under ``parent`` (or the parent its link fields name).
     Nothing is stored when any check fails.
@@ -253,7 +188,7 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
     :returns: the item
     """
     try:
-        item_id = _stage_create(context, data_dict)
+        item_id = _stage_create(context, data)
     except Exception:
         model.Session.rollback()
         raise
@@ -261,10 +196,8 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> ActionResult
     return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": item_id})
 
 
-CATALOGUE_BULK_MAX = 1000
-
-
-def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_bulk_create_schema, bound=False)
+def catalogue_item_bulk_create(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Create many items at once: one database commit and one search-index
     commit per call instead of one each per item. Records are created in
     order (a parent before its children) and each is checked exactly as by
@@ -275,10 +208,7 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
     :returns: ``{"created": [ids], "errors": [{"index": i, "errors": {...}}],
         "not_indexed": [ids stored while the search index was unreachable]}``
     """
-    records = data_dict.get("records")
-    if not isinstance(records, list) or not 0 < len(records) <= CATALOGUE_BULK_MAX:
-        raise CatalogueInvalid({"records": [tk._("Between 1 and {n} records are required").format(
-            n=CATALOGUE_BULK_MAX)]})
+    records = data["records"]
     tk.check_access("catalogue_item_bulk_create", context, {})
     created: list[str] = []
     failed: list[dict[str, Any]] = []
@@ -287,7 +217,9 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
         try:
             if not isinstance(record, dict):
                 raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})  # noqa: TRY301 - a bad record is refused inside its savepoint, which the handler rolls back
-            created.append(_stage_create(cast(Context, dict(context, **{_IN_SAVEPOINT: True})), record))
+            staged = cast(Context, dict(context, **{CATALOGUE_IN_SAVEPOINT: True}))
+            created.append(_stage_create(staged, catalogue_validate(
+                record, schema.catalogue_item_create_schema(), staged)))
             savepoint.commit()
         except tk.ValidationError as error:
             savepoint.rollback()
@@ -312,9 +244,9 @@ def catalogue_item_bulk_create(context: Context, data_dict: DataDict) -> ActionR
 
 
 @tk.side_effect_free
-def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_show_schema)
+def catalogue_item_show(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """An item by id, alias or name (``kind``: only if of one of these kinds)."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_show_schema(), context)
     _row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     catalogue_check_readable(context, pkg.id, data["id"])
     shown = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True},
@@ -323,6 +255,7 @@ def catalogue_item_show(context: Context, data_dict: DataDict) -> ActionResult.A
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_item_id_schema)
 def catalogue_item_etag(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """The version of an item the caller may read, without building the
     item: ``{"id", "etag", "state"}``. A conditional GET (If-None-Match)
@@ -411,19 +344,10 @@ def _new_parent(context: Context, row: CatalogueItem, kind: CatalogueKind, data:
     return _Move(target, ancestors, [i for i in subtree if i != row.id])
 
 
-def _move_descendants(context: Context, item_id: str, old_prefix: int, move: _Move) -> None:
-    """Rewrite the copied-down ancestors of every descendant (their own
-    parents stay) in this transaction."""
-    system = dict(catalogue_system_context(context))
-    for descendant in move.descendants:
-        shown = tk.get_action("package_show")(cast(Context, dict(system)), {"id": descendant})
-        extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
-        old = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
-        extras[EXTRA_ANCESTORS] = json.dumps([*move.ancestors, item_id, *old[old_prefix + 1:]])
-        catalogue_stage_update(context, descendant, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
-
-
-def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, Any]:
+def _updatable(context: Context, data: dict[str, Any]) -> tuple[CatalogueItem, model.Package, CatalogueKind,
+                                                                 dict[str, Any]]:
+    """The item an update names, once the caller may change it, in the
+    version they name, and it is not archived."""
     row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     current = catalogue_stored_item(pkg)
     kind = catalogue_kind(row.kind)
@@ -435,25 +359,12 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     if pkg.state != "active":
         raise CatalogueInvalid({"state": [tk._("A deleted item must be restored before it is changed")]},
                                CODE_NOT_ALLOWED)
-    # A move that also changes the kind is judged for the kind it becomes.
-    move = _new_parent(context, row, catalogue_kind(data.get("to_kind") or "") or kind, data, current["owner_org"])
-    parent_id, ancestors = (move.parent.id if move.parent else None, move.ancestors) if move else (
-        row.parent_id, current["ancestors"])
-    parent_row = model.Session.get(CatalogueItem, parent_id) if parent_id else None
-    kind = _new_kind(context, row, kind, data.get("to_kind"), parent_row.kind if parent_row else None, current)
-    incoming = dict(data["doc"])
-    doc = {**current["doc"], **incoming} if merge else incoming
-    doc = rules.catalogue_check_fixed(kind, current["doc"], doc, row.id, current["aliases"])
-    rules.catalogue_check_schema(kind, doc)
-    unique = rules.catalogue_unique_key(kind, doc, parent_id, current["owner_org"])
-    old_unique = model.Session.query(CatalogueItemKey).filter(
-        CatalogueItemKey.item_id == row.id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
-    if (unique and (old_unique is None or old_unique.key != unique)
-            and model.Session.get(CatalogueItemKey, unique) is not None):
-        field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
-        raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
-            field=field)]})
-    private = bool(current["private"] if data.get("private") is None else data["private"])
+    return row, pkg, kind, current
+
+
+def _kept_extras(context: Context, pkg: model.Package, kind: CatalogueKind, current: dict[str, Any],
+                 private: bool) -> dict[str, Any]:
+    """The state the core keeps beside the document, as the update leaves it."""
     if private != current["private"]:
         # The flag rewrites who may see the item and its subtree.
         tk.check_access("catalogue_item_visibility_update", context, catalogue_item_auth_dict(kind, current))
@@ -464,51 +375,53 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
     if kind.moderated:
         # A change by an author below Catalogue-Admin goes back to the moderators.
         more[moderation.EXTRA_STATE] = moderation.catalogue_initial_state(context.get("user"))
+    return more
+
+
+def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, Any]:
+    """Update or patch: the item, its placement (a move, a new kind), its
+    document, the free-name check, then the write and one index pass."""
+    row, pkg, kind, current = _updatable(context, data)
+    # A move that also changes the kind is judged for the kind it becomes.
+    move = _new_parent(context, row, catalogue_kind(data.get("to_kind") or "") or kind, data, current["owner_org"])
+    parent_id, ancestors = (move.parent.id if move.parent else None, move.ancestors) if move else (
+        row.parent_id, current["ancestors"])
+    parent_row = model.Session.get(CatalogueItem, parent_id) if parent_id else None
+    kind = _new_kind(context, row, kind, data.get("to_kind"), parent_row.kind if parent_row else None, current)
+    incoming = dict(data["doc"])
+    doc = {**current["doc"], **incoming} if merge else incoming
+    doc = rules.catalogue_check_fixed(kind, current["doc"], doc, row.id, current["aliases"])
+    rules.catalogue_check_schema(kind, doc)
+    unique = catalogue_free_unique_key(kind, row.id, doc, parent_id, current["owner_org"])
+    private = bool(current["private"] if data.get("private") is None else data["private"])
+    more = _kept_extras(context, pkg, kind, current, private)
     pkg_dict = catalogue_package_dict(kind, row.id, doc, parent_id, ancestors,
                                       current["aliases"], current["owner_org"], private, more)
     # Descendants' labels and excludes are computed from their ancestors.
     reindexed = move.descendants if move else (
         [i for i in catalogue_subtree_ids(row.id) if i != row.id] if private != current["private"] else [])
-    try:
-        # The key rows, the item, its integrity row and its subtree's
-        # copied-down ancestors change in one transaction, then one index pass.
-        if unique != (old_unique.key if old_unique else None):
-            if old_unique is not None:
-                model.Session.delete(old_unique)
-                model.Session.flush()
-            if unique:
-                model.Session.add(CatalogueItemKey(key=unique, item_id=row.id, purpose=KEY_UNIQUE))
-            model.Session.flush()
-        row.kind, row.parent_id = kind.name, parent_id
-        model.Session.flush()
-        if move:
-            _move_descendants(context, row.id, len(current["ancestors"]), move)
-        catalogue_stage_update(context, row.id, {k: v for k, v in pkg_dict.items() if k != "id"})
-    except sa_exc.IntegrityError as error:
-        model.Session.rollback()
-        raise catalogue_conflict_from(error) from error
-    except Exception:
-        model.Session.rollback()
-        raise
+    catalogue_write_replacement(context, row, kind.name, parent_id, unique, pkg_dict, (
+        CatalogueMove(len(current["ancestors"]), move.ancestors, move.descendants) if move else None))
     catalogue_index_and_commit([row.id, *reindexed], context)
     return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
 
-def catalogue_item_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_update_schema)
+def catalogue_item_update(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Replace an item's document: fields left out are cleared, except the
     ones no update changes (id, type, parent links, creation time), which
     answer 400 when a different value is sent."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_update_schema(), context)
     return _replace(context, data, merge=False)
 
 
-def catalogue_item_patch(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_update_schema)
+def catalogue_item_patch(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Change the document fields given, keep the rest."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_update_schema(), context)
     return _replace(context, data, merge=True)
 
 
-def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_moderate_schema)
+def catalogue_item_moderate(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Approve or reject an item waiting for moderation (Catalogue-Moderator).
 
     :param id: the item
@@ -516,7 +429,6 @@ def catalogue_item_moderate(context: Context, data_dict: DataDict) -> ActionResu
     :param message: for the author (required to reject)
     :returns: the item
     """
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_moderate_schema(), context)
     row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     try:
         tk.check_access("catalogue_item_moderate", context, {"id": row.id})
@@ -560,7 +472,7 @@ def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, acti
     dataset, once the caller passes ``auth`` (write rules get the kind,
     organization and ancestors, plus ``more``). ``active_only``: an
     archived item is not found."""
-    data = schema.catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
+    data = catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
                                      schema.catalogue_item_id_schema(), context)
     row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     if active_only and pkg.state != "active":
@@ -574,12 +486,12 @@ def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, acti
     return row, pkg
 
 
-def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_delete_schema)
+def catalogue_item_delete(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Archive an item: it stays restorable (``catalogue_item_restore``)
     until purged, at the latest after the retention period. An item with
     children is refused. ``force=true`` purges it at once, and answers
     ``{"state": "absent"}`` for an item that does not exist."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_delete_schema(), context)
     if data["force"]:
         found = rules.catalogue_resolve(data["id"])
         if found is None or not _seen(context, found):  # hidden: as if absent
@@ -600,10 +512,10 @@ def catalogue_item_delete(context: Context, data_dict: DataDict) -> ActionResult
     return {"id": row.id, "state": "deleted"}
 
 
-def catalogue_item_purge(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_purge_schema)
+def catalogue_item_purge(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Remove an item and every trace of it; ``cascade=true`` (Catalogue-Admin)
     purges its whole subtree, which is refused otherwise."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_purge_schema(), context)
     row, _pkg = catalogue_item_target(context, data, "catalogue_item_purge", cascade=data["cascade"])
     subtree = catalogue_subtree_ids(row.id)
     if len(subtree) > 1 and not data["cascade"]:
@@ -616,7 +528,8 @@ def catalogue_item_purge(context: Context, data_dict: DataDict) -> ActionResult.
 
 
 @tk.side_effect_free
-def catalogue_item_search(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_search_schema)
+def catalogue_item_search(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Items the caller may see, matching every filter given.
 
     :param q: text
@@ -638,40 +551,39 @@ def catalogue_item_search(context: Context, data_dict: DataDict) -> ActionResult
     :param offset: default 0
     :returns: ``{"count": n, "results": [items]}``
     """
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_search_schema(), context)
     tk.check_access("catalogue_item_search", context, data)
     return catalogue_search_items(context, catalogue_search_filters(data), data.get("q", ""), data["limit"], data["offset"], data.get("sort"))
 
 
 @tk.side_effect_free
-def catalogue_item_count(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_count_schema)
+def catalogue_item_count(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """How many items ``catalogue_item_search`` would find: ``{"count": n}``."""
-    data = schema.catalogue_validate(dict(data_dict, limit=0), schema.catalogue_item_search_schema(), context)
     tk.check_access("catalogue_item_search", context, data)
     return {"count": catalogue_search_items(context, catalogue_search_filters(data), data.get("q", ""), 0, 0, None)["count"]}
 
 
 @tk.side_effect_free
-def catalogue_item_children(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_children_schema)
+def catalogue_item_children(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """The children (``depth=all``: every descendant) of an item the caller
     may see, optionally of some kinds, a page at a time."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_children_schema(), context)
     item = catalogue_item_show(context, {"id": data["id"]})
     query: dict[str, Any] = {"kind": data.get("kind"), "limit": data["limit"], "offset": data["offset"]}
     if data["depth"] == "all":
         query["ancestor"] = [item["id"]]
     else:
         query["parent"] = item["id"]
-    data2 = schema.catalogue_validate(query, schema.catalogue_item_search_schema(), context)
+    data2 = catalogue_validate(query, schema.catalogue_item_search_schema(), context)
     return catalogue_search_items(context, catalogue_search_filters(data2), "", data2["limit"], data2["offset"],
                    "catalogue_depth asc, metadata_created asc")
 
 
 @tk.side_effect_free
-def catalogue_item_ancestors(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_id_schema)
+def catalogue_item_ancestors(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """The ancestors of an item, root first, that the caller may see (one
     Solr query on the ids copied into the item)."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_id_schema(), context)
     item = catalogue_item_show(context, {"id": data["id"]})
     if not item["ancestors"]:
         return {"count": 0, "results": []}
@@ -685,13 +597,13 @@ _FACET_FIELDS = {"tags": "catalogue_attr_tags", "kind": "catalogue_kind", "organ
 
 
 @tk.side_effect_free
-def catalogue_item_facets(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_facets_schema)
+def catalogue_item_facets(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """The values of one field (``tags``, ``kind``, ``organization``,
     ``type``, ``parent``: how many children each parent has) over the items
     the caller may see (filtered as by ``catalogue_item_search``: ``kind``,
     ``organization``, ``ancestor``, ``depth_at_most``, ``filters``), most
     frequent first: ``{"values": [...], "counts": {value: n}}``."""
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_facets_schema(), context)
     tk.check_access("catalogue_item_search", context, data)
     field = _FACET_FIELDS[data["field"]]
     try:

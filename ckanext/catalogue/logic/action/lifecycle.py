@@ -19,9 +19,9 @@ from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.core.purge import catalogue_purge_packages
 from ckanext.catalogue.core.store import EXTRA_ARCHIVED, catalogue_save_dataset
+from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.action.item import catalogue_item_show, catalogue_item_target
-from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
-from ckanext.catalogue.logic.validators import catalogue_whole_number
+from ckanext.catalogue.logic.validation import catalogue_validated
 
 __all__ = ["catalogue_item_restore", "catalogue_item_purge_expired", "catalogue_item_log"]
 
@@ -31,6 +31,7 @@ def catalogue_retention_days() -> int:
     return catalogue_archive_retention_days()
 
 
+@catalogue_validated(schema.catalogue_item_id_schema)
 def catalogue_item_restore(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Bring an archived item back, with every field it had; its parent
     must not be archived itself (restore that first).
@@ -49,6 +50,7 @@ def catalogue_item_restore(context: Context, data_dict: DataDict) -> ActionResul
     return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
 
+@catalogue_validated(schema.catalogue_purge_expired_schema, first="catalogue_item_purge_expired")
 def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Purge the items archived longer than the retention period (sysadmins;
     run by ``ckan catalogue purge-expired`` and the scheduler).
@@ -56,10 +58,7 @@ def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> Actio
     :param days: retention in days (default ``ckanext.catalogue.archive_retention_days``)
     :returns: ``{"purged": [ids]}``
     """
-    tk.check_access("catalogue_item_purge_expired", context, data_dict)
     days = data_dict.get("days", catalogue_retention_days())
-    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 36500:
-        raise CatalogueInvalid({"days": [tk._("A whole number of days from 0 to 36500")]})
     cutoff = (datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
               - datetime.timedelta(days=days)).isoformat()
     archived_at = model.Package.extras[EXTRA_ARCHIVED].astext
@@ -75,21 +74,10 @@ def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> Actio
 
 # Activity types of CKAN's stream, as the log names them.
 _LOG_TYPES: dict[str | None, str | None] = {"new package": "create", "changed package": "update", "deleted package": "delete"}
-LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX = 50, 200
-
-
-def _log_time(value: Any) -> datetime.datetime:
-    """``startat``: a Unix time, or ``YYYY-MM-DDTHH:MM:SSZ``."""
-    text = str(value).strip()
-    try:
-        if text.isascii() and text.isdigit() and len(text) <= 12:
-            return datetime.datetime.fromtimestamp(int(text), datetime.timezone.utc).replace(tzinfo=None)
-        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")  # noqa: DTZ007 - CKAN stores naive UTC times; compared with them
-    except (ValueError, OverflowError, OSError):
-        raise CatalogueInvalid({"startat": [tk._("A Unix time or YYYY-MM-DDTHH:MM:SSZ")]}) from None
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_item_log_schema)
 def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Every change of an item, from CKAN's activity stream (editors and
     above of the item): newest first unless ``ascending``.
@@ -106,12 +94,10 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
     from ckanext.activity.model import Activity  # noqa: PLC0415 - the activity plugin is optional; its model maps a table of its own
 
     row, _pkg = catalogue_item_target(context, data_dict, "catalogue_item_update")
-    offset = catalogue_whole_number(data_dict, "offset", 0, CATALOGUE_MAX_OFFSET)
-    limit = catalogue_whole_number(data_dict, "limit", LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX)
-    ascending = tk.asbool(data_dict.get("ascending", False))
+    offset, limit, ascending = data_dict["offset"], data_dict["limit"], data_dict["ascending"]
     query = model.Session.query(Activity).filter(Activity.object_id == row.id)
-    if data_dict.get("startat") not in (None, ""):
-        at = _log_time(data_dict["startat"])
+    if data_dict.get("startat") is not None:
+        at = data_dict["startat"]
         query = query.filter(Activity.timestamp >= at if ascending else Activity.timestamp <= at)
     count = query.count()
     order = (Activity.timestamp.asc(), Activity.id.asc()) if ascending else (Activity.timestamp.desc(),

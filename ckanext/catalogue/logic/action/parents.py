@@ -18,6 +18,7 @@ from ckanext.catalogue.core.kinds import (
 )
 from ckanext.catalogue.core.store import catalogue_search_filters, catalogue_search_items
 from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.validation import catalogue_validated
 
 __all__ = [
     "catalogue_item_parent_options",
@@ -29,7 +30,8 @@ _WRITES_ANYWHERE = {WRITE_MANAGER: roles.CATALOGUE_MANAGER, WRITE_ADMIN: roles.C
 
 
 @tk.side_effect_free
-def catalogue_item_parent_options(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_item_parent_options_schema)
+def catalogue_item_parent_options(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """The items under which the caller may create an item of ``kind``:
     visible, of a kind the new one may sit under, and (for kinds written by
     an organization's editors) in an organization where the caller may
@@ -40,7 +42,6 @@ def catalogue_item_parent_options(context: Context, data_dict: DataDict) -> Acti
     :param limit: default 100
     :param offset: default 0
     """
-    data = schema.catalogue_validate(data_dict, schema.catalogue_item_parent_options_schema(), context)
     tk.check_access("catalogue_item_parent_options", context, data)
     kind = catalogue_kind(data["kind"])
     if kind is None:

@@ -7,6 +7,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.core.document import catalogue_pricing_of
+from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.validation import catalogue_validated
 
 __all__ = [
     "catalogue_item_pricing",
@@ -14,6 +16,7 @@ __all__ = [
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_item_id_schema)
 def catalogue_item_pricing(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """An item's pricing: ``{"id", "kind", "pricing"}``, ``pricing`` being
     null when the item has none (readers of the item may ask).

@@ -9,6 +9,7 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.core import roles
 from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.validation import catalogue_validated
 from ckanext.catalogue.model import CatalogueRole
 
 __all__ = [
@@ -38,7 +39,8 @@ def _summary(user: model.User) -> dict[str, Any]:
     }
 
 
-def catalogue_role_grant(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_role_grant_schema, first="catalogue_role_grant")
+def catalogue_role_grant(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Grant a catalogue role to a user.
 
     A user holds one level role (Member < Editor < Admin < Manager): granting
@@ -48,8 +50,6 @@ def catalogue_role_grant(context: Context, data_dict: DataDict) -> ActionResult.
     :param role: one of Catalogue-Member, -Editor, -Admin, -Manager, -Moderator
     :returns: the user's roles after the grant
     """
-    tk.check_access("catalogue_role_grant", context, data_dict)
-    data = schema.catalogue_validate(data_dict, schema.catalogue_role_grant_schema(), context)
     user = _user(data["user"])
     role = data["role"]
     granter = context.get("user")
@@ -68,15 +68,14 @@ def catalogue_role_grant(context: Context, data_dict: DataDict) -> ActionResult.
     return _summary(user)
 
 
-def catalogue_role_revoke(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_role_grant_schema, first="catalogue_role_revoke")
+def catalogue_role_revoke(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Revoke a catalogue role from a user.
 
     :param user: name or id of the user
     :param role: the role to revoke
     :returns: the user's roles after the revocation
     """
-    tk.check_access("catalogue_role_revoke", context, data_dict)
-    data = schema.catalogue_validate(data_dict, schema.catalogue_role_grant_schema(), context)
     user = _user(data["user"])
     deleted = (
         model.Session.query(CatalogueRole)
@@ -90,25 +89,23 @@ def catalogue_role_revoke(context: Context, data_dict: DataDict) -> ActionResult
     return _summary(user)
 
 
-def catalogue_role_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_role_show_schema, first="catalogue_role_show")
+def catalogue_role_show(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """The catalogue roles of one user.
 
     :param user: name or id of the user
     """
-    tk.check_access("catalogue_role_show", context, data_dict)
-    data = schema.catalogue_validate(data_dict, schema.catalogue_role_show_schema(), context)
     return _summary(_user(data["user"]))
 
 
-def catalogue_role_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+@catalogue_validated(schema.catalogue_role_list_schema, first="catalogue_role_list")
+def catalogue_role_list(context: Context, data: DataDict) -> list[dict[str, Any]]:
     """Every role grant, oldest first.
 
     :param role: only grants of this role (optional)
     :param limit: page size (default 100)
     :param offset: grants to skip (default 0)
     """
-    tk.check_access("catalogue_role_list", context, data_dict)
-    data = schema.catalogue_validate(data_dict, schema.catalogue_role_list_schema(), context)
     query = (
         model.Session.query(CatalogueRole, model.User.name)
         .join(model.User, model.User.id == CatalogueRole.user_id)

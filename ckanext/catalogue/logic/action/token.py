@@ -12,11 +12,13 @@ from ckanext.catalogue.core import rules
 from ckanext.catalogue.core.errors import CatalogueInvalid
 from ckanext.catalogue.core.scoped_tokens import EXPIRES_FIELD, SCOPE_CLAIM
 from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.validation import catalogue_validated
 
 __all__ = ["catalogue_token_create"]
 
 
-def catalogue_token_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_token_create_schema)
+def catalogue_token_create(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """A CKAN API token of the caller valid only for creating, changing and
     deleting items inside ``item_id``'s subtree (the item included), until
     ``expires_in`` seconds from now.
@@ -26,7 +28,6 @@ def catalogue_token_create(context: Context, data_dict: DataDict) -> ActionResul
     :param expires_in: seconds (default ``ckanext.catalogue.scoped_token_lifetime``)
     :returns: ``{"token": ..., "item_id": ..., "expires_at": unix time}``
     """
-    data = schema.catalogue_validate(data_dict, schema.catalogue_token_create_schema(), context)
     item = tk.get_action("catalogue_item_show")(cast(Context, dict(context)), {"id": data["item_id"]})
     tk.check_access("catalogue_token_create", context, {
         "kind": item["kind"], "id": item["id"], "owner_org": item["owner_org"],

@@ -10,7 +10,8 @@ from ckan.types import ActionResult, Context, DataDict
 from ckanext.catalogue.core import roles
 from ckanext.catalogue.core.errors import CatalogueConflict
 from ckanext.catalogue.core.purge import catalogue_purge_packages
-from ckanext.catalogue.logic.schema import catalogue_trash_list_schema, catalogue_validate
+from ckanext.catalogue.logic import schema
+from ckanext.catalogue.logic.validation import catalogue_validated
 from ckanext.catalogue.model.item import CatalogueItem
 
 __all__ = [
@@ -36,7 +37,8 @@ def _deleted_groups(is_org: bool) -> Any:
     )
 
 
-def catalogue_trash_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+@catalogue_validated(schema.catalogue_trash_list_schema, first="catalogue_trash_list")
+def catalogue_trash_list(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Names of what is soft-deleted: ``groups``, ``organizations``, ``items``.
 
     Catalogue-Admins and above see everything; Catalogue-Editors see their
@@ -45,8 +47,6 @@ def catalogue_trash_list(context: Context, data_dict: DataDict) -> ActionResult.
     which is null for a plain dataset, modified), read in one query;
     ``item_count`` counts all.
     """
-    tk.check_access("catalogue_trash_list", context, data_dict)
-    data = catalogue_validate(data_dict, catalogue_trash_list_schema(), context)
     user = context.get("user")
     admin = roles.catalogue_has_level(user, roles.CATALOGUE_ADMIN)
     items = _deleted_items(user)
@@ -71,6 +71,7 @@ def catalogue_trash_list(context: Context, data_dict: DataDict) -> ActionResult.
     return listed
 
 
+@catalogue_validated(schema.catalogue_nothing_schema, first="catalogue_trash_empty")
 def catalogue_trash_empty(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Purge everything in the trash, items first, leaving no trace of them.
 
@@ -78,7 +79,6 @@ def catalogue_trash_empty(context: Context, data_dict: DataDict) -> ActionResult
     that still owns active datasets stays (409 naming it, after the rest is
     purged).
     """
-    tk.check_access("catalogue_trash_empty", context, data_dict)
     purged_items = catalogue_purge_packages([pid for pid, _ in _deleted_items(context.get("user"))])
     purged: dict[str, list[str]] = {"items": purged_items, "groups": [], "organizations": []}
     kept: dict[str, list[str]] = {}

@@ -16,7 +16,9 @@ from ckanext.catalogue.core import visibility
 from ckanext.catalogue.core.document import EXTRA_VISIBILITY
 from ckanext.catalogue.core.errors import CatalogueInvalid
 from ckanext.catalogue.core.store import catalogue_save_dataset, catalogue_stored_item, catalogue_subtree_ids
+from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.action.item import catalogue_check_if_match, catalogue_item_target
+from ckanext.catalogue.logic.validation import catalogue_validated
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ def _shown(pkg: model.Package) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_item_id_schema)
 def catalogue_item_visibility_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """An item's visibility (editors and above of the item).
 
@@ -63,8 +66,6 @@ def _resolve(names: Any, field: str) -> dict[str, list[str]]:
     """Organizations and users named (names or ids; an organization wins)."""
     if names is None:
         return {"organizations": [], "users": []}
-    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in cast("list[Any]", names)) or len(names) > 500:
-        raise CatalogueInvalid({field: [tk._("A list of at most 500 organization or user names")]})
     found: dict[str, list[str]] = {"organizations": [], "users": []}
     unknown = []
     for name in dict.fromkeys(cast("list[str]", names)):
@@ -83,6 +84,7 @@ def _resolve(names: Any, field: str) -> dict[str, list[str]]:
     return found
 
 
+@catalogue_validated(schema.catalogue_item_visibility_update_schema)
 def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Change who may see an item and, through the copied-down labels, its
     descendants (admins of the item's organization, Catalogue-Admins).
@@ -100,12 +102,7 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     row, pkg = catalogue_item_target(context, data_dict, "catalogue_item_visibility_update", active_only=True)
     settings = visibility.catalogue_stored_visibility(pkg)
     restrictions = data_dict.get("restrictions", settings["restrictions"])
-    if restrictions not in visibility.CATALOGUE_RESTRICTIONS:
-        raise CatalogueInvalid({"restrictions": [tk._("One of {values}").format(
-            values=", ".join(visibility.CATALOGUE_RESTRICTIONS))]})
     extendable = data_dict.get("extendable", settings["extendable"])
-    if not isinstance(extendable, bool):
-        raise CatalogueInvalid({"extendable": [tk._("true or false")]})
     include = _resolve(data_dict["include"], "include") if "include" in data_dict else settings["include"]
     exclude = _resolve(data_dict["exclude"], "exclude") if "exclude" in data_dict else settings["exclude"]
     catalogue_check_if_match(row.id, data_dict.get("if_match"))

@@ -16,12 +16,10 @@ from ckan.types import ActionResult, Context, DataDict
 from ckanext.catalogue.config import catalogue_software_queue, catalogue_software_update_interval
 from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueInvalid
 from ckanext.catalogue.jobs import catalogue_enqueue
-from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
-from ckanext.catalogue.logic.validators import catalogue_whole_number
+from ckanext.catalogue.logic.validation import catalogue_validate, catalogue_validated
 from ckanext.catalogue.software import store
 from ckanext.catalogue.software.filters import (
     CATALOG_FILTERS,
-    CATALOG_ORDERINGS,
     DEFAULT_ORDER,
     FILTERS,
     ORDERINGS,
@@ -35,6 +33,7 @@ from ckanext.catalogue.software.loaders import (
     catalogue_software_sources,
 )
 from ckanext.catalogue.software.loaders.base import BINARY_RUNTIME, CATALOG_TYPES
+from ckanext.catalogue.software.logic import schema
 
 __all__ = [
     "catalogue_software_catalog_create", "catalogue_software_catalog_show", "catalogue_software_catalog_list",
@@ -47,7 +46,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PAGE_MAX = 10000
 # Catalogs one list of records spans at most (each is a SELECT in one union).
 CATALOGS_MAX = 500
 
@@ -61,20 +59,6 @@ def _catalog_id(value: Any) -> str:
         return str(uuidlib.UUID(str(value)))
     except ValueError:
         raise tk.ObjectNotFound(tk._("Not found.")) from None
-
-
-def _paging(data_dict: DataDict) -> tuple[int, int]:
-    """Limit and offset, both checked before either is refused."""
-    errors: dict[str, Any] = {}
-    values: dict[str, int] = {}
-    for key, default, high in (("limit", 10, PAGE_MAX), ("offset", 0, CATALOGUE_MAX_OFFSET)):
-        try:
-            values[key] = catalogue_whole_number(data_dict, key, default, high)
-        except CatalogueInvalid as error:  # noqa: PERF203 - both parameters are checked so both errors are told
-            errors.update(error.error_dict)
-    if errors:
-        raise CatalogueInvalid(errors)
-    return values["limit"], values["offset"]
 
 
 def _as_catalog(item: dict[str, Any], counts: tuple[int, int, int] | None) -> dict[str, Any]:
@@ -110,6 +94,7 @@ def _catalog_doc(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+@catalogue_validated(schema.catalogue_software_catalog_create_schema, first="catalogue_software_manage")
 def catalogue_software_catalog_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Create a software catalog (Catalogue-Manager) with empty package,
     version and target tables.
@@ -118,10 +103,7 @@ def catalogue_software_catalog_create(context: Context, data_dict: DataDict) -> 
         source_url, description, metadata, auto_update_enabled, update_errors
     :param id: a UUID (optional)
     """
-    tk.check_access("catalogue_software_manage", context, data_dict)
-    doc = data_dict.get("doc")
-    if not isinstance(doc, dict):
-        raise CatalogueInvalid({"doc": [tk._("A JSON object is required")]})
+    doc = data_dict["doc"]
     created = tk.get_action("catalogue_item_create")(
         cast(Context, dict(context)), {"kind": CATALOG, "doc": _catalog_doc(doc), **({"id": data_dict["id"]} if data_dict.get(
             "id") else {})})
@@ -154,13 +136,14 @@ def _tables(user: str, catalog_id: str) -> dict[str, str]:
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_software_id_schema, first="catalogue_software_read")
 def catalogue_software_catalog_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """A software catalog with its package, version and target counts."""
-    tk.check_access("catalogue_software_read", context, data_dict)
     return _with_counts([_item(context, data_dict.get("id"))])[0]
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_software_catalog_list_schema, first="catalogue_software_read")
 def catalogue_software_catalog_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Software catalogs, filtered and ordered in Solr.
 
@@ -173,43 +156,22 @@ def catalogue_software_catalog_list(context: Context, data_dict: DataDict) -> Ac
     :param offset: default 0
     :returns: ``{"count": n, "results": [catalogs]}``
     """
-    tk.check_access("catalogue_software_read", context, data_dict)
-    limit, offset = _paging(data_dict)
     filters: list[dict[str, Any]] = []
-    errors: dict[str, list[str]] = {}
     for field in CATALOG_FILTERS:
-        raw = data_dict.get(field)
-        if raw in (None, ""):
+        if field not in data_dict:
             continue
-        try:
-            kind = {"catalog_type": "catalog_type", "auto_update_enabled": "bool"}.get(field, "str")
-            value = catalogue_parse_value(kind, raw)
-        except ValueError as error:
-            errors[field] = [str(error)]
-            continue
+        value = data_dict[field]
         if field in ("catalog_type", "auto_update_enabled"):
             filters.append({"property": field, "values": [str(value).lower()], "exact": True})
         else:
             filters.append({"property": field, "values": [value], "contains": True})
-    order = ""  # set below, or the "o" error is raised
-    try:
-        order = _catalog_order(data_dict.get("o"))
-    except ValueError as error:
-        errors["o"] = [str(error)]
-    if errors:
-        raise CatalogueInvalid(errors)
     found = tk.get_action("catalogue_item_search")({"user": context.get("user", "")}, {
-        "kind": [CATALOG], "filters": filters, "limit": limit, "offset": offset, "sort": order})
+        "kind": [CATALOG], "filters": filters, "limit": data_dict["limit"], "offset": data_dict["offset"],
+        "sort": data_dict["o"]})
     return {"count": found["count"], "results": _with_counts(found["results"])}
 
 
-def _catalog_order(raw: Any) -> str:
-    """The Solr sort of ``o`` (Waldur's default: name, type, version)."""
-    clauses = catalogue_parse_order(raw, CATALOG_ORDERINGS) if raw not in (None, "", []) else []
-    clauses = clauses or [("doc.name", False), ("doc.catalog_type", False), ("doc.version", False)]
-    return ", ".join(f"{field} {'desc' if descending else 'asc'}" for field, descending in clauses)
-
-
+@catalogue_validated(schema.catalogue_software_catalog_update_schema, first="catalogue_software_manage")
 def catalogue_software_catalog_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Replace (or with ``partial`` change) a catalog's fields; the import
     times are kept.
@@ -218,11 +180,8 @@ def catalogue_software_catalog_update(context: Context, data_dict: DataDict) -> 
     :param doc: the fields
     :param partial: change only the fields given
     """
-    tk.check_access("catalogue_software_manage", context, data_dict)
     item = _item(context, data_dict.get("id"))
-    doc = data_dict.get("doc")
-    if not isinstance(doc, dict):
-        raise CatalogueInvalid({"doc": [tk._("A JSON object is required")]})
+    doc = data_dict["doc"]
     kept = {k: item["doc"][k] for k in SERVER_FIELDS if k in item["doc"]}
     if not data_dict.get("partial"):
         # A full update names the required fields; the others it leaves out
@@ -235,9 +194,9 @@ def catalogue_software_catalog_update(context: Context, data_dict: DataDict) -> 
     return catalogue_software_catalog_show(context, {"id": item["id"]})
 
 
+@catalogue_validated(schema.catalogue_software_id_schema, first="catalogue_software_manage")
 def catalogue_software_catalog_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Remove a catalog with its packages, versions and targets."""
-    tk.check_access("catalogue_software_manage", context, data_dict)
     item = _item(context, data_dict.get("id"))
     tables = store.catalogue_software_tables([item["id"]]).get(item["id"], {})
     if store.PACKAGES in tables and store.catalogue_software_import_running(tables):
@@ -249,10 +208,10 @@ def catalogue_software_catalog_delete(context: Context, data_dict: DataDict) -> 
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_software_id_schema, first="catalogue_software_read")
 def catalogue_software_cpu_targets(context: Context, data_dict: DataDict) -> list[dict[str, str]]:
     """The CPU architectures a catalog's builds target:
     ``[{"cpu_family", "cpu_microarchitecture", "full_arch"}]``."""
-    tk.check_access("catalogue_software_read", context, data_dict)
     item = _item(context, data_dict.get("id"))
     tables = store.catalogue_software_tables([item["id"]]).get(item["id"], {})
     return store.catalogue_software_cpu_targets(tables) if len(tables) == len(store.COLLECTIONS) else []
@@ -273,10 +232,10 @@ def _newest(name: str, catalog_type: str) -> dict[str, Any] | None:
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_software_nothing_schema, first="catalogue_software_manage")
 def catalogue_software_discover(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """For each upstream: its newest version (null when it cannot be read),
     and whether a stored catalog of it is older."""
-    tk.check_access("catalogue_software_manage", context, data_dict)
     out: list[dict[str, Any]] = []
     for source in catalogue_software_sources().values():
         try:
@@ -292,16 +251,11 @@ def catalogue_software_discover(context: Context, data_dict: DataDict) -> list[d
     return out
 
 
+@catalogue_validated(schema.catalogue_software_import_schema, first="catalogue_software_manage")
 def catalogue_software_import(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Queue the import of an upstream catalog not stored yet (202 in the
     API): ``{"status": "importing", "name"}``."""
-    tk.check_access("catalogue_software_manage", context, data_dict)
-    name = data_dict.get("name")
-    sources = catalogue_software_sources()
-    if not isinstance(name, str) or name not in sources:
-        raise CatalogueInvalid({"name": [tk._('"{name}" is not a valid choice.').format(name=name)]
-                                if name not in (None, "") else [tk._("This field is required.")]})
-    source = sources[name]
+    source = catalogue_software_sources()[data_dict["name"]]
     if _newest(source.name, source.catalog_type):
         raise CatalogueConflict({"name": [tk._("A catalog with name={name} and type={type} already exists.").format(
             name=source.name, type=source.catalog_type)]})
@@ -310,10 +264,10 @@ def catalogue_software_import(context: Context, data_dict: DataDict) -> ActionRe
     return {"status": "importing", "name": source.name}
 
 
+@catalogue_validated(schema.catalogue_software_id_schema, first="catalogue_software_manage")
 def catalogue_software_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Queue the update of a stored catalog from its upstream:
     ``{"status": "updating", "catalog_uuid"}``."""
-    tk.check_access("catalogue_software_manage", context, data_dict)
     catalog = _with_counts([_item(context, data_dict.get("id"))])[0]
     if catalogue_software_source(catalog["name"], catalog["catalog_type"]) is None:
         raise CatalogueInvalid({"non_field_errors": [tk._("No loader configuration found for {name} ({type}).").format(
@@ -323,11 +277,11 @@ def catalogue_software_update(context: Context, data_dict: DataDict) -> ActionRe
     return {"status": "updating", "catalog_uuid": catalog["uuid"]}
 
 
+@catalogue_validated(schema.catalogue_software_nothing_schema, first="catalogue_software_manage")
 def catalogue_software_schedule(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Queue an update of every catalog with ``auto_update_enabled`` whose
     last attempt is older than ``ckanext.catalogue.software.update_interval``
     hours (the daily run of ``ckan catalogue software schedule``)."""
-    tk.check_access("catalogue_software_manage", context, data_dict)
     hours = catalogue_software_update_interval()
     due_before = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=hours)).strftime(
         "%Y-%m-%dT%H:%M:%S.%fZ")
@@ -462,13 +416,6 @@ def catalogue_software_update_job(catalog_id: str, progress: Any = None) -> dict
 
 # --- packages, versions and targets ---
 
-def _collection(data_dict: DataDict) -> str:
-    collection = data_dict.get("collection")
-    if collection not in store.COLLECTIONS:
-        raise CatalogueInvalid({"collection": [tk._("One of packages, versions, targets")]})
-    return str(collection)
-
-
 def _catalogs(context: Context, scope: str | None) -> list[dict[str, Any]]:
     """The catalogs a record list spans: one (``catalog_uuid``) or all."""
     query: dict[str, Any] = {"kind": [CATALOG], "limit": CATALOGS_MAX}
@@ -479,6 +426,7 @@ def _catalogs(context: Context, scope: str | None) -> list[dict[str, Any]]:
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_software_record_list_schema, first="catalogue_software_read")
 def catalogue_software_record_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Packages, versions or targets of the software catalogs, filtered,
     ordered and paged in SQL (Waldur's filters for each collection).
@@ -490,16 +438,12 @@ def catalogue_software_record_list(context: Context, data_dict: DataDict) -> Act
     :param offset: default 0
     :returns: ``{"count": n, "results": [records]}``
     """
-    tk.check_access("catalogue_software_read", context, data_dict)
-    collection = _collection(data_dict)
-    limit, offset = _paging(data_dict)
-    filters: Any = data_dict.get("filters") or {}
-    if not isinstance(filters, dict):
-        raise CatalogueInvalid({"filters": [tk._("A JSON object is required")]})
+    collection = data_dict["collection"]
+    filters: dict[str, Any] = data_dict["filters"]
     known = FILTERS[collection]
     errors: dict[str, list[str]] = {}
     parsed: dict[str, Any] = {}
-    for name, raw in cast("dict[str, Any]", filters).items():
+    for name, raw in filters.items():
         if name not in known or raw in (None, "", []):
             continue  # as Waldur: parameters it does not know are ignored
         try:
@@ -519,7 +463,7 @@ def catalogue_software_record_list(context: Context, data_dict: DataDict) -> Act
     query = store.SoftwareQuery(collection, catalogs, tables)
     for name, value in parsed.items():
         query.add(known[name][1](query, value))
-    total, rows = query.run(order or DEFAULT_ORDER[collection], limit, offset)
+    total, rows = query.run(order or DEFAULT_ORDER[collection], data_dict["limit"], data_dict["offset"])
     return {"count": total, "results": _enrich(collection, rows, tables)}
 
 
@@ -601,99 +545,26 @@ def _package_name(collection: str, row: dict[str, Any], tables: dict[str, dict[s
 
 
 @tk.side_effect_free
+@catalogue_validated(schema.catalogue_software_record_schema, first="catalogue_software_read")
 def catalogue_software_record_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """One package, version or target by uuid.
 
     :param collection: packages, versions or targets
     :param uuid: the record
     """
-    tk.check_access("catalogue_software_read", context, data_dict)
-    return _find(context, _collection(data_dict), data_dict.get("uuid"))[0]
+    return _find(context, data_dict["collection"], data_dict.get("uuid"))[0]
 
 
-# Fields a client may write, with their checks, per collection.
-def _text(limit: int, required: bool = False, nullable: bool = False) -> Any:
-    def check(value: Any) -> Any:
-        if value is None and nullable:
-            return None
-        if value is None:
-            raise ValueError(tk._("This field may not be null."))
-        if not isinstance(value, str):
-            raise ValueError(tk._("Not a valid string."))
-        if required and not value.strip():
-            raise ValueError(tk._("This field may not be blank."))
-        if len(value) > limit:
-            raise ValueError(tk._("Ensure this field has no more than {n} characters.").format(n=limit))
-        return value
-    return check
-
-
-def _strings(value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in cast("list[Any]", value)):
-        raise ValueError(tk._("Expected a list of strings."))
-    return cast("list[str]", value)
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(tk._("Must be a valid boolean."))
-    return value
-
-
-def _object(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ValueError(tk._("Must be a JSON object."))
-    return cast("dict[str, Any]", value)
-
-
-def _date(value: Any) -> str | None:
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise ValueError(tk._("Date has wrong format. Use YYYY-MM-DD.")) from None
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValueError(tk._("Expected a list."))
-    return cast("list[Any]", value)
-
-
-WRITABLE: dict[str, dict[str, tuple[Any, Any]]] = {
-    # field: (check, default on create)
-    store.PACKAGES: {"name": (_text(200, True), None), "description": (_text(100000), ""),
-                     "homepage": (_text(200, nullable=True), None), "categories": (_strings, []), "licenses": (_strings, []),
-                     "maintainers": (_strings, []), "is_extension": (_flag, False)},
-    store.VERSIONS: {"version": (_text(100, True), None), "module_version": (_text(150), ""),
-                     "release_date": (_date, None), "dependencies": (_list, []), "metadata": (_object, {})},
-    store.TARGETS: {"target_type": (_text(50), "architecture"), "target_name": (_text(100), "generic"),
-                    "target_subtype": (_text(50), ""), "location": (_text(500), ""), "metadata": (_object, {}),
-                    "gpu_architectures": (_strings, [])},
-}
 # The record a new row hangs from: (field, collection it names).
 PARENT: dict[str, tuple[str, str | None]] = {store.PACKAGES: ("catalog", None), store.VERSIONS: ("package_uuid", store.PACKAGES),
           store.TARGETS: ("version_uuid", store.VERSIONS)}
 
 
-def _checked(collection: str, fields: dict[str, Any], creating: bool) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    out: dict[str, Any] = {}
-    for name, (check, default) in WRITABLE[collection].items():
-        if name in fields:
-            try:
-                out[name] = check(fields[name])
-            except ValueError as error:
-                errors[name] = [str(error)]
-        elif creating:
-            if default is None and name in ("name", "version"):
-                errors[name] = [tk._("This field is required.")]
-            else:
-                out[name] = default
-    if errors:
-        raise CatalogueInvalid(errors)
-    return out
+def _checked(context: Context, collection: str, fields: dict[str, Any], creating: bool) -> dict[str, Any]:
+    """The writable fields given (with their defaults on create)."""
+    valid = catalogue_validate(fields, schema.catalogue_software_fields_schema(collection, creating), context,
+                               bound=False)
+    return {k: v for k, v in valid.items() if k not in ("__extras", "__junk")}
 
 
 def _parent_catalog(context: Context, collection: str, fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -729,6 +600,7 @@ def _write(table: str, collection: str, row: dict[str, Any], new: bool) -> None:
             keys=_NATURAL_KEYS[collection])]}) from None
 
 
+@catalogue_validated(schema.catalogue_software_record_schema, first="catalogue_software_manage")
 def catalogue_software_record_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Add a package (``catalog``), a version (``package_uuid``) or a target
     (``version_uuid``) to a catalog (Catalogue-Manager).
@@ -736,15 +608,11 @@ def catalogue_software_record_create(context: Context, data_dict: DataDict) -> A
     :param collection: packages, versions or targets
     :param fields: the record's fields
     """
-    tk.check_access("catalogue_software_manage", context, data_dict)
-    collection = _collection(data_dict)
-    fields: Any = data_dict.get("fields") or {}
-    if not isinstance(fields, dict):
-        raise CatalogueInvalid({"fields": [tk._("A JSON object is required")]})
+    collection, fields = data_dict["collection"], data_dict["fields"]
     # Every field's error at once, the parent's among them.
     try:
-        row = _checked(collection, fields, creating=True)
-    except CatalogueInvalid as error:
+        row = _checked(context, collection, fields, creating=True)
+    except tk.ValidationError as error:
         link = PARENT[collection][0]
         if fields.get(link) in (None, ""):
             error.error_dict = {link: [tk._("This field is required.")], **error.error_dict}
@@ -764,6 +632,7 @@ def catalogue_software_record_create(context: Context, data_dict: DataDict) -> A
     return catalogue_software_record_show(context, {"collection": collection, "uuid": row["uuid"]})
 
 
+@catalogue_validated(schema.catalogue_software_record_schema, first="catalogue_software_manage")
 def catalogue_software_record_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Change a package, version or target (all its writable fields, or
     with ``partial`` those given).
@@ -773,15 +642,11 @@ def catalogue_software_record_update(context: Context, data_dict: DataDict) -> A
     :param fields: the record's fields
     :param partial: change only the fields given
     """
-    tk.check_access("catalogue_software_manage", context, data_dict)
-    collection = _collection(data_dict)
-    fields: Any = data_dict.get("fields") or {}
-    if not isinstance(fields, dict):
-        raise CatalogueInvalid({"fields": [tk._("A JSON object is required")]})
+    collection, fields = data_dict["collection"], data_dict["fields"]
     current, catalog = _find(context, collection, data_dict.get("uuid"))
     # A full update names the required fields (packages: name; versions:
     # version); fields left out keep their values, as in Waldur.
-    row = _checked(collection, fields, creating=False)
+    row = _checked(context, collection, fields, creating=False)
     required = {store.PACKAGES: "name", store.VERSIONS: "version"}.get(collection)
     if not data_dict.get("partial") and required and required not in fields:
         raise CatalogueInvalid({required: [tk._("This field is required.")]})
@@ -791,11 +656,11 @@ def catalogue_software_record_update(context: Context, data_dict: DataDict) -> A
     return catalogue_software_record_show(context, {"collection": collection, "uuid": current["uuid"]})
 
 
+@catalogue_validated(schema.catalogue_software_record_schema, first="catalogue_software_manage")
 def catalogue_software_record_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Remove a package (with its versions and targets), a version (with
     its targets) or a target, in one transaction."""
-    tk.check_access("catalogue_software_manage", context, data_dict)
-    collection = _collection(data_dict)
+    collection = data_dict["collection"]
     current, catalog = _find(context, collection, data_dict.get("uuid"))
     tables = _tables(context.get("user", ""), catalog["id"])
     deletes = {
