@@ -5,7 +5,7 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
@@ -181,6 +181,50 @@ def catalogue_api_blueprint(name: str, import_name: str, url_prefix: str) -> Blu
     return blueprint
 
 
+_View = TypeVar("_View", bound=Callable[..., Response])
+
+
+class CatalogueMethodViews:
+    """One endpoint served by one function per method: route it with
+    catalogue_api_route as a single view, then decorate each method's
+    function (``@item.get``, ``@item.post``...). HEAD is answered by the GET
+    function (the guard lets HEAD through only where GET is allowed)."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.__name__ = endpoint  # catalogue_api_route names the endpoint after its view
+        self.views: dict[str, Callable[..., Response]] = {}
+
+    def __call__(self, **kwargs: Any) -> Response:
+        return self.views["GET" if request.method == "HEAD" else request.method](**kwargs)
+
+    def check(self, rule: str, allowed: tuple[str, ...]) -> None:
+        """Refuse a rule whose allowed methods are not exactly those served."""
+        if set(self.views) != set(allowed):
+            raise ValueError(f"{self.__name__} serves {sorted(self.views)}, {rule} allows {list(allowed)}")
+
+    def _serve(self, method: str, view: _View) -> _View:
+        self.views[method] = view
+        return view
+
+    def get(self, view: _View) -> _View:
+        return self._serve("GET", view)
+
+    def post(self, view: _View) -> _View:
+        return self._serve("POST", view)
+
+    def put(self, view: _View) -> _View:
+        return self._serve("PUT", view)
+
+    def patch(self, view: _View) -> _View:
+        return self._serve("PATCH", view)
+
+    def delete(self, view: _View) -> _View:
+        return self._serve("DELETE", view)
+
+    def purge(self, view: _View) -> _View:
+        return self._serve("PURGE", view)
+
+
 def catalogue_api_route(blueprint: Blueprint, rule: str, allowed: tuple[str, ...],
                         not_allowed: Callable[[tuple[str, ...]], Response],
                         defaults: dict[str, Any] | None = None
@@ -188,8 +232,13 @@ def catalogue_api_route(blueprint: Blueprint, rule: str, allowed: tuple[str, ...
     """Route ``rule`` to the decorated view for the ``allowed`` methods (and
     HEAD with GET), and to the dialect's ``not_allowed`` response with Allow
     for every other one. The methods are recorded for the check of the
-    OpenAPI document. Stack it to serve several rules with one view."""
+    OpenAPI document. Stack it to serve several rules with one view; the
+    view may be a CatalogueMethodViews, one function per method."""
     def register(view: Callable[..., Response]) -> Callable[..., Response]:
+        if isinstance(view, CatalogueMethodViews):
+            # Checked as the app takes the blueprint: by then the module
+            # has decorated every method's function.
+            blueprint.record(lambda _state: view.check(rule, allowed))
         found = _GUARDED.get(view)
         if found is None:
             def guarded(**kwargs: Any) -> Response:

@@ -14,6 +14,7 @@ from ckanext.catalogue.api.http import (
     CATALOGUE_ROUTED_METHODS,
     CatalogueCall,
     CatalogueHttpError,
+    CatalogueMethodViews,
     catalogue_api_blueprint,
     catalogue_api_route,
     catalogue_run_view,
@@ -75,18 +76,25 @@ def _route(rule: str, allowed: tuple[str, ...], **defaults: str) -> Callable[[Ca
     return catalogue_api_route(gcat, rule, allowed, _not_allowed, defaults=defaults or None)
 
 
-@_route("/groups", COLLECTION_METHODS, collection="groups")
-@_route("/organizations", COLLECTION_METHODS, collection="organizations")
-def collection_view(collection: str) -> Response:
+collection_view = CatalogueMethodViews("collection_view")
+_route("/organizations", COLLECTION_METHODS, collection="organizations")(collection_view)
+_route("/groups", COLLECTION_METHODS, collection="groups")(collection_view)
+
+
+@collection_view.get
+def collection_list(collection: str) -> Response:
+    kind = COLLECTIONS[collection]
+    return _translate(lambda call: jsonify(call("catalogue_group_list", {
+        "kind": kind, "limit": request.args.get("limit", 10), "offset": request.args.get("offset", 0),
+        "count": _bool_arg("count"),
+    })))
+
+
+@collection_view.post
+def collection_create(collection: str) -> Response:
     kind = COLLECTIONS[collection]
 
     def run(call: Callable[..., Any]) -> Response:
-        if request.method == "GET":
-            result = call("catalogue_group_list", {
-                "kind": kind, "limit": request.args.get("limit", 10), "offset": request.args.get("offset", 0),
-                "count": _bool_arg("count"),
-            })
-            return jsonify(result)
         created = call("catalogue_group_create", {**_body(), "kind": kind})
         resp = jsonify(created)
         resp.status_code = 201
@@ -97,26 +105,51 @@ def collection_view(collection: str) -> Response:
     return _translate(run)
 
 
-@_route("/groups/<id>", MEMBER_METHODS, collection="groups")
-@_route("/organizations/<id>", MEMBER_METHODS, collection="organizations")
-def member_view(collection: str, id: str) -> Response:
+member_view = CatalogueMethodViews("member_view")
+_route("/organizations/<id>", MEMBER_METHODS, collection="organizations")(member_view)
+_route("/groups/<id>", MEMBER_METHODS, collection="groups")(member_view)
+
+
+@member_view.get
+def member_show(collection: str, id: str) -> Response:
+    kind = COLLECTIONS[collection]
+    return _translate(lambda call: jsonify(call("catalogue_group_show", {"id": id, "kind": kind})))
+
+
+@member_view.put
+def member_update(collection: str, id: str) -> Response:
+    kind = COLLECTIONS[collection]
+    return _translate(lambda call: jsonify(call("catalogue_group_update", {**_body(), "id": id, "kind": kind})))
+
+
+@member_view.patch
+def member_patch(collection: str, id: str) -> Response:
+    kind = COLLECTIONS[collection]
+    return _translate(lambda call: jsonify(call("catalogue_group_patch", {**_body(), "id": id, "kind": kind})))
+
+
+def _member_remove(collection: str, id: str, purge: bool) -> Response:
+    """PURGE, or DELETE (a purge with ?purge=true): 204."""
     kind = COLLECTIONS[collection]
 
     def run(call: Callable[..., Any]) -> Response:
-        method = request.method
-        if method == "GET":
-            return jsonify(call("catalogue_group_show", {"id": id, "kind": kind}))
-        if method == "PUT":
-            return jsonify(call("catalogue_group_update", {**_body(), "id": id, "kind": kind}))
-        if method == "PATCH":
-            return jsonify(call("catalogue_group_patch", {**_body(), "id": id, "kind": kind}))
-        if method == "PURGE" or _bool_arg("purge"):
+        if purge or _bool_arg("purge"):
             call("catalogue_group_purge", {"id": id, "kind": kind})
         else:
             call("catalogue_group_delete", {"id": id, "kind": kind})
         return Response(status=204)
 
     return _translate(run)
+
+
+@member_view.delete
+def member_delete(collection: str, id: str) -> Response:
+    return _member_remove(collection, id, purge=False)
+
+
+@member_view.purge
+def member_purge(collection: str, id: str) -> Response:
+    return _member_remove(collection, id, purge=True)
 
 
 ITEM_KIND = "gcat.item"
@@ -149,17 +182,28 @@ def _item_body() -> tuple[dict[str, Any], dict[str, Any]]:
     return doc, params
 
 
-@_route("/items", ITEM_COLLECTION_METHODS)
-def items_view() -> Response:
+items_view = CatalogueMethodViews("items_view")
+_route("/items", ITEM_COLLECTION_METHODS)(items_view)
+
+
+@items_view.get
+def items_list() -> Response:
 
     def run(call: Callable[..., Any]) -> Response:
-        if request.method == "GET":
-            query: dict[str, Any] = {"kind": [ITEM_KIND], "q": request.args.get("q", ""),
-                     "limit": request.args.get("limit", 10), "offset": request.args.get("offset", 0),
-                     "moderation": request.args.get("status", "")}
-            if _bool_arg("count"):
-                return jsonify(call("catalogue_item_count", query)["count"])
-            return jsonify([i["name"] for i in call("catalogue_item_search", query)["results"]])
+        query: dict[str, Any] = {"kind": [ITEM_KIND], "q": request.args.get("q", ""),
+                 "limit": request.args.get("limit", 10), "offset": request.args.get("offset", 0),
+                 "moderation": request.args.get("status", "")}
+        if _bool_arg("count"):
+            return jsonify(call("catalogue_item_count", query)["count"])
+        return jsonify([i["name"] for i in call("catalogue_item_search", query)["results"]])
+
+    return _translate(run)
+
+
+@items_view.post
+def items_create() -> Response:
+
+    def run(call: Callable[..., Any]) -> Response:
         doc, params = _item_body()
         created = call("catalogue_item_create", {"kind": ITEM_KIND, "doc": doc, **params})
         resp = jsonify(_gcat_item(created))
@@ -170,27 +214,50 @@ def items_view() -> Response:
     return _translate(run)
 
 
-@_route("/items/<name>", ITEM_METHODS)
-def item_view(name: str) -> Response:
+item_view = CatalogueMethodViews("item_view")
+_route("/items/<name>", ITEM_METHODS)(item_view)
+
+
+@item_view.get
+def item_show(name: str) -> Response:
+    return _translate(lambda call: jsonify(_gcat_item(call("catalogue_item_show", {"id": name, "kind": [ITEM_KIND]}))))
+
+
+@item_view.put
+def item_update(name: str) -> Response:
 
     def run(call: Callable[..., Any]) -> Response:
-        method = request.method
-        if method == "GET":
-            return jsonify(_gcat_item(call("catalogue_item_show", {"id": name, "kind": [ITEM_KIND]})))
-        if method == "PUT":
-            doc, params = _item_body()
-            if doc.get("name", name) != name:
-                raise tk.ValidationError({"name": ["The name in the body must be the one in the path"]})
-            doc.setdefault("name", name)
-            return jsonify(_gcat_item(call("catalogue_item_update",
-                                           {"id": name, "doc": doc, "kind": [ITEM_KIND], **params})))
-        if method == "PURGE" or _bool_arg("purge"):
+        doc, params = _item_body()
+        if doc.get("name", name) != name:
+            raise tk.ValidationError({"name": ["The name in the body must be the one in the path"]})
+        doc.setdefault("name", name)
+        return jsonify(_gcat_item(call("catalogue_item_update",
+                                       {"id": name, "doc": doc, "kind": [ITEM_KIND], **params})))
+
+    return _translate(run)
+
+
+def _item_remove(name: str, purge: bool) -> Response:
+    """PURGE, or DELETE (a purge with ?purge=true): 204."""
+
+    def run(call: Callable[..., Any]) -> Response:
+        if purge or _bool_arg("purge"):
             call("catalogue_item_purge", {"id": name, "kind": [ITEM_KIND]})
         else:
             call("catalogue_item_delete", {"id": name, "kind": [ITEM_KIND]})
         return Response(status=204)
 
     return _translate(run)
+
+
+@item_view.delete
+def item_delete(name: str) -> Response:
+    return _item_remove(name, purge=False)
+
+
+@item_view.purge
+def item_purge(name: str) -> Response:
+    return _item_remove(name, purge=True)
 
 
 @_route("/items/<name>/approve", ("POST",), decision="approve")
@@ -211,12 +278,19 @@ def moderation_view(name: str, decision: str) -> Response:
 TRASH_METHODS = ("GET", "DELETE")
 
 
-@_route("/trash", TRASH_METHODS)
-def trash_view() -> Response:
+trash_view = CatalogueMethodViews("trash_view")
+_route("/trash", TRASH_METHODS)(trash_view)
+
+
+@trash_view.get
+def trash_list() -> Response:
+    return _translate(lambda call: jsonify(call("catalogue_trash_list", {})))
+
+
+@trash_view.delete
+def trash_empty() -> Response:
 
     def run(call: Callable[..., Any]) -> Response:
-        if request.method == "GET":
-            return jsonify(call("catalogue_trash_list", {}))
         call("catalogue_trash_empty", {})
         return Response(status=204)
 

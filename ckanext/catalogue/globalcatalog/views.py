@@ -21,6 +21,7 @@ from ckanext.catalogue.api.http import (
     CatalogueCall,
     CatalogueDialectError,
     CatalogueHttpError,
+    CatalogueMethodViews,
     catalogue_api_blueprint,
     catalogue_api_route,
     catalogue_run_view,
@@ -321,22 +322,29 @@ def _listing(call: CatalogueCall, query: dict[str, Any], sorts: tuple[str, ...])
 
 # --- routes ---
 
-@catalogue_api_route(globalcatalog, "/", ("GET", "POST"), _not_allowed)
-def entries() -> Response:
+entries = CatalogueMethodViews("entries")
+catalogue_api_route(globalcatalog, "/", ("GET", "POST"), _not_allowed)(entries)
+
+
+@entries.get
+def entries_list() -> Response:
+    return _run(lambda call: _listing(call, {"root": True}, tuple(SORTS)))
+
+
+@entries.post
+def entries_create() -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        if request.method == "POST":
-            body = _body()
-            if not isinstance(body.get("id"), str) or not body["id"].strip():
-                raise GlobalCatalogError(400, "id is required", "id")
-            data: dict[str, Any] = {"kind": _core_kind(body.get("kind")), "doc": _doc(body), "id": body["id"]}
-            if body.get("parent_id"):
-                data["parent"] = body["parent_id"]
-            if request.args.get("account"):
-                data["organization"] = request.args["account"]
-            created = call("catalogue_item_create", data)
-            return _json(_entry(created), 201, etag=created["etag"])
-        return _listing(call, {"root": True}, tuple(SORTS))
+        body = _body()
+        if not isinstance(body.get("id"), str) or not body["id"].strip():
+            raise GlobalCatalogError(400, "id is required", "id")
+        data: dict[str, Any] = {"kind": _core_kind(body.get("kind")), "doc": _doc(body), "id": body["id"]}
+        if body.get("parent_id"):
+            data["parent"] = body["parent_id"]
+        if request.args.get("account"):
+            data["organization"] = request.args["account"]
+        created = call("catalogue_item_create", data)
+        return _json(_entry(created), 201, etag=created["etag"])
 
     return _run(run)
 
@@ -378,34 +386,36 @@ def _with_children(call: CatalogueCall, item: dict[str, Any], entry: dict[str, A
             parent.setdefault("children", []).append(shaped)
 
 
-@catalogue_api_route(globalcatalog, "/<entry_id>", ("GET", "PUT", "DELETE"), _not_allowed)
-def entry(entry_id: str) -> Response:
+entry = CatalogueMethodViews("entry")
+catalogue_api_route(globalcatalog, "/<entry_id>", ("GET", "PUT", "DELETE"), _not_allowed)(entry)
+
+
+@entry.get
+def entry_show(entry_id: str) -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        if request.method == "GET":
-            if request.headers.get("If-None-Match") and request.args.get("depth", "").strip() in ("", "0"):
-                # A client holding the current version: 304 from the version alone.
-                current = call("catalogue_item_etag", {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)})
-                unchanged = _not_modified(current["etag"]) if current["state"] == "active" else None
-                if unchanged is not None:
-                    return unchanged
-            item = _shown(call, entry_id)
-            depth = _depth()
-            # One entry shows all of it unless include narrows it.
-            shaped = _entry(item, _include() if request.args.get("include") else None, _languages())
-            if depth:
-                _with_children(call, item, shaped, depth)
-                return _json(shaped)
-            return _conditional(shaped, item["etag"])
-        if request.method == "DELETE":
-            data: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES),
-                                    "force": _flag("force")}
-            if request.headers.get("If-Match"):
-                data["if_match"] = request.headers["If-Match"]
-            # Archiving what is missing: done already, as the Global Catalog answers.
-            with contextlib.suppress(tk.ObjectNotFound):
-                call("catalogue_item_delete", data)
-            return _json({})
+        if request.headers.get("If-None-Match") and request.args.get("depth", "").strip() in ("", "0"):
+            # A client holding the current version: 304 from the version alone.
+            current = call("catalogue_item_etag", {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)})
+            unchanged = _not_modified(current["etag"]) if current["state"] == "active" else None
+            if unchanged is not None:
+                return unchanged
+        item = _shown(call, entry_id)
+        depth = _depth()
+        # One entry shows all of it unless include narrows it.
+        shaped = _entry(item, _include() if request.args.get("include") else None, _languages())
+        if depth:
+            _with_children(call, item, shaped, depth)
+            return _json(shaped)
+        return _conditional(shaped, item["etag"])
+
+    return _run(run)
+
+
+@entry.put
+def entry_update(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
         body = _body()
         current = _shown(call, entry_id)
         if body.get("id") not in (None, entry_id, _gc_id(current)):
@@ -424,6 +434,21 @@ def entry(entry_id: str) -> Response:
             update["if_match"] = request.headers["If-Match"]
         updated = call("catalogue_item_update", update)
         return _json(_entry(updated), etag=updated["etag"])
+
+    return _run(run)
+
+
+@entry.delete
+def entry_delete(entry_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        data: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES), "force": _flag("force")}
+        if request.headers.get("If-Match"):
+            data["if_match"] = request.headers["If-Match"]
+        # Archiving what is missing: done already, as the Global Catalog answers.
+        with contextlib.suppress(tk.ObjectNotFound):
+            call("catalogue_item_delete", data)
+        return _json({})
 
     return _run(run)
 
@@ -457,16 +482,22 @@ def _accounts(value: Any, field: str) -> list[str]:
     return [k for k in cast("dict[str, Any]", value).get("accounts", {}) if k != "_accountid_"]
 
 
-@catalogue_api_route(globalcatalog, "/<entry_id>/visibility", ("GET", "PUT"), _not_allowed)
-def visibility(entry_id: str) -> Response:
+visibility = CatalogueMethodViews("visibility")
+catalogue_api_route(globalcatalog, "/<entry_id>/visibility", ("GET", "PUT"), _not_allowed)(visibility)
+
+
+@visibility.get
+def visibility_show(entry_id: str) -> Response:
+    ref: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)}
+    return _run(lambda call: _conditional(_visibility(call("catalogue_item_visibility_show", ref))))
+
+
+@visibility.put
+def visibility_update(entry_id: str) -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        ref: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)}
-        if request.method == "GET":
-            shown = call("catalogue_item_visibility_show", ref)
-            return _conditional(_visibility(shown))
         body = _body()
-        data: dict[str, Any] = dict(ref)
+        data: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)}
         for field in ("restrictions", "extendable"):
             if field in body:
                 data[field] = body[field]
@@ -554,27 +585,44 @@ def artifacts(entry_id: str) -> Response:
     return _run(run)
 
 
-@catalogue_api_route(globalcatalog, "/<entry_id>/artifacts/<anypath:artifact_id>", ("GET", "PUT", "DELETE"),
-                     _not_allowed)
-def artifact(entry_id: str, artifact_id: str) -> Response:
+artifact = CatalogueMethodViews("artifact")
+catalogue_api_route(globalcatalog, "/<entry_id>/artifacts/<anypath:artifact_id>", ("GET", "PUT", "DELETE"),
+                    _not_allowed)(artifact)
+
+
+@artifact.get
+def artifact_show(entry_id: str, artifact_id: str) -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        ref = {"id": entry_id, "name": artifact_id}
-        if request.method == "PUT":
-            stored = call("catalogue_item_artifact_upload", {
-                **ref, "content": request.get_data(cache=False),
-                "content_type": request.headers.get("Content-Type") or "application/octet-stream"})
-            return _json(_artifact(entry_id, stored), etag=stored["etag"])
-        if request.method == "DELETE":
-            call("catalogue_item_artifact_delete", ref)
-            return _json({})
-        shown = call("catalogue_item_artifact_show", ref)
+        shown = call("catalogue_item_artifact_show", {"id": entry_id, "name": artifact_id})
         unchanged = _not_modified(shown["etag"])
         if unchanged is not None:
             return unchanged
         resp = Response(catalogue_artifact_content(shown["file_id"]), content_type=shown["content_type"])
         resp.headers["ETag"] = shown["etag"]
         return catalogue_file_headers(resp, shown["name"])
+
+    return _run(run)
+
+
+@artifact.put
+def artifact_upload(entry_id: str, artifact_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        stored = call("catalogue_item_artifact_upload", {
+            "id": entry_id, "name": artifact_id, "content": request.get_data(cache=False),
+            "content_type": request.headers.get("Content-Type") or "application/octet-stream"})
+        return _json(_artifact(entry_id, stored), etag=stored["etag"])
+
+    return _run(run)
+
+
+@artifact.delete
+def artifact_delete(entry_id: str, artifact_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        call("catalogue_item_artifact_delete", {"id": entry_id, "name": artifact_id})
+        return _json({})
 
     return _run(run)
 

@@ -14,6 +14,7 @@ from ckanext.catalogue.api.http import (
     CatalogueBadCredentials,
     CatalogueCall,
     CatalogueHttpError,
+    CatalogueMethodViews,
     catalogue_api_blueprint,
     catalogue_api_route,
     catalogue_run_view,
@@ -129,26 +130,54 @@ def _required_arg(name: str) -> str:
     return value
 
 
-@_route("/item", ("POST", "PUT", "GET", "DELETE"))
-def item() -> Response:
+item = CatalogueMethodViews("item")
+_route("/item", ("POST", "PUT", "GET", "DELETE"))(item)
+
+
+def _item_doc() -> tuple[dict[str, Any], str]:
+    """The document of a create or update, and the IUDX kind its type names."""
+    doc = _body()
+    return doc, _item_kind(doc)
+
+
+# Create and update answer with the stored document as one object.
+@item.post
+def item_create() -> Response:
     def run(call: Callable[..., Any]) -> Response:
-        if request.method == "GET":
-            found = call("catalogue_item_show", {"id": _id_arg("id"), "kind": ITEM_KINDS})
-            return _success([iudx_item(found)], totalHits=1, detail="Success: Item fetched Successfully")
-        if request.method == "DELETE":
-            item_id = _id_arg("id")
-            call("catalogue_item_delete", {"id": item_id, "kind": ITEM_KINDS})
-            return _success([{"id": item_id}], detail="Success: Item deleted successfully")
-        doc = _body()
-        kind = _item_kind(doc)
-        # Create and update answer with the stored document as one object.
-        if request.method == "POST":
-            created = call("catalogue_item_create", {"doc": doc, "kind": kind})
-            return _success(iudx_item(created), status=201, detail="Success: Item created")
+        doc, kind = _item_doc()
+        created = call("catalogue_item_create", {"doc": doc, "kind": kind})
+        return _success(iudx_item(created), status=201, detail="Success: Item created")
+
+    return _translate(run)
+
+
+@item.put
+def item_update() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        doc, _ = _item_doc()  # an update to a type that is no IUDX item is refused too
         if not doc.get("id"):
             raise e.IudxError(400, e.INVALID_SCHEMA, "id not present in the request")
         updated = call("catalogue_item_update", {"id": doc["id"], "doc": doc, "kind": ITEM_KINDS})
         return _success(iudx_item(updated), detail="Success: Item updated successfully")
+
+    return _translate(run)
+
+
+@item.get
+def item_show() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        found = call("catalogue_item_show", {"id": _id_arg("id"), "kind": ITEM_KINDS})
+        return _success([iudx_item(found)], totalHits=1, detail="Success: Item fetched Successfully")
+
+    return _translate(run)
+
+
+@item.delete
+def item_delete() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        item_id = _id_arg("id")
+        call("catalogue_item_delete", {"id": item_id, "kind": ITEM_KINDS})
+        return _success([{"id": item_id}], detail="Success: Item deleted successfully")
 
     return _translate(run)
 
@@ -268,15 +297,26 @@ def relsearch() -> Response:
     return _translate(run)
 
 
-@_route("/instance", ("POST", "DELETE"))
-def instance() -> Response:
+instance = CatalogueMethodViews("instance")
+_route("/instance", ("POST", "DELETE"))(instance)
+
+
+@instance.post
+def instance_create() -> Response:
     def run(call: Callable[..., Any]) -> Response:
         name = _required_arg("id")
-        if request.method == "POST":
-            created = call("catalogue_item_create", {"kind": kinds.INSTANCE, "doc": {
-                "type": ["iudx:Instance"], "name": name}})
-            return _success({"id": created["name"], "type": ["iudx:Instance"]}, status=201,
-                            detail="Success: Item created")
+        created = call("catalogue_item_create", {"kind": kinds.INSTANCE, "doc": {
+            "type": ["iudx:Instance"], "name": name}})
+        return _success({"id": created["name"], "type": ["iudx:Instance"]}, status=201,
+                        detail="Success: Item created")
+
+    return _translate(run)
+
+
+@instance.delete
+def instance_delete() -> Response:
+    def run(call: Callable[..., Any]) -> Response:
+        name = _required_arg("id")
         call("catalogue_item_delete", {"id": name, "kind": [kinds.INSTANCE]})
         return _success([{"id": name}], detail="Success: Item deleted successfully")
 

@@ -14,6 +14,7 @@ from ckanext.catalogue.api.http import (
     CatalogueCall,
     CatalogueDialectError,
     CatalogueHttpError,
+    CatalogueMethodViews,
     catalogue_api_blueprint,
     catalogue_api_route,
     catalogue_run_view,
@@ -138,16 +139,14 @@ def _not_allowed(allowed: tuple[str, ...]) -> Response:
     return _error(405, "MethodNotAllowed", f"{request.method} is not allowed here")
 
 
-@catalogue_api_route(library, "/catalogs", ("GET", "POST"), _not_allowed)
-def catalogs() -> Response:
+catalogs = CatalogueMethodViews("catalogs")
+catalogue_api_route(library, "/catalogs", ("GET", "POST"), _not_allowed)(catalogs)
+
+
+@catalogs.get
+def catalogs_list() -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        if request.method == "POST":
-            created = call("catalogue_item_create", {"kind": CATALOG, "doc": _doc(), **_organization()})
-            resp = jsonify({"catalog": _catalog(created)})
-            resp.status_code = 201
-            resp.headers["Location"] = url_for("catalogue_library.catalog", catalog_id=created["id"], _external=True)
-            return resp
         top, skip = _int_arg("$top", 100, MAX_TOP), _int_arg("$skip", 0, 10 ** 6)
         query: dict[str, Any] = {"kind": [CATALOG], "limit": top, "offset": skip, "sort": "title_string asc"}
         words = request.args.get("$search", "").strip()
@@ -165,16 +164,43 @@ def catalogs() -> Response:
     return _translate(run)
 
 
-@catalogue_api_route(library, "/catalogs/<catalog_id>", ("GET", "PUT", "DELETE"), _not_allowed)
-def catalog(catalog_id: str) -> Response:
+@catalogs.post
+def catalogs_create() -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        ref: dict[str, Any] = {"id": catalog_id, "kind": [CATALOG]}
-        if request.method == "GET":
-            return jsonify({"catalog": _catalog(call("catalogue_item_show", ref))})
-        if request.method == "PUT":
-            return jsonify({"catalog": _catalog(call("catalogue_item_update", {**ref, "doc": _doc()}))})
-        call("catalogue_item_purge", ref)
+        created = call("catalogue_item_create", {"kind": CATALOG, "doc": _doc(), **_organization()})
+        resp = jsonify({"catalog": _catalog(created)})
+        resp.status_code = 201
+        resp.headers["Location"] = url_for("catalogue_library.catalog", catalog_id=created["id"], _external=True)
+        return resp
+
+    return _translate(run)
+
+
+catalog = CatalogueMethodViews("catalog")
+catalogue_api_route(library, "/catalogs/<catalog_id>", ("GET", "PUT", "DELETE"), _not_allowed)(catalog)
+
+
+def _ref(catalog_id: str) -> dict[str, Any]:
+    return {"id": catalog_id, "kind": [CATALOG]}
+
+
+@catalog.get
+def catalog_show(catalog_id: str) -> Response:
+    return _translate(lambda call: jsonify({"catalog": _catalog(call("catalogue_item_show", _ref(catalog_id)))}))
+
+
+@catalog.put
+def catalog_update(catalog_id: str) -> Response:
+    return _translate(lambda call: jsonify({"catalog": _catalog(call("catalogue_item_update",
+                                                                     {**_ref(catalog_id), "doc": _doc()}))}))
+
+
+@catalog.delete
+def catalog_delete(catalog_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        call("catalogue_item_purge", _ref(catalog_id))
         return Response(status=204)
 
     return _translate(run)

@@ -17,6 +17,7 @@ from ckanext.catalogue.api.http import (
     CatalogueCall,
     CatalogueDialectError,
     CatalogueHttpError,
+    CatalogueMethodViews,
     catalogue_api_blueprint,
     catalogue_api_route,
     catalogue_run_view,
@@ -277,14 +278,21 @@ def _query() -> dict[str, Any]:
 
 # --- catalogs ---
 
-@catalogue_api_route(software, "/marketplace-software-catalogs/", ("GET", "POST"), _not_allowed)
-def catalogs() -> Response:
+catalogs = CatalogueMethodViews("catalogs")
+catalogue_api_route(software, "/marketplace-software-catalogs/", ("GET", "POST"), _not_allowed)(catalogs)
+
+
+@catalogs.get
+def catalogs_list() -> Response:
+    return _translate(lambda call: _list(call, "catalogue_software_catalog_list", _query(), _catalog))
+
+
+@catalogs.post
+def catalogs_create() -> Response:
 
     def run(call: CatalogueCall) -> Response:
-        if request.method == "POST":
-            created = call("catalogue_software_catalog_create", {"doc": _body()})
-            return _json(_catalog(created), 201, Location=_url("catalogs", created["uuid"]))
-        return _list(call, "catalogue_software_catalog_list", _query(), _catalog)
+        created = call("catalogue_software_catalog_create", {"doc": _body()})
+        return _json(_catalog(created), 201, Location=_url("catalogs", created["uuid"]))
 
     return _translate(run)
 
@@ -312,19 +320,42 @@ def import_catalog() -> Response:
     return _translate(run)
 
 
-@catalogue_api_route(software, "/marketplace-software-catalogs/<uuid>/", ("GET", "PUT", "PATCH", "DELETE"),
-                     _not_allowed)
-def catalog(uuid: str) -> Response:
+catalog = CatalogueMethodViews("catalog")
+catalogue_api_route(software, "/marketplace-software-catalogs/<uuid>/", ("GET", "PUT", "PATCH", "DELETE"),
+                    _not_allowed)(catalog)
+
+
+@catalog.get
+def catalog_show(uuid: str) -> Response:
+    return _translate(lambda call: _json(_catalog(call("catalogue_software_catalog_show", {"id": uuid}))))
+
+
+def _catalog_change(uuid: str, partial: bool) -> Response:
+    """PUT, or PATCH (``partial``: the fields sent, the others kept)."""
 
     def run(call: CatalogueCall) -> Response:
-        if request.method == "GET":
-            return _json(_catalog(call("catalogue_software_catalog_show", {"id": uuid})))
-        if request.method == "DELETE":
-            call("catalogue_software_catalog_delete", {"id": uuid})
-            return Response(status=204)
-        changed = call("catalogue_software_catalog_update",
-                       {"id": uuid, "doc": _body(), "partial": request.method == "PATCH"})
+        changed = call("catalogue_software_catalog_update", {"id": uuid, "doc": _body(), "partial": partial})
         return _json(_catalog(changed))
+
+    return _translate(run)
+
+
+@catalog.put
+def catalog_update(uuid: str) -> Response:
+    return _catalog_change(uuid, partial=False)
+
+
+@catalog.patch
+def catalog_patch(uuid: str) -> Response:
+    return _catalog_change(uuid, partial=True)
+
+
+@catalog.delete
+def catalog_delete(uuid: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        call("catalogue_software_catalog_delete", {"id": uuid})
+        return Response(status=204)
 
     return _translate(run)
 
@@ -349,11 +380,9 @@ def cpu_targets(uuid: str) -> Response:
 
 # --- packages, versions, targets ---
 
-def _records(collection: str) -> Response:
+def _records_list(collection: str) -> Response:
+
     def run(call: CatalogueCall) -> Response:
-        if request.method == "POST":
-            created = call("catalogue_software_record_create", {"collection": collection, "fields": _body()})
-            return _json(SHAPES[collection](created), 201, Location=_url(collection, created["uuid"]))
         query = _query()
         order = query.pop("o", None)
         return _list(call, "catalogue_software_record_list",
@@ -363,52 +392,69 @@ def _records(collection: str) -> Response:
     return _translate(run)
 
 
-def _record(collection: str, uuid: str) -> Response:
+def _records_create(collection: str) -> Response:
+
     def run(call: CatalogueCall) -> Response:
-        ref = {"collection": collection, "uuid": uuid}
-        if request.method == "GET":
-            return _json(SHAPES[collection](call("catalogue_software_record_show", ref)))
-        if request.method == "DELETE":
-            call("catalogue_software_record_delete", ref)
-            return Response(status=204)
+        created = call("catalogue_software_record_create", {"collection": collection, "fields": _body()})
+        return _json(SHAPES[collection](created), 201, Location=_url(collection, created["uuid"]))
+
+    return _translate(run)
+
+
+def _record_show(collection: str, uuid: str) -> Response:
+    return _translate(lambda call: _json(SHAPES[collection](call(
+        "catalogue_software_record_show", {"collection": collection, "uuid": uuid}))))
+
+
+def _record_change(collection: str, uuid: str, partial: bool) -> Response:
+    """PUT, or PATCH (``partial``: the fields sent, the others kept)."""
+
+    def run(call: CatalogueCall) -> Response:
         changed = call("catalogue_software_record_update",
-                       {**ref, "fields": _body(), "partial": request.method == "PATCH"})
+                       {"collection": collection, "uuid": uuid, "fields": _body(), "partial": partial})
         return _json(SHAPES[collection](changed))
 
     return _translate(run)
 
 
-@catalogue_api_route(software, "/marketplace-software-packages/", ("GET", "POST"), _not_allowed)
-def packages() -> Response:
-    return _records("packages")
+def _record_update(collection: str, uuid: str) -> Response:
+    return _record_change(collection, uuid, partial=False)
 
 
-@catalogue_api_route(software, "/marketplace-software-packages/<uuid>/", ("GET", "PUT", "PATCH", "DELETE"),
-                     _not_allowed)
-def package(uuid: str) -> Response:
-    return _record("packages", uuid)
+def _record_patch(collection: str, uuid: str) -> Response:
+    return _record_change(collection, uuid, partial=True)
 
 
-@catalogue_api_route(software, "/marketplace-software-versions/", ("GET", "POST"), _not_allowed)
-def versions() -> Response:
-    return _records("versions")
+def _record_delete(collection: str, uuid: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        call("catalogue_software_record_delete", {"collection": collection, "uuid": uuid})
+        return Response(status=204)
+
+    return _translate(run)
 
 
-@catalogue_api_route(software, "/marketplace-software-versions/<uuid>/", ("GET", "PUT", "PATCH", "DELETE"),
-                     _not_allowed)
-def version(uuid: str) -> Response:
-    return _record("versions", uuid)
+def _record_routes(collection: str, member: str) -> None:
+    """``/marketplace-software-<collection>/`` (endpoint ``collection``) and
+    its members (endpoint ``member``): the same views for each collection,
+    which the rules pass in as a default."""
+    records = CatalogueMethodViews(collection)
+    records.get(_records_list)
+    records.post(_records_create)
+    catalogue_api_route(software, f"/marketplace-software-{collection}/", ("GET", "POST"), _not_allowed,
+                        defaults={"collection": collection})(records)
+    record = CatalogueMethodViews(member)
+    record.get(_record_show)
+    record.put(_record_update)
+    record.patch(_record_patch)
+    record.delete(_record_delete)
+    catalogue_api_route(software, f"/marketplace-software-{collection}/<uuid>/", ("GET", "PUT", "PATCH", "DELETE"),
+                        _not_allowed, defaults={"collection": collection})(record)
 
 
-@catalogue_api_route(software, "/marketplace-software-targets/", ("GET", "POST"), _not_allowed)
-def targets() -> Response:
-    return _records("targets")
-
-
-@catalogue_api_route(software, "/marketplace-software-targets/<uuid>/", ("GET", "PUT", "PATCH", "DELETE"),
-                     _not_allowed)
-def target(uuid: str) -> Response:
-    return _record("targets", uuid)
+_record_routes("packages", "package")
+_record_routes("versions", "version")
+_record_routes("targets", "target")
 
 
 @software.route("/marketplace-software-<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
