@@ -384,9 +384,9 @@ def catalogue_free_unique_key(kind: CatalogueKind, item_id: str, doc: dict[str, 
     """The unique key the changed item holds, once no other item holds it;
     CatalogueConflict naming the field otherwise."""
     unique = rules.catalogue_unique_key(kind, doc, parent_id, owner_org)
-    held = model.Session.query(CatalogueItemKey.key).filter(
-        CatalogueItemKey.item_id == item_id, CatalogueItemKey.purpose == KEY_UNIQUE).scalar()
-    if unique and unique != held and model.Session.get(CatalogueItemKey, unique) is not None:
+    held = model.Session.query(CatalogueItemKey).filter(
+        CatalogueItemKey.item_id == item_id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
+    if unique and (held is None or held.key != unique) and model.Session.get(CatalogueItemKey, unique) is not None:
         field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
         raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
             field=field)]})

@@ -14,7 +14,12 @@ from ckanext.catalogue.core.document import catalogue_field_key
 from ckanext.catalogue.core.moderation import STATES
 from ckanext.catalogue.core.roles import CATALOGUE_ROLES
 from ckanext.catalogue.core.visibility import CATALOGUE_RESTRICTIONS
-from ckanext.catalogue.logic.validators import catalogue_absent_ignored, catalogue_name, catalogue_whole
+from ckanext.catalogue.logic.validators import (
+    catalogue_absent_ignored,
+    catalogue_blank_ignored,
+    catalogue_name,
+    catalogue_whole,
+)
 
 CATALOGUE_GROUP_KINDS = ["group", "organization"]
 
@@ -111,9 +116,9 @@ def catalogue_group_create_schema(
 
 
 @validator_args
-def catalogue_group_target_schema(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
-    """The group a call names (an unknown or missing id: not found)."""
-    return {**catalogue_group_kind_schema(), "id": [ignore_missing, unicode_safe]}
+def catalogue_group_target_schema(ignore_missing: Validator) -> Schema:
+    """The group a call names (an unknown, missing or non-text id: not found)."""
+    return {**catalogue_group_kind_schema(), "id": [ignore_missing]}
 
 
 @validator_args
@@ -307,8 +312,8 @@ def catalogue_item_search_schema(
 
 @validator_args
 def catalogue_item_count_schema(ignore: Validator) -> Schema:
-    """As the search's, without its page: a count has none."""
-    return {**catalogue_item_search_schema(), "limit": [ignore], "offset": [ignore]}
+    """As the search's, without its page size: a count has none."""
+    return {**catalogue_item_search_schema(), "limit": [ignore]}
 
 
 @validator_args
@@ -461,12 +466,20 @@ def catalogue_log_time(value: Any) -> datetime.datetime:
         raise tk.Invalid(tk._("A Unix time or YYYY-MM-DDTHH:MM:SSZ")) from None
 
 
+def catalogue_flag(value: Any) -> bool:
+    """true/false, yes/no, on/off, 1/0 (as CKAN's asbool reads them)."""
+    try:
+        return tk.asbool(value)
+    except ValueError:
+        raise tk.Invalid(tk._("true or false")) from None
+
+
 @validator_args
-def catalogue_item_log_schema(ignore_empty: Validator, default: ValidatorFactory, boolean_validator: Validator) -> Schema:
+def catalogue_item_log_schema(default: ValidatorFactory) -> Schema:
     return {
         **catalogue_item_id_schema(),
-        "ascending": [default(False), boolean_validator],
-        "startat": [ignore_empty, catalogue_log_time],
+        "ascending": [default(False), catalogue_flag],
+        "startat": [catalogue_blank_ignored, catalogue_log_time],
         "offset": [catalogue_whole(0, CATALOGUE_MAX_OFFSET)],
         "limit": [catalogue_whole(CATALOGUE_LOG_LIMIT_DEFAULT, CATALOGUE_LOG_LIMIT_MAX)],
     }

@@ -101,6 +101,14 @@ def catalogue_absent_ignored(key: FlattenKey, data: FlattenDataDict, errors: Fla
         raise StopOnError
 
 
+def catalogue_blank_ignored(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                            context: Context) -> None:
+    """Drop a value left out, null or "" (and only those: 0 and false stay)."""
+    if data.get(key) in (missing, None, ""):
+        data.pop(key, None)
+        raise StopOnError
+
+
 def catalogue_whole_number(data_dict: dict[str, Any], key: str, default: int, high: int) -> int:
     """``data_dict[key]`` (or ``default``) as a whole number from 0 to
     ``high``, given as a number or as digits; CatalogueInvalid otherwise."""

@@ -12,7 +12,6 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from ckanext.catalogue.core.errors import CatalogueInvalid
 from ckanext.catalogue.software.loaders import catalogue_software_source
 from ckanext.catalogue.software.logic.action import catalogue_software_import_job, catalogue_software_update_job
 
@@ -26,7 +25,7 @@ def _site() -> Context:
 def _call(action: str, **data: Any) -> Any:
     try:
         return tk.get_action(action)(_site(), data)
-    except CatalogueInvalid as error:
+    except tk.ValidationError as error:
         raise click.ClickException("; ".join(f"{k}: {' '.join(map(str, cast('list[Any]', v)))}" for k, v in error.error_dict.items())) from error
     except tk.ObjectNotFound:
         raise click.ClickException("no such catalog") from None

@@ -41,7 +41,7 @@ def _shown(artifact: CatalogueArtifact) -> dict[str, Any]:
 
 
 @tk.side_effect_free
-@catalogue_validated(schema.catalogue_artifact_list_schema)
+@catalogue_validated(schema.catalogue_artifact_list_schema, first=lambda c, d: _item(c, d, write=False))
 def catalogue_item_artifact_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """The artifacts of an item the caller may read, by name.
 
@@ -55,7 +55,7 @@ def catalogue_item_artifact_list(context: Context, data_dict: DataDict) -> Actio
 
 
 @tk.side_effect_free
-@catalogue_validated(schema.catalogue_artifact_schema)
+@catalogue_validated(schema.catalogue_artifact_schema, first=lambda c, d: _item(c, d, write=False))
 def catalogue_item_artifact_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """One artifact's details (its bytes: ``catalogue_artifact_content``).
 
@@ -70,7 +70,7 @@ def catalogue_item_artifact_show(context: Context, data_dict: DataDict) -> Actio
 
 
 # The content has its own bound (ckanext.catalogue.artifacts.max_size).
-@catalogue_validated(schema.catalogue_artifact_upload_schema, bound=False)
+@catalogue_validated(schema.catalogue_artifact_upload_schema, first=lambda c, d: _item(c, d, write=True), bound=False)
 def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Store (or replace) an artifact of an item (editors of the item).
 
@@ -122,7 +122,7 @@ def catalogue_item_artifact_upload(context: Context, data_dict: DataDict) -> Act
     return _shown(old)
 
 
-@catalogue_validated(schema.catalogue_artifact_schema)
+@catalogue_validated(schema.catalogue_artifact_schema, first=lambda c, d: _item(c, d, write=True))
 def catalogue_item_artifact_delete(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Delete an artifact (editors of the item); an unknown name is not an error.
 

@@ -77,7 +77,8 @@ _LOG_TYPES: dict[str | None, str | None] = {"new package": "create", "changed pa
 
 
 @tk.side_effect_free
-@catalogue_validated(schema.catalogue_item_log_schema)
+@catalogue_validated(schema.catalogue_item_log_schema,
+                     first=lambda c, d: catalogue_item_target(c, d, "catalogue_item_update"))
 def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Every change of an item, from CKAN's activity stream (editors and
     above of the item): newest first unless ``ascending``.

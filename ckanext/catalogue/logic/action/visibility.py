@@ -84,7 +84,8 @@ def _resolve(names: Any, field: str) -> dict[str, list[str]]:
     return found
 
 
-@catalogue_validated(schema.catalogue_item_visibility_update_schema)
+@catalogue_validated(schema.catalogue_item_visibility_update_schema, first=lambda c, d: catalogue_item_target(
+    c, d, "catalogue_item_visibility_update", active_only=True))
 def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Change who may see an item and, through the copied-down labels, its
     descendants (admins of the item's organization, Catalogue-Admins).

@@ -12,7 +12,7 @@ from ckan.logic.schema import validator_args
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Schema, Validator
 
 from ckanext.catalogue.logic.schema import CATALOGUE_MAX_OFFSET
-from ckanext.catalogue.logic.validators import catalogue_absent_ignored, catalogue_whole
+from ckanext.catalogue.logic.validators import catalogue_absent_ignored, catalogue_blank_ignored, catalogue_whole
 from ckanext.catalogue.software import store
 from ckanext.catalogue.software.filters import CATALOG_ORDERINGS, catalogue_parse_order, catalogue_parse_value
 from ckanext.catalogue.software.loaders import catalogue_software_sources
@@ -96,14 +96,13 @@ def catalogue_software_catalog_update_schema(ignore_missing: Validator, boolean_
     return {"id": [ignore_missing], "doc": [catalogue_software_object], "partial": [ignore_missing, boolean_validator]}
 
 
-@validator_args
-def catalogue_software_catalog_list_schema(ignore_empty: Validator) -> Schema:
+def catalogue_software_catalog_list_schema() -> Schema:
     return {
-        "name": [ignore_empty, _filter_of("str")],
-        "version": [ignore_empty, _filter_of("str")],
-        "description": [ignore_empty, _filter_of("str")],
-        "catalog_type": [ignore_empty, _filter_of("catalog_type")],
-        "auto_update_enabled": [ignore_empty, _filter_of("bool")],
+        "name": [catalogue_blank_ignored, _filter_of("str")],
+        "version": [catalogue_blank_ignored, _filter_of("str")],
+        "description": [catalogue_blank_ignored, _filter_of("str")],
+        "catalog_type": [catalogue_blank_ignored, _filter_of("catalog_type")],
+        "auto_update_enabled": [catalogue_blank_ignored, _filter_of("bool")],
         "o": [catalogue_software_catalog_order],
         **_paging(),
     }

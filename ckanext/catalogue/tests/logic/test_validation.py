@@ -56,3 +56,34 @@ def test_software_fields_keep_waldurs_wording():
         catalogue_call(admin, "catalogue_software_record_update", collection="packages", uuid=created["uuid"],
                        fields={"homepage": None, "is_extension": "yes"}, partial=True)
     assert raised.value.error_dict == {"is_extension": ["Must be a valid boolean."]}
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_who_may_not_act_is_told_so_before_their_input_is_judged():
+    admin = factories.Sysadmin()["name"]
+    org = factories.Organization()
+    hidden = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", organization=org["id"], private=True,
+                         doc={"name": "hidden-item", "title": "Hidden"})
+    public = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "open-item", "title": "Open"})
+    reader = factories.User()["name"]
+    for action, data in (
+            ("catalogue_item_artifact_upload", {"name": "x" * 300, "content": b"b", "content_type": "no type"}),
+            ("catalogue_item_visibility_update", {"restrictions": "bogus", "extendable": "no"}),
+            ("catalogue_item_log", {"limit": -1})):
+        for caller in (reader, None):  # as for an unknown id: nothing about the input
+            with pytest.raises(tk.ObjectNotFound):
+                catalogue_call(caller, action, id=hidden["id"], **data)
+        with pytest.raises(tk.NotAuthorized):
+            catalogue_call(reader, action, id=public["id"], **data)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_count_checks_its_offset_and_a_log_reads_time_zero():
+    with pytest.raises(tk.ValidationError) as raised:
+        call_action("catalogue_item_count", offset="abc")
+    assert set(raised.value.error_dict) == {"offset"}
+    admin = factories.Sysadmin()["name"]
+    item = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "logged", "title": "Logged"})
+    # startat=0 is the epoch: newest first from it back, nothing.
+    assert catalogue_call(admin, "catalogue_item_log", id=item["id"], startat=0)["resources"] == []
+    assert catalogue_call(admin, "catalogue_item_log", id=item["id"], startat=0, ascending="on")["count"] == 1
