@@ -125,6 +125,7 @@ fuzz: test-db
 BENCH_SIZES ?= 1000,10000
 bench: test-db
 	@stack/bin/system-packages.sh wrk
+	$(VENV)/bin/python bench/single_write.py --ini $(TEST_INI)
 	$(VENV)/bin/python bench/software_import.py --ini $(TEST_INI)
 	$(VENV)/bin/python bench/bulk_import.py --ini $(TEST_INI) --sizes $(BENCH_SIZES)
 	$(VENV)/bin/python bench/profile_bulk.py --ini $(TEST_INI)
