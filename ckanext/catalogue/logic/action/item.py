@@ -45,6 +45,7 @@ from ckanext.catalogue.core.store import (
     catalogue_save_dataset,
     catalogue_search_filters,
     catalogue_search_items,
+    catalogue_stage_update,
     catalogue_stored_item,
     catalogue_subtree_ids,
     catalogue_write_new_item,
@@ -504,11 +505,17 @@ def catalogue_item_delete(context: Context, data: DataDict) -> ActionResult.AnyD
     if catalogue_has_children(row.id):
         raise CatalogueInvalid({"message": [tk._("Fail: Can't delete, doc has associated item")]}, CODE_NOT_ALLOWED)
     if pkg.state != "deleted":
-        # When it was archived (the retention counts from it), then archived.
+        # When it was archived (the retention counts from it), then archived:
+        # one transaction, which package_delete commits and CKAN indexes once.
         extras = [{"key": k, "value": v} for k, v in (pkg.extras or {}).items() if k != EXTRA_ARCHIVED]
-        catalogue_save_dataset(context, row.id, {"extras": [*extras, {"key": EXTRA_ARCHIVED, "value": catalogue_archive_time()}]})
-        tk.get_action("package_delete")(catalogue_core_context({"user": context.get("user", ""), "ignore_auth": True}),
-                                        {"id": row.id})
+        try:
+            catalogue_stage_update(context, row.id, {"extras": [
+                *extras, {"key": EXTRA_ARCHIVED, "value": catalogue_archive_time()}]})
+            tk.get_action("package_delete")(catalogue_core_context(
+                {"user": context.get("user", ""), "ignore_auth": True}), {"id": row.id})
+        except Exception:
+            model.Session.rollback()
+            raise
     return {"id": row.id, "state": "deleted"}
 
 

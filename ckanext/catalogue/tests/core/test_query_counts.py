@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.tests import factories
 
 from ckanext.catalogue.tests.helpers import catalogue_call
 from ckanext.catalogue.tests.iudx import samples as s
@@ -78,3 +79,26 @@ def test_read_paths_cost_the_same_with_more_items(app, iudx_tree, monkeypatch):
         counter.close()
     grown = {url: (small[url], large[url]) for url in small if small[url] != large[url]}
     assert not grown, f"(sql, solr) with 2 vs 27 items per collection: {grown}"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_an_archive_is_one_write_and_one_index_pass(monkeypatch):
+    """The archive time and the deleted state are committed together and
+    indexed once: one Solr update (with its commit), not one per step."""
+    admin = factories.Sysadmin()["name"]
+    item = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "archived", "title": "A"})
+    updates: list[str] = []
+    original = pysolr.Solr._send_request
+
+    def counted(solr: pysolr.Solr, method: str, path: str = "", *args, **kwargs):
+        if path.startswith("update"):
+            updates.append(path)
+        return original(solr, method, path, *args, **kwargs)
+
+    monkeypatch.setattr(pysolr.Solr, "_send_request", counted)
+    assert catalogue_call(admin, "catalogue_item_delete", id=item["id"])["state"] == "deleted"
+    assert len(updates) == 1, updates
+    archived = catalogue_call(admin, "catalogue_item_show", id=item["id"])
+    assert archived["state"] == "deleted"
+    found = catalogue_call(admin, "catalogue_item_search", ids=[item["id"]])
+    assert found["count"] == 0  # the next search no longer finds it
