@@ -27,13 +27,14 @@ from bench_items import (
 
 # (label, file suffix, function name) of the functions whose cumulative time is a phase.
 PHASES = [
-    ("checks and writes per item (_stage_create)", "catalogue/logic/action/item.py", "_stage_create"),
-    ("CKAN package_create", "ckan/logic/action/create.py", "package_create"),
-    ("activity per item (package_show + activity_create)", "ckanext/activity/subscriptions.py",
-     "_create_package_activity"),
+    ("record checks, as catalogue_item_create makes them (_check_create)", "catalogue/logic/action/item.py",
+     "_check_create"),
+    ("CKAN's dataset validation (catalogue_bulk_validate)", "catalogue/core/bulk.py", "catalogue_bulk_validate"),
+    ("rows, hooks and activities (catalogue_bulk_insert)", "catalogue/core/bulk.py", "catalogue_bulk_insert"),
+    ("dataset dicts as package_show makes them (catalogue_show_many)", "catalogue/core/bulk.py",
+     "catalogue_show_many"),
+    ("search documents by CKAN's indexer (index_package)", "ckan/lib/search/index.py", "index_package"),
     ("navl validation (all callers)", "ckan/lib/navl/dictization_functions.py", "validate"),
-    ("package_show (all callers)", "ckan/logic/action/get.py", "package_show"),
-    ("indexing after the commit (_index_many)", "catalogue/logic/action/item.py", "_index_many"),
     ("Solr HTTP requests", "pysolr.py", "_send_request"),
     ("SQL statements", "sqlalchemy/engine/base.py", "_execute_context"),
 ]

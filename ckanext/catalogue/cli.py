@@ -154,7 +154,7 @@ def item() -> None:
 
 @item.command("import")
 @click.argument("source", type=click.File("r", encoding="utf-8"))
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 1000),
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 1000),
               help="Items per database transaction and search-index commit.")
 @click.option("--user", help="Import as this user (default: the site user).")
 @click.option("--compare", is_flag=True,
@@ -168,6 +168,7 @@ def item_import(source: IO[str], batch_size: int, user: str | None, compare: boo
     lines = [line for line in source if line.strip()]
     context: Context = {"user": user} if user else _site_context()
     created = failed = not_indexed = 0
+    written = {"bulk": 0, "single": 0}
     started = time.monotonic()
     with click.progressbar(length=len(lines), label="importing", show_pos=True) as bar:
         for start in range(0, len(lines), batch_size):
@@ -184,13 +185,16 @@ def item_import(source: IO[str], batch_size: int, user: str | None, compare: boo
                 raise click.ClickException(f"not allowed: {exc.message or exc}") from exc
             created += len(result["created"])
             not_indexed += len(result.get("not_indexed", []))
+            for path, count in result.get("written", {}).items():
+                written[path] += count
             for error in result["errors"]:
                 failed += 1
                 message = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error["errors"].items())
                 click.echo(f"\nline {start + error['index'] + 1}: {message}", err=True)
             bar.update(len(records))
     elapsed = max(time.monotonic() - started, 1e-9)
-    click.echo(f"created {created} item(s), refused {failed}, {created / elapsed:.1f} items/s")
+    click.echo(f"created {created} item(s), refused {failed}, {created / elapsed:.1f} items/s "
+               f"({written['bulk']} by the bulk writer, {written['single']} one by one)")
     if not_indexed:
         click.secho(f"{not_indexed} item(s) stored while Solr was unreachable and not searchable yet: "
                     "run `ckan catalogue reindex`", fg="yellow", err=True)

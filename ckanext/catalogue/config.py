@@ -151,6 +151,11 @@ def catalogue_indexed_properties() -> int:
     return _int("limits.indexed_properties")
 
 
+def catalogue_bulk_index_batch() -> int:
+    """Search documents per Solr request when a bulk write is indexed."""
+    return max(1, _int("bulk.index_batch"))
+
+
 # --- the portal's map ---
 
 def catalogue_map_tiles_url() -> str:

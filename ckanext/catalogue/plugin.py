@@ -15,7 +15,7 @@ from ckan.types import Schema
 from ckanext.catalogue import health
 from ckanext.catalogue.api import guards, ratelimit
 from ckanext.catalogue.api.views import catalogue_openapi
-from ckanext.catalogue.core import kinds, moderation, query, scoped_tokens, visibility
+from ckanext.catalogue.core import kinds, moderation, query, scoped_tokens, solr, visibility
 from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE, catalogue_index_fields, catalogue_is_item
 from ckanext.catalogue.interfaces import ICatalogueReaders
 from ckanext.catalogue.logic.action import catalogue_get_actions
@@ -46,6 +46,7 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "catalogue")
         kinds.catalogue_reset_registry()
+        solr.catalogue_install()
         # Runs before CKAN's own Solr schema check and before other plugins
         # (the DataStore) connect, so a broken component is reported as one
         # sentence instead of a stack trace.

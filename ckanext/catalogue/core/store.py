@@ -22,7 +22,7 @@ from ckan.logic.schema import default_package_search_schema
 from ckan.types import Context, Validator, ValidatorFactory
 
 from ckanext.catalogue import config
-from ckanext.catalogue.core import moderation, query, rules
+from ckanext.catalogue.core import moderation, query, rules, solr
 from ckanext.catalogue.core.document import (
     CATALOGUE_DATASET_TYPE,
     EXTRA_ANCESTORS,
@@ -170,7 +170,7 @@ def catalogue_index_many(item_ids: list[str], context: Context) -> None:
         default, custom = logic.package_show_default_and_custom_schemas(context, item_id)
         index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
     if item_ids:
-        index.commit()
+        solr.catalogue_commit()
 
 def catalogue_subtree_ids(item_id: str) -> list[str]:
     """The item and all its descendants, in any state, from the integrity table."""
@@ -344,16 +344,30 @@ def _prevalidate(context: Context, action: str, data_dict: dict[str, Any]) -> No
         raise CatalogueInvalid({key: value for key, value in errors.items() if value})
 
 
-def catalogue_write_new_item(context: Context, new: CatalogueNewItem) -> None:
-    """Write a checked item (its organization when it binds one, its
-    dataset, its integrity and key rows) in the caller's transaction,
-    without committing or indexing."""
+def _stored_doc(new: CatalogueNewItem) -> dict[str, Any]:
+    """The document as stored: its id apart, the status and time a kind sets."""
     kind, doc = new.kind, dict(new.doc)
     doc.pop("id", None)
     if kind.status_field:
         doc[kind.status_field] = kind.status_value
     if kind.created_field:
         doc[kind.created_field] = rules.catalogue_now_iso()
+    return doc
+
+
+def catalogue_new_package_dict(context: Context, new: CatalogueNewItem, owner_org: str | None = None) -> dict[str, Any]:
+    """The dataset a checked item is stored in (for one that does not make
+    an organization of its own)."""
+    return catalogue_package_dict(new.kind, new.item_id, _stored_doc(new), new.parent_id, new.ancestors,
+                                  new.aliases, owner_org or new.owner_org or catalogue_root_organization(context),
+                                  new.private, new.more)
+
+
+def catalogue_write_new_item(context: Context, new: CatalogueNewItem) -> None:
+    """Write a checked item (its organization when it binds one, its
+    dataset, its integrity and key rows) in the caller's transaction,
+    without committing or indexing."""
+    kind, doc = new.kind, _stored_doc(new)
     system = catalogue_system_context(context)
     owner_org = new.owner_org
     try:
@@ -361,10 +375,7 @@ def catalogue_write_new_item(context: Context, new: CatalogueNewItem) -> None:
             org_dict = {"name": _org_name(doc, kind, new.item_id), "title": str(doc.get(kind.title_field, ""))[:100]}
             _prevalidate(context, "organization_create", org_dict)
             owner_org = tk.get_action("organization_create")(cast(Context, dict(system)), org_dict)["id"]
-        if owner_org is None:
-            owner_org = catalogue_root_organization(context)
-        pkg_dict = catalogue_package_dict(kind, new.item_id, doc, new.parent_id, new.ancestors, new.aliases,
-                                          owner_org, new.private, new.more)
+        pkg_dict = catalogue_new_package_dict(context, new, owner_org)
         _prevalidate(context, "package_create", pkg_dict)
         tk.get_action("package_create")(cast(Context, dict(system, return_id_only=True)), pkg_dict)
         model.Session.add(CatalogueItem(id=new.item_id, kind=kind.name, parent_id=new.parent_id))

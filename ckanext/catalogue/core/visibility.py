@@ -15,6 +15,9 @@ import json
 from collections.abc import Iterable
 from typing import Any, cast
 
+import sqlalchemy as sa
+from sqlalchemy.orm import class_mapper
+
 from ckan import model
 
 from ckanext.catalogue.core import roles
@@ -82,7 +85,17 @@ def _chain(pkg: Any) -> list[Any]:
         ids = []
     if not ids:
         return [pkg]
-    found = {p.id: p for p in model.Session.query(model.Package).filter(model.Package.id.in_(ids))}
+    # Ancestors loaded in this transaction (a batch loads them together)
+    # are not read again.
+    mapper = class_mapper(model.Package)
+    found: dict[str, Any] = {}
+    for i in ids:
+        loaded = cast(Any, model.Session.identity_map.get(mapper.identity_key_from_primary_key((i,))))
+        if loaded is not None and not sa.inspect(loaded).expired_attributes:
+            found[i] = loaded
+    if len(found) < len(ids):
+        found.update({p.id: p for p in model.Session.query(model.Package).filter(
+            model.Package.id.in_([i for i in ids if i not in found]))})
     return [*(found[i] for i in ids if i in found), pkg]
 
 

@@ -11,13 +11,13 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
-from ckan.lib import search
 from ckan.lib.search.common import make_connection
 from ckan.lib.uploader import get_uploader
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.core.errors import CatalogueConflict
 from ckanext.catalogue.core.purge import catalogue_delete_activities
+from ckanext.catalogue.core.reindex import catalogue_reindex_without_group
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.validation import catalogue_validate, catalogue_validated
 from ckanext.catalogue.logic.validators import catalogue_check_storable
@@ -249,15 +249,14 @@ def catalogue_group_purge(context: Context, data_dict: DataDict) -> None:
         reindex.update(cast(str, m.table_id) for m in members if m.table_name == "package")
         members.delete(synchronize_session=False)
         catalogue_delete_activities([group.id])
-        image_url = group.image_url
+        image_url, group_id = group.image_url, group.id
         session.delete(group)
         session.commit()
     except Exception:
         session.rollback()
         raise
     # Solr and files are not transactional: they follow the committed state.
-    if reindex:
-        search.rebuild(package_ids=sorted(reindex), defer_commit=True, quiet=True)
-        search.commit()
     _remove_upload(image_url)
+    if reindex:
+        catalogue_reindex_without_group(sorted(reindex), group_id)
     log.info("purged %s %s (%d datasets reindexed)", kind, group.name, len(reindex))

@@ -3,6 +3,7 @@ replace, patch, delete, purge, and the Solr reads of the hierarchy."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any, NamedTuple, cast
 
 import ckan.plugins.toolkit as tk
@@ -12,7 +13,9 @@ from ckan.lib.search import SearchError
 from ckan.lib.search.common import SolrConnectionError
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue.core import moderation, query, rules, visibility
+from ckanext.catalogue import config
+from ckanext.catalogue.core import bulk, moderation, query, rules, visibility
+from ckanext.catalogue.core.bulk import CatalogueBulkRow
 from ckanext.catalogue.core.document import (
     CATALOGUE_DATASET_TYPE,
     EXTRA_VISIBILITY,
@@ -42,6 +45,7 @@ from ckanext.catalogue.core.store import (
     catalogue_has_children,
     catalogue_index_and_commit,
     catalogue_index_many,
+    catalogue_new_package_dict,
     catalogue_save_dataset,
     catalogue_search_filters,
     catalogue_search_items,
@@ -144,14 +148,12 @@ def _place(context: Context, kind: CatalogueKind, data: dict[str, Any], links: d
     return _Placement(parent, ancestors, owner_org, organization)
 
 
-def _stage_create(context: Context, data: dict[str, Any]) -> str:
-    """Check and write (without committing or indexing) an item: a dataset
-    of kind ``kind`` (or the kind the document's ``type`` names) under
-    ``parent`` (or the parent its link fields name). The steps: the
-    document, the placement (parent, organization, access), the free-name
-    checks, the write. ``data`` as ``catalogue_item_create`` takes it.
-
-    :returns: the new item's id
+def _check_create(context: Context, data: dict[str, Any]) -> CatalogueNewItem:
+    """Check an item to create: a dataset of kind ``kind`` (or the kind the
+    document's ``type`` names) under ``parent`` (or the parent its link
+    fields name). The steps: the document, the placement (parent,
+    organization, access), the free-name checks. ``data`` as
+    ``catalogue_item_create`` takes it.
     """
     doc = dict(data["doc"])
     kind = rules.catalogue_pick_kind(data.get("kind"), doc)
@@ -166,11 +168,20 @@ def _stage_create(context: Context, data: dict[str, Any]) -> str:
     more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))} \
         if kind.moderated else None
     private = data["private"] if data.get("private") is not None else kind.private_by_default
-    catalogue_write_new_item(context, CatalogueNewItem(
+    return CatalogueNewItem(
         kind=kind, item_id=item_id, doc=doc, parent_id=parent_id, ancestors=place.ancestors, aliases=aliases,
         keys=keys, owner_org=place.owner_org, bind_organization=kind.binds_organization and place.organization is None,
-        private=bool(private), more=more))
-    return item_id
+        private=bool(private), more=more)
+
+
+def _stage_create(context: Context, data: dict[str, Any]) -> str:
+    """Check and write (without committing or indexing) an item.
+
+    :returns: the new item's id
+    """
+    new = _check_create(context, data)
+    catalogue_write_new_item(context, new)
+    return new.item_id
 
 
 @catalogue_validated(schema.catalogue_item_create_schema)
@@ -199,49 +210,151 @@ def catalogue_item_create(context: Context, data: DataDict) -> ActionResult.AnyD
 
 @catalogue_validated(schema.catalogue_item_bulk_create_schema, bound=False)
 def catalogue_item_bulk_create(context: Context, data: DataDict) -> ActionResult.AnyDict:
-    """Create many items at once: one database commit and one search-index
-    commit per call instead of one each per item. Records are created in
-    order (a parent before its children) and each is checked exactly as by
-    ``catalogue_item_create``; a refused record is reported and skipped,
-    leaving the others.
+    """Create many items at once: one transaction and one search-index
+    commit per call. Records are created in order (a parent before its
+    children) and each is checked exactly as by ``catalogue_item_create``;
+    a refused record is reported and skipped, leaving the others. Checked
+    records are written together by the bulk writer (``core/bulk.py``);
+    those it does not cover (an item that makes its own organization) are
+    written one by one, and ``written`` says how many took each path.
 
     :param records: list of ``catalogue_item_create`` parameter dicts (at most 1000)
     :returns: ``{"created": [ids], "errors": [{"index": i, "errors": {...}}],
-        "not_indexed": [ids stored while the search index was unreachable]}``
+        "not_indexed": [ids stored while the search index was unreachable],
+        "written": {"bulk": n, "single": m}}``
     """
-    records = data["records"]
     tk.check_access("catalogue_item_bulk_create", context, {})
-    created: list[str] = []
-    failed: list[dict[str, Any]] = []
-    for index, record in enumerate(cast("list[Any]", records)):
-        savepoint = model.Session.begin_nested()
-        try:
-            if not isinstance(record, dict):
-                raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})  # noqa: TRY301 - a bad record is refused inside its savepoint, which the handler rolls back
-            staged = cast(Context, dict(context, **{CATALOGUE_IN_SAVEPOINT: True}))
-            created.append(_stage_create(staged, catalogue_validate(
-                record, schema.catalogue_item_create_schema(), staged)))
-            savepoint.commit()
-        except tk.ValidationError as error:
-            savepoint.rollback()
-            failed.append({"index": index, "errors": error.error_dict})
-        except (tk.NotAuthorized, tk.ObjectNotFound) as error:
-            savepoint.rollback()
-            failed.append({"index": index, "errors": {"message": [str(error.message or error)]}})
-        except Exception:
-            savepoint.rollback()
-            model.Session.rollback()
-            raise
+    batch = CatalogueBulkBatch(context)
+    for index, record in enumerate(cast("list[Any]", data["records"])):
+        batch.add_or_refuse(index, record)
+    try:
+        batch.flush()
+    except Exception:
+        model.Session.rollback()
+        raise
     model.repo.commit()
     not_indexed: list[str] = []
     try:
-        catalogue_index_many(created, context)
+        batch.index()
     except (search.SearchIndexError, SolrConnectionError) as error:
         # Stored but not searchable yet: said in the answer, repaired by
         # `ckan catalogue reindex`.
-        log.warning("bulk create: %d item(s) stored but not indexed: %s", len(created), error)
-        not_indexed = list(created)
-    return {"created": created, "errors": failed, "not_indexed": not_indexed}
+        log.warning("bulk create: %d item(s) stored but not indexed: %s", len(batch.created), error)
+        not_indexed = list(batch.created)
+    return {"created": batch.created, "errors": batch.failed, "not_indexed": not_indexed,
+            "written": {"bulk": batch.written_bulk, "single": batch.written_single}}
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a record (the references it may make)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in cast("dict[str, Any]", value).values():
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in cast("list[Any]", value):
+            yield from _strings(inner)
+
+
+class CatalogueBulkBatch:
+    """The records of one bulk call: each checked as ``catalogue_item_create``
+    checks it, then held until the batch is written together. A record that
+    names a held one (its parent, a link, the same name or key) first has
+    the held ones written, so its checks see them in the database."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = cast(Context, dict(context, **{CATALOGUE_IN_SAVEPOINT: True}))
+        self.rows: list[tuple[int, CatalogueNewItem, CatalogueBulkRow]] = []
+        self.refs: set[str] = set()
+        self.created: list[str] = []
+        self.failed: list[dict[str, Any]] = []
+        self.shown: dict[str, Any] = {}
+        self.single: list[str] = []
+        self.written_bulk = 0
+        self.written_single = 0
+
+    def add_or_refuse(self, index: int, record: Any) -> None:
+        """Add the record, or report why it is refused."""
+        try:
+            self.add(index, record)
+        except tk.ValidationError as error:
+            self.failed.append({"index": index, "errors": error.error_dict})
+        except (tk.NotAuthorized, tk.ObjectNotFound) as error:
+            self.failed.append({"index": index, "errors": {"message": [str(error.message or error)]}})
+        except Exception:
+            model.Session.rollback()
+            raise
+
+    def add(self, index: int, record: Any) -> None:
+        if not isinstance(record, dict):
+            raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})
+        validated = catalogue_validate(record, schema.catalogue_item_create_schema(), self.context)
+        if self.refs.intersection(_strings(validated)):
+            self.flush()
+        new = _check_create(self.context, validated)
+        if self.refs.intersection({new.item_id, *new.keys}):
+            self.flush()
+            new = _check_create(self.context, validated)
+        pkg_dict = None if new.bind_organization else catalogue_new_package_dict(self.context, new)
+        if pkg_dict is None or not bulk.catalogue_bulk_fits(pkg_dict):
+            self.flush()
+            self._write_one(index, new)
+            return
+        if pkg_dict["name"] in self.refs:
+            self.flush()
+        data = bulk.catalogue_bulk_validate(self.context, pkg_dict)
+        self.rows.append((index, new, CatalogueBulkRow(data, new.kind.name, new.parent_id, new.keys)))
+        self.refs.update({new.item_id, pkg_dict["name"], *new.aliases, *new.keys})
+
+    def _write_one(self, index: int, new: CatalogueNewItem) -> None:
+        """Write one record the way ``catalogue_item_create`` does."""
+        savepoint = model.Session.begin_nested()
+        try:
+            catalogue_write_new_item(self.context, new)
+            savepoint.commit()
+        except Exception:
+            savepoint.rollback()
+            raise
+        self.created.append(new.item_id)
+        self.single.append(new.item_id)
+        self.written_single += 1
+
+    def _write_or_refuse(self, index: int, new: CatalogueNewItem) -> None:
+        try:
+            self._write_one(index, new)
+        except tk.ValidationError as error:
+            self.failed.append({"index": index, "errors": error.error_dict})
+        except (tk.NotAuthorized, tk.ObjectNotFound) as error:
+            self.failed.append({"index": index, "errors": {"message": [str(error.message or error)]}})
+
+    def flush(self) -> None:
+        """Write the held records (one savepoint); should another writer
+        have taken a name or key meanwhile, each is written alone and its
+        conflict reported."""
+        rows, self.rows, self.refs = self.rows, [], set()
+        if not rows:
+            return
+        savepoint = model.Session.begin_nested()
+        try:
+            shown = bulk.catalogue_bulk_insert(self.context, [row for _i, _n, row in rows])
+            savepoint.commit()
+        except Exception as error:  # noqa: BLE001 - whatever failed, each record is tried alone and its own failure reported
+            savepoint.rollback()
+            log.info("bulk write of %d record(s) fell back to one by one: %s", len(rows), error)
+            for index, new, _row in rows:
+                self._write_or_refuse(index, new)
+            return
+        self.shown.update(shown)
+        self.created.extend(new.item_id for _i, new, _r in rows)
+        self.written_bulk += len(rows)
+
+    def index(self) -> None:
+        """Index what was written: the batch's documents in a few requests
+        and one commit, the single ones as CKAN indexes them."""
+        if self.single:
+            catalogue_index_many(self.single, self.context)
+        bulk.catalogue_bulk_index(self.shown, config.catalogue_bulk_index_batch())
 
 
 @tk.side_effect_free

@@ -41,7 +41,7 @@ class _Counter:
         return self.sql, self.solr
 
 
-def _grow(t: dict[str, str], start: int, count: int) -> None:
+def _grow(t: dict[str, str], start: int, count: int) -> dict[str, int]:
     records = [{"doc": s.resource(t["rg"], t["provider"], name=f"probe-{n}")} for n in range(start, start + count)]
     records += [{"kind": "gcat.item", "doc": {"name": f"gauge-{n}", "title": f"Gauge {n}", "tags": [{"name": "rain"}]}}
                 for n in range(start, start + count)]
@@ -49,6 +49,7 @@ def _grow(t: dict[str, str], start: int, count: int) -> None:
                  "doc": {"displayName": f"Catalog {n}", "hashtags": ["lib"]}} for n in range(start, start + count)]
     result = catalogue_call(t["sysadmin"], "catalogue_item_bulk_create", records=records)
     assert not result["errors"], result["errors"][:2]
+    return result["written"]
 
 
 def test_read_paths_cost_the_same_with_more_items(app, iudx_tree, monkeypatch):
@@ -102,3 +103,50 @@ def test_an_archive_is_one_write_and_one_index_pass(monkeypatch):
     assert archived["state"] == "deleted"
     found = catalogue_call(admin, "catalogue_item_search", ids=[item["id"]])
     assert found["count"] == 0  # the next search no longer finds it
+
+
+def _bulk_write_cost(t: dict[str, str], monkeypatch: pytest.MonkeyPatch, start: int, count: int) -> tuple[int, int]:
+    """SQL statements and Solr requests of the bulk writer's write and index
+    steps for one bulk create, CKAN's own validation of each dataset left
+    out (its name check queries once per record, as in package_create)."""
+    from ckan.lib import plugins as lib_plugins
+
+    from ckanext.catalogue.core import bulk
+
+    counter = _Counter(monkeypatch)
+    measured = {"sql": 0, "solr": 0}
+    insert, index, validate = bulk.catalogue_bulk_insert, bulk.catalogue_bulk_index, lib_plugins.plugin_validate
+
+    def counted(fn, *args, **kwargs):
+        counter.sql = counter.solr = 0
+        result = fn(*args, **kwargs)
+        measured["sql"] += counter.sql
+        measured["solr"] += counter.solr
+        return result
+
+    def uncounted(*args, **kwargs):
+        sql = counter.sql
+        result = validate(*args, **kwargs)
+        counter.sql = sql
+        return result
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk, "catalogue_bulk_insert", lambda *a, **k: counted(insert, *a, **k))
+        patch.setattr(bulk, "catalogue_bulk_index", lambda *a, **k: counted(index, *a, **k))
+        patch.setattr(lib_plugins, "plugin_validate", uncounted)
+        try:
+            written = _grow(t, start, count)  # resources under one group, gCat items, library catalogs
+        finally:
+            counter.close()
+    assert written == {"bulk": 3 * count, "single": 0}
+    return measured["sql"], measured["solr"]
+
+
+def test_the_bulk_writer_costs_the_same_statements_per_batch(iudx_tree, monkeypatch):
+    """Writing and indexing a batch takes as many SQL statements for 30
+    items as for 3, and its documents go to Solr in one post and one commit."""
+    _grow(iudx_tree, 0, 1)  # the tags exist from here on (a new tag is one more insert)
+    small = _bulk_write_cost(iudx_tree, monkeypatch, 1, 1)
+    large = _bulk_write_cost(iudx_tree, monkeypatch, 2, 10)
+    assert small == large, (small, large)
+    assert large[1] == 2  # one post of the 30 documents, one commit

@@ -1,0 +1,123 @@
+"""The connection CKAN's search code uses to reach Solr: one pooled HTTP
+session per thread instead of a new connection per query, and a way to
+gather the documents CKAN's own indexer builds so that they are posted to
+Solr in batches (``catalogue_collected_documents``).
+
+CKAN has no interface for its Solr connection; ``catalogue_install`` points
+the two modules that make one (indexing and querying) at
+``catalogue_make_connection``, which builds the same ``pysolr.Solr`` CKAN
+builds, with a kept session.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pysolr
+import requests
+
+from ckan.lib.search import common as search_common
+from ckan.lib.search import index as search_index
+from ckan.lib.search import query as search_query
+
+_CKAN_MAKE_CONNECTION = search_common.make_connection
+_SESSIONS = threading.local()
+# Set while CKAN's indexer runs for a batch: the documents it would post.
+_COLLECTING: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
+    "catalogue_collecting", default=None)
+
+
+class _Collector:
+    """Stands where CKAN's indexer expects its connection: keeps the
+    documents it would add (the caller posts them in batches); anything
+    else (a delete, a search) goes to Solr."""
+
+    def __init__(self, docs: list[dict[str, Any]], conn: pysolr.Solr) -> None:
+        self.docs = docs
+        self.conn = conn
+
+    def add(self, docs: list[dict[str, Any]], commit: bool = False, **_kw: Any) -> None:
+        self.docs.extend(docs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+def _session() -> requests.Session:
+    # Per thread, and per process: a session made before a fork (gunicorn,
+    # the RQ work horse) is not shared with the child.
+    kept: tuple[int, requests.Session] | None = getattr(_SESSIONS, "kept", None)
+    if kept is None or kept[0] != os.getpid():
+        session = requests.Session()
+        session.stream = False  # as pysolr sets its own
+        kept = _SESSIONS.kept = (os.getpid(), session)
+    return kept[1]
+
+
+def catalogue_make_connection(decode_dates: bool = True) -> Any:
+    """CKAN's ``make_connection`` with this thread's kept HTTP session."""
+    conn = _CKAN_MAKE_CONNECTION(decode_dates)
+    conn.session = _session()
+    return conn
+
+
+def _index_connection(decode_dates: bool = True) -> Any:
+    """The connection CKAN's indexer gets: gathering inside
+    ``catalogue_collected_documents``, pooled otherwise."""
+    conn = catalogue_make_connection(decode_dates)
+    collecting = _COLLECTING.get()
+    return conn if collecting is None else _Collector(collecting, conn)
+
+
+def catalogue_install() -> None:
+    """Point CKAN's indexing and query modules at the pooled connection."""
+    search_index.make_connection = _index_connection  # type: ignore[assignment]
+    search_query.make_connection = catalogue_make_connection  # type: ignore[assignment]
+
+
+@contextlib.contextmanager
+def catalogue_collected_documents() -> Iterator[list[dict[str, Any]]]:
+    """Within the block, CKAN's indexer (``index_package``) builds its
+    documents into the yielded list instead of posting each one."""
+    docs: list[dict[str, Any]] = []
+    token = _COLLECTING.set(docs)
+    try:
+        yield docs
+    finally:
+        _COLLECTING.reset(token)
+
+
+def catalogue_post_documents(docs: list[dict[str, Any]], batch: int, commit: bool = True) -> None:
+    """Post documents in requests of ``batch``, then commit once (the commit
+    makes them visible to the next search; ``commit=False``: the caller
+    commits with ``catalogue_commit`` after its last post)."""
+    conn = catalogue_make_connection()
+    try:
+        for start in range(0, len(docs), batch):
+            conn.add(docs=docs[start:start + batch], commit=False)
+        if docs and commit:
+            _visible(conn)
+    except pysolr.SolrError as error:
+        raise search_common.SearchIndexError(f"Solr returned an error: {str(error)[:1000]}") from error
+    except OSError as error:
+        raise search_common.SearchIndexError(f"Could not connect to Solr using {conn.url}: {error}") from error
+
+
+def _visible(conn: pysolr.Solr) -> None:
+    # A soft commit: a new searcher sees the change when this returns, with
+    # no segment flush and fsync (the update log keeps it durable; Solr's
+    # autoCommit writes it to disk on its timer, stack/solr/conf).
+    conn.commit(softCommit=True, waitSearcher=True)
+
+
+def catalogue_commit() -> None:
+    """One Solr commit, visible to the next search."""
+    conn = catalogue_make_connection()
+    try:
+        _visible(conn)
+    except (pysolr.SolrError, OSError) as error:
+        raise search_common.SearchIndexError(f"Solr commit failed: {str(error)[:1000]}") from error
