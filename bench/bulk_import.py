@@ -69,7 +69,7 @@ def _physical_limit(provider: str) -> float:
     docs: list[dict[str, Any]] = []
     cursor_mark = "*"
     while True:
-        page = conn.search(q="*:*", fq=fq, fl="*", rows=2000, sort="id asc", cursorMark=cursor_mark)
+        page = conn.search(q="*:*", fq=fq, fl="*", rows=2000, sort="index_id asc", cursorMark=cursor_mark)
         docs += [{k: v for k, v in d.items() if k not in ("_version_", "indexed_ts")} for d in page.docs]
         if page.nextCursorMark == cursor_mark:
             break
@@ -77,7 +77,7 @@ def _physical_limit(provider: str) -> float:
     for table, where in reversed(_TABLES):
         cursor.execute(f'DELETE FROM "{table}" WHERE {where}')
     raw.commit()
-    conn.delete(q="*:*", fq=fq, commit=True)
+    conn.delete(q=" ".join(fq), commit=True)
 
     started = time.perf_counter()
     for table, out in dumps:

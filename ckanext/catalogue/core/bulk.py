@@ -20,6 +20,7 @@ from collections import defaultdict
 from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
+from sqlalchemy import event
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -66,17 +67,22 @@ def catalogue_bulk_fits(pkg_dict: dict[str, Any]) -> bool:
                        for t in cast("list[Any]", pkg_dict.get("tags") or [])))
 
 
-def catalogue_bulk_validate(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+def catalogue_creator_id(context: Context) -> str | None:
+    """The id ``package_create`` records as the creator (None: nobody)."""
+    user = model.User.by_name(context.get("user", "")) if context.get("user") else None
+    return user.id if user is not None else None
+
+
+def catalogue_bulk_validate(context: Context, pkg_dict: dict[str, Any], creator_id: str | None) -> dict[str, Any]:
     """``package_create``'s validation of ``pkg_dict`` (CatalogueInvalid with
-    CKAN's errors), and the creator it records."""
+    CKAN's errors), and the creator it records (``catalogue_creator_id``)."""
     plugin: Any = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
     data, errors = lib_plugins.plugin_validate(plugin, _validation_context(context), dict(pkg_dict),
                                                plugin.create_package_schema(), "package_create")
     if errors:
         raise CatalogueInvalid({key: value for key, value in errors.items() if value})
-    user = model.User.by_name(context.get("user", "")) if context.get("user") else None
-    if user is not None:
-        data["creator_user_id"] = user.id
+    if creator_id is not None:
+        data["creator_user_id"] = creator_id
     data.pop("metadata_created", None)
     data["id"] = pkg_dict["id"]
     return data
@@ -297,7 +303,8 @@ def catalogue_bulk_create_datasets(context: Context, pkg_dicts: list[dict[str, A
     is written when any of them is refused (CatalogueInvalid with its index)."""
     for pkg_dict in pkg_dicts:
         tk.check_access("package_create", cast(Context, dict(context)), pkg_dict)
-    rows = [CatalogueBulkRow(_validated_at(context, index, pkg_dict), None)
+    creator = catalogue_creator_id(context)
+    rows = [CatalogueBulkRow(_validated_at(context, index, pkg_dict, creator), None)
             for index, pkg_dict in enumerate(pkg_dicts)]
     try:
         shown = catalogue_bulk_insert(context, rows)
@@ -309,8 +316,30 @@ def catalogue_bulk_create_datasets(context: Context, pkg_dicts: list[dict[str, A
     return list(shown)
 
 
-def _validated_at(context: Context, index: int, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+def _validated_at(context: Context, index: int, pkg_dict: dict[str, Any], creator: str | None) -> dict[str, Any]:
     try:
-        return catalogue_bulk_validate(context, pkg_dict)
+        return catalogue_bulk_validate(context, pkg_dict, creator)
     except CatalogueInvalid as error:
         raise CatalogueInvalid({"index": [str(index)], **error.error_dict}) from error
+
+
+class CatalogueLoadedHeld:
+    """While open, keeps every object the session loads (the session itself
+    holds them weakly), so that looking one up again by id within the batch
+    (a parent, an organization, a user) reads the session, not PostgreSQL.
+    Safe inside one transaction whose own writes are inserts."""
+
+    def __init__(self) -> None:
+        self.held: list[Any] = []
+        self.session = model.Session()
+
+    def _hold(self, _session: Any, instance: Any) -> None:
+        self.held.append(instance)
+
+    def __enter__(self) -> CatalogueLoadedHeld:
+        event.listen(self.session, "loaded_as_persistent", self._hold)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(self.session, "loaded_as_persistent", self._hold)
+        self.held.clear()

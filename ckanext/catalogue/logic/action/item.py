@@ -225,13 +225,14 @@ def catalogue_item_bulk_create(context: Context, data: DataDict) -> ActionResult
     """
     tk.check_access("catalogue_item_bulk_create", context, {})
     batch = CatalogueBulkBatch(context)
-    for index, record in enumerate(cast("list[Any]", data["records"])):
-        batch.add_or_refuse(index, record)
-    try:
-        batch.flush()
-    except Exception:
-        model.Session.rollback()
-        raise
+    with bulk.CatalogueLoadedHeld():
+        for index, record in enumerate(cast("list[Any]", data["records"])):
+            batch.add_or_refuse(index, record)
+        try:
+            batch.flush()
+        except Exception:
+            model.Session.rollback()
+            raise
     model.repo.commit()
     not_indexed: list[str] = []
     try:
@@ -273,6 +274,7 @@ class CatalogueBulkBatch:
         self.single: list[str] = []
         self.written_bulk = 0
         self.written_single = 0
+        self.creator = bulk.catalogue_creator_id(self.context)
 
     def add_or_refuse(self, index: int, record: Any) -> None:
         """Add the record, or report why it is refused."""
@@ -303,7 +305,7 @@ class CatalogueBulkBatch:
             return
         if pkg_dict["name"] in self.refs:
             self.flush()
-        data = bulk.catalogue_bulk_validate(self.context, pkg_dict)
+        data = bulk.catalogue_bulk_validate(self.context, pkg_dict, self.creator)
         self.rows.append((index, new, CatalogueBulkRow(data, new.kind.name, new.parent_id, new.keys)))
         self.refs.update({new.item_id, pkg_dict["name"], *new.aliases, *new.keys})
 
