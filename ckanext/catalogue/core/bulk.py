@@ -13,6 +13,7 @@ groups or vocabulary tags) are left to the caller's one-by-one path.
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import uuid
@@ -256,9 +257,14 @@ def catalogue_show_many(context: Context, packages: list[model.Package]) -> Show
         with_default, _errors = lib_plugins.plugin_validate(object(), ctx, dictized[pkg.id], default_schema,
                                                             "package_show")
         plugin: Any = lib_plugins.lookup_package_plugin(pkg.type)
-        custom_schema = plugin.show_package_schema()
-        with_custom = with_default if custom_schema == default_schema else lib_plugins.plugin_validate(
-            plugin, ctx, dictized[pkg.id], custom_schema, "package_show")[0]
+        if type(plugin).show_package_schema is tk.DefaultDatasetForm.show_package_schema:
+            # The type's show schema is CKAN's default one, built again
+            # (equal but for its validators' closures): the same result.
+            with_custom = copy.deepcopy(with_default)
+        else:
+            custom_schema = plugin.show_package_schema()
+            with_custom = with_default if custom_schema == default_schema else lib_plugins.plugin_validate(
+                plugin, ctx, dictized[pkg.id], custom_schema, "package_show")[0]
         logic.apply_after_dataset_show_plugins(ctx, with_custom)
         both[pkg.id] = (with_default, with_custom)
     return both

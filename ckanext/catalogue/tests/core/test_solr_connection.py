@@ -1,0 +1,60 @@
+"""CKAN's Solr connection as the catalogue sets it up: searches reuse a kept
+HTTP connection, and an item write is visible to the very next search."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+import urllib3
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from ckanext.catalogue.core import solr
+from ckanext.catalogue.tests.helpers import catalogue_call
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
+
+
+def test_searches_reuse_one_http_connection(monkeypatch):
+    opened: list[object] = []
+    original = urllib3.connectionpool.HTTPConnectionPool._new_conn
+
+    def counted(pool):
+        opened.append(pool)
+        return original(pool)
+
+    tk.get_action("package_search")({}, {"q": "warm"})
+    monkeypatch.setattr(urllib3.connectionpool.HTTPConnectionPool, "_new_conn", counted)
+    for n in range(5):
+        tk.get_action("package_search")({}, {"q": f"word{n}"})
+        catalogue_call(None, "catalogue_item_search", q=f"word{n}")
+    assert opened == []
+
+
+def test_each_thread_keeps_its_own_session():
+    here = solr.catalogue_make_connection().session
+    assert solr.catalogue_make_connection().session is here
+    there: list[object] = []
+    worker = threading.Thread(target=lambda: there.append(solr.catalogue_make_connection().session))
+    worker.start()
+    worker.join()
+    assert there and there[0] is not here
+
+
+def test_an_item_write_is_found_by_the_next_search(monkeypatch):
+    import pysolr
+
+    commits: list[dict[str, object]] = []
+    original = pysolr.Solr.commit
+    monkeypatch.setattr(pysolr.Solr, "commit", lambda conn, **kw: commits.append(kw) or original(conn, **kw))
+    admin = factories.Sysadmin()["name"]
+    for n in range(5):
+        made = catalogue_call(admin, "catalogue_item_create", kind="gcat.item",
+                              doc={"name": f"seen-at-once-{n}", "title": f"Seen {n}"})
+        found = catalogue_call(None, "catalogue_item_search", q=f"seen-at-once-{n}")
+        assert [i["id"] for i in found["results"]] == [made["id"]]
+        catalogue_call(admin, "catalogue_item_patch", id=made["id"], doc={"title": f"Renamed {n}"})
+        assert catalogue_call(None, "catalogue_item_search", q=f"Renamed {n}")["count"] == 1
+    # Made visible by soft commits: no segment flush per write.
+    assert commits and all(c.get("softCommit") is True for c in commits)
