@@ -99,7 +99,7 @@ def catalogue_parse_uuid(value: Any, field: str = "id") -> str:
 
 def catalogue_new_id(kind: CatalogueKind, requested: Any) -> tuple[str, list[str]]:
     """Id of a new item and its aliases. A legacy path id (with ``/``) is
-    kept as an alias of a fresh UUID."""
+    kept as an alias of a fresh UUID (``catalogue_is_fresh_id`` tells which)."""
     if kind.id_rule == ID_CLIENT and requested not in (None, ""):
         if not isinstance(requested, str) or len(requested) > 200 or not requested.strip():
             raise CatalogueInvalid({"id": [tk._("An id is a string of at most 200 characters")]}, CODE_INVALID_ID)
@@ -115,6 +115,17 @@ def catalogue_new_id(kind: CatalogueKind, requested: Any) -> tuple[str, list[str
     if isinstance(requested, str) and "/" in requested:
         return str(uuid.uuid4()), [requested]
     return catalogue_parse_uuid(requested), []
+
+
+def catalogue_is_fresh_id(item_id: str, requested: Any) -> bool:
+    """Whether ``catalogue_new_id`` made the id up (a random UUID no stored
+    item can hold) rather than taking the one requested."""
+    if not isinstance(requested, str) or not requested:
+        return True
+    try:
+        return catalogue_parse_uuid(requested) != item_id
+    except CatalogueInvalid:
+        return True
 
 
 def catalogue_resolve(value: Any) -> CatalogueItem | None:

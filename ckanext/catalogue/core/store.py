@@ -277,12 +277,15 @@ CATALOGUE_IN_SAVEPOINT = "catalogue_in_savepoint"
 
 def catalogue_free_keys(kind: CatalogueKind, item_id: str, doc: dict[str, Any], aliases: list[str],
                         parent_id: str | None, owner_org: str | None,
-                        may_read: Callable[[str], bool]) -> list[str]:
+                        may_read: Callable[[str], bool], fresh_id: bool = False) -> list[str]:
     """The key rows a new item claims (its aliases and unique key), once its
     id, its name and those keys are free; CatalogueConflict naming the field
     otherwise. ``may_read``: whether the caller may see an item (only they
-    are told that a name belongs to one in the trash)."""
-    if model.Session.get(CatalogueItem, item_id) is not None or model.Package.get(item_id) is not None:
+    are told that a name belongs to one in the trash). ``fresh_id``: the id
+    is a random UUID just made, which no stored item holds (the primary
+    key would refuse one anyway), so it is not looked up."""
+    if not fresh_id and (model.Session.get(CatalogueItem, item_id) is not None
+                         or model.Package.get(item_id) is not None):
         raise CatalogueConflict({"id": [tk._("An item with id {id} already exists").format(id=item_id)]})
     if kind.id_rule == ID_NAME:
         name = str(doc.get(kind.name_field))

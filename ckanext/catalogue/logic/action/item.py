@@ -160,11 +160,13 @@ def _check_create(context: Context, data: dict[str, Any]) -> CatalogueNewItem:
     if data.get("parent"):
         doc = rules.catalogue_fill_links(kind, doc, data["parent"], catalogue_ancestors_of)
     rules.catalogue_check_schema(kind, doc)
-    item_id, aliases = rules.catalogue_new_id(kind, data.get("id") or doc.get("id"))
+    requested = data.get("id") or doc.get("id")
+    item_id, aliases = rules.catalogue_new_id(kind, requested)
     place = _place(context, kind, data, rules.catalogue_links(kind, doc, data.get("parent")))
     parent_id = place.parent.id if place.parent else None
     keys = catalogue_free_keys(kind, item_id, doc, aliases, parent_id, place.owner_org,
-                               lambda taken: _may_read(context, taken))
+                               lambda taken: _may_read(context, taken),
+                               fresh_id=rules.catalogue_is_fresh_id(item_id, requested))
     more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))} \
         if kind.moderated else None
     private = data["private"] if data.get("private") is not None else kind.private_by_default
