@@ -61,8 +61,15 @@ def _targets(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                          f"{min(per_item)}-{max(per_item)} ms ({spread:.2f}x)", _verdict(spread <= 1.5)))
     if "search_latency" in data:
         for r in data["search_latency"]["rows"]:
-            rows.append((f"Search p95, {r['query']}, N={r['n']}", "<= 1.5x raw Solr", f"{r['p95_ratio']}x",
-                         _verdict(r["p95_ratio"] <= 1.5)))
+            if "package_search_p95_ms" not in r:
+                continue  # a run from before the restated target
+            rows.append((f"Search p95, {r['query']}, N={r['n']}", "<= CKAN's package_search p95 (same query)",
+                         f"{r['api_p95_ms']} vs {r['package_search_p95_ms']} ms",
+                         _verdict(r["api_p95_ms"] <= r["package_search_p95_ms"])))
+            over = round(r["api_p95_ms"] - r["solr_p95_ms"], 2)
+            floor = round(1.2 * r["ckan_floor_p95_ms"], 2)
+            rows.append((f"Search p95 over raw Solr, {r['query']}, N={r['n']}", "<= 1.2x CKAN's floor (status_show p95)",
+                         f"{over} ms vs {floor} ms", _verdict(over <= floor)))
     if "hierarchy" in data:
         hier = data["hierarchy"]["rows"]
         for read in dict.fromkeys(r["read"] for r in hier):
