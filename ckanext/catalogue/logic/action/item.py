@@ -2,8 +2,9 @@
 replace, patch, delete, purge, and the Solr reads of the hierarchy."""
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, cast
 
 import ckan.plugins.toolkit as tk
@@ -281,14 +282,20 @@ class CatalogueBulkBatch:
     def add_or_refuse(self, index: int, record: Any) -> None:
         """Add the record, or report why it is refused."""
         try:
-            self.add(index, record)
+            self._refusing(index, functools.partial(self.add, index, record))
+        except Exception:
+            model.Session.rollback()
+            raise
+
+    def _refusing(self, index: int, step: Callable[[], None]) -> None:
+        """Run a step for the record at ``index``; a refusal is reported in
+        the answer, not raised."""
+        try:
+            step()
         except tk.ValidationError as error:
             self.failed.append({"index": index, "errors": error.error_dict})
         except (tk.NotAuthorized, tk.ObjectNotFound) as error:
             self.failed.append({"index": index, "errors": {"message": [str(error.message or error)]}})
-        except Exception:
-            model.Session.rollback()
-            raise
 
     def add(self, index: int, record: Any) -> None:
         if not isinstance(record, dict):
@@ -303,7 +310,7 @@ class CatalogueBulkBatch:
         pkg_dict = None if new.bind_organization else catalogue_new_package_dict(self.context, new)
         if pkg_dict is None or not bulk.catalogue_bulk_fits(pkg_dict):
             self.flush()
-            self._write_one(index, new)
+            self._write_one(new)
             return
         if pkg_dict["name"] in self.refs:
             self.flush()
@@ -311,7 +318,7 @@ class CatalogueBulkBatch:
         self.rows.append((index, new, CatalogueBulkRow(data, new.kind.name, new.parent_id, new.keys)))
         self.refs.update({new.item_id, pkg_dict["name"], *new.aliases, *new.keys})
 
-    def _write_one(self, index: int, new: CatalogueNewItem) -> None:
+    def _write_one(self, new: CatalogueNewItem) -> None:
         """Write one record the way ``catalogue_item_create`` does."""
         savepoint = model.Session.begin_nested()
         try:
@@ -323,14 +330,6 @@ class CatalogueBulkBatch:
         self.created.append(new.item_id)
         self.single.append(new.item_id)
         self.written_single += 1
-
-    def _write_or_refuse(self, index: int, new: CatalogueNewItem) -> None:
-        try:
-            self._write_one(index, new)
-        except tk.ValidationError as error:
-            self.failed.append({"index": index, "errors": error.error_dict})
-        except (tk.NotAuthorized, tk.ObjectNotFound) as error:
-            self.failed.append({"index": index, "errors": {"message": [str(error.message or error)]}})
 
     def flush(self) -> None:
         """Write the held records (one savepoint); should another writer
@@ -347,7 +346,7 @@ class CatalogueBulkBatch:
             savepoint.rollback()
             log.info("bulk write of %d record(s) fell back to one by one: %s", len(rows), error)
             for index, new, _row in rows:
-                self._write_or_refuse(index, new)
+                self._refusing(index, functools.partial(self._write_one, new))
             return
         self.shown.update(shown)
         self.created.extend(new.item_id for _i, new, _r in rows)

@@ -20,6 +20,12 @@ from ckanext.catalogue.tests.helpers import catalogue_call
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
 
+def _versions(ids: list[str]) -> dict[str, int]:
+    found = make_connection(decode_dates=False).search(
+        q="*:*", fq="id:(" + " OR ".join(f'"{i}"' for i in ids) + ")", fl="id,_version_", rows=len(ids) + 5)
+    return {doc["id"]: doc["_version_"] for doc in found.docs}
+
+
 def _documents(ids: list[str]) -> dict[str, dict[str, Any]]:
     found = make_connection(decode_dates=False).search(
         q="*:*", fq="id:(" + " OR ".join(f'"{i}"' for i in ids) + ")", fl="*", rows=len(ids) + 5)
@@ -32,9 +38,20 @@ def _documents(ids: list[str]) -> dict[str, dict[str, Any]]:
     return docs
 
 
+def _differences(one: dict[str, Any], two: dict[str, Any]) -> list[str]:
+    """Which fields of which documents part (for the failure message)."""
+    return [f"{i}.{k}: {one[i].get(k)!r:.300} != {two.get(i, {}).get(k)!r:.300}" for i in one
+            for k in sorted(set(one[i]) | set(two.get(i, {}))) if one[i].get(k) != two.get(i, {}).get(k)]
+
+
 def _from_database(ids: list[str]) -> dict[str, dict[str, Any]]:
+    before = _versions(ids)
     search.rebuild(package_ids=ids, defer_commit=True, quiet=True)
-    search.commit()
+    # Waiting for the new searcher (search.commit does not): the documents
+    # read next are those just made, not the ones they replace.
+    make_connection().commit(waitSearcher=True)
+    after = _versions(ids)
+    assert all(after[i] != before[i] for i in ids), "CKAN's documents are not the ones read"
     return _documents(ids)
 
 
@@ -59,7 +76,8 @@ def test_documents_rebuilt_after_a_group_purge_equal_ckans_own(monkeypatch):
     rebuilt = _documents(ids)
     assert all(gone["name"] not in doc.get("groups", []) for doc in rebuilt.values())
     assert rebuilt[ids[0]]["groups"] == [kept["name"]]
-    assert _from_database(ids) == rebuilt
+    from_database = _from_database(ids)
+    assert from_database == rebuilt, _differences(from_database, rebuilt)
 
 
 @pytest.mark.ckan_config("ckan.auth.create_unowned_dataset", "true")
@@ -78,7 +96,8 @@ def test_documents_rebuilt_after_an_organization_purge_equal_ckans_own():
     rebuilt = _documents(kept)
     assert "organization" not in rebuilt[ids[0]] and "organization" not in rebuilt[ids[2]]
     assert rebuilt[ids[2]]["catalogue_kind"] == "library.catalog"
-    assert _from_database(kept) == rebuilt
+    from_database = _from_database(kept)
+    assert from_database == rebuilt, _differences(from_database, rebuilt)
 
 
 def test_a_stale_document_is_dictized_from_the_database(monkeypatch):

@@ -52,6 +52,14 @@ def _grow(t: dict[str, str], start: int, count: int) -> dict[str, int]:
     return result["written"]
 
 
+def _archive(t: dict[str, str], start: int, count: int) -> None:
+    """Archive (to the trash) gCat items like those _grow makes."""
+    for n in range(start, start + count):
+        made = catalogue_call(t["sysadmin"], "catalogue_item_create", kind="gcat.item",
+                              doc={"name": f"binned-{n}", "title": f"Binned {n}"})
+        catalogue_call(t["sysadmin"], "catalogue_item_delete", id=made["id"])
+
+
 def test_read_paths_cost_the_same_with_more_items(app, iudx_tree, monkeypatch):
     t = iudx_tree
     token = tk.get_action("api_token_create")({"user": t["sysadmin"], "ignore_auth": True},
@@ -67,13 +75,21 @@ def test_read_paths_cost_the_same_with_more_items(app, iudx_tree, monkeypatch):
         (f"/api/3/action/catalogue_item_children?id={t['provider']}&depth=all&limit=100", None),
         (f"/api/3/action/catalogue_item_ancestors?id={t['resource']}", None),
         (f"/catalogue/{t['rg']}", None),
+        # The portal's pages a large catalogue must keep usable: the search
+        # page, a page of an item's children, the trash, a provider's dashboard.
+        ("/catalogue/", None),
+        (f"/catalogue-admin/item/{t['rg']}/children", None),
+        ("/catalogue-admin/trash", auth),
+        (f"/catalogue-admin/dashboard?organization={model.Group.get(t['provider_org']).name}", auth),
     ]
     _grow(t, 0, 2)
+    _archive(t, 0, 2)
     counter = _Counter(monkeypatch)
     try:
         small = {url: counter.measure(app, url, h) for url, h in paths}
         counter.close()
         _grow(t, 2, 25)
+        _archive(t, 2, 25)
         counter = _Counter(monkeypatch)
         large = {url: counter.measure(app, url, h) for url, h in paths}
     finally:
