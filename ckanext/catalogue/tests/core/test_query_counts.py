@@ -8,8 +8,10 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import plugins as lib_plugins
 from ckan.tests import factories
 
+from ckanext.catalogue.core import bulk
 from ckanext.catalogue.tests.helpers import catalogue_call
 from ckanext.catalogue.tests.iudx import samples as s
 
@@ -125,10 +127,6 @@ def _bulk_write_cost(t: dict[str, str], monkeypatch: pytest.MonkeyPatch, start: 
     """SQL statements and Solr requests of the bulk writer's write and index
     steps for one bulk create, CKAN's own validation of each dataset left
     out (its name check queries once per record, as in package_create)."""
-    from ckan.lib import plugins as lib_plugins
-
-    from ckanext.catalogue.core import bulk
-
     counter = _Counter(monkeypatch)
     measured = {"sql": 0, "solr": 0}
     insert, index, validate = bulk.catalogue_bulk_insert, bulk.catalogue_bulk_index, lib_plugins.plugin_validate

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pysolr
 import pytest
 import urllib3
 
@@ -43,8 +44,6 @@ def test_each_thread_keeps_its_own_session():
 
 
 def test_an_item_write_is_found_by_the_next_search(monkeypatch):
-    import pysolr
-
     commits: list[dict[str, object]] = []
     original = pysolr.Solr.commit
     monkeypatch.setattr(pysolr.Solr, "commit", lambda conn, **kw: commits.append(kw) or original(conn, **kw))
