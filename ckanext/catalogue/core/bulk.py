@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
 import uuid
 from collections import defaultdict
 from typing import Any, NamedTuple, cast
@@ -30,11 +29,12 @@ from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.dictization import table_dictize
 from ckan.logic.schema import default_show_package_schema
+from ckan.logic.validators import package_name_validator
 from ckan.types import Context
 
 from ckanext.catalogue.core import solr
-from ckanext.catalogue.core.document import EXTRA_ANCESTORS
 from ckanext.catalogue.core.errors import CatalogueInvalid
+from ckanext.catalogue.core.loaded import catalogue_ancestor_ids, catalogue_packages_by_id
 from ckanext.catalogue.core.store import catalogue_core_context
 from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
 from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
@@ -177,18 +177,8 @@ def catalogue_load_packages(ids: list[str]) -> dict[str, model.Package]:
     one query each so that hooks and labels find them in the session, as
     long as the caller holds the dict (the session keeps weak references)."""
     found = {pkg.id: pkg for pkg in model.Session.query(model.Package).filter(model.Package.id.in_(ids))}
-    ancestors = {a for pkg in found.values() for a in _ancestor_ids(pkg)} - set(found)
-    if ancestors:
-        found.update({pkg.id: pkg for pkg in model.Session.query(model.Package).filter(
-            model.Package.id.in_(ancestors))})
-    return found
-
-
-def _ancestor_ids(pkg: model.Package) -> list[str]:
-    try:
-        return list(json.loads((pkg.extras or {}).get(EXTRA_ANCESTORS) or "[]"))
-    except ValueError:
-        return []
+    ancestors = {a for pkg in found.values() for a in catalogue_ancestor_ids(pkg)} - set(found)
+    return found | catalogue_packages_by_id(ancestors)
 
 
 def _dictize_many(packages: list[model.Package]) -> dict[str, dict[str, Any]]:
@@ -242,19 +232,29 @@ def _dictize_many(packages: list[model.Package]) -> dict[str, dict[str, Any]]:
     return shown
 
 
+def _without_name_lookup(schema: dict[str, Any]) -> dict[str, Any]:
+    """The show schema without CKAN's name-in-use query: for a stored
+    dataset it can only add an error, and ``package_show`` drops errors."""
+    name = schema.get("name")
+    if not isinstance(name, list) or package_name_validator not in name:
+        return schema
+    return {**schema, "name": [v for v in cast("list[Any]", name) if v is not package_name_validator]}
+
+
 def catalogue_show_many(context: Context, packages: list[model.Package]) -> Shown:
     """For each dataset, what ``logic.package_show_default_and_custom_schemas``
     returns (CKAN's default show schema; the type's own with the
     ``after_dataset_show`` hooks), from one batch dictization."""
     dictized = _dictize_many(packages)
     default_schema = default_show_package_schema()
+    default_used = _without_name_lookup(default_schema)
     both: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     for pkg in packages:
         ctx = cast(Context, {"model": model, "session": model.Session, "user": context.get("user", ""),
                              "ignore_auth": True, "use_cache": False, "validate": False, "package": pkg})
         for plugin in p.PluginImplementations(p.IPackageController):
             plugin.read(pkg)
-        with_default, _errors = lib_plugins.plugin_validate(object(), ctx, dictized[pkg.id], default_schema,
+        with_default, _errors = lib_plugins.plugin_validate(object(), ctx, dictized[pkg.id], default_used,
                                                             "package_show")
         plugin: Any = lib_plugins.lookup_package_plugin(pkg.type)
         if type(plugin).show_package_schema is tk.DefaultDatasetForm.show_package_schema:
@@ -264,7 +264,7 @@ def catalogue_show_many(context: Context, packages: list[model.Package]) -> Show
         else:
             custom_schema = plugin.show_package_schema()
             with_custom = with_default if custom_schema == default_schema else lib_plugins.plugin_validate(
-                plugin, ctx, dictized[pkg.id], custom_schema, "package_show")[0]
+                plugin, ctx, dictized[pkg.id], _without_name_lookup(custom_schema), "package_show")[0]
         logic.apply_after_dataset_show_plugins(ctx, with_custom)
         both[pkg.id] = (with_default, with_custom)
     return both

@@ -38,6 +38,7 @@ from ckanext.catalogue.core.errors import (
     CataloguePreconditionFailed,
 )
 from ckanext.catalogue.core.kinds import ID_NAME, CatalogueKind
+from ckanext.catalogue.core.loaded import catalogue_ancestor_ids, catalogue_packages_by_id
 from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
 from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
 
@@ -160,8 +161,8 @@ def catalogue_conflict_from(error: sa_exc.IntegrityError) -> CatalogueConflict:
     return CatalogueConflict({"message": [tk._("An item with the same name or id already exists here")]})
 
 def catalogue_ancestors_of(ids: list[str]) -> dict[str, list[str]]:
-    rows = model.Session.query(model.Package).filter(model.Package.id.in_(ids))
-    return {pkg.id: catalogue_stored_item(pkg)["ancestors"] for pkg in rows}
+    """Each stored dataset's ancestors (root first), by id."""
+    return {i: catalogue_ancestor_ids(pkg) for i, pkg in catalogue_packages_by_id(ids).items()}
 
 def catalogue_index_many(item_ids: list[str], context: Context) -> None:
     """Index committed items with one Solr commit for all of them."""

@@ -15,13 +15,11 @@ import json
 from collections.abc import Iterable
 from typing import Any, cast
 
-import sqlalchemy as sa
-from sqlalchemy.orm import class_mapper
-
 from ckan import model
 
 from ckanext.catalogue.core import roles
-from ckanext.catalogue.core.document import EXTRA_ANCESTORS, EXTRA_VISIBILITY, catalogue_is_item
+from ckanext.catalogue.core.document import EXTRA_VISIBILITY, catalogue_is_item
+from ckanext.catalogue.core.loaded import catalogue_ancestor_ids, catalogue_packages_by_id
 
 PUBLIC = "public"
 PRIVATE = "private"
@@ -77,25 +75,12 @@ def _own_labels(pkg: Any, settings: dict[str, Any]) -> set[str] | None:
 
 
 def _chain(pkg: Any) -> list[Any]:
-    """The item's ancestors (root first) and the item: one SQL query."""
-    extras: dict[str, Any] = cast("dict[str, Any]", pkg.extras) if isinstance(pkg.extras, dict) else {}
-    try:
-        ids: list[str] = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
-    except ValueError:
-        ids = []
+    """The item's ancestors (root first) and the item: at most one SQL query
+    (ancestors a batch loaded together are not read again)."""
+    ids = catalogue_ancestor_ids(pkg)
     if not ids:
         return [pkg]
-    # Ancestors loaded in this transaction (a batch loads them together)
-    # are not read again.
-    mapper = class_mapper(model.Package)
-    found: dict[str, Any] = {}
-    for i in ids:
-        loaded = cast(Any, model.Session.identity_map.get(mapper.identity_key_from_primary_key((i,))))
-        if loaded is not None and not sa.inspect(loaded).expired_attributes:
-            found[i] = loaded
-    if len(found) < len(ids):
-        found.update({p.id: p for p in model.Session.query(model.Package).filter(
-            model.Package.id.in_([i for i in ids if i not in found]))})
+    found = catalogue_packages_by_id(ids)
     return [*(found[i] for i in ids if i in found), pkg]
 
 
