@@ -134,7 +134,43 @@ def bench_now() -> str:
 
 
 def bench_machine() -> str:
-    return platform.platform()
+    import os
+
+    return f"{platform.platform()}, {os.cpu_count()} CPUs"
+
+
+def bench_rows(name: str, rows: list[dict[str, Any]], append: bool) -> list[dict[str, Any]]:
+    """``rows``, after the rows of ``bench/results/<name>.json`` measured at
+    other N when ``append`` (``make bench`` runs one N at a time)."""
+    path = RESULTS / f"{name}.json"
+    if not append or not path.exists():
+        return rows
+    sizes = {r["n"] for r in rows}
+    kept = [r for r in json.loads(path.read_text()).get("rows", []) if r.get("n") not in sizes]
+    return sorted(kept + rows, key=lambda r: r["n"])
+
+
+# The IUDX data set bulk_import.py leaves (with --keep) for search_latency.py
+# to reuse (--reuse): N items are imported once per N.
+DATASET = RESULTS / "dataset.json"
+
+
+def bench_iudx_records(provider: str, groups: list[str], start: int, stop: int) -> list[dict[str, Any]]:
+    """IUDX resources ``start`` to ``stop`` under ``groups``, spread over a
+    degree of longitude and latitude, tagged with one of 50 zones: what the
+    searches look for."""
+    from ckanext.catalogue.tests.iudx import samples as s
+
+    return [{"doc": s.resource(groups[i % len(groups)], provider, name=f"lat-sensor-{i}",
+                               lon=73.0 + (i % 100) / 100, lat=18.0 + (i // 100 % 100) / 100,
+                               tags=["flood", "sensor", f"zone-{i % 50}"])} for i in range(start, stop)]
+
+
+def bench_iudx_groups(n: int, provider: str, rs: str) -> list[dict[str, Any]]:
+    """The resource groups (one per 100 items) the N items go under."""
+    from ckanext.catalogue.tests.iudx import samples as s
+
+    return [{"doc": s.resource_group(provider, rs, name=f"lat-group-{g}")} for g in range(max(1, n // 100))]
 
 
 def bench_save(name: str, payload: dict[str, Any], markdown: str) -> None:

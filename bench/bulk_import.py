@@ -5,26 +5,33 @@ beside a loop of CKAN's ``package_create`` measured in the same run.
 
 Run by ``make bench``; writes ``bench/results/bulk_import.{json,md,svg}``.
 ``--sizes 1000,10000,100000`` chooses N; the ``package_create`` loop runs on
-at most ``--reference`` datasets per size (its rate is per dataset).
+at most ``--reference`` datasets per size (its rate is per dataset). The
+items are those ``search_latency.py`` searches; ``--keep`` leaves the last
+N's for it to reuse (``bench/results/dataset.json`` names them).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from typing import Any
 
-from bench_items import RESULTS, bench_app, bench_context, bench_machine, bench_now, bench_provider_chain, bench_save
+from bench_items import (
+    DATASET,
+    RESULTS,
+    bench_app,
+    bench_context,
+    bench_iudx_groups,
+    bench_iudx_records,
+    bench_machine,
+    bench_now,
+    bench_provider_chain,
+    bench_rows,
+    bench_save,
+)
 from bench_plot import Panel, Series, bench_svg
 
 BATCH = 1000
-
-
-def _docs(n: int, provider: str, rs: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from ckanext.catalogue.tests.iudx import samples as s
-
-    groups = max(1, n // 100)
-    group_docs = [{"doc": s.resource_group(provider, rs, name=f"bench-group-{g}")} for g in range(groups)]
-    return group_docs, [{"n": i, "group": i % groups} for i in range(n - groups)]
 
 
 # The rows a bulk import writes, by table, in the order they can be put back.
@@ -93,18 +100,17 @@ def _physical_limit(provider: str) -> float:
     return seconds
 
 
-def _measure(sizes: list[int], reference: int) -> list[dict[str, Any]]:
+def _measure(sizes: list[int], reference: int, keep: bool) -> list[dict[str, Any]]:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
     from ckanext.catalogue.core.purge import catalogue_purge_packages
-    from ckanext.catalogue.tests.iudx import samples as s
 
     rows = []
     for n in sizes:
         stamp = int(time.time())
         owner, rs, provider = bench_provider_chain(f"bench-{stamp}")
-        group_docs, plan = _docs(n, provider, rs)
+        group_docs = bench_iudx_groups(n, provider, rs)
 
         started = time.perf_counter()
         group_ids: list[str] = []
@@ -113,10 +119,9 @@ def _measure(sizes: list[int], reference: int) -> list[dict[str, Any]]:
                 bench_context(), {"records": group_docs[offset:offset + BATCH]})
             assert not result["errors"], result["errors"][:3]
             group_ids += result["created"]
-        for offset in range(0, len(plan), BATCH):
-            records = [{"doc": s.resource(group_ids[p["group"]], provider, name=f"bench-sensor-{p['n']}",
-                                          lon=73.0 + (p["n"] % 1000) / 1000, lat=18.0 + (p["n"] // 1000) / 1000)}
-                       for p in plan[offset:offset + BATCH]]
+        # Made a batch at a time: the records of 100k items are not all held.
+        for offset in range(0, n - len(group_ids), BATCH):
+            records = bench_iudx_records(provider, group_ids, offset, min(n - len(group_ids), offset + BATCH))
             result = tk.get_action("catalogue_item_bulk_create")(bench_context(), {"records": records})
             assert not result["errors"], result["errors"][:3]
         bulk_seconds = time.perf_counter() - started
@@ -130,7 +135,10 @@ def _measure(sizes: list[int], reference: int) -> list[dict[str, Any]]:
                                                              "notes": f"Sensor {i}"})["id"] for i in range(sample)]
         reference_seconds = time.perf_counter() - started
 
-        tk.get_action("catalogue_item_purge")(bench_context(), {"id": owner, "cascade": True})
+        if keep and n == sizes[-1]:
+            DATASET.write_text(json.dumps({"n": n, "owner": owner, "provider": provider}))
+        else:
+            tk.get_action("catalogue_item_purge")(bench_context(), {"id": owner, "cascade": True})
         catalogue_purge_packages(made)
         tk.get_action("organization_purge")(bench_context(), {"id": org["id"]})
         model.Session.commit()
@@ -161,7 +169,8 @@ def report(rows: list[dict[str, Any]], when: str) -> str:
     lines = [
         "# Bulk import of catalogue items with parents",
         "",
-        f"Run {when} on {bench_machine()}. Items: IUDX resource groups (N/100) and resources under one provider, "
+        f"Run {when} on {bench_machine()}. Items: IUDX resource groups (N/100) and resources (tagged, with "
+        "points) under one provider, N in all, "
         f"created by `catalogue_item_bulk_create` in calls of {BATCH}; the reference is a loop of `package_create` "
         "on plain datasets in the same run (on at most the sample size shown). The limit writes the very rows "
         "(PostgreSQL `COPY`) and posts the very documents (straight to Solr, 500 per request, one commit) that the "
@@ -184,9 +193,12 @@ def main() -> None:
     parser.add_argument("--ini", default="test.ini")
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--reference", type=int, default=1000, help="package_create loop size at most")
+    parser.add_argument("--keep", action="store_true", help="keep the last N's items for search_latency.py")
+    parser.add_argument("--append", action="store_true", help="keep the results of other N")
     args = parser.parse_args()
     with bench_app(args.ini)._wsgi_app.test_request_context():
-        rows = _measure([int(n) for n in args.sizes.split(",")], args.reference)
+        rows = bench_rows("bulk_import", _measure([int(n) for n in args.sizes.split(",")], args.reference,
+                                                  args.keep), args.append)
     when = bench_now()
     bench_save("bulk_import", {"when": when, "rows": rows}, report(rows, when))
     (RESULTS / "bulk_import.svg").write_text(bench_svg([bulk_panel(rows)]))

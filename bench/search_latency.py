@@ -1,31 +1,37 @@
 """Benchmark: search latency through the HTTP APIs beside the same Solr
 queries sent straight to Solr, at N catalogue items.
 
-For each N of ``--sizes``: N IUDX resources (under resource groups of 100,
-spread over a degree of longitude and latitude) and 100 Global Catalog
-services are loaded with ``catalogue_item_bulk_create``; a `ckan run` of the
+For each N of ``--sizes``: N IUDX items (resources under resource groups of
+100, spread over a degree of longitude and latitude; with ``--reuse``, those
+``bulk_import.py --keep`` imported) and 100 Global Catalog services are
+loaded with ``catalogue_item_bulk_create``; a `ckan run` of the
 ini serves the APIs. Each query is first sent in-process with pysolr's
 ``_select`` recorded, so the raw reference replays exactly the Solr requests
 that API call makes (one connection, keep-alive, no CKAN code). p50 and p95
-over ``--repeat`` runs after warm-up; the target is an API p95 of at most 1.5
-times raw Solr's. Writes ``bench/results/search_latency.{json,md}``.
+over ``--repeat`` runs after warm-up, beside CKAN's ``package_search`` for the
+same query and CKAN's floor (``status_show``). Writes ``bench/results/search_latency.{json,md}``.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench_items import (
+    DATASET,
     bench_app,
     bench_bulk,
     bench_context,
+    bench_iudx_groups,
+    bench_iudx_records,
     bench_machine,
     bench_now,
     bench_percentile,
     bench_provider_chain,
+    bench_rows,
     bench_save,
     bench_solr_requests,
     bench_timings,
@@ -42,17 +48,20 @@ def _queries(stamp: int) -> list[tuple[str, str, dict[str, str]]]:
     ]
 
 
-def _load(n: int, stamp: int) -> str:
+def _load(n: int, stamp: int, reuse: bool) -> str:
+    """The owner of N IUDX items (those bulk_import.py kept for this N when
+    ``reuse``, else new ones), with 100 Global Catalog services beside them."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.catalogue.tests.iudx import samples as s
-
-    owner, rs, provider = bench_provider_chain(f"lat-{stamp}")
-    groups = bench_bulk([{"doc": s.resource_group(provider, rs, name=f"lat-group-{g}")}
-                         for g in range(max(1, n // 100))])
-    bench_bulk([{"doc": s.resource(groups[i % len(groups)], provider, name=f"lat-sensor-{i}",
-                             lon=73.0 + (i % 100) / 100, lat=18.0 + (i // 100 % 100) / 100,
-                             tags=["flood", "sensor", f"zone-{i % 50}"])} for i in range(n)])
+    kept = json.loads(DATASET.read_text()) if reuse and DATASET.exists() else {}
+    if kept.get("n") == n:
+        owner = kept["owner"]
+        print(f"reusing the {n} items bulk_import.py made", flush=True)
+    else:
+        owner, rs, provider = bench_provider_chain(f"lat-{stamp}")
+        groups = bench_bulk(bench_iudx_groups(n, provider, rs))
+        bench_bulk(bench_iudx_records(provider, groups, 0, n - len(groups)))
+    DATASET.unlink(missing_ok=True)
     org = tk.get_action("organization_create")(bench_context(), {"name": f"lat-gc-{stamp}"})
     bench_bulk([{"kind": "globalcatalog.service", "id": f"lat-svc-{stamp}-{i}", "organization": org["name"],
            "private": False, "doc": {"name": f"lat-svc-{stamp}-{i}", "disabled": False, "tags": ["bench"],
@@ -80,7 +89,7 @@ def _package_search_body(params: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[str, Any]]:
+def _measure(app: Any, ini: Path, sizes: list[int], repeat: int, reuse: bool) -> list[dict[str, Any]]:
     import requests
 
     import ckan.plugins.toolkit as tk
@@ -92,7 +101,7 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[st
     for n in sizes:
         stamp = int(time.time())
         with app._wsgi_app.test_request_context():
-            owner = _load(n, stamp)
+            owner = _load(n, stamp, reuse)
         client = app._wsgi_app.test_client()
         solr = make_connection()
         with tempfile.TemporaryDirectory() as logs, ckan_servers(ini, 1, Path(logs)) as urls:
@@ -161,9 +170,12 @@ def main() -> None:
     parser.add_argument("--ini", default="test.ini")
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="search the items bulk_import.py --keep left")
+    parser.add_argument("--append", action="store_true", help="keep the results of other N")
     args = parser.parse_args()
     ini = Path(args.ini).resolve()
-    rows = _measure(bench_app(str(ini)), ini, [int(n) for n in args.sizes.split(",")], args.repeat)
+    rows = bench_rows("search_latency", _measure(bench_app(str(ini)), ini, [int(n) for n in args.sizes.split(",")],
+                                                 args.repeat, args.reuse), args.append)
     when = bench_now()
     bench_save("search_latency", {"when": when, "rows": rows}, report(rows, when, args.repeat))
 

@@ -47,21 +47,42 @@ class _Collector:
         return getattr(self.conn, name)
 
 
-def _session() -> requests.Session:
+class _FormPostingSolr(pysolr.Solr):
+    """pysolr's client, sending every search as a form POST (as pysolr does
+    for long ones): Solr reads the same parameters, and a long filter list
+    is not put into a URL that requests then checks and quotes again."""
+
+    def _send_request(self, method: str, path: str = "", body: Any = None, headers: Any = None,
+                      files: Any = None) -> Any:
+        handler, query_follows, query = path.partition("/?")
+        if method == "get" and query_follows and body is None and handler in ("select", self.search_handler):
+            form: dict[str, str] = {**(headers or {}), "Content-type": "application/x-www-form-urlencoded; charset=utf-8"}
+            return super()._send_request("post", f"{handler}/", body=query, headers=form, files=files)
+        return super()._send_request(method, path, body=body, headers=headers, files=files)
+
+
+def _session(url: str) -> requests.Session:
     # Per thread, and per process: a session made before a fork (gunicorn,
     # the RQ work horse) is not shared with the child.
     kept: tuple[int, requests.Session] | None = getattr(_SESSIONS, "kept", None)
     if kept is None or kept[0] != os.getpid():
         session = requests.Session()
+        # The environment's proxies and CA bundle for Solr, read once
+        # rather than on every request.
+        found = session.merge_environment_settings(url, {}, None, None, None)
+        session.proxies, session.verify, session.cert = found["proxies"], found["verify"], found["cert"]
+        session.trust_env = False
         session.stream = False  # as pysolr sets its own
         kept = _SESSIONS.kept = (os.getpid(), session)
     return kept[1]
 
 
 def catalogue_make_connection(decode_dates: bool = True) -> Any:
-    """CKAN's ``make_connection`` with this thread's kept HTTP session."""
+    """CKAN's ``make_connection`` with this thread's kept HTTP session,
+    searching by form POST."""
     conn = _CKAN_MAKE_CONNECTION(decode_dates)
-    conn.session = _session()
+    conn.__class__ = _FormPostingSolr
+    conn.session = _session(conn.url)
     return conn
 
 

@@ -57,3 +57,20 @@ def test_an_item_write_is_found_by_the_next_search(monkeypatch):
         assert catalogue_call(None, "catalogue_item_search", q=f"Renamed {n}")["count"] == 1
     # Made visible by soft commits: no segment flush per write.
     assert commits and all(c.get("softCommit") is True for c in commits)
+
+
+def test_searches_are_sent_as_form_posts_and_find_what_they_did(monkeypatch):
+    made = factories.Dataset(name="posted-search-target", owner_org=factories.Organization()["id"])
+    sent: list[tuple[str, str]] = []
+    original = pysolr.Solr._send_request
+
+    def recorded(conn, method, path="", *args, **kwargs):
+        sent.append((method, path))
+        return original(conn, method, path, *args, **kwargs)
+
+    monkeypatch.setattr(pysolr.Solr, "_send_request", recorded)
+    long_fq = " ".join(f'-name:"absent-{n}"' for n in range(200))  # past pysolr's GET length
+    for fq in ("", long_fq):
+        found = tk.get_action("package_search")({}, {"q": "posted-search-target", "fq": fq})
+        assert [d["id"] for d in found["results"]] == [made["id"]]
+    assert sent and all(method == "post" and path.startswith("select/") for method, path in sent)
