@@ -1,7 +1,8 @@
 """The benchmark report: every benchmark's results (bench/results/*.json)
 with each target beside what was measured, one Markdown and one JSON file,
 and a plot of cost against N with the references (``report.{md,json,svg}``),
-also written as ``bench/reports/latest.{md,json,svg}`` to be committed. The
+also written as ``bench/reports/latest.{md,json,svg}`` to be committed (and
+the targets table into README.rst, between its ``bench-table`` comments). The
 JSON's ``targets`` list holds ``{name, target, measured, reference,
 verdict}`` (``met`` or ``missed``). Run last by ``make bench``; benchmarks
 not run are said to be missing."""
@@ -156,6 +157,32 @@ def _panels(data: dict[str, Any]) -> list[Panel]:
     return panels
 
 
+README = RESULTS.parent.parent / "README.rst"
+_START, _END = ".. bench-table-start", ".. bench-table-end"
+
+
+def _readme_table(targets: list[dict[str, str]], when: str) -> str:
+    """The targets as an RST list table, for README.rst's block between
+    its two ``bench-table`` comments."""
+    def cell(text: str) -> str:
+        return text.replace("*", "\\*").replace("|", "/")
+
+    lines = [_START, "", f".. list-table:: Targets of the committed run ({when[:10]}, ``bench/reports/latest.md``)",
+             "   :header-rows: 1", "", "   * - Measure", "     - Target", "     - Measured", "     - Reference",
+             "     - Verdict"]
+    for t in targets:
+        lines += [f"   * - {cell(t['name'])}", f"     - {cell(t['target'])}", f"     - {cell(t['measured'])}",
+                  f"     - {cell(t['reference'])}", f"     - {t['verdict']}"]
+    return "\n".join([*lines, "", _END])
+
+
+def _update_readme(targets: list[dict[str, str]], when: str) -> None:
+    text = README.read_text()
+    if _START in text and _END in text:
+        head, rest = text.split(_START, 1)
+        README.write_text(head + _readme_table(targets, when) + rest.split(_END, 1)[1])
+
+
 def main() -> None:
     data = _load()
     when = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
@@ -186,6 +213,7 @@ def main() -> None:
         (folder / f"{stem}.md").write_text(markdown)
         (folder / f"{stem}.json").write_text(document)
         (folder / f"{stem}.svg").write_text(svg)
+    _update_readme(targets, when)
     print("\n".join(lines[:table_end]))
 
 

@@ -120,7 +120,7 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int, reuse: bool) ->
                 equivalent = _package_search_body(sent[0])
                 ckan_api = bench_timings(lambda: http.post(urls[0] + "/api/3/action/package_search",
                                                            json=equivalent).raise_for_status(), repeat)
-                rows.append({"n": n, "query": label, "solr_requests": len(sent),
+                rows.append({"n": n, "query": label, "measured": bench_now(), "solr_requests": len(sent),
                              "api_p50_ms": bench_percentile(api, 50), "api_p95_ms": bench_percentile(api, 95),
                              "solr_p50_ms": bench_percentile(raw, 50), "solr_p95_ms": bench_percentile(raw, 95),
                              "p95_ratio": round(bench_percentile(api, 95) / max(bench_percentile(raw, 95), 0.01), 1),
@@ -159,6 +159,10 @@ def report(rows: list[dict[str, Any]], when: str, repeat: int) -> str:
                      f"{r['package_search_p95_ms']} | {r['solr_p50_ms']} | {r['solr_p95_ms']} | "
                      f"{round(r['api_p95_ms'] - r['solr_p95_ms'], 2)} | {round(1.2 * r['ckan_floor_p95_ms'], 2)} | "
                      f"{r['solr_new_connection_p95_ms']} | {r['ckan_floor_p50_ms']} |")
+    runs = {r["n"]: r["measured"][:16] for r in rows if r.get("measured")}
+    if len(set(runs.values())) > 1:
+        lines += ["", "Measured at each N in its own run: " + "; ".join(
+            f"N={n} at {at}" for n, at in sorted(runs.items())) + " (UTC)."]
     lines += ["", "Targets (issue 21): API p95 <= package_search p95 for the equivalent query (package_search with "
               "the catalogue's own filters; CKAN adds its site, state and permission filters), and API p95 - Solr "
               "p95 <= 1.2x CKAN's floor (status_show p95). The equivalent package_search bodies are in the JSON."]

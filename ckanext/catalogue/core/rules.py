@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 import jsonschema.validators
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -29,6 +30,7 @@ from ckanext.catalogue.core.kinds import (
     catalogue_kind_by_type,
     catalogue_kinds,
 )
+from ckanext.catalogue.core.loaded import catalogue_loaded
 from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
 from ckanext.catalogue.model.item import KEY_ALIAS, KEY_UNIQUE
 
@@ -128,24 +130,35 @@ def catalogue_is_fresh_id(item_id: str, requested: Any) -> bool:
         return True
 
 
-def catalogue_resolve(value: Any) -> CatalogueItem | None:
-    """The item an id, alias or (for named kinds) name designates."""
+def _resolved(value: Any) -> tuple[CatalogueItem, model.Package | None] | None:
     if not isinstance(value, str) or not value:
         return None
-    row = model.Session.get(CatalogueItem, value)
-    if row is not None:
-        return row
-    key = model.Session.get(CatalogueItemKey, f"{KEY_ALIAS}:{value}")
-    if key is not None:
-        return model.Session.get(CatalogueItem, key.item_id)
-    pkg = model.Package.get(value)
-    return model.Session.get(CatalogueItem, pkg.id) if pkg is not None else None
+    held = catalogue_loaded(CatalogueItem, value)
+    if held is not None:
+        return held, None
+    # One query for the three ways to name an item, best first (id, alias,
+    # dataset name), with the item's dataset.
+    ranked = sa.union_all(
+        sa.select(CatalogueItem.id.label("id"), sa.literal(0).label("rank")).where(CatalogueItem.id == value),
+        sa.select(CatalogueItemKey.item_id, sa.literal(1)).where(CatalogueItemKey.key == f"{KEY_ALIAS}:{value}"),
+        sa.select(model.Package.id, sa.literal(2)).where(model.Package.name == value),
+    ).subquery()
+    found = (model.Session.query(CatalogueItem, model.Package).join(ranked, ranked.c.id == CatalogueItem.id)
+             .outerjoin(model.Package, model.Package.id == CatalogueItem.id).order_by(ranked.c.rank).first())
+    return (found[0], found[1]) if found is not None else None
+
+
+def catalogue_resolve(value: Any) -> CatalogueItem | None:
+    """The item an id, alias or (for named kinds) name designates."""
+    found = _resolved(value)
+    return found[0] if found is not None else None
 
 
 def catalogue_item_or_404(value: Any, kinds: list[str] | None = None) -> tuple[CatalogueItem, model.Package]:
     """The item (of one of ``kinds``, when given) and its dataset."""
-    row = catalogue_resolve(value)
-    pkg = model.Package.get(row.id) if row is not None else None
+    found = _resolved(value)
+    row = found[0] if found is not None else None
+    pkg = (found[1] or model.Package.get(found[0].id)) if found is not None else None
     if row is None or pkg is None or (kinds and row.kind not in kinds):
         raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=value))
     return row, pkg

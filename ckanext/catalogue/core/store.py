@@ -193,7 +193,9 @@ def catalogue_search_items(context: Context, fq: list[str], q: str, rows: int, s
     try:
         found = tk.get_action("package_search")(
             {"user": context.get("user", ""), "schema": _package_search_schema()},
-            dict(params, fl=["id", INDEX_ITEM]))
+            # The stored item as JSON inside Solr's answer (the [json]
+            # transformer): parsed once with the answer, not once per hit.
+            dict(params, fl=["id", f"{INDEX_ITEM}:[json]"]))
     except SearchError as error:  # a query Solr or CKAN refuses is bad input
         log.info("search refused: %s", error)
         raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},
@@ -220,8 +222,13 @@ def _stored_items(context: Context, hits: list[dict[str, Any]]) -> list[dict[str
             {"user": context.get("user", ""), "schema": _package_search_schema()},
             {"fq_list": [query.catalogue_any_of("id", old)], "rows": len(old), "include_private": True})
         dicts = {r["id"]: catalogue_item_dict(r) for r in found["results"]}
-    return [json.loads(hit[INDEX_ITEM]) if hit.get(INDEX_ITEM) else dicts[hit["id"]] for hit in hits
+    return [_parsed(hit[INDEX_ITEM]) if hit.get(INDEX_ITEM) else dicts[hit["id"]] for hit in hits
             if hit.get(INDEX_ITEM) or hit["id"] in dicts]
+
+def _parsed(stored: Any) -> dict[str, Any]:
+    # Solr's [json] transformer hands the item over parsed; a string is
+    # what a Solr answering without it gives.
+    return cast("dict[str, Any]", json.loads(stored) if isinstance(stored, str) else stored)
 
 def catalogue_search_filters(data: dict[str, Any]) -> list[str]:
     fq: list[str] = []

@@ -198,12 +198,13 @@ def _pick(value: Any, path: list[str]) -> Any:
 
 
 def _entry(item: dict[str, Any], include: list[str] | None = None,
-           languages: list[str] | None = None) -> dict[str, Any]:
+           languages: list[str] | None = None, base: str | None = None) -> dict[str, Any]:
     """An entry as the Global Catalog shows it; ``include`` (field paths)
-    picks the parts of ``metadata`` shown, None shows all of it."""
+    picks the parts of ``metadata`` shown, None shows all of it. ``base``:
+    the API's URL, when the caller shapes many entries."""
     doc = item["doc"]
     gc_id = _gc_id(item)
-    base = _base()
+    base = base or _base()
     metadata: dict[str, Any] | None = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else None
     deployment: dict[str, Any] = (metadata or {}).get("deployment") or {}
     pricing = catalogue_pricing_of(item) or {}
@@ -316,7 +317,8 @@ def _listing(call: CatalogueCall, query: dict[str, Any], sorts: tuple[str, ...])
     found = call("catalogue_item_search", {**query, "q": words, "filters": filters, "limit": limit,
                                            "offset": offset, "sort": _sort(sorts)})
     include, languages = _include(), _languages()
-    resources = [_entry(item, include, languages) for item in found["results"]]
+    base = _base()
+    resources = [_entry(item, include, languages, base) for item in found["results"]]
     return _conditional(_page(found, offset, limit, resources))
 
 
@@ -378,8 +380,9 @@ def _with_children(call: CatalogueCall, item: dict[str, Any], entry: dict[str, A
         raise GlobalCatalogError(400, f"The entry has more than {DEPTH_MAX_ITEMS} descendants down to that depth; "
                                       "ask for a smaller depth", "depth")
     nodes = {item["id"]: entry}
+    languages, base = _languages(), _base()
     for child in found["results"]:
-        shaped = _entry(child, None, _languages())
+        shaped = _entry(child, None, languages, base)
         nodes[child["id"]] = shaped
         parent = nodes.get(child["parent"])
         if parent is not None:
