@@ -137,11 +137,13 @@ def _resolved(value: Any) -> tuple[CatalogueItem, model.Package | None] | None:
     if held is not None:
         return held, None
     # One query for the three ways to name an item, best first (id, alias,
-    # dataset name), with the item's dataset.
+    # dataset name), with the item's dataset. A name counts only when no
+    # dataset has that id (as CKAN's Package.get reads an id first).
     ranked = sa.union_all(
         sa.select(CatalogueItem.id.label("id"), sa.literal(0).label("rank")).where(CatalogueItem.id == value),
         sa.select(CatalogueItemKey.item_id, sa.literal(1)).where(CatalogueItemKey.key == f"{KEY_ALIAS}:{value}"),
-        sa.select(model.Package.id, sa.literal(2)).where(model.Package.name == value),
+        sa.select(model.Package.id, sa.literal(2)).where(
+            model.Package.name == value, ~sa.exists().where(model.package_table.c.id == value)),
     ).subquery()
     found = (model.Session.query(CatalogueItem, model.Package).join(ranked, ranked.c.id == CatalogueItem.id)
              .outerjoin(model.Package, model.Package.id == CatalogueItem.id).order_by(ranked.c.rank).first())

@@ -67,10 +67,11 @@ def _session(url: str) -> requests.Session:
     kept: tuple[int, requests.Session] | None = getattr(_SESSIONS, "kept", None)
     if kept is None or kept[0] != os.getpid():
         session = requests.Session()
-        # The environment's proxies and CA bundle for Solr, read once
-        # rather than on every request.
+        # The environment's proxies, CA bundle and .netrc login for Solr,
+        # read once rather than on every request.
         found = session.merge_environment_settings(url, {}, None, None, None)
         session.proxies, session.verify, session.cert = found["proxies"], found["verify"], found["cert"]
+        session.auth = requests.utils.get_netrc_auth(url)
         session.trust_env = False
         session.stream = False  # as pysolr sets its own
         kept = _SESSIONS.kept = (os.getpid(), session)

@@ -97,6 +97,23 @@ def test_ids_uuid_and_legacy_aliases(iudx_tree):
     assert _ids(found) == {child["id"]}
 
 
+def test_an_item_is_named_by_its_id_then_an_alias_then_its_dataset_name(iudx_tree):
+    admin = iudx_tree["sysadmin"]
+    named = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "named-item", "title": "N"})
+    assert model.Package.get(named["id"]).name == "named-item"
+    for value in (named["id"], "named-item"):
+        assert catalogue_call(None, "catalogue_item_show", id=value)["id"] == named["id"]
+    # A name that is also another dataset's id does not name the item: ids
+    # come first, as CKAN's own lookup reads them.
+    taken = str(uuid.uuid4())
+    shadowed = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": taken, "title": "S"})
+    assert catalogue_call(None, "catalogue_item_show", id=taken)["id"] == shadowed["id"]
+    factories.Dataset(id=taken, owner_org=factories.Organization()["id"])
+    model.Session.remove()
+    with pytest.raises(tk.ObjectNotFound):
+        catalogue_call(None, "catalogue_item_show", id=taken)
+
+
 def test_links_must_exist_fit_the_kind_and_agree(iudx_tree):
     t, admin = iudx_tree, iudx_tree["sysadmin"]
     before = _package_count()

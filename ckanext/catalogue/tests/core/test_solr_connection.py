@@ -74,3 +74,14 @@ def test_searches_are_sent_as_form_posts_and_find_what_they_did(monkeypatch):
         found = tk.get_action("package_search")({}, {"q": "posted-search-target", "fq": fq})
         assert [d["id"] for d in found["results"]] == [made["id"]]
     assert sent and all(method == "post" and path.startswith("select/") for method, path in sent)
+
+
+def test_the_kept_session_logs_in_with_the_netrc_entry_for_solr(monkeypatch, tmp_path):
+    url = tk.config["solr_url"]
+    host = url.split("//", 1)[1].split("/", 1)[0].split(":")[0]
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine {host} login solr-reader password s3cret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setattr(solr._SESSIONS, "kept", None, raising=False)  # a new session, with this environment
+    assert solr.catalogue_make_connection().session.auth == ("solr-reader", "s3cret")
