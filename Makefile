@@ -25,7 +25,7 @@ help:
 	@echo "make stop    stop the services (and job worker) that make run/test started"
 	@echo "make doctor  check database, Solr, Redis, DataStore and job worker"
 	@echo "make fuzz    long schemathesis run of every API against a served test portal"
-	@echo "make bench   benchmarks on the test stack; reports in bench/results/"
+	@echo "make bench   benchmarks on the test stack; results in bench/results/, report in bench/reports/latest.*"
 
 install: system venv fuzz-venv assets
 

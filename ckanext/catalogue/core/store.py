@@ -222,13 +222,9 @@ def _stored_items(context: Context, hits: list[dict[str, Any]]) -> list[dict[str
             {"user": context.get("user", ""), "schema": _package_search_schema()},
             {"fq_list": [query.catalogue_any_of("id", old)], "rows": len(old), "include_private": True})
         dicts = {r["id"]: catalogue_item_dict(r) for r in found["results"]}
-    return [_parsed(hit[INDEX_ITEM]) if hit.get(INDEX_ITEM) else dicts[hit["id"]] for hit in hits
+    # Parsed already: the search asks for the field with Solr's [json] transformer.
+    return [hit[INDEX_ITEM] if hit.get(INDEX_ITEM) else dicts[hit["id"]] for hit in hits
             if hit.get(INDEX_ITEM) or hit["id"] in dicts]
-
-def _parsed(stored: Any) -> dict[str, Any]:
-    # Solr's [json] transformer hands the item over parsed; a string is
-    # what a Solr answering without it gives.
-    return cast("dict[str, Any]", json.loads(stored) if isinstance(stored, str) else stored)
 
 def catalogue_search_filters(data: dict[str, Any]) -> list[str]:
     fq: list[str] = []
