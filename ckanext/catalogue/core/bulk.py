@@ -33,6 +33,7 @@ from ckan.logic.validators import package_name_validator
 from ckan.types import Context
 
 from ckanext.catalogue.core import solr
+from ckanext.catalogue.core.bulk_lookups import CatalogueBatchLookups
 from ckanext.catalogue.core.errors import CatalogueInvalid
 from ckanext.catalogue.core.loaded import catalogue_ancestor_ids, catalogue_packages_by_id
 from ckanext.catalogue.core.store import catalogue_core_context
@@ -74,19 +75,32 @@ def catalogue_creator_id(context: Context) -> str | None:
     return user.id if user is not None else None
 
 
-def catalogue_bulk_validate(context: Context, pkg_dict: dict[str, Any], creator_id: str | None) -> dict[str, Any]:
-    """``package_create``'s validation of ``pkg_dict`` (CatalogueInvalid with
-    CKAN's errors), and the creator it records (``catalogue_creator_id``)."""
-    plugin: Any = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
-    data, errors = lib_plugins.plugin_validate(plugin, _validation_context(context), dict(pkg_dict),
-                                               plugin.create_package_schema(), "package_create")
-    if errors:
-        raise CatalogueInvalid({key: value for key, value in errors.items() if value})
-    if creator_id is not None:
-        data["creator_user_id"] = creator_id
-    data.pop("metadata_created", None)
-    data["id"] = pkg_dict["id"]
-    return data
+def catalogue_bulk_validate(context: Context, pkg_dicts: list[dict[str, Any]], creator_id: str | None
+                            ) -> list[dict[str, Any] | CatalogueInvalid]:
+    """``package_create``'s validation of each of ``pkg_dicts`` (none of
+    which may name another: the database reads are made once for all,
+    ``bulk_lookups``): the data it would store, with the creator it records
+    (``catalogue_creator_id``), or CatalogueInvalid with CKAN's errors."""
+    lookups = CatalogueBatchLookups(pkg_dicts)
+    schemas: dict[int, dict[str, Any]] = {}
+    results: list[dict[str, Any] | CatalogueInvalid] = []
+    for pkg_dict in pkg_dicts:
+        plugin: Any = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
+        if id(plugin) not in schemas:
+            # Built once per batch and type: validation does not change a
+            # schema, and package_create builds the same one each call.
+            schemas[id(plugin)] = lookups.schema(plugin.create_package_schema())
+        data, errors = lib_plugins.plugin_validate(plugin, _validation_context(context), dict(pkg_dict),
+                                                   schemas[id(plugin)], "package_create")
+        if errors:
+            results.append(CatalogueInvalid({key: value for key, value in errors.items() if value}))
+            continue
+        if creator_id is not None:
+            data["creator_user_id"] = creator_id
+        data.pop("metadata_created", None)
+        data["id"] = pkg_dict["id"]
+        results.append(data)
+    return results
 
 
 def _package_row(data: dict[str, Any], now: datetime.datetime) -> dict[str, Any]:
@@ -241,6 +255,20 @@ def _without_name_lookup(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "name": [v for v in cast("list[Any]", name) if v is not package_name_validator]}
 
 
+def _copied(value: Any) -> Any:
+    """``copy.deepcopy`` of a shown dataset: its plain dicts and lists
+    copied (at a fraction of deepcopy's cost), strings, numbers, booleans
+    and None shared (immutable), anything else deep-copied."""
+    kind: type[Any] = type(cast(object, value))
+    if kind is dict:
+        return {key: _copied(inner) for key, inner in cast("dict[Any, Any]", value).items()}
+    if kind is list:
+        return [_copied(inner) for inner in cast("list[Any]", value)]
+    if value is None or kind in (str, int, float, bool):
+        return value
+    return copy.deepcopy(value)
+
+
 def catalogue_show_many(context: Context, packages: list[model.Package]) -> Shown:
     """For each dataset, what ``logic.package_show_default_and_custom_schemas``
     returns (CKAN's default show schema; the type's own with the
@@ -260,7 +288,7 @@ def catalogue_show_many(context: Context, packages: list[model.Package]) -> Show
         if type(plugin).show_package_schema is tk.DefaultDatasetForm.show_package_schema:
             # The type's show schema is CKAN's default one, built again
             # (equal but for its validators' closures): the same result.
-            with_custom = copy.deepcopy(with_default)
+            with_custom = _copied(with_default)
         else:
             custom_schema = plugin.show_package_schema()
             with_custom = with_default if custom_schema == default_schema else lib_plugins.plugin_validate(
@@ -296,11 +324,20 @@ def catalogue_bulk_index(shown: Shown, batch: int) -> None:
     hooks included, posted ``batch`` per request with one commit."""
     loaded = catalogue_load_packages(list(shown))  # the indexer and the labels read them
     index = cast(search.PackageSearchIndex, search.index_for("Package"))
-    with solr.catalogue_collected_documents() as docs:
-        for default, custom in shown.values():
-            index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
+    both = list(shown.values())
+    poster = solr.CataloguePoster()
+    try:
+        # Each request's documents are posted while the next are built.
+        for start in range(0, len(both), batch):
+            with solr.catalogue_collected_documents() as docs:
+                for default, custom in both[start:start + batch]:
+                    index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
+            poster.post(docs)
+    except BaseException:
+        poster.close()
+        raise
+    poster.finish()
     del loaded
-    solr.catalogue_post_documents(docs, batch)
 
 
 def catalogue_bulk_create_datasets(context: Context, pkg_dicts: list[dict[str, Any]], batch: int) -> list[str]:
@@ -309,9 +346,11 @@ def catalogue_bulk_create_datasets(context: Context, pkg_dicts: list[dict[str, A
     is written when any of them is refused (CatalogueInvalid with its index)."""
     for pkg_dict in pkg_dicts:
         tk.check_access("package_create", cast(Context, dict(context)), pkg_dict)
-    creator = catalogue_creator_id(context)
-    rows = [CatalogueBulkRow(_validated_at(context, index, pkg_dict, creator), None)
-            for index, pkg_dict in enumerate(pkg_dicts)]
+    validated = catalogue_bulk_validate(context, pkg_dicts, catalogue_creator_id(context))
+    for index, data in enumerate(validated):
+        if isinstance(data, CatalogueInvalid):
+            raise CatalogueInvalid({"index": [str(index)], **data.error_dict})
+    rows = [CatalogueBulkRow(cast("dict[str, Any]", data), None) for data in validated]
     try:
         shown = catalogue_bulk_insert(context, rows)
         model.repo.commit()
@@ -320,13 +359,6 @@ def catalogue_bulk_create_datasets(context: Context, pkg_dicts: list[dict[str, A
         raise
     catalogue_bulk_index(shown, batch)
     return list(shown)
-
-
-def _validated_at(context: Context, index: int, pkg_dict: dict[str, Any], creator: str | None) -> dict[str, Any]:
-    try:
-        return catalogue_bulk_validate(context, pkg_dict, creator)
-    except CatalogueInvalid as error:
-        raise CatalogueInvalid({"index": [str(index)], **error.error_dict}) from error
 
 
 class CatalogueLoadedHeld:

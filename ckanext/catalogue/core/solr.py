@@ -10,6 +10,7 @@ builds, with a kept session.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import contextvars
 import os
@@ -127,6 +128,34 @@ def catalogue_post_documents(docs: list[dict[str, Any]], batch: int, commit: boo
         raise search_common.SearchIndexError(f"Solr returned an error: {str(error)[:1000]}") from error
     except OSError as error:
         raise search_common.SearchIndexError(f"Could not connect to Solr using {conn.url}: {error}") from error
+
+
+class CataloguePoster:
+    """Posts documents to Solr from one background thread while the caller
+    builds the next ones (the thread waits on Solr, the caller works in
+    Python): ``post`` queues a request, ``finish`` waits for every one and
+    commits once. The first failure is raised as CKAN's SearchIndexError."""
+
+    def __init__(self) -> None:
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogue-solr-post")
+        self._posts: list[concurrent.futures.Future[None]] = []
+
+    def post(self, docs: list[dict[str, Any]]) -> None:
+        if docs:
+            self._posts.append(self._pool.submit(catalogue_post_documents, list(docs), len(docs), False))
+
+    def finish(self, commit: bool = True) -> None:
+        try:
+            for posted in self._posts:
+                posted.result()
+        finally:
+            self.close()
+        if self._posts and commit:
+            catalogue_commit()
+
+    def close(self) -> None:
+        """Stop without committing (posts under way end first)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _visible(conn: pysolr.Solr) -> None:

@@ -245,7 +245,7 @@ def catalogue_item_bulk_create(context: Context, data: DataDict) -> ActionResult
         # `ckan catalogue reindex`.
         log.warning("bulk create: %d item(s) stored but not indexed: %s", len(batch.created), error)
         not_indexed = list(batch.created)
-    return {"created": batch.created, "errors": batch.failed, "not_indexed": not_indexed,
+    return {"created": batch.created, "errors": sorted(batch.failed, key=lambda failure: failure["index"]), "not_indexed": not_indexed,
             "written": {"bulk": batch.written_bulk, "single": batch.written_single}}
 
 
@@ -269,7 +269,8 @@ class CatalogueBulkBatch:
 
     def __init__(self, context: Context) -> None:
         self.context = cast(Context, dict(context, **{CATALOGUE_IN_SAVEPOINT: True}))
-        self.rows: list[tuple[int, CatalogueNewItem, CatalogueBulkRow]] = []
+        # Checked records, held with their dataset dicts until written.
+        self.rows: list[tuple[int, CatalogueNewItem, dict[str, Any]]] = []
         self.refs: set[str] = set()
         self.created: list[str] = []
         self.failed: list[dict[str, Any]] = []
@@ -314,8 +315,7 @@ class CatalogueBulkBatch:
             return
         if pkg_dict["name"] in self.refs:
             self.flush()
-        data = bulk.catalogue_bulk_validate(self.context, pkg_dict, self.creator)
-        self.rows.append((index, new, CatalogueBulkRow(data, new.kind.name, new.parent_id, new.keys)))
+        self.rows.append((index, new, pkg_dict))
         self.refs.update({new.item_id, pkg_dict["name"], *new.aliases, *new.keys})
 
     def _write_one(self, new: CatalogueNewItem) -> None:
@@ -335,7 +335,18 @@ class CatalogueBulkBatch:
         """Write the held records (one savepoint); should another writer
         have taken a name or key meanwhile, each is written alone and its
         conflict reported."""
-        rows, self.rows, self.refs = self.rows, [], set()
+        held, self.rows, self.refs = self.rows, [], set()
+        if not held:
+            return
+        # CKAN's validation, for all the held records at once: none names
+        # another (a record naming a held one has them written first).
+        validated = bulk.catalogue_bulk_validate(self.context, [pkg_dict for _i, _n, pkg_dict in held], self.creator)
+        rows: list[tuple[int, CatalogueNewItem, CatalogueBulkRow]] = []
+        for (index, new, _pkg_dict), data in zip(held, validated, strict=True):
+            if isinstance(data, CatalogueInvalid):
+                self.failed.append({"index": index, "errors": data.error_dict})
+            else:
+                rows.append((index, new, CatalogueBulkRow(data, new.kind.name, new.parent_id, new.keys)))
         if not rows:
             return
         savepoint = model.Session.begin_nested()

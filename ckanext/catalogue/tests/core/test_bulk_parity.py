@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import make_connection
 from ckan.tests import factories, helpers
@@ -219,3 +220,46 @@ def test_a_refused_dataset_leaves_nothing_written():
         bulk.catalogue_bulk_create_datasets({"user": admin["name"]}, [good, bad], 10)
     assert refused.value.error_dict["index"] == ["1"] and "parity_code" in refused.value.error_dict
     assert model.Package.get("fine-dataset") is None
+
+
+def test_the_batch_s_validation_refuses_and_accepts_as_package_create_does():
+    """The bulk writer reads the database once per batch for CKAN's id,
+    name and organization checks; each dataset's outcome (errors, or the
+    organization stored) equals what package_create gives it alone."""
+    admin = factories.Sysadmin()
+    org = factories.Organization(name="parity-org")
+    taken = factories.Dataset(owner_org=org["id"], name="taken-name")
+    gone = factories.Dataset(owner_org=org["id"], name="gone-name")
+    helpers.call_action("package_delete", context={"user": admin["name"]}, id=gone["id"])
+
+    def dataset(**fields: Any) -> dict[str, Any]:
+        return {"id": str(uuid.uuid4()), "name": f"fresh-{uuid.uuid4().hex[:8]}", "owner_org": org["id"], **fields}
+
+    cases = {
+        "id taken": dataset(id=taken["id"]),
+        "name in use": dataset(name="taken-name"),
+        "name of a deleted dataset": dataset(name="gone-name"),
+        "organization by name": dataset(owner_org="parity-org"),
+        "unknown organization": dataset(owner_org="no-such-org"),
+        "unknown organization again": dataset(owner_org="no-such-org"),
+        "no organization": dataset(owner_org=None),
+        "empty organization": dataset(owner_org=""),
+        "fine": dataset(),
+    }
+    context = {"user": admin["name"]}
+    batch = bulk.catalogue_bulk_validate(context, list(cases.values()), None)
+    for (case, pkg_dict), bulk_outcome in zip(cases.items(), batch, strict=True):
+        # Each case alone: none names another, so the ones created first
+        # change nothing for the others.
+        try:
+            made = helpers.call_action("package_create", context=dict(context), **pkg_dict)
+        except tk.ValidationError as error:
+            alone: Any = {k: v for k, v in error.error_dict.items() if k != "__type"}
+        else:
+            alone = {"owner_org": made["owner_org"]}
+        got = bulk_outcome.error_dict if isinstance(bulk_outcome, bulk.CatalogueInvalid) \
+            else {"owner_org": bulk_outcome.get("owner_org")}
+        assert got == alone, (case, got, alone)
+    refused = {case for case, outcome in zip(cases, batch, strict=True) if isinstance(outcome, bulk.CatalogueInvalid)}
+    assert refused >= {"id taken", "name in use", "unknown organization", "unknown organization again"}
+    assert "fine" not in refused and "name of a deleted dataset" not in refused
