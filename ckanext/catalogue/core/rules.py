@@ -4,6 +4,7 @@ actions call these before anything is stored."""
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, cast
@@ -130,23 +131,31 @@ def catalogue_is_fresh_id(item_id: str, requested: Any) -> bool:
         return True
 
 
+@functools.cache
+def _ranked_lookup() -> sa.Select[tuple[CatalogueItem, model.Package]]:
+    """One query for the three ways to name an item, best first (id,
+    alias, dataset name), with the item's dataset. A name counts only when
+    no dataset has that id (as CKAN's Package.get reads an id first). Built
+    once: building it per call cost more than PostgreSQL's answer."""
+    value: sa.BindParameter[str] = sa.bindparam("value", type_=sa.UnicodeText)
+    alias: sa.BindParameter[str] = sa.bindparam("alias", type_=sa.UnicodeText)
+    ranked = sa.union_all(
+        sa.select(CatalogueItem.id.label("id"), sa.literal(0).label("rank")).where(CatalogueItem.id == value),
+        sa.select(CatalogueItemKey.item_id, sa.literal(1)).where(CatalogueItemKey.key == alias),
+        sa.select(model.Package.id, sa.literal(2)).where(
+            model.Package.name == value, ~sa.exists().where(model.package_table.c.id == value)),
+    ).subquery()
+    return (sa.select(CatalogueItem, model.Package).join(ranked, ranked.c.id == CatalogueItem.id)
+            .outerjoin(model.Package, model.Package.id == CatalogueItem.id).order_by(ranked.c.rank).limit(1))
+
+
 def _resolved(value: Any) -> tuple[CatalogueItem, model.Package | None] | None:
     if not isinstance(value, str) or not value:
         return None
     held = catalogue_loaded(CatalogueItem, value)
     if held is not None:
         return held, None
-    # One query for the three ways to name an item, best first (id, alias,
-    # dataset name), with the item's dataset. A name counts only when no
-    # dataset has that id (as CKAN's Package.get reads an id first).
-    ranked = sa.union_all(
-        sa.select(CatalogueItem.id.label("id"), sa.literal(0).label("rank")).where(CatalogueItem.id == value),
-        sa.select(CatalogueItemKey.item_id, sa.literal(1)).where(CatalogueItemKey.key == f"{KEY_ALIAS}:{value}"),
-        sa.select(model.Package.id, sa.literal(2)).where(
-            model.Package.name == value, ~sa.exists().where(model.package_table.c.id == value)),
-    ).subquery()
-    found = (model.Session.query(CatalogueItem, model.Package).join(ranked, ranked.c.id == CatalogueItem.id)
-             .outerjoin(model.Package, model.Package.id == CatalogueItem.id).order_by(ranked.c.rank).first())
+    found = model.Session.execute(_ranked_lookup(), {"value": value, "alias": f"{KEY_ALIAS}:{value}"}).first()
     return (found[0], found[1]) if found is not None else None
 
 
