@@ -151,6 +151,11 @@ def catalogue_indexed_properties() -> int:
     return _int("limits.indexed_properties")
 
 
+def catalogue_gc_freeze() -> bool:
+    """Whether start-up objects are set apart from the cyclic collector."""
+    return _bool("gc_freeze")
+
+
 def catalogue_bulk_index_batch() -> int:
     """Search documents per Solr request when a bulk write is indexed."""
     return max(1, _int("bulk.index_batch"))

@@ -1,6 +1,7 @@
 """The ``catalogue`` plugin: the catalogue core on top of CKAN."""
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -12,6 +13,7 @@ from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.lib.search import SearchQueryError
 from ckan.types import Schema
 
+from ckanext.catalogue import config as catalogue_config
 from ckanext.catalogue import health
 from ckanext.catalogue.api import guards, ratelimit
 from ckanext.catalogue.api.views import catalogue_openapi
@@ -129,6 +131,11 @@ class CataloguePlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     def make_middleware(self, app: Any, config: Any) -> Any:
         app.before_request(ratelimit.catalogue_check_rate_limit)
         guards.catalogue_install_guards(app)
+        if catalogue_config.catalogue_gc_freeze():
+            # The app is built: what start-up made lives as long as the
+            # process, and the collector need not scan it again and again.
+            gc.collect()
+            gc.freeze()
         return app
 
     # ITemplateHelpers

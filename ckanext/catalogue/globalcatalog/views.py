@@ -6,11 +6,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote, urlencode
 
+import orjson
 from flask import Response, request, url_for
 
 import ckan.plugins.toolkit as tk
@@ -65,8 +67,17 @@ class GlobalCatalogError(CatalogueDialectError):
         self.status, self.message, self.field = status, message, field
 
 
+def _json_bytes(body: Any) -> bytes:
+    # orjson writes a large answer (depth=*) several times faster; what it
+    # cannot write (an integer beyond 64 bits) the standard encoder does.
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def _json(body: Any, status: int = 200, etag: str | None = None) -> Response:
-    resp = Response(json.dumps(body, separators=(",", ":")), status=status, mimetype="application/json")
+    resp = Response(_json_bytes(body), status=status, mimetype="application/json")
     if etag:
         resp.headers["ETag"] = etag
     return resp
@@ -150,6 +161,10 @@ def _base() -> str:
     return url_for("catalogue_globalcatalog.entries", _external=True).rstrip("/")
 
 
+# Characters a URL path segment carries unquoted (quote leaves them as they are).
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
 def _gc_id(item: dict[str, Any]) -> str:
     return item["aliases"][0] if item.get("aliases") else item["id"]
 
@@ -204,6 +219,7 @@ def _entry(item: dict[str, Any], include: list[str] | None = None,
     the API's URL, when the caller shapes many entries."""
     doc = item["doc"]
     gc_id = _gc_id(item)
+    path_id = gc_id if _UNRESERVED.fullmatch(gc_id) else quote(gc_id, safe="")
     base = base or _base()
     metadata: dict[str, Any] | None = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else None
     deployment: dict[str, Any] = (metadata or {}).get("deployment") or {}
@@ -213,7 +229,7 @@ def _entry(item: dict[str, Any], include: list[str] | None = None,
         "overview_ui": _overview(doc.get("overview_ui"), languages), "images": doc.get("images"),
         "tags": doc.get("tags", []), "provider": doc.get("provider"), "group": doc.get("group", False),
         "active": doc.get("active", False), "disabled": doc.get("disabled", False),
-        "url": f"{base}/{quote(gc_id, safe='')}", "children_url": f"{base}/{quote(gc_id, safe='')}/%2A",
+        "url": f"{base}/{path_id}", "children_url": f"{base}/{path_id}/%2A",
         "catalog_crn": f"crn:v1:ckan:public:globalcatalog::a/{item.get('organization') or ''}::"
                        f"{globalcatalog_gc_kind(item['kind'])}:{gc_id}",
         "geo_tags": [deployment["location"]] if isinstance(deployment.get("location"), str) else [],

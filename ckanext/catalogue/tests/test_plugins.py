@@ -2,6 +2,8 @@
 the core protects stays protected when a feature's plugin is off."""
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 import ckan.plugins as p
@@ -27,3 +29,20 @@ def test_without_the_software_plugin_pages_work_and_stored_catalogs_stay_private
         assert catalog["id"] not in {d["id"] for d in found["results"]}
     finally:
         p.load("catalogue_software")
+
+
+@pytest.mark.parametrize("freeze", [
+    pytest.param(True, marks=pytest.mark.ckan_config("ckanext.catalogue.gc_freeze", "true")),
+    pytest.param(False, marks=pytest.mark.ckan_config("ckanext.catalogue.gc_freeze", "false")),
+])
+def test_the_web_app_sets_start_up_objects_apart_from_the_cyclic_collector_when_asked(freeze, request):
+    """``ckanext.catalogue.gc_freeze``: once the app is built, what start-up
+    made is out of the collector's scans (gc.freeze); with the option off
+    it stays in them."""
+    gc.unfreeze()
+    try:
+        app = request.getfixturevalue("app")  # the app, built with the option
+        assert (gc.get_freeze_count() > 0) is freeze
+        assert app.get("/api/3/action/status_show").status_code == 200
+    finally:
+        gc.unfreeze()
