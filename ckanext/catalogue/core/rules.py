@@ -7,7 +7,7 @@ import datetime
 import functools
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import jsonschema.validators
 import sqlalchemy as sa
@@ -132,7 +132,7 @@ def catalogue_is_fresh_id(item_id: str, requested: Any) -> bool:
 
 
 @functools.cache
-def _ranked_lookup() -> sa.Select[tuple[CatalogueItem, model.Package]]:
+def _ranked_lookup() -> sa.Select[tuple[CatalogueItem, model.Package, Any]]:
     """One query for the three ways to name an item, best first (id,
     alias, dataset name), with the item's dataset. A name counts only when
     no dataset has that id (as CKAN's Package.get reads an id first). Built
@@ -145,18 +145,36 @@ def _ranked_lookup() -> sa.Select[tuple[CatalogueItem, model.Package]]:
         sa.select(model.Package.id, sa.literal(2)).where(
             model.Package.name == value, ~sa.exists().where(model.package_table.c.id == value)),
     ).subquery()
-    return (sa.select(CatalogueItem, model.Package).join(ranked, ranked.c.id == CatalogueItem.id)
-            .outerjoin(model.Package, model.Package.id == CatalogueItem.id).order_by(ranked.c.rank).limit(1))
+    group = model.group_table
+    return (sa.select(CatalogueItem, model.Package, group.c.name).join(ranked, ranked.c.id == CatalogueItem.id)
+            .outerjoin(model.Package, model.Package.id == CatalogueItem.id)
+            .outerjoin(group, sa.and_(group.c.id == model.Package.owner_org, group.c.state == "active"))
+            .order_by(ranked.c.rank).limit(1))
 
 
-def _resolved(value: Any) -> tuple[CatalogueItem, model.Package | None] | None:
+class CatalogueFound(NamedTuple):
+    """An item found by id, alias or name, with its dataset."""
+
+    row: CatalogueItem
+    pkg: model.Package
+    organization: str | None  # its owner organization's name, when active (as package_show shows it)
+
+
+def _resolved(value: Any) -> tuple[CatalogueItem, model.Package | None, str | None] | None:
+    """The item, its dataset and organization name (None for both when the
+    item was already in the session)."""
     if not isinstance(value, str) or not value:
         return None
     held = catalogue_loaded(CatalogueItem, value)
     if held is not None:
-        return held, None
+        return held, None, None
     found = model.Session.execute(_ranked_lookup(), {"value": value, "alias": f"{KEY_ALIAS}:{value}"}).first()
-    return (found[0], found[1]) if found is not None else None
+    return (found[0], found[1], found[2]) if found is not None else None
+
+
+def _active_organization_name(org_id: str | None) -> str | None:
+    org = model.Session.get(model.Group, org_id) if org_id else None
+    return org.name if org is not None and org.state == "active" else None
 
 
 def catalogue_resolve(value: Any) -> CatalogueItem | None:
@@ -165,13 +183,26 @@ def catalogue_resolve(value: Any) -> CatalogueItem | None:
     return found[0] if found is not None else None
 
 
+def _item_or_404(value: Any, kinds: list[str] | None) -> tuple[CatalogueItem, model.Package, str | None, bool]:
+    """The item, its dataset, its organization's name and whether that name
+    was read (not when the item was already in the session)."""
+    found = _resolved(value)
+    pkg = (found[1] or model.Package.get(found[0].id)) if found is not None else None
+    if found is None or pkg is None or (kinds and found[0].kind not in kinds):
+        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=value))
+    return found[0], pkg, found[2], found[1] is not None
+
+
+def catalogue_item_found(value: Any, kinds: list[str] | None = None) -> CatalogueFound:
+    """The item (of one of ``kinds``, when given), its dataset and its
+    organization's name; ObjectNotFound otherwise."""
+    row, pkg, organization, read = _item_or_404(value, kinds)
+    return CatalogueFound(row, pkg, organization if read else _active_organization_name(pkg.owner_org))
+
+
 def catalogue_item_or_404(value: Any, kinds: list[str] | None = None) -> tuple[CatalogueItem, model.Package]:
     """The item (of one of ``kinds``, when given) and its dataset."""
-    found = _resolved(value)
-    row = found[0] if found is not None else None
-    pkg = (found[1] or model.Package.get(found[0].id)) if found is not None else None
-    if row is None or pkg is None or (kinds and row.kind not in kinds):
-        raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=value))
+    row, pkg, _organization, _read = _item_or_404(value, kinds)
     return row, pkg
 
 

@@ -4,6 +4,7 @@ and validate; these functions store, index and search what they are given."""
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import logging
 import re
@@ -202,10 +203,12 @@ def catalogue_search_items(context: Context, fq: list[str], q: str, rows: int, s
                                CODE_BAD_QUERY) from error
     return {"count": found["count"], "results": _stored_items(context, found["results"])}
 
+@functools.cache
 def _package_search_schema() -> dict[str, Any]:
     """CKAN's package_search schema without its ``ckan.search.rows_max`` cap:
     the catalogue's actions cap their own pages (``CATALOGUE_MAX_PAGE``), and
-    a large page is then one Solr request instead of several."""
+    a large page is then one Solr request instead of several. Built once
+    (validation does not change a schema)."""
     found = default_package_search_schema()
     found["rows"] = [cast(ValidatorFactory, tk.get_validator("default"))(10),
                      cast(Validator, tk.get_validator("natural_number_validator"))]

@@ -21,7 +21,7 @@ from ckanext.catalogue.core.document import (
     CATALOGUE_DATASET_TYPE,
     EXTRA_VISIBILITY,
     catalogue_etag,
-    catalogue_item_dict,
+    catalogue_item_of_package,
     catalogue_package_dict,
 )
 from ckanext.catalogue.core.errors import (
@@ -375,11 +375,9 @@ class CatalogueBulkBatch:
 @catalogue_validated(schema.catalogue_item_show_schema)
 def catalogue_item_show(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """An item by id, alias or name (``kind``: only if of one of these kinds)."""
-    _row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
-    catalogue_check_readable(context, pkg.id, data["id"])
-    shown = tk.get_action("package_show")({"user": context.get("user", ""), "ignore_auth": True},
-                                          {"id": pkg.id})
-    return catalogue_item_dict(shown)
+    found = rules.catalogue_item_found(data["id"], data.get("kind"))
+    catalogue_check_readable(context, found.pkg.id, data["id"])
+    return catalogue_item_of_package(found.pkg, found.organization)
 
 
 @tk.side_effect_free

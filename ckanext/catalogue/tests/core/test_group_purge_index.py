@@ -39,9 +39,20 @@ def _documents(ids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _differences(one: dict[str, Any], two: dict[str, Any]) -> list[str]:
-    """Which fields of which documents part (for the failure message)."""
-    return [f"{i}.{k}: {one[i].get(k)!r:.300} != {two.get(i, {}).get(k)!r:.300}" for i in one
-            for k in sorted(set(one[i]) | set(two.get(i, {}))) if one[i].get(k) != two.get(i, {}).get(k)]
+    """Which fields of which documents part, down to the keys of a dict
+    field (data_dict, validated_data_dict), for the failure message."""
+    out = []
+    for i in one:
+        for k in sorted(set(one[i]) | set(two.get(i, {}))):
+            a, b = one[i].get(k), two.get(i, {}).get(k)
+            if a == b:
+                continue
+            if isinstance(a, dict) and isinstance(b, dict):
+                out.append(f"{i}.{k}: " + repr({key: (a.get(key), b.get(key)) for key in sorted(set(a) | set(b))
+                                                  if a.get(key) != b.get(key)}))
+            else:
+                out.append(f"{i}.{k}: {a!r} != {b!r}")
+    return out
 
 
 def _from_database(ids: list[str]) -> dict[str, dict[str, Any]]:

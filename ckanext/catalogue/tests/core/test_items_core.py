@@ -350,3 +350,34 @@ def test_searches_return_the_item_stored_in_the_index_and_read_older_index_docum
     everything = catalogue_call(admin, "catalogue_item_search", sort="catalogue_depth asc", limit=10)["results"]
     assert [i["kind"] for i in everything][-2:] == ["iudx.resource_group", "iudx.resource"]
     assert everything[-1] == shown
+
+
+def test_an_item_is_shown_as_catalogue_item_dict_makes_it_of_package_show(iudx_tree):
+    """catalogue_item_show builds the item from its dataset row (no
+    package_show, no Solr request): the same item as catalogue_item_dict
+    makes of package_show's dict read from the database, for items public, private, archived, in
+    an organization that was deleted, named by id, alias or name."""
+    from ckanext.catalogue.core.document import catalogue_item_dict  # noqa: PLC0415 - the reference, this test only
+
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    legacy = catalogue_call(admin, "catalogue_item_create", id="example.org/legacy/path",
+                            doc=s.resource(t["rg"], t["provider"], name="legacy-sensor"))
+    private = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", private=True,
+                             organization=t["provider_org"], doc={"name": "shown-private", "title": "P"})
+    archived = catalogue_call(admin, "catalogue_item_create", kind="gcat.item",
+                              doc={"name": "shown-archived", "title": "A"})
+    catalogue_call(admin, "catalogue_item_delete", id=archived["id"])
+    gone_org = factories.Organization()
+    orphan = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", organization=gone_org["name"],
+                            doc={"name": "shown-orphan", "title": "O"})
+    model.Session.execute(text("UPDATE \"group\" SET state = 'deleted' WHERE id = :id"), {"id": gone_org["id"]})
+    model.Session.commit()
+    for ref in (t["resource"], t["provider"], "example.org/legacy/path", legacy["id"], private["id"],
+                archived["id"], "shown-private", orphan["id"]):
+        model.Session.expunge_all()  # read from the database, as a request does
+        shown = catalogue_call(admin, "catalogue_item_show", id=ref)
+        reference = catalogue_item_dict(tk.get_action("package_show")({"ignore_auth": True, "use_cache": False},
+                                                                      {"id": shown["id"]}))
+        assert shown == reference, ref
+    assert catalogue_call(admin, "catalogue_item_show", id=orphan["id"])["organization"] is None
+    assert catalogue_call(admin, "catalogue_item_show", id=archived["id"])["state"] == "deleted"
