@@ -282,6 +282,14 @@ def catalogue_has_children(item_id: str) -> bool:
 CATALOGUE_IN_SAVEPOINT = "catalogue_in_savepoint"
 
 
+@functools.cache
+def _taken_key() -> sa.Select[tuple[str]]:
+    """One of the keys (``keys``) already claimed; built once, as building
+    the query cost more than PostgreSQL's answer (a check per new item)."""
+    return sa.select(CatalogueItemKey.key).where(
+        CatalogueItemKey.key.in_(sa.bindparam("keys", expanding=True))).limit(1)
+
+
 def catalogue_free_keys(kind: CatalogueKind, item_id: str, doc: dict[str, Any], aliases: list[str],
                         parent_id: str | None, owner_org: str | None,
                         may_read: Callable[[str], bool], fresh_id: bool = False) -> list[str]:
@@ -305,9 +313,9 @@ def catalogue_free_keys(kind: CatalogueKind, item_id: str, doc: dict[str, Any], 
             raise CatalogueConflict({kind.name_field: [message]})
     unique = rules.catalogue_unique_key(kind, doc, parent_id, owner_org)
     keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
-    taken = model.Session.query(CatalogueItemKey.key).filter(CatalogueItemKey.key.in_(keys)).first() if keys else None
+    taken = model.Session.execute(_taken_key(), {"keys": keys}).scalar() if keys else None
     if taken:
-        field = "id" if taken.key.startswith(KEY_ALIAS) else (kind.unique_fields[0] if kind.unique_fields else "name")
+        field = "id" if taken.startswith(KEY_ALIAS) else (kind.unique_fields[0] if kind.unique_fields else "name")
         raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(field=field)]})
     return keys
 

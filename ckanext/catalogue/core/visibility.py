@@ -11,8 +11,10 @@ and above see every item: they may change and delete every one.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from ckan import model
@@ -84,8 +86,36 @@ def _chain(pkg: Any) -> list[Any]:
     return [*(found[i] for i in ids if i in found), pkg]
 
 
-def catalogue_effective(pkg: Any) -> tuple[set[str] | None, set[str]]:
+# Set while a bulk write runs: each item's effective visibility, worked out
+# once for its activity, its permission labels and its excludes (nothing
+# the write does changes an item's or an ancestor's settings meanwhile).
+_HELD: contextvars.ContextVar[dict[str, tuple[frozenset[str] | None, frozenset[str]]] | None] = \
+    contextvars.ContextVar("catalogue_visibility_held", default=None)
+
+
+@contextlib.contextmanager
+def catalogue_visibility_held() -> Iterator[None]:
+    """Within the block (a bulk write, which only adds items), an item's
+    effective visibility is worked out once."""
+    token = _HELD.set({})
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
+def catalogue_effective(pkg: Any) -> tuple[frozenset[str] | None, frozenset[str]]:
     """(labels that may see the item, None for everyone; labels excluded)."""
+    held = _HELD.get()
+    if held is None:
+        return _effective(pkg)
+    key = f"{pkg.id}|{pkg.metadata_modified}"
+    if key not in held:
+        held[key] = _effective(pkg)
+    return held[key]
+
+
+def _effective(pkg: Any) -> tuple[frozenset[str] | None, frozenset[str]]:
     allowed: set[str] | None = None
     excluded: set[str] = set()
     for node in _chain(pkg):
@@ -98,7 +128,7 @@ def catalogue_effective(pkg: Any) -> tuple[set[str] | None, set[str]]:
             # Never wider than the parent; its own organization always sees it.
             own = (own & allowed) | ({catalogue_org_label(node.owner_org)} if node.owner_org else set())
         allowed = own
-    return allowed, excluded
+    return (frozenset(allowed) if allowed is not None else None), frozenset(excluded)
 
 
 def catalogue_visibility_with_private(stored: str, private: bool) -> str:

@@ -228,7 +228,7 @@ def catalogue_item_bulk_create(context: Context, data: DataDict) -> ActionResult
     """
     tk.check_access("catalogue_item_bulk_create", context, {})
     batch = CatalogueBulkBatch(context)
-    with bulk.CatalogueLoadedHeld():
+    with bulk.CatalogueLoadedHeld(), visibility.catalogue_visibility_held():
         for index, record in enumerate(cast("list[Any]", data["records"])):
             batch.add_or_refuse(index, record)
         try:
@@ -239,7 +239,8 @@ def catalogue_item_bulk_create(context: Context, data: DataDict) -> ActionResult
     model.repo.commit()
     not_indexed: list[str] = []
     try:
-        batch.index()
+        with visibility.catalogue_visibility_held():
+            batch.index()
     except (search.SearchIndexError, SolrConnectionError) as error:
         # Stored but not searchable yet: said in the answer, repaired by
         # `ckan catalogue reindex`.
