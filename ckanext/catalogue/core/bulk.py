@@ -90,8 +90,17 @@ def catalogue_bulk_validate(context: Context, pkg_dicts: list[dict[str, Any]], c
             # Built once per batch and type: validation does not change a
             # schema, and package_create builds the same one each call.
             schemas[id(plugin)] = lookups.schema(plugin.create_package_schema())
-        data, errors = lib_plugins.plugin_validate(plugin, _validation_context(context), dict(pkg_dict),
-                                                   schemas[id(plugin)], "package_create")
+        try:
+            data, errors = lib_plugins.plugin_validate(plugin, _validation_context(context), dict(pkg_dict),
+                                                       schemas[id(plugin)], "package_create")
+        except (tk.NotAuthorized, tk.ObjectNotFound) as error:
+            # A validator calling an action: this record's refusal, as
+            # package_create would answer it, not the batch's failure.
+            results.append(CatalogueInvalid({"message": [str(error.message or error)]}))
+            continue
+        except tk.ValidationError as error:
+            results.append(CatalogueInvalid(error.error_dict))
+            continue
         if errors:
             results.append(CatalogueInvalid({key: value for key, value in errors.items() if value}))
             continue

@@ -141,6 +141,9 @@ class CataloguePoster:
         self._posts: list[concurrent.futures.Future[None]] = []
 
     def post(self, docs: list[dict[str, Any]]) -> None:
+        for posted in self._posts:  # a post that failed stops the rest
+            if posted.done() and (failed := posted.exception()) is not None:
+                raise failed
         if docs:
             self._posts.append(self._pool.submit(catalogue_post_documents, list(docs), len(docs), False))
 

@@ -69,11 +69,12 @@ class GlobalCatalogError(CatalogueDialectError):
 
 def _json_bytes(body: Any) -> bytes:
     # orjson writes a large answer (depth=*) several times faster; what it
-    # cannot write (an integer beyond 64 bits) the standard encoder does.
+    # cannot write (an integer beyond 64 bits, a lone surrogate that a
+    # refused field's name may hold) the standard encoder writes, escaped.
     try:
         return orjson.dumps(body)
     except TypeError:
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        return json.dumps(body, separators=(",", ":")).encode()
 
 
 def _json(body: Any, status: int = 200, etag: str | None = None) -> Response:

@@ -15,6 +15,17 @@ PARITY_TYPE = "parity"
 CREATED_SEEN: list[str] = []
 
 
+# A code the field's validator refuses as validators that call an action
+# do: with CKAN's ValidationError rather than navl's Invalid.
+REFUSED_CODE = "refused-by-an-action"
+
+
+def _refused_by_an_action(value: Any) -> Any:
+    if value == REFUSED_CODE:
+        raise tk.ValidationError({"parity_code": ["Refused by an action"]})
+    return value
+
+
 class CatalogueParityFormPlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
     p.implements(p.IDatasetForm)
     p.implements(p.IPackageController, inherit=True)
@@ -27,7 +38,7 @@ class CatalogueParityFormPlugin(p.SingletonPlugin, tk.DefaultDatasetForm):
 
     def _with_code(self, schema: Schema) -> Schema:
         schema["parity_code"] = [tk.get_validator("not_empty"), tk.get_validator("unicode_safe"),
-                                 tk.get_converter("convert_to_extras")]
+                                 _refused_by_an_action, tk.get_converter("convert_to_extras")]
         return schema
 
     def create_package_schema(self) -> Schema:

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib.search.common import make_connection
+from ckan.lib.search.common import SearchIndexError, make_connection
 
+from ckanext.catalogue.core import solr
 from ckanext.catalogue.tests.helpers import CKAN_BIN, ROOT, catalogue_call, free_port, run_ckan
 from ckanext.catalogue.tests.iudx import samples as s
 
@@ -128,3 +129,23 @@ def test_solr_stopped_mid_import_then_restarted_and_reindexed(iudx_tree, tmp_pat
     assert result.returncode == 0, result.stderr
     assert _item_ids_in_solr() == stored  # item by item
     assert catalogue_call(None, "catalogue_item_count", parent=t["rg"])["count"] == 151
+
+
+def test_a_failed_solr_post_stops_the_bulk_posts_after_it(ckan_config, monkeypatch):
+    """The bulk writer's background poster: once a post has failed (Solr out
+    of reach), the next one is refused with that failure instead of being
+    sent, and the caller stops there."""
+    monkeypatch.setitem(ckan_config, "solr_url", UNREACHABLE)
+    poster = solr.CataloguePoster()
+
+    def post_until_refused(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:  # until the first post has failed
+            poster.post([{"id": "never-indexed", "site_id": "x"}])
+            time.sleep(0.05)
+
+    try:
+        with pytest.raises(SearchIndexError):
+            post_until_refused(30)
+    finally:
+        poster.close()

@@ -263,3 +263,20 @@ def test_the_batch_s_validation_refuses_and_accepts_as_package_create_does():
     refused = {case for case, outcome in zip(cases, batch, strict=True) if isinstance(outcome, bulk.CatalogueInvalid)}
     assert refused >= {"id taken", "name in use", "unknown organization", "unknown organization again"}
     assert "fine" not in refused and "name of a deleted dataset" not in refused
+
+
+def test_a_validator_raising_ckan_s_validation_error_refuses_its_record_only():
+    """A validator that calls an action raises CKAN's ValidationError, not
+    navl's Invalid: package_create refuses that dataset with it, and the
+    batch refuses that record alone, with the same errors."""
+    admin = factories.Sysadmin()
+    org = factories.Organization()
+    good = {"id": str(uuid.uuid4()), "name": "kept-dataset", "type": parity_plugin.PARITY_TYPE,
+            "owner_org": org["id"], "parity_code": "x"}
+    bad = dict(good, id=str(uuid.uuid4()), name="refused-dataset", parity_code=parity_plugin.REFUSED_CODE)
+    with pytest.raises(tk.ValidationError) as alone:
+        helpers.call_action("package_create", context={"user": admin["name"]}, **bad)
+    kept, refused = bulk.catalogue_bulk_validate({"user": admin["name"]}, [good, bad], None)
+    assert isinstance(kept, dict) and kept["name"] == "kept-dataset"
+    assert isinstance(refused, bulk.CatalogueInvalid)
+    assert refused.error_dict == {k: v for k, v in alone.value.error_dict.items() if k != "__type"}

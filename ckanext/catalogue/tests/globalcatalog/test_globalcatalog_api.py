@@ -3,6 +3,8 @@ archive/restore, visibility without leaks, ETags (304/412), logs, pricing,
 artifacts and reparenting."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ckan import logic
@@ -259,3 +261,14 @@ def test_logs_pricing_and_artifacts(app, gc):
     assert app.get(f"{BASE}/p/x%0Ay/z/w", headers=admin, status=404).json["errors"]
     app.get(f"{BASE}/p/artifacts/some.json", headers=member, status=404)
     assert app.get(f"{BASE}/p/artifacts", headers=member).json["count"] == 0
+
+
+def test_a_refused_field_named_by_a_lone_surrogate_is_a_400_in_the_catalog_s_shape(app, gc):
+    """A document key that is not valid Unicode text is refused, and the
+    answer naming it is still written (escaped), not a 500."""
+    body = json.dumps({**_entry("odd"), "\ud800": 1})  # json escapes the lone surrogate
+    resp = app.post(f"{BASE}/", data=body, content_type="application/json", headers=gc["h"](gc["admin"]),
+                    status=400)
+    refused = json.loads(resp.get_data())
+    assert refused["errors"][0]["target"]["name"] == "\ud800"
+    assert app.get(f"{BASE}/odd", headers=gc["h"](gc["admin"]), status=404)
