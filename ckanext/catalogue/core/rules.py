@@ -183,27 +183,21 @@ def catalogue_resolve(value: Any) -> CatalogueItem | None:
     return found[0] if found is not None else None
 
 
-def _item_or_404(value: Any, kinds: list[str] | None) -> tuple[CatalogueItem, model.Package, str | None, bool]:
-    """The item, its dataset, its organization's name and whether that name
-    was read (not when the item was already in the session)."""
+def catalogue_item_found(value: Any, kinds: list[str] | None = None) -> CatalogueFound:
+    """The item (of one of ``kinds``, when given), its dataset and its
+    organization's name; ObjectNotFound otherwise."""
     found = _resolved(value)
     pkg = (found[1] or model.Package.get(found[0].id)) if found is not None else None
     if found is None or pkg is None or (kinds and found[0].kind not in kinds):
         raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=value))
-    return found[0], pkg, found[2], found[1] is not None
-
-
-def catalogue_item_found(value: Any, kinds: list[str] | None = None) -> CatalogueFound:
-    """The item (of one of ``kinds``, when given), its dataset and its
-    organization's name; ObjectNotFound otherwise."""
-    row, pkg, organization, read = _item_or_404(value, kinds)
-    return CatalogueFound(row, pkg, organization if read else _active_organization_name(pkg.owner_org))
+    organization = found[2] if found[1] is not None else _active_organization_name(pkg.owner_org)
+    return CatalogueFound(found[0], pkg, organization)
 
 
 def catalogue_item_or_404(value: Any, kinds: list[str] | None = None) -> tuple[CatalogueItem, model.Package]:
     """The item (of one of ``kinds``, when given) and its dataset."""
-    row, pkg, _organization, _read = _item_or_404(value, kinds)
-    return row, pkg
+    found = catalogue_item_found(value, kinds)
+    return found.row, found.pkg
 
 
 def catalogue_links(kind: CatalogueKind, doc: dict[str, Any], explicit: Any) -> dict[str, Any]:

@@ -147,13 +147,13 @@ class CataloguePoster:
         if docs:
             self._posts.append(self._pool.submit(catalogue_post_documents, list(docs), len(docs), False))
 
-    def finish(self, commit: bool = True) -> None:
+    def finish(self) -> None:
         try:
             for posted in self._posts:
                 posted.result()
         finally:
             self.close()
-        if self._posts and commit:
+        if self._posts:
             catalogue_commit()
 
     def close(self) -> None:
