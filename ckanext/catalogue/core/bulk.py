@@ -34,6 +34,7 @@ from ckan.types import Context
 
 from ckanext.catalogue.core import solr
 from ckanext.catalogue.core.bulk_lookups import CatalogueBatchLookups
+from ckanext.catalogue.core.bulk_navl import CatalogueNavl
 from ckanext.catalogue.core.errors import CatalogueInvalid
 from ckanext.catalogue.core.loaded import catalogue_ancestor_ids, catalogue_packages_by_id
 from ckanext.catalogue.core.store import catalogue_core_context
@@ -82,6 +83,7 @@ def catalogue_bulk_validate(context: Context, pkg_dicts: list[dict[str, Any]], c
     ``bulk_lookups``): the data it would store, with the creator it records
     (``catalogue_creator_id``), or CatalogueInvalid with CKAN's errors."""
     lookups = CatalogueBatchLookups(pkg_dicts)
+    navl = CatalogueNavl()
     schemas: dict[int, dict[str, Any]] = {}
     results: list[dict[str, Any] | CatalogueInvalid] = []
     for pkg_dict in pkg_dicts:
@@ -91,8 +93,8 @@ def catalogue_bulk_validate(context: Context, pkg_dicts: list[dict[str, Any]], c
             # schema, and package_create builds the same one each call.
             schemas[id(plugin)] = lookups.schema(plugin.create_package_schema())
         try:
-            data, errors = lib_plugins.plugin_validate(plugin, _validation_context(context), dict(pkg_dict),
-                                                       schemas[id(plugin)], "package_create")
+            data, errors = navl.plugin_validate(plugin, _validation_context(context), dict(pkg_dict),
+                                                schemas[id(plugin)], "package_create")
         except (tk.NotAuthorized, tk.ObjectNotFound) as error:
             # A validator calling an action: this record's refusal, as
             # package_create would answer it, not the batch's failure.
@@ -286,13 +288,13 @@ def catalogue_show_many(context: Context, packages: list[model.Package]) -> Show
     default_schema = default_show_package_schema()
     default_used = _without_name_lookup(default_schema)
     both: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    navl = CatalogueNavl()
     for pkg in packages:
         ctx = cast(Context, {"model": model, "session": model.Session, "user": context.get("user", ""),
                              "ignore_auth": True, "use_cache": False, "validate": False, "package": pkg})
         for plugin in p.PluginImplementations(p.IPackageController):
             plugin.read(pkg)
-        with_default, _errors = lib_plugins.plugin_validate(object(), ctx, dictized[pkg.id], default_used,
-                                                            "package_show")
+        with_default, _errors = navl.validate(dictized[pkg.id], default_used, ctx)
         plugin: Any = lib_plugins.lookup_package_plugin(pkg.type)
         if type(plugin).show_package_schema is tk.DefaultDatasetForm.show_package_schema:
             # The type's show schema is CKAN's default one, built again
@@ -300,7 +302,7 @@ def catalogue_show_many(context: Context, packages: list[model.Package]) -> Show
             with_custom = _copied(with_default)
         else:
             custom_schema = plugin.show_package_schema()
-            with_custom = with_default if custom_schema == default_schema else lib_plugins.plugin_validate(
+            with_custom = with_default if custom_schema == default_schema else navl.plugin_validate(
                 plugin, ctx, dictized[pkg.id], _without_name_lookup(custom_schema), "package_show")[0]
         logic.apply_after_dataset_show_plugins(ctx, with_custom)
         both[pkg.id] = (with_default, with_custom)
