@@ -329,25 +329,20 @@ def _record_activities(context: Context, packages: list[model.Package], shown: S
     } for pkg in packages])
 
 
-def catalogue_bulk_index(shown: Shown, batch: int) -> None:
-    """Index the datasets (as ``catalogue_bulk_insert`` showed them, now
-    committed) with CKAN's own document code, its ``before_dataset_index``
-    hooks included, posted ``batch`` per request with one commit."""
+def catalogue_bulk_index(shown: Shown, batch: int, poster: solr.CataloguePoster) -> None:
+    """Hand the datasets' search documents to ``poster``, ``batch`` per
+    request, made by CKAN's own document code with its ``before_dataset_index``
+    hooks (the datasets as ``catalogue_bulk_insert`` showed them, readable
+    in the caller's transaction); the caller finishes the poster."""
     loaded = catalogue_load_packages(list(shown))  # the indexer and the labels read them
     index = cast(search.PackageSearchIndex, search.index_for("Package"))
     both = list(shown.values())
-    poster = solr.CataloguePoster()
-    try:
-        # Each request's documents are posted while the next are built.
-        for start in range(0, len(both), batch):
-            with solr.catalogue_collected_documents() as docs:
-                for default, custom in both[start:start + batch]:
-                    index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
-            poster.post(docs)
-    except BaseException:
-        poster.close()
-        raise
-    poster.finish()
+    # Each request's documents are posted while the next are built.
+    for start in range(0, len(both), batch):
+        with solr.catalogue_collected_documents() as docs:
+            for default, custom in both[start:start + batch]:
+                index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
+        poster.post(docs)
     del loaded
 
 
@@ -368,7 +363,13 @@ def catalogue_bulk_create_datasets(context: Context, pkg_dicts: list[dict[str, A
     except Exception:
         model.Session.rollback()
         raise
-    catalogue_bulk_index(shown, batch)
+    poster = solr.CataloguePoster()
+    try:
+        catalogue_bulk_index(shown, batch, poster)
+    except BaseException:
+        poster.close()
+        raise
+    poster.finish()
     return list(shown)
 
 

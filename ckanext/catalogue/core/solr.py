@@ -13,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import contextvars
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from ckan.lib.search import common as search_common
 from ckan.lib.search import index as search_index
 from ckan.lib.search import query as search_query
 
+log = logging.getLogger(__name__)
 _CKAN_MAKE_CONNECTION = search_common.make_connection
 _SESSIONS = threading.local()
 # Set while CKAN's indexer runs for a batch: the documents it would post.
@@ -139,13 +141,32 @@ class CataloguePoster:
     def __init__(self) -> None:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogue-solr-post")
         self._posts: list[concurrent.futures.Future[None]] = []
+        self.index_ids: list[str] = []  # of every document handed to post
 
     def post(self, docs: list[dict[str, Any]]) -> None:
         for posted in self._posts:  # a post that failed stops the rest
             if posted.done() and (failed := posted.exception()) is not None:
                 raise failed
         if docs:
+            self.index_ids.extend(str(doc["index_id"]) for doc in docs if "index_id" in doc)
             self._posts.append(self._pool.submit(catalogue_post_documents, list(docs), len(docs), False))
+
+    def withdraw(self) -> None:
+        """Stop, and delete what was posted (the writes it indexed were
+        rolled back), made visible at once. Best effort: a Solr that cannot
+        be reached is logged, and ``ckan catalogue reindex`` repairs."""
+        self.close()
+        if not self.index_ids:
+            return
+        conn = catalogue_make_connection()
+        try:
+            for start in range(0, len(self.index_ids), 500):
+                # By the unique key (CKAN's index_id): no query text is built.
+                conn.delete(id=self.index_ids[start:start + 500], commit=False)
+            _visible(conn)
+        except (pysolr.SolrError, OSError) as error:
+            log.warning("could not withdraw %d search document(s) of a rolled-back write: %s",
+                        len(self.index_ids), error)
 
     def finish(self) -> None:
         try:

@@ -290,10 +290,17 @@ def _taken_key() -> sa.Select[tuple[str]]:
         CatalogueItemKey.key.in_(sa.bindparam("keys", expanding=True))).limit(1)
 
 
+def catalogue_claimed_keys(kind: CatalogueKind, doc: dict[str, Any], aliases: list[str], parent_id: str | None,
+                           owner_org: str | None) -> list[str]:
+    """The key rows a new item claims: its aliases and its unique key."""
+    unique = rules.catalogue_unique_key(kind, doc, parent_id, owner_org)
+    return [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
+
+
 def catalogue_free_keys(kind: CatalogueKind, item_id: str, doc: dict[str, Any], aliases: list[str],
                         parent_id: str | None, owner_org: str | None,
                         may_read: Callable[[str], bool], fresh_id: bool = False) -> list[str]:
-    """The key rows a new item claims (its aliases and unique key), once its
+    """The key rows a new item claims (``catalogue_claimed_keys``), once its
     id, its name and those keys are free; CatalogueConflict naming the field
     otherwise. ``may_read``: whether the caller may see an item (only they
     are told that a name belongs to one in the trash). ``fresh_id``: the id
@@ -301,23 +308,72 @@ def catalogue_free_keys(kind: CatalogueKind, item_id: str, doc: dict[str, Any], 
     key would refuse one anyway), so it is not looked up."""
     if not fresh_id and (model.Session.get(CatalogueItem, item_id) is not None
                          or model.Package.get(item_id) is not None):
-        raise CatalogueConflict({"id": [tk._("An item with id {id} already exists").format(id=item_id)]})
+        raise _id_taken(item_id)
     if kind.id_rule == ID_NAME:
-        name = str(doc.get(kind.name_field))
-        taken_name = model.Package.get(name)
+        taken_name = model.Package.get(str(doc.get(kind.name_field)))
         if taken_name is not None:
-            message = tk._("The name {name} is already used").format(name=doc.get(kind.name_field))
-            if taken_name.state == "deleted" and may_read(taken_name.id):
-                message = tk._("The name '{name}' belongs to a deleted item in the trash: purge it or restore it "
-                               "first").format(name=doc.get(kind.name_field))
-            raise CatalogueConflict({kind.name_field: [message]})
-    unique = rules.catalogue_unique_key(kind, doc, parent_id, owner_org)
-    keys = [f"{KEY_ALIAS}:{a}" for a in aliases] + ([unique] if unique else [])
+            raise _name_taken(kind, doc, taken_name.id, taken_name.state, may_read)
+    keys = catalogue_claimed_keys(kind, doc, aliases, parent_id, owner_org)
     taken = model.Session.execute(_taken_key(), {"keys": keys}).scalar() if keys else None
     if taken:
-        field = "id" if taken.startswith(KEY_ALIAS) else (kind.unique_fields[0] if kind.unique_fields else "name")
-        raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(field=field)]})
+        raise _key_taken(kind, taken)
     return keys
+
+
+def _id_taken(item_id: str) -> CatalogueConflict:
+    return CatalogueConflict({"id": [tk._("An item with id {id} already exists").format(id=item_id)]})
+
+
+def _name_taken(kind: CatalogueKind, doc: dict[str, Any], holder_id: str, holder_state: str,
+                may_read: Callable[[str], bool]) -> CatalogueConflict:
+    message = tk._("The name {name} is already used").format(name=doc.get(kind.name_field))
+    if holder_state == "deleted" and may_read(holder_id):
+        message = tk._("The name '{name}' belongs to a deleted item in the trash: purge it or restore it "
+                       "first").format(name=doc.get(kind.name_field))
+    return CatalogueConflict({kind.name_field: [message]})
+
+
+def _key_taken(kind: CatalogueKind, taken: str) -> CatalogueConflict:
+    field = "id" if taken.startswith(KEY_ALIAS) else (kind.unique_fields[0] if kind.unique_fields else "name")
+    return CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(field=field)]})
+
+
+def catalogue_taken_conflicts(news: list[CatalogueNewItem], may_read: Callable[[str], bool]
+                              ) -> list[CatalogueConflict | None]:
+    """``catalogue_free_keys``' refusal of each of ``news`` (checked without
+    it, none naming another), from three queries for all: the same checks
+    in the same order, with the same answers (``Package.get``'s: by id
+    first, then by name, in any state)."""
+    package = model.package_table
+    ids = {new.item_id for new in news if not new.fresh_id}
+    names = {str(new.doc.get(new.kind.name_field)) for new in news if new.kind.id_rule == ID_NAME}
+    asked = (ids | names) - {""}  # Package.get("") is None
+    by_id: dict[str, tuple[str, str]] = {}
+    by_name: dict[str, tuple[str, str]] = {}
+    if asked:
+        for pkg_id, name, state in model.Session.execute(sa.select(package.c.id, package.c.name, package.c.state).where(
+                sa.or_(package.c.id.in_(asked), package.c.name.in_(asked)))):
+            by_id[pkg_id] = (pkg_id, state)
+            by_name.setdefault(name, (pkg_id, state))
+    items: set[str] = set(model.Session.execute(sa.select(CatalogueItem.id).where(CatalogueItem.id.in_(ids))).scalars()) \
+        if ids else set()
+    wanted = {key for new in news for key in new.keys}
+    claimed: set[str] = set(model.Session.execute(sa.select(CatalogueItemKey.key).where(
+        CatalogueItemKey.key.in_(wanted))).scalars()) if wanted else set()
+    refusals: list[CatalogueConflict | None] = []
+    for new in news:
+        if not new.fresh_id and (new.item_id in items or new.item_id in by_id or new.item_id in by_name):
+            refusals.append(_id_taken(new.item_id))
+            continue
+        if new.kind.id_rule == ID_NAME:
+            name = str(new.doc.get(new.kind.name_field))
+            holder = (by_id.get(name) or by_name.get(name)) if name else None
+            if holder is not None:
+                refusals.append(_name_taken(new.kind, new.doc, holder[0], holder[1], may_read))
+                continue
+        taken = next((key for key in new.keys if key in claimed), None)
+        refusals.append(_key_taken(new.kind, taken) if taken else None)
+    return refusals
 
 
 class CatalogueNewItem(NamedTuple):
@@ -334,6 +390,8 @@ class CatalogueNewItem(NamedTuple):
     bind_organization: bool  # make an organization of the item's own
     private: bool
     more: dict[str, Any] | None  # extras beside the document
+    fresh_id: bool = False  # the id was made up (catalogue_is_fresh_id)
+    keys_checked: bool = True  # False: catalogue_taken_conflicts is still to check
 
 
 def _org_name(doc: dict[str, Any], kind: CatalogueKind, item_id: str) -> str:

@@ -15,7 +15,7 @@ from ckan.lib.search.common import SolrConnectionError
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import config
-from ckanext.catalogue.core import bulk, moderation, query, rules, visibility
+from ckanext.catalogue.core import bulk, moderation, query, rules, solr, visibility
 from ckanext.catalogue.core.bulk import CatalogueBulkRow
 from ckanext.catalogue.core.document import (
     CATALOGUE_DATASET_TYPE,
@@ -40,6 +40,7 @@ from ckanext.catalogue.core.store import (
     catalogue_ancestors_of,
     catalogue_archive_time,
     catalogue_check_if_match,
+    catalogue_claimed_keys,
     catalogue_core_context,
     catalogue_free_keys,
     catalogue_free_unique_key,
@@ -53,6 +54,7 @@ from ckanext.catalogue.core.store import (
     catalogue_stage_update,
     catalogue_stored_item,
     catalogue_subtree_ids,
+    catalogue_taken_conflicts,
     catalogue_write_new_item,
     catalogue_write_replacement,
 )
@@ -149,11 +151,12 @@ def _place(context: Context, kind: CatalogueKind, data: dict[str, Any], links: d
     return _Placement(parent, ancestors, owner_org, organization)
 
 
-def _check_create(context: Context, data: dict[str, Any]) -> CatalogueNewItem:
+def _check_create(context: Context, data: dict[str, Any], keys_later: bool = False) -> CatalogueNewItem:
     """Check an item to create: a dataset of kind ``kind`` (or the kind the
     document's ``type`` names) under ``parent`` (or the parent its link
     fields name). The steps: the document, the placement (parent,
-    organization, access), the free-name checks. ``data`` as
+    organization, access), the free-name checks (``keys_later``: left to
+    ``catalogue_taken_conflicts``, for a batch). ``data`` as
     ``catalogue_item_create`` takes it.
     """
     doc = dict(data["doc"])
@@ -165,16 +168,17 @@ def _check_create(context: Context, data: dict[str, Any]) -> CatalogueNewItem:
     item_id, aliases = rules.catalogue_new_id(kind, requested)
     place = _place(context, kind, data, rules.catalogue_links(kind, doc, data.get("parent")))
     parent_id = place.parent.id if place.parent else None
-    keys = catalogue_free_keys(kind, item_id, doc, aliases, parent_id, place.owner_org,
-                               lambda taken: _may_read(context, taken),
-                               fresh_id=rules.catalogue_is_fresh_id(item_id, requested))
+    fresh_id = rules.catalogue_is_fresh_id(item_id, requested)
+    keys = catalogue_claimed_keys(kind, doc, aliases, parent_id, place.owner_org) if keys_later else \
+        catalogue_free_keys(kind, item_id, doc, aliases, parent_id, place.owner_org,
+                            lambda taken: _may_read(context, taken), fresh_id=fresh_id)
     more = {moderation.EXTRA_STATE: moderation.catalogue_initial_state(context.get("user"))} \
         if kind.moderated else None
     private = data["private"] if data.get("private") is not None else kind.private_by_default
     return CatalogueNewItem(
         kind=kind, item_id=item_id, doc=doc, parent_id=parent_id, ancestors=place.ancestors, aliases=aliases,
         keys=keys, owner_org=place.owner_org, bind_organization=kind.binds_organization and place.organization is None,
-        private=bool(private), more=more)
+        private=bool(private), more=more, fresh_id=fresh_id, keys_checked=not keys_later)
 
 
 def _stage_create(context: Context, data: dict[str, Any]) -> str:
@@ -228,19 +232,22 @@ def catalogue_item_bulk_create(context: Context, data: DataDict) -> ActionResult
     """
     tk.check_access("catalogue_item_bulk_create", context, {})
     batch = CatalogueBulkBatch(context)
-    with bulk.CatalogueLoadedHeld(), visibility.catalogue_visibility_held():
-        for index, record in enumerate(cast("list[Any]", data["records"])):
-            batch.add_or_refuse(index, record)
-        try:
-            batch.flush()
-        except Exception:
-            model.Session.rollback()
-            raise
-    model.repo.commit()
+    try:
+        with bulk.CatalogueLoadedHeld(), visibility.catalogue_visibility_held():
+            for index, record in enumerate(cast("list[Any]", data["records"])):
+                batch.add_or_refuse(index, record)
+            try:
+                batch.flush()
+            except Exception:
+                model.Session.rollback()
+                raise
+        model.repo.commit()
+    except BaseException:
+        batch.withdraw()
+        raise
     not_indexed: list[str] = []
     try:
-        with visibility.catalogue_visibility_held():
-            batch.index()
+        batch.index()
     except (search.SearchIndexError, SolrConnectionError) as error:
         # Stored but not searchable yet: said in the answer, repaired by
         # `ckan catalogue reindex`.
@@ -275,11 +282,15 @@ class CatalogueBulkBatch:
         self.refs: set[str] = set()
         self.created: list[str] = []
         self.failed: list[dict[str, Any]] = []
-        self.shown: dict[str, Any] = {}
         self.single: list[str] = []
         self.written_bulk = 0
         self.written_single = 0
         self.creator = bulk.catalogue_creator_id(self.context)
+        # Held records are written, and their documents posted, this many at
+        # a time: Solr indexes one part while the next is checked.
+        self.part = config.catalogue_bulk_index_batch()
+        self.poster: solr.CataloguePoster | None = None
+        self.index_error: Exception | None = None
 
     def add_or_refuse(self, index: int, record: Any) -> None:
         """Add the record, or report why it is refused."""
@@ -305,19 +316,32 @@ class CatalogueBulkBatch:
         validated = catalogue_validate(record, schema.catalogue_item_create_schema(), self.context)
         if self.refs.intersection(_strings(validated)):
             self.flush()
-        new = _check_create(self.context, validated)
+        # Whether its id, name and keys are free is asked for all the held
+        # records at once, when they are written.
+        new = _check_create(self.context, validated, keys_later=True)
         if self.refs.intersection({new.item_id, *new.keys}):
             self.flush()
-            new = _check_create(self.context, validated)
+            new = _check_create(self.context, validated, keys_later=True)
         pkg_dict = None if new.bind_organization else catalogue_new_package_dict(self.context, new)
         if pkg_dict is None or not bulk.catalogue_bulk_fits(pkg_dict):
             self.flush()
+            self._raise_if_taken(new)
             self._write_one(new)
             return
         if pkg_dict["name"] in self.refs:
             self.flush()
         self.rows.append((index, new, pkg_dict))
         self.refs.update({new.item_id, pkg_dict["name"], *new.aliases, *new.keys})
+        if len(self.rows) >= self.part:
+            self.flush()
+
+    def _raise_if_taken(self, new: CatalogueNewItem) -> None:
+        refusal, = catalogue_taken_conflicts([new], self._may_read)
+        if refusal is not None:
+            raise refusal
+
+    def _may_read(self, item_id: str) -> bool:
+        return _may_read(self.context, item_id)
 
     def _write_one(self, new: CatalogueNewItem) -> None:
         """Write one record the way ``catalogue_item_create`` does."""
@@ -337,6 +361,11 @@ class CatalogueBulkBatch:
         have taken a name or key meanwhile, each is written alone and its
         conflict reported."""
         held, self.rows, self.refs = self.rows, [], set()
+        refusals = catalogue_taken_conflicts([new for _i, new, _d in held], self._may_read)
+        for (index, _new, _pkg_dict), refusal in zip(held, refusals, strict=True):
+            if refusal is not None:
+                self.failed.append({"index": index, "errors": refusal.error_dict})
+        held = [row for row, refusal in zip(held, refusals, strict=True) if refusal is None]
         if not held:
             return
         # CKAN's validation, for all the held records at once: none names
@@ -360,16 +389,40 @@ class CatalogueBulkBatch:
             for index, new, _row in rows:
                 self._refusing(index, functools.partial(self._write_one, new))
             return
-        self.shown.update(shown)
         self.created.extend(new.item_id for _i, new, _r in rows)
         self.written_bulk += len(rows)
+        self._post(shown)
+
+    def _post(self, shown: bulk.Shown) -> None:
+        # Posted before the transaction commits, as CKAN indexes a dataset
+        # from its session's before_commit: should the transaction fail,
+        # ``withdraw`` takes the documents back. Solr failing leaves the
+        # rows to be committed and reported as not indexed.
+        if self.index_error is not None:
+            return
+        if self.poster is None:
+            self.poster = solr.CataloguePoster()
+        try:
+            bulk.catalogue_bulk_index(shown, self.part, self.poster)
+        except (search.SearchIndexError, SolrConnectionError) as error:
+            self.index_error = error
+
+    def withdraw(self) -> None:
+        """The transaction failed: take back the documents posted for it."""
+        if self.poster is not None:
+            self.poster.withdraw()
 
     def index(self) -> None:
-        """Index what was written: the batch's documents in a few requests
-        and one commit, the single ones as CKAN indexes them."""
+        """Index what was written, now committed: the posted documents made
+        visible with one commit, the single ones indexed as CKAN indexes them."""
+        if self.index_error is not None:
+            if self.poster is not None:
+                self.poster.close()
+            raise self.index_error
+        if self.poster is not None:
+            self.poster.finish()
         if self.single:
             catalogue_index_many(self.single, self.context)
-        bulk.catalogue_bulk_index(self.shown, config.catalogue_bulk_index_batch())
 
 
 @tk.side_effect_free

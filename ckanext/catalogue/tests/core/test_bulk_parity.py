@@ -280,3 +280,44 @@ def test_a_validator_raising_ckan_s_validation_error_refuses_its_record_only():
     assert isinstance(kept, dict) and kept["name"] == "kept-dataset"
     assert isinstance(refused, bulk.CatalogueInvalid)
     assert refused.error_dict == {k: v for k, v in alone.value.error_dict.items() if k != "__type"}
+
+
+def test_a_taken_id_name_or_key_is_refused_in_a_batch_as_catalogue_item_create_refuses_it(iudx_tree):
+    """The batch asks once, for all its records, whether their ids, names
+    and keys are free; each refusal equals catalogue_item_create's for the
+    same record, and nothing of a refused record is written."""
+    t = iudx_tree
+    admin = t["sysadmin"]
+    kept = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "kept-item", "title": "K"})
+    binned = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "binned-item", "title": "B"})
+    catalogue_call(admin, "catalogue_item_delete", id=binned["id"])
+    aliased = catalogue_call(admin, "catalogue_item_create", id="legacy/path/one",
+                             doc=s.resource(t["rg"], t["provider"], name="aliased-sensor"))
+    cases = {
+        "id of an item": {"id": t["resource"], "doc": s.resource(t["rg"], t["provider"], name="other-sensor")},
+        "name of an item": {"kind": "gcat.item", "doc": {"name": "kept-item", "title": "Again"}},
+        "name of an item in the trash": {"kind": "gcat.item", "doc": {"name": "binned-item", "title": "Again"}},
+        "name that is an item's id": {"kind": "gcat.item", "doc": {"name": kept["id"], "title": "Again"}},
+        "unique name under the group": {"doc": s.resource(t["rg"], t["provider"])},
+        "alias in use": {"id": "legacy/path/one", "doc": s.resource(t["rg"], t["provider"], name="new-sensor")},
+    }
+    alone: dict[str, Any] = {}
+    for case, record in cases.items():
+        with pytest.raises(tk.ValidationError) as refused:
+            catalogue_call(admin, "catalogue_item_create", **record)
+        alone[case] = {k: v for k, v in refused.value.error_dict.items() if k != "__type"}
+    fine = {"kind": "gcat.item", "doc": {"name": "fresh-item", "title": "Fresh"}}
+    twin = {"kind": "gcat.item", "doc": {"name": "fresh-item", "title": "Twin"}}
+    before = model.Session.query(model.Package).count()
+    result = catalogue_call(admin, "catalogue_item_bulk_create", records=[*cases.values(), fine, twin])
+    got = {failure["index"]: failure["errors"] for failure in result["errors"]}
+    for index, case in enumerate(cases):
+        assert got.get(index) == alone[case], (case, got.get(index), alone[case])
+    assert len(result["created"]) == 1
+    assert model.Session.query(model.Package).count() == before + 1
+    # The second record of a name the first one takes is refused as a
+    # second catalogue_item_create of it would be.
+    with pytest.raises(tk.ValidationError) as again:
+        catalogue_call(admin, "catalogue_item_create", **twin)
+    assert got[len(cases) + 1] == {k: v for k, v in again.value.error_dict.items() if k != "__type"}
+    assert aliased["id"] not in result["created"]
