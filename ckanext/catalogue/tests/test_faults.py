@@ -15,6 +15,7 @@ from ckan import model
 from ckan.lib.search.common import SearchIndexError, make_connection
 
 from ckanext.catalogue.core import solr
+from ckanext.catalogue.logic.action import item as item_actions
 from ckanext.catalogue.tests.helpers import CKAN_BIN, ROOT, catalogue_call, free_port, run_ckan
 from ckanext.catalogue.tests.iudx import samples as s
 
@@ -149,3 +150,37 @@ def test_a_failed_solr_post_stops_the_bulk_posts_after_it(ckan_config, monkeypat
             post_until_refused(30)
     finally:
         poster.close()
+
+
+def _indexed(names: list[str]) -> int:
+    conn = make_connection()
+    conn.commit(softCommit=True)  # whatever was posted is searchable now
+    site = tk.config["ckan.site_id"]
+    found = 0
+    for name in names:
+        found += conn.search(q="*:*", fq=[f'+site_id:"{site}"', f'+name:"{name}"'], rows=0).hits
+    return found
+
+
+@pytest.mark.ckan_config("ckanext.catalogue.bulk.index_batch", "2")
+def test_a_bulk_call_that_fails_after_posting_withdraws_its_documents(iudx_tree, monkeypatch):
+    """Parts of a bulk call are posted to Solr before its transaction
+    commits; when the call then fails, the transaction is rolled back and
+    what was posted is deleted from the index: no search finds an item
+    that was never stored."""
+    check = item_actions._check_create
+
+    def failing(context, data, keys_later=False):
+        if data["doc"].get("name") == "breaks":
+            raise RuntimeError("a fault in the middle of the call")
+        return check(context, data, keys_later)
+
+    monkeypatch.setattr(item_actions, "_check_create", failing)
+    names = [f"posted-{n}" for n in range(5)]
+    records = [{"kind": "gcat.item", "doc": {"name": name, "title": name}} for name in names]
+    records.append({"kind": "gcat.item", "doc": {"name": "breaks", "title": "Breaks"}})
+    before = _rows()
+    with pytest.raises(RuntimeError):
+        catalogue_call(iudx_tree["sysadmin"], "catalogue_item_bulk_create", records=records)
+    assert _rows() == before
+    assert _indexed(names) == 0
