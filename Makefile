@@ -140,7 +140,6 @@ bench: test-db
 	  $(VENV)/bin/python bench/bulk_import.py --ini $(BENCH_INI) --sizes $$n --keep --append || exit 1; \
 	  $(VENV)/bin/python bench/search_latency.py --ini $(BENCH_INI) --sizes $$n --reuse --append || exit 1; \
 	done
-	$(VENV)/bin/python bench/profile_bulk.py --ini $(BENCH_INI)
 	$(VENV)/bin/python bench/hierarchy.py --ini $(BENCH_INI) --sizes $(BENCH_SMALL_SIZES)
 	$(VENV)/bin/python bench/http_throughput.py --ini $(BENCH_INI)
 	$(VENV)/bin/python bench/software_import.py --ini $(BENCH_INI)

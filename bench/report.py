@@ -16,7 +16,7 @@ from bench_items import RESULTS, bench_machine
 from bench_plot import Panel, Series, bench_svg
 
 PARTS = ("single_write", "bulk_import", "search_latency", "hierarchy", "group_purge", "software_import",
-         "http_throughput", "bulk_profile")
+         "http_throughput")
 
 
 # The latest full run, committed (README.rst shows its table).

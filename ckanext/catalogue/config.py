@@ -157,7 +157,8 @@ def catalogue_gc_freeze() -> bool:
 
 
 def catalogue_bulk_index_batch() -> int:
-    """Search documents per Solr request when a bulk write is indexed."""
+    """Records a bulk write holds before writing them and posting their
+    search documents in one Solr request."""
     return max(1, _int("bulk.index_batch"))
 
 
