@@ -159,3 +159,27 @@ def test_the_bulk_writer_costs_the_same_statements_per_batch(iudx_tree, monkeypa
     large = _bulk_write_cost(iudx_tree, monkeypatch, 2, 10)
     assert small == large, (small, large)
     assert large[1] == 2  # one post of the 30 documents, one commit
+
+
+def test_records_under_distinct_parents_cost_no_statement_per_parent(iudx_tree, monkeypatch):
+    """A bulk call whose records each name another parent reads the
+    parents in one go: 10 records under 10 parents cost as many SQL
+    statements as 10 records under one."""
+    t = iudx_tree
+    groups = [catalogue_call(t["sysadmin"], "catalogue_item_create",
+                             doc=s.resource_group(t["provider"], t["rs"], name=f"group-{n}"))["id"] for n in range(10)]
+
+    def cost(names: list[str], parents: list[str]) -> int:
+        counter = _Counter(monkeypatch)
+        try:
+            counter.sql = 0
+            result = catalogue_call(t["sysadmin"], "catalogue_item_bulk_create", records=[
+                {"doc": s.resource(parent, t["provider"], name=name)} for name, parent in zip(names, parents, strict=True)])
+            assert not result["errors"], result["errors"][:2]
+            return counter.sql
+        finally:
+            counter.close()
+
+    cost(["warm"], groups[:1])  # the tags exist from here on
+    one_parent = cost([f"a-{n}" for n in range(10)], groups[:1] * 10)
+    assert cost([f"b-{n}" for n in range(10)], groups) == one_parent
