@@ -3,6 +3,7 @@ replace, patch, delete, purge, and the Solr reads of the hierarchy."""
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -260,14 +261,19 @@ def catalogue_item_bulk_create(context: Context, data: DataDict) -> ActionResult
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Most ids loaded ahead for one bulk call: enough for every link of 1000
+# records, and no query the size of a request body.
+_NAMED_ITEMS_MAX = 5000
 
 
 def _load_named_items(records: list[Any]) -> None:
     """Load the items the records name by id, and their datasets, in two
     queries, into the session (held for the bulk call): each record's link
     checks then find its parent there instead of looking it up. The same
-    rows the checks would read, read earlier."""
-    ids = {value for value in _strings(records) if _CANONICAL_UUID.fullmatch(value)}
+    rows the checks would read, read earlier (at most ``_NAMED_ITEMS_MAX``
+    ids: the checks look up any other)."""
+    ids = set(itertools.islice((value for value in _strings(records) if _CANONICAL_UUID.fullmatch(value)),
+                               _NAMED_ITEMS_MAX))
     if not ids:
         return
     found = [row.id for row in model.Session.query(CatalogueItem).filter(CatalogueItem.id.in_(ids))]

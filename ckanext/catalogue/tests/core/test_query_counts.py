@@ -11,6 +11,7 @@ from ckan import model
 from ckan.tests import factories
 
 from ckanext.catalogue.core import bulk
+from ckanext.catalogue.logic.action import item as item_actions
 from ckanext.catalogue.tests.helpers import catalogue_call
 from ckanext.catalogue.tests.iudx import samples as s
 
@@ -183,3 +184,29 @@ def test_records_under_distinct_parents_cost_no_statement_per_parent(iudx_tree, 
     cost(["warm"], groups[:1])  # the tags exist from here on
     one_parent = cost([f"a-{n}" for n in range(10)], groups[:1] * 10)
     assert cost([f"b-{n}" for n in range(10)], groups) == one_parent
+
+
+def test_the_ids_loaded_ahead_are_bounded_and_the_rest_looked_up(iudx_tree, monkeypatch):
+    """However many ids a bulk call's records hold, the query that loads
+    them ahead asks for at most the bound; the records naming the others
+    are checked as before."""
+    t = iudx_tree
+    groups = [catalogue_call(t["sysadmin"], "catalogue_item_create",
+                             doc=s.resource_group(t["provider"], t["rs"], name=f"group-{n}"))["id"] for n in range(5)]
+    monkeypatch.setattr(item_actions, "_NAMED_ITEMS_MAX", 2)
+    largest: list[int] = [0]
+
+    def statement(_conn, _cursor, sql, parameters, *_args) -> None:
+        # The load ahead: whole items by id (the other catalogue_item reads
+        # either name one value or select ids only).
+        if "catalogue_item.kind AS" in sql and "catalogue_item.id IN (" in sql:
+            largest[0] = max(largest[0], len(parameters))
+
+    sa.event.listen(model.meta.engine, "before_cursor_execute", statement)
+    try:
+        result = catalogue_call(t["sysadmin"], "catalogue_item_bulk_create", records=[
+            {"doc": s.resource(group, t["provider"], name=f"c-{n}")} for n, group in enumerate(groups)])
+    finally:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", statement)
+    assert not result["errors"] and len(result["created"]) == 5
+    assert 0 < largest[0] <= 2
