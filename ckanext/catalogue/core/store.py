@@ -391,7 +391,6 @@ class CatalogueNewItem(NamedTuple):
     private: bool
     more: dict[str, Any] | None  # extras beside the document
     fresh_id: bool = False  # the id was made up (catalogue_is_fresh_id)
-    keys_checked: bool = True  # False: catalogue_taken_conflicts is still to check
 
 
 def _org_name(doc: dict[str, Any], kind: CatalogueKind, item_id: str) -> str:

@@ -180,7 +180,7 @@ def _check_create(context: Context, data: dict[str, Any], keys_later: bool = Fal
     return CatalogueNewItem(
         kind=kind, item_id=item_id, doc=doc, parent_id=parent_id, ancestors=place.ancestors, aliases=aliases,
         keys=keys, owner_org=place.owner_org, bind_organization=kind.binds_organization and place.organization is None,
-        private=bool(private), more=more, fresh_id=fresh_id, keys_checked=not keys_later)
+        private=bool(private), more=more, fresh_id=fresh_id)
 
 
 def _stage_create(context: Context, data: dict[str, Any]) -> str:
