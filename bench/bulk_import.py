@@ -101,7 +101,7 @@ _PHASES = [
     ("record checks (kind schema, links, placement, access)", "ckanext.catalogue.logic.action.item", "_check_create"),
     ("free ids, names and keys (3 queries per part)", "ckanext.catalogue.logic.action.item", "catalogue_taken_conflicts"),
     ("CKAN's dataset validation", "ckanext.catalogue.core.bulk", "catalogue_bulk_validate"),
-    ("SQL writes (multi-row inserts)", "ckanext.catalogue.core.bulk", "_insert"),
+    ("SQL writes (COPY)", "ckanext.catalogue.core.bulk", "_insert"),
     ("dataset dicts as package_show makes them", "ckanext.catalogue.core.bulk", "catalogue_show_many"),
     ("activities", "ckanext.catalogue.core.bulk", "_record_activities"),
     ("search documents by CKAN's indexer (posted in the background)", "ckanext.catalogue.core.bulk",
@@ -245,7 +245,7 @@ def report(rows: list[dict[str, Any]], when: str) -> str:
         f"created by `catalogue_item_bulk_create` in calls of {BATCH}; the reference is a loop of `package_create` "
         "on plain datasets in the same run (on at most the sample size shown). The limit writes the very rows "
         "(PostgreSQL `COPY`) and posts the very documents the import posted (kept as they were handed to Solr; "
-        "straight to Solr, 500 per request, one commit).",
+        "straight to Solr in the import's own requests, one commit).",
         "",
         "| N | Bulk s | Bulk items/s | ms per item | package_create sample | package_create items/s | Ratio | "
         "Limit s (COPY + raw Solr) | Bulk / limit |",

@@ -1,5 +1,6 @@
 """The bulk writer: checked items written to CKAN's own model tables with
-multi-row inserts, a constant number of SQL statements per batch.
+PostgreSQL ``COPY`` (``bulk_copy``), a constant number of SQL statements
+per batch.
 
 What ``package_create`` does for one dataset is done here for a batch: the
 same validation (the dataset type's ``IDatasetForm`` schema), the same rows
@@ -33,6 +34,7 @@ from ckan.logic.validators import package_name_validator
 from ckan.types import Context
 
 from ckanext.catalogue.core import solr
+from ckanext.catalogue.core.bulk_copy import catalogue_copy_rows
 from ckanext.catalogue.core.bulk_lookups import CatalogueBatchLookups
 from ckanext.catalogue.core.bulk_navl import CatalogueNavl
 from ckanext.catalogue.core.errors import CatalogueInvalid
@@ -139,8 +141,7 @@ def _package_row(data: dict[str, Any], now: datetime.datetime) -> dict[str, Any]
 
 
 def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        model.Session.execute(table.insert(), rows)
+    catalogue_copy_rows(table, rows)
 
 
 def _tag_ids(names: set[str]) -> dict[str, str]:
