@@ -76,15 +76,21 @@ def bench_solr_requests(client: Any, path: str, args: dict[str, str],
     return recorded
 
 
-def bench_timings(run: Callable[[], Any], repeat: int, warm: int = 5) -> list[float]:
-    """Milliseconds of ``repeat`` runs after ``warm`` unmeasured ones."""
-    for _ in range(warm):
-        run()
-    found = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        found.append(1000 * (time.perf_counter() - started))
+def bench_interleaved(runs: dict[str, Callable[[], Any]], repeat: int, warm: int = 5) -> dict[str, list[float]]:
+    """Milliseconds of ``repeat`` runs of each of ``runs``, taken in turns
+    (one of each per round, the order rotated every round) after ``warm``
+    unmeasured rounds: what the machine does meanwhile (Solr merging
+    segments after an import, another process) falls on every series alike,
+    not on whichever was measured at that moment."""
+    names = list(runs)
+    found: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(warm + repeat):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            started = time.perf_counter()
+            runs[name]()
+            if round_ >= warm:
+                found[name].append(1000 * (time.perf_counter() - started))
     return found
 
 

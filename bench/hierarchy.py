@@ -26,12 +26,12 @@ from bench_items import (
     bench_app,
     bench_bulk,
     bench_context,
+    bench_interleaved,
     bench_machine,
     bench_now,
     bench_percentile,
     bench_save,
     bench_solr_requests,
-    bench_timings,
 )
 
 GC = "/globalcatalog/api/v1"
@@ -100,8 +100,10 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int) -> list[dict[st
                 with BenchCounter() as counted:
                     sent = bench_solr_requests(client, path, args)
                 size = len(client.get(path, query_string=args).get_data())
-                api = bench_timings(lambda: http.get(urls[0] + path, params=args).raise_for_status(), repeat)
-                raw = bench_timings(lambda: [solr._select(dict(p)) for p in sent], repeat)
+                times = bench_interleaved({  # in turns: both see the same moments of the machine
+                    "api": lambda path=path, args=args: http.get(urls[0] + path, params=args).raise_for_status(),
+                    "raw": lambda sent=sent: [solr._select(dict(p)) for p in sent]}, repeat)
+                api, raw = times["api"], times["raw"]
                 rows.append({"n": n, "read": label, "sql": counted.sql, "solr_requests": counted.solr,
                              "response_bytes": size,
                              "api_p50_ms": bench_percentile(api, 50), "api_p95_ms": bench_percentile(api, 95),
@@ -120,7 +122,7 @@ def report(rows: list[dict[str, Any]], when: str, repeat: int) -> str:
         f"Run {when} on {bench_machine()}. The tree: one Global Catalog service, N/100 plans, the rest "
         "deployments (N entries); the wide node: a service with N plans. SQL statements and Solr requests are "
         f"counted in-process for one request; times are {repeat} requests through one `ckan run` process after 5 "
-        "warm-ups, beside the same Solr requests replayed straight to Solr. Queries must not grow with N.",
+        "warm-ups, taken in turns with the same Solr requests replayed straight to Solr (one of each per round). Queries must not grow with N.",
         "",
         "| N | Read | SQL | Solr | Response bytes | API p50 ms | API p95 ms | Solr p50 ms | Solr p95 ms | p95 ratio |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",

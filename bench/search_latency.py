@@ -8,7 +8,8 @@ loaded with ``catalogue_item_bulk_create``; a `ckan run` of the
 ini serves the APIs. Each query is first sent in-process with pysolr's
 ``_select`` recorded, so the raw reference replays exactly the Solr requests
 that API call makes (one connection, keep-alive, no CKAN code). p50 and p95
-over ``--repeat`` runs after warm-up, beside CKAN's ``package_search`` for the
+over ``--repeat`` runs after warm-up, taken in turns with their references
+(one request of each per round), beside CKAN's ``package_search`` for the
 same query and CKAN's floor (``status_show``). Writes ``bench/results/search_latency.{json,md}``.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bench_items import (
     bench_app,
     bench_bulk,
     bench_context,
+    bench_interleaved,
     bench_iudx_groups,
     bench_iudx_records,
     bench_machine,
@@ -34,7 +36,6 @@ from bench_items import (
     bench_rows,
     bench_save,
     bench_solr_requests,
-    bench_timings,
 )
 
 
@@ -106,20 +107,25 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int, reuse: bool) ->
         solr = make_connection()
         with tempfile.TemporaryDirectory() as logs, ckan_servers(ini, 1, Path(logs)) as urls:
             http = requests.Session()
-            # What any request to this portal costs: CKAN's own floor.
-            floor = bench_timings(lambda: http.get(urls[0] + "/api/3/action/status_show").raise_for_status(), repeat)
             for label, path, args in _queries(stamp):
                 sent = bench_solr_requests(client, path, args)
-                api = bench_timings(lambda: http.get(urls[0] + path, params=args).raise_for_status(), repeat)
-                raw = bench_timings(lambda: [solr._select(dict(p)) for p in sent], repeat)
-                # As CKAN sends them: make_connection() opens a new connection per query.
-                fresh = bench_timings(lambda: [make_connection()._select(dict(p)) for p in sent], repeat)
                 # CKAN's own API for the same search: package_search with the
                 # catalogue's filters (CKAN adds its own site, state and
                 # permission filters as it does for any search).
                 equivalent = _package_search_body(sent[0])
-                ckan_api = bench_timings(lambda: http.post(urls[0] + "/api/3/action/package_search",
-                                                           json=equivalent).raise_for_status(), repeat)
+                # Taken in turns, so that each figure and its references
+                # see the same moments of the machine.
+                times = bench_interleaved({
+                    "api": lambda path=path, args=args: http.get(urls[0] + path, params=args).raise_for_status(),
+                    "raw": lambda sent=sent: [solr._select(dict(p)) for p in sent],
+                    # As CKAN sends them: make_connection() opens a new connection per query.
+                    "fresh": lambda sent=sent: [make_connection()._select(dict(p)) for p in sent],
+                    "ckan_api": lambda equivalent=equivalent: http.post(
+                        urls[0] + "/api/3/action/package_search", json=equivalent).raise_for_status(),
+                    # What any request to this portal costs: CKAN's own floor.
+                    "floor": lambda: http.get(urls[0] + "/api/3/action/status_show").raise_for_status(),
+                }, repeat)
+                api, raw, fresh, ckan_api, floor = (times[k] for k in ("api", "raw", "fresh", "ckan_api", "floor"))
                 rows.append({"n": n, "query": label, "measured": bench_now(), "solr_requests": len(sent),
                              "api_p50_ms": bench_percentile(api, 50), "api_p95_ms": bench_percentile(api, 95),
                              "solr_p50_ms": bench_percentile(raw, 50), "solr_p95_ms": bench_percentile(raw, 95),
@@ -145,7 +151,9 @@ def report(rows: list[dict[str, Any]], when: str, repeat: int) -> str:
         "# Search latency: HTTP APIs beside raw Solr",
         "",
         f"Run {when} on {bench_machine()}; {repeat} requests per figure after 5 warm-ups, one `ckan run` "
-        "process, one keep-alive connection. Raw Solr replays the exact Solr requests the API call makes "
+        "process, one keep-alive connection. Each row's five series (API, raw Solr, Solr on new connections, "
+        "package_search, floor) are taken in turns, one request of each per round, so they see the same "
+        "moments of the machine. Raw Solr replays the exact Solr requests the API call makes "
         "(recorded from pysolr). Solr new conn.: the same requests "
         "each on a new connection, as CKAN's `make_connection()` sends every query. CKAN floor: CKAN's "
         "`status_show` through the same server, the cost of any request to the portal before a search is run.",
@@ -173,7 +181,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ini", default="test.ini")
     parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--reuse", action="store_true", help="search the items bulk_import.py --keep left")
     parser.add_argument("--append", action="store_true", help="keep the results of other N")
     args = parser.parse_args()
