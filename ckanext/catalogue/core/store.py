@@ -3,6 +3,7 @@ datasets and Solr, inside one transaction per write. Actions check access
 and validate; these functions store, index and search what they are given."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -38,6 +39,7 @@ from ckanext.catalogue.core.errors import (
     CatalogueInvalid,
     CataloguePreconditionFailed,
 )
+from ckanext.catalogue.core.gc_pause import catalogue_gc_paused
 from ckanext.catalogue.core.kinds import ID_NAME, CatalogueKind
 from ckanext.catalogue.core.loaded import catalogue_ancestor_ids, catalogue_packages_by_id
 from ckanext.catalogue.model import CatalogueItem, CatalogueItemKey
@@ -180,6 +182,10 @@ def catalogue_subtree_ids(item_id: str) -> list[str]:
     tree = tree.union_all(sa.select(CatalogueItem.id).where(CatalogueItem.parent_id == tree.c.id))
     return [r[0] for r in model.Session.execute(sa.select(tree.c.id))]
 
+# Pages of at least this many hits are decoded with the cyclic collector paused.
+_GC_PAUSE_FROM_ROWS = 1000
+
+
 def catalogue_search_items(context: Context, fq: list[str], q: str, rows: int, start: int, sort: str | None) -> dict[str, Any]:
     params: dict[str, Any] = {
         # Text search only: the words are escaped, never Solr syntax.
@@ -191,12 +197,15 @@ def catalogue_search_items(context: Context, fq: list[str], q: str, rows: int, s
     # edismax with every syntax character escaped: plain words over CKAN's
     # text fields, whatever the words contain.
     params["defType"] = "edismax" if q else "lucene"
+    # A large page is thousands of new dicts, freed by reference counting.
+    paused = catalogue_gc_paused() if rows >= _GC_PAUSE_FROM_ROWS else contextlib.nullcontext()
     try:
-        found = tk.get_action("package_search")(
-            {"user": context.get("user", ""), "schema": _package_search_schema()},
-            # The stored item as JSON inside Solr's answer (the [json]
-            # transformer): parsed once with the answer, not once per hit.
-            dict(params, fl=["id", f"{INDEX_ITEM}:[json]"]))
+        with paused:
+            found = tk.get_action("package_search")(
+                {"user": context.get("user", ""), "schema": _package_search_schema()},
+                # The stored item as JSON inside Solr's answer (the [json]
+                # transformer): parsed once with the answer, not once per hit.
+                dict(params, fl=["id", f"{INDEX_ITEM}:[json]"]))
     except SearchError as error:  # a query Solr or CKAN refuses is bad input
         log.info("search refused: %s", error)
         raise CatalogueInvalid({"query": [tk._("The search cannot be run with these parameters")]},

@@ -31,6 +31,7 @@ from ckanext.catalogue.api.http import (
 from ckanext.catalogue.core.artifacts import catalogue_artifact_content
 from ckanext.catalogue.core.document import catalogue_pricing_of
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
+from ckanext.catalogue.core.gc_pause import catalogue_gc_paused
 from ckanext.catalogue.globalcatalog.kinds import (
     GLOBALCATALOG_KIND_NAMES,
     globalcatalog_gc_kind,
@@ -225,14 +226,15 @@ def _entry(item: dict[str, Any], include: list[str] | None = None,
     metadata: dict[str, Any] | None = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else None
     deployment: dict[str, Any] = (metadata or {}).get("deployment") or {}
     pricing = catalogue_pricing_of(item) or {}
+    gc_kind = globalcatalog_gc_kind(item["kind"])
     entry: dict[str, Any] = {
-        "id": gc_id, "name": doc.get("name"), "kind": globalcatalog_gc_kind(item["kind"]),
+        "id": gc_id, "name": doc.get("name"), "kind": gc_kind,
         "overview_ui": _overview(doc.get("overview_ui"), languages), "images": doc.get("images"),
         "tags": doc.get("tags", []), "provider": doc.get("provider"), "group": doc.get("group", False),
         "active": doc.get("active", False), "disabled": doc.get("disabled", False),
         "url": f"{base}/{path_id}", "children_url": f"{base}/{path_id}/%2A",
         "catalog_crn": f"crn:v1:ckan:public:globalcatalog::a/{item.get('organization') or ''}::"
-                       f"{globalcatalog_gc_kind(item['kind'])}:{gc_id}",
+                       f"{gc_kind}:{gc_id}",
         "geo_tags": [deployment["location"]] if isinstance(deployment.get("location"), str) else [],
         "pricing_tags": [pricing["type"]] if isinstance(pricing.get("type"), str) else [],
         "created": _utc(item.get("metadata_created")), "updated": _utc(item.get("metadata_modified")),
@@ -425,8 +427,11 @@ def entry_show(entry_id: str) -> Response:
         # One entry shows all of it unless include narrows it.
         shaped = _entry(item, _include() if request.args.get("include") else None, _languages())
         if depth:
-            _with_children(call, item, shaped, depth)
-            return _json(shaped)
+            # Up to thousands of entries, searched, shaped and encoded:
+            # new dicts only, freed by reference counting.
+            with catalogue_gc_paused():
+                _with_children(call, item, shaped, depth)
+                return _json(shaped)
         return _conditional(shaped, item["etag"])
 
     return _run(run)
