@@ -17,10 +17,15 @@ from ckanext.catalogue.tests.helpers import catalogue_call
 
 @pytest.fixture
 def collector_on():
+    """The collector on for the test, and as it was afterwards (whatever
+    the test did to it: a collector left off would keep every reference
+    cycle of the tests after, database connections included)."""
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:
+        gc.enable()
+    else:
         gc.disable()
 
 
