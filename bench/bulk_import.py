@@ -101,7 +101,7 @@ _PHASES = [
     ("record checks (kind schema, links, placement, access)", "ckanext.catalogue.logic.action.item", "_check_create"),
     ("free ids, names and keys (3 queries per part)", "ckanext.catalogue.logic.action.item", "catalogue_taken_conflicts"),
     ("CKAN's dataset validation", "ckanext.catalogue.core.bulk", "catalogue_bulk_validate"),
-    ("SQL writes (COPY)", "ckanext.catalogue.core.bulk", "_insert"),
+    ("SQL writes (COPY)", "ckanext.catalogue.core.bulk", "catalogue_copy_rows"),
     ("dataset dicts as package_show makes them", "ckanext.catalogue.core.bulk", "catalogue_show_many"),
     ("activities", "ckanext.catalogue.core.bulk", "_record_activities"),
     ("search documents by CKAN's indexer (posted in the background)", "ckanext.catalogue.core.bulk",

@@ -140,10 +140,6 @@ def _package_row(data: dict[str, Any], now: datetime.datetime) -> dict[str, Any]
     return row
 
 
-def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    catalogue_copy_rows(table, rows)
-
-
 def _tag_ids(names: set[str]) -> dict[str, str]:
     """Ids of the free tags named, those missing created (two statements)."""
     if not names:
@@ -152,7 +148,7 @@ def _tag_ids(names: set[str]) -> dict[str, str]:
     found: dict[str, str] = {name: tag_id for tag_id, name in model.Session.execute(
         sa.select(tag.c.id, tag.c.name).where(tag.c.name.in_(names), tag.c.vocabulary_id.is_(None)))}
     missing: list[dict[str, Any]] = [{"id": str(uuid.uuid4()), "name": name, "vocabulary_id": None} for name in sorted(names - set(found))]
-    _insert(tag, missing)
+    catalogue_copy_rows(tag, missing)
     found.update({str(row["name"]): str(row["id"]) for row in missing})
     return found
 
@@ -170,18 +166,18 @@ def catalogue_bulk_insert(context: Context, rows: list[CatalogueBulkRow]) -> Sho
     # time, the batch keeps its records' order, as one by one it would.
     start = _utcnow()
     times = [start + datetime.timedelta(milliseconds=n) for n in range(len(rows))]
-    _insert(model.package_table, [_package_row(row.data, when) for row, when in zip(rows, times, strict=True)])
+    catalogue_copy_rows(model.package_table, [_package_row(row.data, when) for row, when in zip(rows, times, strict=True)])
     tags = _tag_ids({t["name"] for row in rows for t in row.data.get("tags", [])})
-    _insert(model.package_tag_table, [
+    catalogue_copy_rows(model.package_tag_table, [
         {"id": str(uuid.uuid4()), "package_id": row.data["id"], "tag_id": tags[name], "state": "active"}
         for row in rows for name in dict.fromkeys(t["name"] for t in row.data.get("tags", []))])
-    _insert(model.member_table, [
+    catalogue_copy_rows(model.member_table, [
         {"id": str(uuid.uuid4()), "table_name": "package", "table_id": row.data["id"], "capacity": "organization",
          "group_id": row.data["owner_org"], "state": "active"} for row in rows if row.data.get("owner_org")])
-    _insert(CatalogueItem.__table__, [
+    catalogue_copy_rows(CatalogueItem.__table__, [
         {"id": row.data["id"], "kind": row.kind, "parent_id": row.parent_id, "created": when}
         for row, when in zip(rows, times, strict=True) if row.kind is not None])
-    _insert(CatalogueItemKey.__table__, [
+    catalogue_copy_rows(CatalogueItemKey.__table__, [
         {"key": key, "item_id": row.data["id"], "purpose": KEY_ALIAS if key.startswith(KEY_ALIAS) else KEY_UNIQUE}
         for row in rows for key in row.keys])
     ids = [row.data["id"] for row in rows]
@@ -322,7 +318,7 @@ def _record_activities(context: Context, packages: list[model.Package], shown: S
         return
     labels = lib_plugins.get_permission_labels()
     now = _utcnow()
-    _insert(Activity.__table__, [{
+    catalogue_copy_rows(Activity.__table__, [{
         "id": str(uuid.uuid4()), "timestamp": now, "user_id": user.id, "object_id": pkg.id,
         "activity_type": "new package",
         "data": {"package": shown[pkg.id][1], "actor": user.name},

@@ -59,9 +59,14 @@ def _binders(table: sa.Table, dialect: Any) -> list[tuple[str, Callable[[Any], A
 def _default(default: Any) -> Any:
     if default is None:
         return None
-    # A callable default is wrapped by SQLAlchemy to take the execution
-    # context; CKAN's (make_uuid, utcnow) read none.
-    return default.arg if default.is_scalar else default.arg(None)
+    if default.is_scalar:
+        return default.arg
+    if default.is_callable:
+        # Wrapped by SQLAlchemy to take the execution context; CKAN's
+        # (make_uuid, utcnow) read none.
+        return default.arg(None)
+    # A SQL expression has no value to write here: the row must carry it.
+    raise ValueError(f"column default {default!r} cannot be given to COPY")
 
 
 def catalogue_copy_rows(table: sa.Table, rows: list[dict[str, Any]]) -> None:
