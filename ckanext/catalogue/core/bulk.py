@@ -156,12 +156,16 @@ def _tag_ids(names: set[str]) -> dict[str, str]:
 Shown = dict[str, tuple[dict[str, Any], dict[str, Any]]]
 
 
-def catalogue_bulk_insert(context: Context, rows: list[CatalogueBulkRow]) -> Shown:
+Loaded = dict[str, model.Package]
+
+
+def catalogue_bulk_insert(context: Context, rows: list[CatalogueBulkRow]) -> tuple[Shown, Loaded]:
     """Write the rows in the caller's transaction (not committed), run the
     create hooks, record the activities; each dataset as ``package_show``
-    shows it (what ``catalogue_bulk_index`` indexes)."""
+    shows it (what ``catalogue_bulk_index`` indexes), and the datasets and
+    their ancestors as loaded (``catalogue_load_packages``)."""
     if not rows:
-        return {}
+        return {}, {}
     # One millisecond apart (Solr keeps milliseconds): listed by creation
     # time, the batch keeps its records' order, as one by one it would.
     start = _utcnow()
@@ -191,7 +195,7 @@ def catalogue_bulk_insert(context: Context, rows: list[CatalogueBulkRow]) -> Sho
             plugin.after_dataset_create(hook_context, row.data)
     shown = catalogue_show_many(context, [packages[i] for i in ids])
     _record_activities(context, [packages[i] for i in ids], shown)
-    return shown
+    return shown, packages
 
 
 def catalogue_load_packages(ids: list[str]) -> dict[str, model.Package]:
@@ -326,12 +330,16 @@ def _record_activities(context: Context, packages: list[model.Package], shown: S
     } for pkg in packages])
 
 
-def catalogue_bulk_index(shown: Shown, batch: int, poster: solr.CataloguePoster) -> None:
+def catalogue_bulk_index(shown: Shown, batch: int, poster: solr.CataloguePoster, loaded: Loaded | None = None
+                         ) -> None:
     """Hand the datasets' search documents to ``poster``, ``batch`` per
     request, made by CKAN's own document code with its ``before_dataset_index``
     hooks (the datasets as ``catalogue_bulk_insert`` showed them, readable
-    in the caller's transaction); the caller finishes the poster."""
-    loaded = catalogue_load_packages(list(shown))  # the indexer and the labels read them
+    in the caller's transaction); the caller finishes the poster.
+    ``loaded``: what ``catalogue_bulk_insert`` loaded, if the transaction
+    has not been committed since (a commit expires them: loaded again)."""
+    if loaded is None:
+        loaded = catalogue_load_packages(list(shown))  # the indexer and the labels read them
     index = cast(search.PackageSearchIndex, search.index_for("Package"))
     both = list(shown.values())
     # Each request's documents are posted while the next are built.
@@ -355,7 +363,7 @@ def catalogue_bulk_create_datasets(context: Context, pkg_dicts: list[dict[str, A
             raise CatalogueInvalid({"index": [str(index)], **data.error_dict})
     rows = [CatalogueBulkRow(cast("dict[str, Any]", data), None) for data in validated]
     try:
-        shown = catalogue_bulk_insert(context, rows)
+        shown, _loaded = catalogue_bulk_insert(context, rows)
         model.repo.commit()
     except Exception:
         model.Session.rollback()

@@ -7,9 +7,11 @@ times and sorts the error dict to unflatten it: three quarters of the cost
 of validating a small dataset. None of that depends on the values, so
 ``CatalogueNavl`` keeps it per (schema, flattened keys) and runs, per dict,
 what does: CKAN's ``flatten_dict``, the junk/extras/missing moves, each
-validator through CKAN's own ``convert`` in CKAN's order, CKAN's
-``unflatten``. The result, errors and exceptions included, equals CKAN's
-``validate``; ``tests/core/test_bulk_navl.py`` holds it to that on dicts
+validator through CKAN's own ``convert`` in CKAN's order, and CKAN's
+``unflatten`` loop over the key order kept per key set. CKAN's
+``duplicate_extras_key`` (which unflattens the whole dict to read its
+extras) is given only the extras' keys, which unflatten to the same list.
+The result, errors and exceptions included, equals CKAN's ``validate``; ``tests/core/test_bulk_navl.py`` holds it to that on dicts
 made to reach each branch. The bulk writer uses it; any other caller keeps
 CKAN's.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from ckan.lib.navl.dictization_functions import (
     DataError,
@@ -29,8 +31,8 @@ from ckan.lib.navl.dictization_functions import (
     get_all_key_combinations,
     make_full_schema,
     missing,
-    unflatten,
 )
+from ckan.logic.validators import duplicate_extras_key
 from ckan.types import Context, FlattenDataDict, FlattenKey
 
 Schema = dict[str, Any]
@@ -68,13 +70,23 @@ def _plan(keys: list[FlattenKey], schema: Schema) -> _Plan:
         else:
             junk.append(key)
     ordered = sorted(full_schema, key=flattened_order_key)
-    runs: list[_Step] = [(k, full_schema[k]) for k in ordered if k[-1] == "__before"]
+    runs: list[_Step] = [(k, _cheaper(full_schema[k])) for k in ordered if k[-1] == "__before"]
     runs += [(k, full_schema[k]) for k in ordered if not k[-1].startswith("__")]
     runs += [(k, full_schema[k]) for k in ordered if k[-1] == "__extras"]
     runs += [(k, full_schema[k]) for k in reversed(ordered) if k[-1] == "__after"]
     if ("__junk",) in full_schema:
         runs.append((("__junk",), full_schema[("__junk",)]))
     return _Plan(full_schema, naughty, junk, extras, runs)
+
+
+def _extras_duplicates(key: FlattenKey, data: FlattenDataDict, errors: dict[FlattenKey, Any], context: Context) -> None:
+    # CKAN's duplicate_extras_key on the extras' keys alone: unflattened,
+    # they make the same "extras" list as the whole dict makes.
+    duplicate_extras_key(key, {k: v for k, v in data.items() if k[0] == "extras"}, errors, context)
+
+
+def _cheaper(validators: list[Callable[..., Any]]) -> list[Callable[..., Any]]:
+    return [_extras_duplicates if v is duplicate_extras_key else v for v in validators]
 
 
 class CatalogueNavl:
@@ -84,6 +96,7 @@ class CatalogueNavl:
     def __init__(self) -> None:
         self.plans: dict[tuple[int, tuple[FlattenKey, ...]], _Plan] = {}
         self.schemas: dict[int, Schema] = {}
+        self.orders: dict[tuple[FlattenKey, ...], list[FlattenKey]] = {}
 
     def plugin_validate(self, plugin: Any, context: Context, data: dict[str, Any], schema: Schema, action: str
                         ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -108,13 +121,47 @@ class CatalogueNavl:
             self.schemas[id(schema)] = schema
             plan = self.plans[(id(schema), keys)] = _plan(list(keys), schema)
         flat_data, errors = _run(plan, flattened, validators_context)
-        converted_data = unflatten(flat_data)
+        converted_data = self.unflatten(flat_data)
         for key in empty_lists:
             if key not in converted_data:
                 converted_data[key] = []
         if not any(errors.values()):
             return converted_data, {}
-        return converted_data, _pruned(unflatten(errors))
+        return converted_data, _pruned(self.unflatten(errors))
+
+    def unflatten(self, data: FlattenDataDict) -> dict[str, Any]:
+        """CKAN's ``unflatten``, its sorting of the keys done once per key set."""
+        keys = tuple(data)
+        order = self.orders.get(keys)
+        if order is None:
+            order = self.orders[keys] = sorted(keys, key=flattened_order_key)
+        return _unflattened(order, data)
+
+
+def _unflattened(order: list[FlattenKey], data: FlattenDataDict) -> dict[str, Any]:
+    # What CKAN's unflatten builds, the keys taken in the given (its
+    # sorted) order: a list grows by new dicts up to the index named, and
+    # one that skipped an index has its empty dicts removed at the end.
+    unflattened: dict[str, Any] = {}
+    skipped: dict[int, list[Any]] = {}
+    for flattened_key in order:
+        current: Any = unflattened
+        for key in flattened_key[:-1]:
+            if isinstance(current, list):
+                held = cast("list[Any]", current)
+                if key >= len(held):
+                    if key > len(held):
+                        skipped[id(held)] = held
+                    held.extend({} for _ in range(key + 1 - len(held)))
+                current = held[key]
+            elif key in current:
+                current = current[key]
+            else:
+                current[key] = current = []
+        current[flattened_key[-1]] = data[flattened_key]
+    for held in skipped.values():
+        held[:] = [i for i in held if i]
+    return unflattened
 
 
 def _run(plan: _Plan, data: FlattenDataDict, context: Context) -> tuple[FlattenDataDict, dict[FlattenKey, Any]]:

@@ -405,7 +405,7 @@ class CatalogueBulkBatch:
             return
         savepoint = model.Session.begin_nested()
         try:
-            shown = bulk.catalogue_bulk_insert(self.context, [row for _i, _n, row in rows])
+            shown, loaded = bulk.catalogue_bulk_insert(self.context, [row for _i, _n, row in rows])
             savepoint.commit()
         except Exception as error:  # noqa: BLE001 - whatever failed, each record is tried alone and its own failure reported
             savepoint.rollback()
@@ -415,9 +415,9 @@ class CatalogueBulkBatch:
             return
         self.created.extend(new.item_id for _i, new, _r in rows)
         self.written_bulk += len(rows)
-        self._post(shown)
+        self._post(shown, loaded)
 
-    def _post(self, shown: bulk.Shown) -> None:
+    def _post(self, shown: bulk.Shown, loaded: bulk.Loaded) -> None:
         # Posted before the transaction commits, as CKAN indexes a dataset
         # from its session's before_commit: should the transaction fail,
         # ``withdraw`` takes the documents back. Solr failing leaves the
@@ -427,7 +427,7 @@ class CatalogueBulkBatch:
         if self.poster is None:
             self.poster = solr.CataloguePoster()
         try:
-            bulk.catalogue_bulk_index(shown, self.part, self.poster)
+            bulk.catalogue_bulk_index(shown, self.part, self.poster, loaded)
         except (search.SearchIndexError, SolrConnectionError) as error:
             self.index_error = error
 

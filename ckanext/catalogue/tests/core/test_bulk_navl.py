@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ckan import model
-from ckan.lib.navl.dictization_functions import DataError, StopOnError, missing, validate
+from ckan.lib.navl.dictization_functions import DataError, StopOnError, missing, unflatten, validate
 from ckan.lib.navl.validators import ignore_missing, keep_extras, not_empty
 from ckan.logic.schema import default_create_package_schema, default_show_package_schema
 from ckan.tests import factories
@@ -95,6 +95,9 @@ DATASETS = [
     {"name": "c-dataset", "resources": [{"url": "http://x", "format": "CSV", "extra": {"a": [1]}}],
      "groups": [{"name": "nope"}], "owner_org": ""},
     {"tags": [{"name": "only"}], "extras": [{"key": "state", "value": "x"}, {"key": "k", "value": "v"}]},
+    {"name": "d-dataset", "extras": [{"key": "k", "value": "1"}, {"key": "j", "value": "2"},
+                                     {"key": "j", "value": "3"}, {"key": "k", "value": "4"}]},
+    {"name": "e-dataset", "extras": [{"key": "k", "value": "1"}, {"key": "k", "value": "2", "deleted": "on"}]},
 ]
 
 
@@ -124,3 +127,18 @@ def test_missing_values_are_filled_as_ckan_fills_them() -> None:
     data = {"b": [{}]}
     assert validate(copy.deepcopy(data), schema, {})[0] == CatalogueNavl().validate(data, schema, {})[0]
     assert CatalogueNavl().validate({}, schema, {})[0] == {"a": missing}
+
+
+FLAT = [
+    {("name",): "a", ("tags", 0, "name"): "x", ("tags", 1, "name"): "y", ("extras", 0, "key"): "k"},
+    {("tags", 2, "name"): "z", ("tags", 0, "name"): "x", ("a",): 1},  # index 1 skipped
+    {("r", 3, "s", 1, "t"): 1, ("r", 0, "u"): 2, ("r", 3, "v"): 3},
+    {},
+]
+
+
+@pytest.mark.parametrize("flat", FLAT)
+def test_unflatten_answers_as_ckan_s(flat: dict[Any, Any]) -> None:
+    navl = CatalogueNavl()
+    assert navl.unflatten(flat) == unflatten(flat)
+    assert navl.unflatten(flat) == unflatten(flat)  # from the kept key order
