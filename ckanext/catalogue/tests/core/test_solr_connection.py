@@ -85,3 +85,35 @@ def test_the_kept_session_logs_in_with_the_netrc_entry_for_solr(monkeypatch, tmp
     monkeypatch.setenv("NETRC", str(netrc))
     monkeypatch.setattr(solr._SESSIONS, "kept", None, raising=False)  # a new session, with this environment
     assert solr.catalogue_make_connection().session.auth == ("solr-reader", "s3cret")
+
+
+_AWKWARD = ["tab\there", "line\nbreak\r", "ctrl \x01\x08\x0b\x1f end", 'quote " and \\ backslash',
+            "ünïcödé ☃ 𝄞 中文", "</add><doc>", "\\N", "null", " "]
+
+
+def _stored(conn: pysolr.Solr, index_ids: list[str]) -> list[dict[str, object]]:
+    found = conn.search("*:*", fq=["{!terms f=index_id}" + ",".join(index_ids)], fl="*", rows=len(index_ids), sort="index_id asc")
+    return [{k: v for k, v in doc.items() if k not in ("index_id", "_version_")} for doc in found.docs]
+
+
+def _docs(prefix: str) -> list[dict[str, object]]:
+    site = tk.config["ckan.site_id"]
+    docs: list[dict[str, object]] = []
+    for n, text in enumerate(_AWKWARD):
+        docs.append({"index_id": f"{prefix}-{n}", "id": f"doc-{n}", "site_id": site, "title": text, "notes": "",
+                     "tags": [text, "", "plain"], "capacity": None, "extras_flag": True, "extras_count": n,
+                     "extras_ratio": 0.5, "metadata_created": "2026-12-05T10:00:00.123Z", "data_dict": text,
+                     "vocab_words": [text, str(n)]})
+    # Not encodable by orjson (an int past 64 bits): pysolr's own way.
+    docs.append({"index_id": f"{prefix}-big", "id": "doc-big", "site_id": site, "extras_big": 2**70})
+    return docs
+
+
+def test_posted_documents_are_stored_as_pysolr_stores_them():
+    conn = solr.catalogue_make_connection()
+    by_pysolr, by_poster = _docs("pysolr"), _docs("poster")
+    conn.add(docs=by_pysolr, commit=False)
+    solr.catalogue_post_documents(by_poster, 4)
+    expected = _stored(conn, [str(d["index_id"]) for d in by_pysolr])
+    assert len(expected) == len(by_pysolr)
+    assert _stored(conn, [str(d["index_id"]) for d in by_poster]) == expected
