@@ -10,7 +10,8 @@ what does: CKAN's ``flatten_dict``, the junk/extras/missing moves, each
 validator through CKAN's own ``convert`` in CKAN's order, and CKAN's
 ``unflatten`` loop over the key order kept per key set. CKAN's
 ``duplicate_extras_key`` (which unflattens the whole dict to read its
-extras) is given only the extras' keys, which unflatten to the same list.
+extras) is answered from the flattened extras, CKAN's check run only on
+keys that repeat.
 The result, errors and exceptions included, equals CKAN's ``validate``; ``tests/core/test_bulk_navl.py`` holds it to that on dicts
 made to reach each branch. The bulk writer uses it; any other caller keeps
 CKAN's.
@@ -80,9 +81,21 @@ def _plan(keys: list[FlattenKey], schema: Schema) -> _Plan:
 
 
 def _extras_duplicates(key: FlattenKey, data: FlattenDataDict, errors: dict[FlattenKey, Any], context: Context) -> None:
-    # CKAN's duplicate_extras_key on the extras' keys alone: unflattened,
-    # they make the same "extras" list as the whole dict makes.
-    duplicate_extras_key(key, {k: v for k, v in data.items() if k[0] == "extras"}, errors, context)
+    # CKAN's duplicate_extras_key reads, from the whole dict unflattened,
+    # the "key" of each extra not marked deleted, in index order. Extras
+    # flattened as (extras, n, field) are read here as they are; only when
+    # two keys are the same is CKAN's check run, on those keys alone, for
+    # its own error. Any other shape is left to CKAN's check on the extras.
+    extras = [(k, v) for k, v in data.items() if k[0] == "extras"]
+    if any(len(k) != 3 for k, _v in extras):
+        duplicate_extras_key(key, dict(extras), errors, context)
+        return
+    fields: dict[int, dict[str, Any]] = {}
+    for (_extras, index, field), value in extras:
+        fields.setdefault(index, {})[field] = value
+    keys = [fields[index]["key"] for index in sorted(fields) if not fields[index].get("deleted")]
+    if len(set(keys)) < len(keys):
+        duplicate_extras_key(key, {("extras", n, "key"): k for n, k in enumerate(keys)}, errors, context)
 
 
 def _cheaper(validators: list[Callable[..., Any]]) -> list[Callable[..., Any]]:

@@ -98,6 +98,8 @@ DATASETS = [
     {"name": "d-dataset", "extras": [{"key": "k", "value": "1"}, {"key": "j", "value": "2"},
                                      {"key": "j", "value": "3"}, {"key": "k", "value": "4"}]},
     {"name": "e-dataset", "extras": [{"key": "k", "value": "1"}, {"key": "k", "value": "2", "deleted": "on"}]},
+    {"name": "f-dataset", "extras": [{"key": "k", "value": [{"x": 1}]}, {"key": "k", "value": "2"}]},
+    {"name": "g-dataset", "extras": [{"key": "k", "value": "1", "deleted": ""}, {"value": "2"}, {"key": "k"}]},
 ]
 
 
