@@ -25,10 +25,15 @@ ActionT = TypeVar("ActionT", bound=Callable[..., Any])
 _SCHEMA_ATTRIBUTE = "catalogue_schema"
 
 
-def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context, bound: bool = True) -> dict[str, Any]:
+Navl = Callable[[DataDict, Schema, Context], tuple[dict[str, Any], dict[str, Any]]]
+
+
+def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context, bound: bool = True,
+                       navl: Navl = tk.navl_validate) -> dict[str, Any]:
     """Validated data, or ValidationError naming every bad field (first the
     one past a ``ckanext.catalogue.limits.*`` bound, unless ``bound`` is
-    false)."""
+    false). ``navl``: CKAN's validate, or a validate answering as it does
+    (a bulk call's ``CatalogueNavl``, its plans kept for the batch)."""
     if bound:
         catalogue_check_storable(data_dict)
     # navl expects a list of records where the schema nests one.
@@ -37,7 +42,7 @@ def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context, bo
         if isinstance(nested, dict) and key in data_dict and not (
                 isinstance(value, list) and all(isinstance(v, dict) for v in cast("list[Any]", value))):
             raise tk.ValidationError({key: [tk._("A list of objects is required")]})
-    data, errors = tk.navl_validate(data_dict, schema, context)
+    data, errors = navl(data_dict, schema, context)
     if errors:
         raise tk.ValidationError(errors)
     return data

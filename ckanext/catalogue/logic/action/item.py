@@ -19,6 +19,7 @@ from ckan.types import ActionResult, Context, DataDict
 from ckanext.catalogue import config
 from ckanext.catalogue.core import bulk, moderation, query, rules, solr, visibility
 from ckanext.catalogue.core.bulk import CatalogueBulkRow
+from ckanext.catalogue.core.bulk_navl import CatalogueNavl
 from ckanext.catalogue.core.document import (
     CATALOGUE_DATASET_TYPE,
     EXTRA_VISIBILITY,
@@ -315,6 +316,9 @@ class CatalogueBulkBatch:
         self.part = config.catalogue_bulk_index_batch()
         self.poster: solr.CataloguePoster | None = None
         self.index_error: Exception | None = None
+        # The records' own schema, built once and validated with kept plans.
+        self.item_schema = schema.catalogue_item_create_schema()
+        self.navl = CatalogueNavl()
 
     def add_or_refuse(self, index: int, record: Any) -> None:
         """Add the record, or report why it is refused."""
@@ -337,7 +341,7 @@ class CatalogueBulkBatch:
     def add(self, index: int, record: Any) -> None:
         if not isinstance(record, dict):
             raise CatalogueInvalid({"record": [tk._("Each record is a JSON object")]})
-        validated = catalogue_validate(record, schema.catalogue_item_create_schema(), self.context)
+        validated = catalogue_validate(record, self.item_schema, self.context, navl=self.navl.validate)
         if self.refs.intersection(_strings(validated)):
             self.flush()
         # Whether its id, name and keys are free is asked for all the held
