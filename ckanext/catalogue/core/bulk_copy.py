@@ -38,6 +38,8 @@ def _array_literal(values: Sequence[Any]) -> str:
 
 
 def _copy_text(value: Any) -> str:
+    if type(value) is str:  # the most frequent, checked first
+        return _escaped(value)
     if value is None:
         return "\\N"
     if isinstance(value, bool):
@@ -76,17 +78,17 @@ def catalogue_copy_rows(table: sa.Table, rows: list[dict[str, Any]]) -> None:
         return
     connection = model.Session.connection()
     binders = _binders(table, connection.dialect)
-    out = io.StringIO()
+    lines: list[str] = []
     for row in rows:
-        fields = []
+        fields: list[str] = []
         for name, bind, default in binders:
             value = row[name] if name in row else _default(default)
             if bind is not None and value is not None:
                 value = bind(value)
             fields.append(_copy_text(value))
-        out.write("\t".join(fields))
-        out.write("\n")
-    out.seek(0)
+        lines.append("\t".join(fields))
+    lines.append("")
+    out = io.StringIO("\n".join(lines))
     columns = ", ".join(connection.dialect.identifier_preparer.quote(name) for name, _b, _d in binders)
     target = connection.dialect.identifier_preparer.format_table(table)
     statement = f"COPY {target} ({columns}) FROM STDIN"
