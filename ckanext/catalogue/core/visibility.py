@@ -104,21 +104,37 @@ def catalogue_visibility_held() -> Iterator[None]:
         _HELD.reset(token)
 
 
+def _held_key(pkg: Any) -> str:
+    return f"{pkg.id}|{pkg.metadata_modified}"
+
+
 def catalogue_effective(pkg: Any) -> tuple[frozenset[str] | None, frozenset[str]]:
     """(labels that may see the item, None for everyone; labels excluded)."""
     held = _HELD.get()
     if held is None:
-        return _effective(pkg)
-    key = f"{pkg.id}|{pkg.metadata_modified}"
+        return _effective(_chain(pkg))
+    key = _held_key(pkg)
     if key not in held:
-        held[key] = _effective(pkg)
+        chain = _chain(pkg)
+        # Siblings share their ancestors: the nearest one worked out already
+        # is where the fold begins, and each ancestor folded is kept.
+        start = next((n for n in range(len(chain) - 1, 0, -1) if _held_key(chain[n - 1]) in held), 0)
+        state = held[_held_key(chain[start - 1])] if start else _EVERYONE
+        for node in chain[start:]:
+            state = held[_held_key(node)] = _effective([node], state)
     return held[key]
 
 
-def _effective(pkg: Any) -> tuple[frozenset[str] | None, frozenset[str]]:
-    allowed: set[str] | None = None
-    excluded: set[str] = set()
-    for node in _chain(pkg):
+Effective = tuple[frozenset[str] | None, frozenset[str]]
+_EVERYONE: Effective = (None, frozenset())
+
+
+def _effective(chain: list[Any], state: Effective = _EVERYONE) -> Effective:
+    """The visibility of the last of ``chain`` (root first), folded from
+    ``state``: that of the node above the chain's first."""
+    allowed: set[str] | None = set(state[0]) if state[0] is not None else None
+    excluded: set[str] = set(state[1])
+    for node in chain:
         settings = catalogue_stored_visibility(node)
         excluded |= _labels_of(settings["exclude"])
         own: set[str] | None = _own_labels(node, settings)

@@ -8,8 +8,10 @@ import os
 import pytest
 
 import ckan.plugins.toolkit as tk
-from ckan import logic
+from ckan import logic, model
 from ckan.tests import factories, helpers
+
+from ckanext.activity.model import Activity
 
 from ckanext.catalogue.tests.helpers import catalogue_call
 
@@ -277,3 +279,33 @@ def test_a_hidden_parent_reads_as_unknown_and_a_kind_change_moves_by_the_new_kin
     with pytest.raises(logic.ValidationError):
         catalogue_call(editor["name"], "catalogue_item_update", id="plan-a", doc=_doc("plan-a"),
                        parent="svc-b", move=True, to_kind="globalcatalog.flavor")
+
+
+def test_bulk_created_items_inherit_visibility_as_single_ones_do():
+    admin, included, excluded, outsider = (factories.User() for _ in range(4))
+    factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    guests = factories.Organization(users=[{"name": included["name"], "capacity": "member"},
+                                           {"name": excluded["name"], "capacity": "member"}])
+    catalogue_call(admin["name"], "catalogue_item_create", kind=SERVICE, id="bv-root", doc=_doc("r"))
+    catalogue_call(admin["name"], "catalogue_item_create", kind=PLAN, parent="bv-root", id="bv-plan", doc=_doc("p"))
+    # Restricted at the root, with an exclude one level down: each item's
+    # labels fold both.
+    catalogue_call(admin["name"], "catalogue_item_visibility_update", id="bv-root", restrictions="private",
+                   include=[guests["name"]])
+    catalogue_call(admin["name"], "catalogue_item_visibility_update", id="bv-plan", restrictions="private",
+                   include=[guests["name"]], exclude=[excluded["name"]])
+    single = catalogue_call(admin["name"], "catalogue_item_create", kind="globalcatalog.deployment",
+                            parent="bv-plan", id="bv-single", doc=_doc("s"), private=False)["id"]
+    made = catalogue_call(admin["name"], "catalogue_item_bulk_create", records=[
+        {"kind": "globalcatalog.deployment", "parent": "bv-plan", "id": f"bv-{n}", "doc": _doc(f"d{n}"),
+         "private": False}
+        for n in range(4)])
+    assert made["written"]["bulk"] == 4
+    every = {single, *made["created"]}
+    expected = {admin["name"]: every, included["name"]: every, excluded["name"]: set(), outsider["name"]: set(),
+                None: set()}
+    for caller, ids in expected.items():
+        assert _ids(caller, kind=["globalcatalog.deployment"]) == ids, caller
+    labels = {a.object_id: sorted(a.permission_labels) for a in
+              model.Session.query(Activity).filter(Activity.object_id.in_(every))}
+    assert all(labels[i] == labels[single] for i in every)
