@@ -6,6 +6,7 @@ extras of their own, so that indexing needs nothing but the dataset dict.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -34,6 +35,7 @@ _EXACT_MAX = 1000
 _SORT_MAX = 200
 
 
+@functools.lru_cache(maxsize=4096)  # the same few paths, item after item
 def catalogue_field_key(path: str) -> str:
     """Solr-safe suffix of a document property path (``location.address``
     becomes ``location__address``)."""
