@@ -125,11 +125,11 @@ def catalogue_effective(pkg: Any) -> tuple[frozenset[str] | None, frozenset[str]
     return held[key]
 
 
-Effective = tuple[frozenset[str] | None, frozenset[str]]
-_EVERYONE: Effective = (None, frozenset())
+_Effective = tuple[frozenset[str] | None, frozenset[str]]
+_EVERYONE: _Effective = (None, frozenset())
 
 
-def _effective(chain: list[Any], state: Effective = _EVERYONE) -> Effective:
+def _effective(chain: list[Any], state: _Effective = _EVERYONE) -> _Effective:
     """The visibility of the last of ``chain`` (root first), folded from
     ``state``: that of the node above the chain's first."""
     allowed: set[str] | None = set(state[0]) if state[0] is not None else None
