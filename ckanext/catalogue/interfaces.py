@@ -6,10 +6,12 @@ may use it."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
+import jsonschema.validators
 from flask import Blueprint, Response
 
 import ckan.plugins as p
@@ -81,6 +83,13 @@ class CatalogueKind:
     # Where an item of this kind keeps its pricing (a path of object keys
     # in its document); empty: the kind has none.
     pricing_path: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def schema_validator(self) -> Any:
+        """The validator of ``schema`` (None without one), built once: a
+        kind's schema does not change, and building it for each record took
+        a third of the check of an IUDX resource."""
+        return jsonschema.validators.validator_for(self.schema)(self.schema) if self.schema else None
 
 
 class ICatalogueKinds(p.Interface):

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, cast
 
-import jsonschema.validators
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
@@ -62,19 +61,6 @@ def catalogue_pick_kind(kind_name: str | None, doc: dict[str, Any]) -> Catalogue
     raise CatalogueInvalid({"type": [tk._("The type names no known item kind")]})
 
 
-# A JSON schema's validator, built once per schema (held with it, so that
-# its id stays its own): a kind's schema does not change, and building its
-# validator for each record took a third of the check (IUDX resource).
-_VALIDATORS: dict[int, tuple[dict[str, Any], Any]] = {}
-
-
-def _schema_validator(schema: dict[str, Any]) -> Any:
-    held = _VALIDATORS.get(id(schema))
-    if held is None or held[0] is not schema:
-        held = _VALIDATORS[id(schema)] = (schema, jsonschema.validators.validator_for(schema)(schema))
-    return held[1]
-
-
 def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
     """Every violation of the kind's JSON schema and name rule, reported together."""
     errors: dict[str, list[str]] = dict(kind.doc_check(doc)) if kind.doc_check else {}
@@ -87,7 +73,7 @@ def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
         if errors:
             raise CatalogueInvalid(errors, CODE_INVALID)
         return
-    for error in sorted(_schema_validator(kind.schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(kind.schema_validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         base = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
             for name in cast("Iterable[Any]", error.validator_value):

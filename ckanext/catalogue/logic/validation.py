@@ -25,11 +25,11 @@ ActionT = TypeVar("ActionT", bound=Callable[..., Any])
 _SCHEMA_ATTRIBUTE = "catalogue_schema"
 
 
-Navl = Callable[[DataDict, Schema, Context], tuple[dict[str, Any], dict[str, Any]]]
+_Navl = Callable[[DataDict, Schema, Context], tuple[dict[str, Any], dict[str, Any]]]
 
 
 def catalogue_validate(data_dict: DataDict, schema: Schema, context: Context, bound: bool = True,
-                       navl: Navl = tk.navl_validate) -> dict[str, Any]:
+                       navl: _Navl = tk.navl_validate) -> dict[str, Any]:
     """Validated data, or ValidationError naming every bad field (first the
     one past a ``ckanext.catalogue.limits.*`` bound, unless ``bound`` is
     false). ``navl``: CKAN's validate, or a validate answering as it does
