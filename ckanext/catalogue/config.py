@@ -20,7 +20,9 @@ CATALOGUE_LIMITED_APIS = ("action", "gcat", "iudx", "library", "globalcatalog", 
 
 def _get(name: str, config: Mapping[str, Any] | None = None) -> Any:
     # ``config``: the configuration being loaded, before CKAN's is set (startup checks).
-    return (tk.config if config is None else config).get(_PREFIX + name)
+    # The explicit default skips CKANConfig's is-it-declared lookup, which
+    # cost more than the read (every option read here is declared).
+    return (tk.config if config is None else config).get(_PREFIX + name, None)
 
 
 def _declared(name: str) -> Any:

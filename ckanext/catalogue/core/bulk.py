@@ -34,7 +34,7 @@ from ckan.logic.validators import package_name_validator
 from ckan.types import Context
 
 from ckanext.catalogue.core import solr
-from ckanext.catalogue.core.bulk_copy import catalogue_copy_rows
+from ckanext.catalogue.core.bulk_copy import catalogue_copy_rows, catalogue_random_ids
 from ckanext.catalogue.core.bulk_lookups import CatalogueBatchLookups
 from ckanext.catalogue.core.bulk_navl import CatalogueNavl
 from ckanext.catalogue.core.errors import CatalogueInvalid
@@ -172,12 +172,16 @@ def catalogue_bulk_insert(context: Context, rows: list[CatalogueBulkRow]) -> tup
     times = [start + datetime.timedelta(milliseconds=n) for n in range(len(rows))]
     catalogue_copy_rows(model.package_table, [_package_row(row.data, when) for row, when in zip(rows, times, strict=True)])
     tags = _tag_ids({t["name"] for row in rows for t in row.data.get("tags", [])})
+    tagged = [(row.data["id"], tags[name])
+              for row in rows for name in dict.fromkeys(t["name"] for t in row.data.get("tags", []))]
     catalogue_copy_rows(model.package_tag_table, [
-        {"id": str(uuid.uuid4()), "package_id": row.data["id"], "tag_id": tags[name], "state": "active"}
-        for row in rows for name in dict.fromkeys(t["name"] for t in row.data.get("tags", []))])
+        {"id": row_id, "package_id": package_id, "tag_id": tag_id, "state": "active"}
+        for row_id, (package_id, tag_id) in zip(catalogue_random_ids(len(tagged)), tagged, strict=True)])
+    owned = [row.data for row in rows if row.data.get("owner_org")]
     catalogue_copy_rows(model.member_table, [
-        {"id": str(uuid.uuid4()), "table_name": "package", "table_id": row.data["id"], "capacity": "organization",
-         "group_id": row.data["owner_org"], "state": "active"} for row in rows if row.data.get("owner_org")])
+        {"id": row_id, "table_name": "package", "table_id": data["id"], "capacity": "organization",
+         "group_id": data["owner_org"], "state": "active"}
+        for row_id, data in zip(catalogue_random_ids(len(owned)), owned, strict=True)])
     catalogue_copy_rows(CatalogueItem.__table__, [
         {"id": row.data["id"], "kind": row.kind, "parent_id": row.parent_id, "created": when}
         for row, when in zip(rows, times, strict=True) if row.kind is not None])
@@ -323,11 +327,11 @@ def _record_activities(context: Context, packages: list[model.Package], shown: S
     labels = lib_plugins.get_permission_labels()
     now = _utcnow()
     catalogue_copy_rows(Activity.__table__, [{
-        "id": str(uuid.uuid4()), "timestamp": now, "user_id": user.id, "object_id": pkg.id,
+        "id": row_id, "timestamp": now, "user_id": user.id, "object_id": pkg.id,
         "activity_type": "new package",
         "data": {"package": shown[pkg.id][1], "actor": user.name},
         "permission_labels": labels.get_dataset_labels(pkg),
-    } for pkg in packages])
+    } for row_id, pkg in zip(catalogue_random_ids(len(packages)), packages, strict=True)])
 
 
 def catalogue_bulk_index(shown: Shown, batch: int, poster: solr.CataloguePoster, loaded: Loaded | None = None

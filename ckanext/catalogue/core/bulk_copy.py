@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,18 @@ from ckan import model
 # COPY's text format: a backslash, tab, newline or carriage return in a
 # value is escaped (the backslash first); \N is null.
 _COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
+def catalogue_random_ids(count: int) -> Iterator[str]:
+    """``count`` random (version 4) UUIDs as text, as ``str(uuid.uuid4())``
+    writes them, from one read of the system's randomness: a quarter of
+    the cost of ``uuid4`` per row id."""
+    raw = bytearray(os.urandom(16 * count))
+    for at in range(0, 16 * count, 16):
+        raw[at + 6] = (raw[at + 6] & 0x0F) | 0x40  # version 4
+        raw[at + 8] = (raw[at + 8] & 0x3F) | 0x80  # RFC 4122 variant
+        text = raw[at:at + 16].hex()
+        yield f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _escaped(text: str) -> str:

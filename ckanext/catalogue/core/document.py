@@ -101,6 +101,25 @@ def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """The core's view of an item stored in ``pkg_dict`` (as package_show or
     package_search return it)."""
     extras = _extras(pkg_dict)
+    return {**_item_head(pkg_dict, extras), "doc": json.loads(extras.get(EXTRA_DOC) or "{}"),
+            "etag": catalogue_etag(pkg_dict["id"], pkg_dict.get("metadata_modified"), pkg_dict.get("state"))}
+
+
+def _item_json(pkg_dict: dict[str, Any], parsed: dict[str, Any]) -> str:
+    """``catalogue_item_dict(pkg_dict)`` as JSON, its document written as
+    it is stored (JSON already). ``parsed``: documents already parsed, by
+    their text (each one spliced in is known to parse)."""
+    extras = _extras(pkg_dict)
+    text = extras.get(EXTRA_DOC) or "{}"
+    if text not in parsed:
+        parsed[text] = json.loads(text)
+    head = json.dumps(_item_head(pkg_dict, extras))
+    etag = json.dumps(catalogue_etag(pkg_dict["id"], pkg_dict.get("metadata_modified"), pkg_dict.get("state")))
+    return f'{head[:-1]}, "doc": {text}, "etag": {etag}}}'
+
+
+def _item_head(pkg_dict: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    """``catalogue_item_dict`` but its document and entity tag."""
     kind = catalogue_kind(extras.get(EXTRA_KIND, ""))
     org: Any = pkg_dict.get("organization") or {}
     return {
@@ -120,8 +139,6 @@ def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         "metadata_modified": pkg_dict.get("metadata_modified"),
         "moderation": {"state": extras[EXTRA_MODERATION],
                        "message": extras.get(EXTRA_MODERATION_MESSAGE, "")} if extras.get(EXTRA_MODERATION) else None,
-        "doc": json.loads(extras.get(EXTRA_DOC) or "{}"),
-        "etag": catalogue_etag(pkg_dict["id"], pkg_dict.get("metadata_modified"), pkg_dict.get("state")),
     }
 
 
@@ -211,9 +228,12 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     property (exact and text), its locations and its text."""
     # The item as reads return it, stored whole: searches ask Solr for this
     # one field instead of parsing each result's full dataset dict.
+    text = pkg_dict.pop(EXTRA_DOC, None) or pkg_dict.get("extras_" + EXTRA_DOC) or "{}"
+    doc = json.loads(text)
     if pkg_dict.get("validated_data_dict"):
-        pkg_dict[INDEX_ITEM] = json.dumps(catalogue_item_dict(json.loads(pkg_dict["validated_data_dict"])))
-    doc = json.loads(pkg_dict.pop(EXTRA_DOC, None) or pkg_dict.get("extras_" + EXTRA_DOC) or "{}")
+        # The document is written into it as stored, not parsed and
+        # written again (the same text as ``doc`` is parsed once).
+        pkg_dict[INDEX_ITEM] = _item_json(json.loads(pkg_dict["validated_data_dict"]), {text: doc})
     # The raw JSON is neither a useful text field nor a valid string term.
     pkg_dict.pop("extras_" + EXTRA_DOC, None)
     ancestors = json.loads(pkg_dict.get(EXTRA_ANCESTORS) or "[]")

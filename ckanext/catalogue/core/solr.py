@@ -13,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import contextvars
+import functools
 import logging
 import os
 import threading
@@ -40,12 +41,18 @@ class _Collector:
     documents it would add (the caller posts them in batches); anything
     else (a delete, a search) goes to Solr."""
 
-    def __init__(self, docs: list[dict[str, Any]], conn: pysolr.Solr) -> None:
+    def __init__(self, docs: list[dict[str, Any]], decode_dates: bool) -> None:
         self.docs = docs
-        self.conn = conn
+        self.decode_dates = decode_dates
 
     def add(self, docs: list[dict[str, Any]], commit: bool = False, **_kw: Any) -> None:
         self.docs.extend(docs)
+
+    @functools.cached_property
+    def conn(self) -> pysolr.Solr:
+        # Made only if asked for: the indexer asks for a connection per
+        # document and, gathering, mostly needs none.
+        return catalogue_make_connection(self.decode_dates)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.conn, name)
@@ -94,9 +101,8 @@ def catalogue_make_connection(decode_dates: bool = True) -> Any:
 def _index_connection(decode_dates: bool = True) -> Any:
     """The connection CKAN's indexer gets: gathering inside
     ``catalogue_collected_documents``, pooled otherwise."""
-    conn = catalogue_make_connection(decode_dates)
     collecting = _COLLECTING.get()
-    return conn if collecting is None else _Collector(collecting, conn)
+    return catalogue_make_connection(decode_dates) if collecting is None else _Collector(collecting, decode_dates)
 
 
 def catalogue_install() -> None:

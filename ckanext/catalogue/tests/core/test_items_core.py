@@ -2,6 +2,7 @@
 uniqueness, fixed fields, delete/purge, visibility and permissions."""
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -350,6 +351,21 @@ def test_searches_return_the_item_stored_in_the_index_and_read_older_index_docum
     everything = catalogue_call(admin, "catalogue_item_search", sort="catalogue_depth asc", limit=10)["results"]
     assert [i["kind"] for i in everything][-2:] == ["iudx.resource_group", "iudx.resource"]
     assert everything[-1] == shown
+
+
+def test_the_item_stored_in_the_index_holds_its_document_as_written(iudx_tree):
+    """The indexed item carries its document's stored JSON text as it is:
+    read back through a search, it equals the item shown, escapes,
+    non-ASCII, numbers and nesting included."""
+    admin = iudx_tree["sysadmin"]
+    doc = {"name": "spliced-doc", "title": 'Ünïcode "quoted" \\ back\tslash \U0001d11e',
+           "notes": "line\nbreak </script>", "extras": [{"key": "k", "value": "ü"}]}
+    made = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc=doc)
+    shown = catalogue_call(admin, "catalogue_item_show", id=made["id"])
+    assert shown["doc"]["title"] == doc["title"]
+    assert catalogue_call(admin, "catalogue_item_search", ids=[made["id"]])["results"] == [shown]
+    stored = make_connection().search(q=f'id:"{made["id"]}"', fl="catalogue_item").docs[0]["catalogue_item"]
+    assert json.loads(stored) == shown
 
 
 def test_an_item_is_shown_as_catalogue_item_dict_makes_it_of_package_show(iudx_tree):
