@@ -368,6 +368,21 @@ def test_the_item_stored_in_the_index_holds_its_document_as_written(iudx_tree):
     assert json.loads(stored) == shown
 
 
+def test_the_catalogues_bookkeeping_is_not_free_text(iudx_tree):
+    """An item's kind, ancestors and other bookkeeping are filters of their
+    own, not words of the free text: a text search finds the document's
+    words only."""
+    admin = iudx_tree["sysadmin"]
+    made = catalogue_call(admin, "catalogue_item_create", kind="gcat.item",
+                          doc={"name": "plain-words", "title": "Quillwort survey"})
+    indexed = make_connection().search(q=f'id:"{made["id"]}"', fl="*").docs[0]
+    assert not [k for k in indexed if k.startswith("extras_catalogue_")]
+    assert indexed["catalogue_kind"] == "gcat.item"
+    assert _ids(catalogue_call(admin, "catalogue_item_search", q="quillwort")) == {made["id"]}
+    assert _ids(catalogue_call(admin, "catalogue_item_search", q="gcat")) == set()
+    assert _ids(catalogue_call(admin, "catalogue_item_search", kind=["gcat.item"])) >= {made["id"]}
+
+
 def test_an_item_is_shown_as_catalogue_item_dict_makes_it_of_package_show(iudx_tree):
     """catalogue_item_show builds the item from its dataset row (no
     package_show, no Solr request): the same item as catalogue_item_dict
