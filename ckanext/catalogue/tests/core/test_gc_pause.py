@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import threading
 
 import pytest
 
-from ckanext.catalogue.core import store
+from ckanext.catalogue.core import gc_pause, store
 from ckanext.catalogue.core.gc_pause import catalogue_gc_paused
 from ckanext.catalogue.globalcatalog import views as gc_views
 from ckanext.catalogue.tests.helpers import catalogue_call
@@ -105,4 +106,25 @@ def test_a_tree_and_a_large_page_are_built_with_the_collector_paused(app, monkey
     assert seen == []
     assert catalogue_call(admin["name"], "catalogue_item_search", limit=1000)["count"] == 2
     assert seen == ["search paused"]
+    assert gc.isenabled()
+
+    # The tree's pause ends once the answer is sent (closed), after its
+    # dicts are freed: not while they are all still held.
+    client = app.flask_app.test_client()
+    answer = client.get("/globalcatalog/api/v1/tree-root?depth=*",
+                        headers={"Authorization": f"Bearer {admin['token']}"}, buffered=False)
+    body = b"".join(answer.response)
+    assert not gc.isenabled()
+    answer.close()
+    assert gc.isenabled()
+    assert json.loads(body)["children"][0]["id"] == "tree-plan"
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_pause_ends_once_whoever_ends_it():
+    end = gc_pause.catalogue_gc_pause()
+    with catalogue_gc_paused():
+        end()
+        end()  # a second end of the same pause changes nothing
+        assert not gc.isenabled()
     assert gc.isenabled()
