@@ -227,13 +227,15 @@ class CatalogueMethodViews:
 
 def catalogue_api_route(blueprint: Blueprint, rule: str, allowed: tuple[str, ...],
                         not_allowed: Callable[[tuple[str, ...]], Response],
-                        defaults: dict[str, Any] | None = None
+                        defaults: dict[str, Any] | None = None, trailing_slash: bool = False,
                         ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Route ``rule`` to the decorated view for the ``allowed`` methods (and
     HEAD with GET), and to the dialect's ``not_allowed`` response with Allow
     for every other one. The methods are recorded for the check of the
     OpenAPI document. Stack it to serve several rules with one view; the
-    view may be a CatalogueMethodViews, one function per method."""
+    view may be a CatalogueMethodViews, one function per method.
+    ``trailing_slash``: the rule also answers with a slash after it (no
+    redirect, which would lose a POST's body)."""
     def register(view: Callable[..., Response]) -> Callable[..., Response]:
         if isinstance(view, CatalogueMethodViews):
             # Checked as the app takes the blueprint: by then the module
@@ -252,8 +254,10 @@ def catalogue_api_route(blueprint: Blueprint, rule: str, allowed: tuple[str, ...
             guarded.__name__ = view.__name__
             _GUARDED[view] = guarded
             found = guarded
-        blueprint.add_url_rule(rule, view.__name__, found, methods=list(CATALOGUE_ROUTED_METHODS),
-                               **cast("dict[str, Any]", {"defaults": defaults} if defaults else {}))
+        options: dict[str, Any] = {"defaults": defaults} if defaults else {}
+        if trailing_slash:
+            options["strict_slashes"] = False
+        blueprint.add_url_rule(rule, view.__name__, found, methods=list(CATALOGUE_ROUTED_METHODS), **options)
         CATALOGUE_API_METHODS.setdefault(blueprint.name, {})[(blueprint.url_prefix or "") + rule] = tuple(allowed)
         return view
 

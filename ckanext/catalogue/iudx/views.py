@@ -67,7 +67,9 @@ def _not_allowed(allowed: tuple[str, ...]) -> Response:
 
 
 def _route(rule: str, allowed: tuple[str, ...]) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
-    return catalogue_api_route(iudx, rule, allowed, _not_allowed)
+    # IUDX's own clients and tests call its routes with a trailing slash
+    # too (``POST /item/``).
+    return catalogue_api_route(iudx, rule, allowed, _not_allowed, trailing_slash=True)
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:

@@ -70,6 +70,29 @@ def test_item_create_read_update_delete(app, iudx_tree, admin_token):
     _err(app.get(f"{API}/item", query_string={"id": "not-a-uuid"}), 400, "InvalidUUID")
 
 
+def test_every_route_also_answers_with_a_trailing_slash(app, iudx_tree):
+    """IUDX's own integration tests create every item with ``POST /item/``
+    (datakaveri/iudx-catalogue-server, src/test/java/iudx/catalogue/server/
+    apiserver/integrationTests/crudApisIT/CreateItemIT.java); every route
+    answers so, with no redirect."""
+    t = iudx_tree
+    headers = _editor_token(t)
+    doc = s.resource(t["rg"], t["provider"], "slashed-sensor")
+    item = _ok(app.post(f"{API}/item/", json=doc, headers=headers), 201)["results"]
+    assert _ok(app.get(f"{API}/item/", query_string={"id": item["id"]}))["results"][0]["name"] == "slashed-sensor"
+    found = _ok(app.get(f"{API}/search/", query_string={"property": "[name]", "value": "[[slashed-sensor]]"}))
+    assert [r["id"] for r in found["results"]] == [item["id"]]
+    assert _ok(app.get(f"{API}/count/", query_string={"property": "[name]",
+                                                       "value": "[[slashed-sensor]]"}))["totalHits"] == 1
+    assert item["id"] in _ok(app.get(f"{API}/list/resource/"))["results"]
+    assert _ok(app.get(f"{API}/relationship/", query_string={"id": item["id"], "rel": "resourceGroup"}))["results"]
+    _err(app.client.put(f"{API}/item/", json={**doc, "id": item["id"]}, headers={}), 401,
+         "InvalidAuthorizationToken")
+    _ok(app.client.delete(f"{API}/item/", query_string={"id": item["id"]}, headers=headers))
+    # A wrong method on a slashed route is still IUDX's 405, not Flask's page.
+    assert app.client.patch(f"{API}/search/").status_code == 405
+
+
 def test_item_errors_in_iudx_shape(app, iudx_tree, admin_token):
     t = iudx_tree
     doc = s.resource(t["rg"], t["provider"], "e1")
