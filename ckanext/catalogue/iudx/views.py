@@ -115,11 +115,12 @@ def _body() -> dict[str, Any]:
     return cast("dict[str, Any]", data)
 
 
-def _id_arg(name: str) -> str:
-    """An item id parameter: a UUID, or a legacy path id (with ``/``)."""
+def _id_arg(name: str, malformed: tuple[str, str] = e.INVALID_UUID) -> str:
+    """An item id parameter: a UUID, or a legacy path id (with ``/``);
+    ``malformed``: the error IUDX answers for anything else."""
     value = _required_arg(name)
     if "/" not in value and not _UUID_RE.match(value):
-        raise e.IudxError(400, e.INVALID_UUID, "The id is invalid")
+        raise e.IudxError(400, malformed, "The id is invalid")
     return value
 
 
@@ -177,8 +178,12 @@ def item_show() -> Response:
 @item.delete
 def item_delete() -> Response:
     def run(call: Callable[..., Any]) -> Response:
-        item_id = _id_arg("id")
-        call("catalogue_item_delete", {"id": item_id, "kind": ITEM_KINDS})
+        # IUDX deletes for good (no archive to restore from): afterwards the
+        # item is not found by anyone and its name is free again.
+        item_id = _id_arg("id", e.INVALID_SYNTAX)
+        done = call("catalogue_item_delete", {"id": item_id, "kind": ITEM_KINDS, "force": True})
+        if done["state"] == "absent":  # or hidden from the caller: the same answer
+            raise e.IudxError(404, e.NOT_FOUND, "Fail: Doc doesn't exist, can't delete")
         return _success([{"id": item_id}], detail="Success: Item deleted successfully")
 
     return _translate(run)

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.tests import factories
 
 from ckanext.catalogue.tests.helpers import catalogue_call
@@ -91,6 +92,34 @@ def test_every_route_also_answers_with_a_trailing_slash(app, iudx_tree):
     _ok(app.client.delete(f"{API}/item/", query_string={"id": item["id"]}, headers=headers))
     # A wrong method on a slashed route is still IUDX's 405, not Flask's page.
     assert app.client.patch(f"{API}/search/").status_code == 405
+
+
+def test_delete_is_for_good(app, iudx_tree):
+    """As IUDX's DeleteItemIT.java (datakaveri/iudx-catalogue-server,
+    src/test/java/iudx/catalogue/server/apiserver/integrationTests/
+    crudApisIT/DeleteItemIT.java): a deleted item is gone for everyone, a
+    second delete is 404 ItemNotFound, a malformed id InvalidSyntax; and
+    the same item can be created again."""
+    t = iudx_tree
+    headers = _editor_token(t)
+    doc = s.resource(t["rg"], t["provider"], "short-lived")
+    item = _ok(app.post(f"{API}/item/", json=doc, headers=headers), 201)["results"]
+    _ok(app.client.delete(f"{API}/item", query_string={"id": item["id"]}, headers=headers))
+    for who in ({}, headers, {"token": tk.get_action("api_token_create")(
+            {"user": t["sysadmin"], "ignore_auth": True}, {"user": t["sysadmin"], "name": "x"})["token"]}):
+        _err(app.get(f"{API}/item", query_string={"id": item["id"]}, headers=who), 404, "ItemNotFound")
+    again = _err(app.client.delete(f"{API}/item", query_string={"id": item["id"]}, headers=headers), 404,
+                 "ItemNotFound")
+    assert again["detail"] == "Fail: Doc doesn't exist, can't delete"
+    _err(app.client.delete(f"{API}/item", query_string={"id": str(uuid.uuid4())}, headers=headers), 404,
+         "ItemNotFound")
+    _err(app.client.delete(f"{API}/item", query_string={"id": "dummy-id"}, headers=headers), 400, "InvalidSyntax")
+    _err(app.client.delete(f"{API}/item", query_string={"id": item["id"]}, headers={"token": "abc"}), 401,
+         "InvalidAuthorizationToken")
+    remade = _ok(app.post(f"{API}/item/", json=doc, headers=headers), 201)["results"]
+    assert remade["name"] == "short-lived" and remade["id"] != item["id"]
+    # Nothing of the deleted item is left to restore.
+    assert model.Package.get(item["id"]) is None
 
 
 def test_item_errors_in_iudx_shape(app, iudx_tree, admin_token):
