@@ -311,6 +311,8 @@ _route("/instance", ("POST", "DELETE"))(instance)
 @instance.post
 def instance_create() -> Response:
     def run(call: Callable[..., Any]) -> Response:
+        if not request.args.get("id", "").strip():  # as IUDX words it (InstanceAPIsIT.java)
+            raise e.IudxError(400, e.INVALID_SYNTAX, "id not present in the request")
         name = _required_arg("id")
         created = call("catalogue_item_create", {"kind": kinds.INSTANCE, "doc": {
             "type": ["iudx:Instance"], "name": name}})

@@ -306,6 +306,21 @@ def test_instances_and_the_instance_header(app, iudx_tree, admin_token):
     _ok(app.client.delete(f"{API}/instance", query_string={"id": "pune"}, headers=admin_token))
 
 
+def test_instance_errors_as_iudx_words_them(app, iudx_tree, admin_token):
+    """As IUDX's InstanceAPIsIT.java (datakaveri/iudx-catalogue-server,
+    src/test/java/iudx/catalogue/server/apiserver/integrationTests/
+    instanceAPIsIT/InstanceAPIsIT.java)."""
+    body = _err(app.post(f"{API}/instance", query_string={"ide": "poone"}, headers=admin_token), 400,
+                "InvalidSyntax")
+    assert body["title"] == "Invalid Syntax" and body["detail"] == "id not present in the request"
+    _ok(app.post(f"{API}/instance", query_string={"id": "poone"}, headers=admin_token), 201)
+    assert "poone" in _ok(app.get(f"{API}/list/instance"))["results"]
+    _ok(app.client.delete(f"{API}/instance", query_string={"id": "poone"}, headers=admin_token))
+    missing = _err(app.client.delete(f"{API}/instance", query_string={"id": "-"}, headers=admin_token), 404,
+                   "ItemNotFound")
+    assert missing["title"] == "Item is not found"
+
+
 def test_scoped_token_writes_only_inside_its_item(app, iudx_tree):
     t = iudx_tree
     user = factories.User()
