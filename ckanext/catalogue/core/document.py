@@ -107,14 +107,14 @@ def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             "etag": catalogue_etag(pkg_dict["id"], pkg_dict.get("metadata_modified"), pkg_dict.get("state"))}
 
 
-def _item_json(pkg_dict: dict[str, Any], parsed: dict[str, Any]) -> str:
+def _item_json(pkg_dict: dict[str, Any], parsed_text: str) -> str:
     """``catalogue_item_dict(pkg_dict)`` as JSON, its document written as
-    it is stored (JSON already). ``parsed``: documents already parsed, by
-    their text (each one spliced in is known to parse)."""
+    it is stored (JSON already; ``parsed_text``: a text known to parse,
+    any other is parsed first, so that only valid JSON is spliced in)."""
     extras = _extras(pkg_dict)
     text = extras.get(EXTRA_DOC) or "{}"
-    if text not in parsed:
-        parsed[text] = json.loads(text)
+    if text != parsed_text:
+        json.loads(text)
     head = json.dumps(_item_head(pkg_dict, extras))
     etag = json.dumps(catalogue_etag(pkg_dict["id"], pkg_dict.get("metadata_modified"), pkg_dict.get("state")))
     return f'{head[:-1]}, "doc": {text}, "etag": {etag}}}'
@@ -235,7 +235,7 @@ def catalogue_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if pkg_dict.get("validated_data_dict"):
         # The document is written into it as stored, not parsed and
         # written again (the same text as ``doc`` is parsed once).
-        pkg_dict[INDEX_ITEM] = _item_json(json.loads(pkg_dict["validated_data_dict"]), {text: doc})
+        pkg_dict[INDEX_ITEM] = _item_json(json.loads(pkg_dict["validated_data_dict"]), text)
     # CKAN indexes each extra again as analysed text (``extras_*``, copied
     # into the free text too). An item's extras are the catalogue's own
     # bookkeeping, each indexed in its own field: as text they made ids,

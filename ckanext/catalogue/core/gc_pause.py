@@ -40,13 +40,14 @@ def catalogue_gc_pause() -> Callable[[], None]:
             _PAUSE.was_enabled = gc.isenabled()
             gc.disable()
         _PAUSE.depth += 1
-    ended = threading.Event()
+    ended = False
 
     def end() -> None:
+        nonlocal ended
         with _LOCK:
-            if ended.is_set():
+            if ended:
                 return
-            ended.set()
+            ended = True
             _PAUSE.depth -= 1
             if _PAUSE.depth == 0 and _PAUSE.was_enabled:
                 gc.enable()

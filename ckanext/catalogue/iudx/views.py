@@ -124,10 +124,13 @@ def _id_arg(name: str, malformed: tuple[str, str] = e.INVALID_UUID) -> str:
     return value
 
 
-def _required_arg(name: str) -> str:
+def _required_arg(name: str, missing: tuple[tuple[str, str], str] | None = None) -> str:
+    """A query parameter; ``missing``: the error and detail IUDX answers
+    without it, where it words that differently."""
     value = request.args.get(name, "").strip()
     if not value:
-        raise e.IudxError(400, e.MISSING_PARAMS, f"Query parameter {name} is required")
+        error, detail = missing or (e.MISSING_PARAMS, f"Query parameter {name} is required")
+        raise e.IudxError(400, error, detail)
     if len(value) > 512:
         raise e.IudxError(400, e.INVALID_PARAM, f"{name} is at most 512 characters")
     return value
@@ -311,9 +314,8 @@ _route("/instance", ("POST", "DELETE"))(instance)
 @instance.post
 def instance_create() -> Response:
     def run(call: Callable[..., Any]) -> Response:
-        if not request.args.get("id", "").strip():  # as IUDX words it (InstanceAPIsIT.java)
-            raise e.IudxError(400, e.INVALID_SYNTAX, "id not present in the request")
-        name = _required_arg("id")
+        # As IUDX words it (InstanceAPIsIT.java).
+        name = _required_arg("id", (e.INVALID_SYNTAX, "id not present in the request"))
         created = call("catalogue_item_create", {"kind": kinds.INSTANCE, "doc": {
             "type": ["iudx:Instance"], "name": name}})
         return _success({"id": created["name"], "type": ["iudx:Instance"]}, status=201,
