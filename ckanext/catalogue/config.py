@@ -76,6 +76,11 @@ def catalogue_root_organization() -> str:
     return _str("root_organization")
 
 
+def catalogue_iudx_legacy_schemas() -> bool:
+    """Whether IUDX items may also be the older documents (not IUDX v5's schemas)."""
+    return _str("iudx.schemas") == "legacy"
+
+
 def catalogue_moderation_enabled() -> bool:
     """Whether items of moderated kinds wait for a moderator."""
     return _bool("moderation")

@@ -163,7 +163,10 @@ _ACTION_COMPONENTS: dict[str, Any] = {
         "CkanActionFailure": {"type": "object", "required": ["help", "success", "error"], "properties": {
             "help": {"type": "string"}, "success": {"const": False},
             "error": {"type": "object", "required": ["__type"], "properties": {
-                "__type": {"type": "string"}, "message": {"type": "string"}}}}},
+                "__type": {"type": "string"},
+                # A sentence (403, 404, 500); in a 409, the messages of a
+                # refusal that names no field (CKAN's field -> messages).
+                "message": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}}}}},
     },
     "responses": {
         "CkanActionError": {"description": "CKAN's error envelope: 403 not allowed, 404 not found, "

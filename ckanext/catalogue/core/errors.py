@@ -13,7 +13,8 @@ import ckan.plugins.toolkit as tk
 CODE_INVALID = "invalid"                # a field fails its schema
 CODE_INVALID_ID = "invalid_id"          # a malformed id
 CODE_LINK = "link"                      # a parent or link does not exist or does not fit
-CODE_EXISTS = "exists"                  # unique name or id already used
+CODE_EXISTS = "exists"                  # the id (or a named kind's name) already used
+CODE_TAKEN = "taken"                    # a value the kind keeps unique already used
 CODE_NOT_ALLOWED = "not_allowed"        # a well-formed request the state forbids
 CODE_IMMUTABLE = "immutable"            # an update tried to change a fixed field
 CODE_BAD_QUERY = "bad_query"            # a search the search engine cannot run

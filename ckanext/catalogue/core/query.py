@@ -73,6 +73,8 @@ def catalogue_geo_filter(relation: str, wkt: str) -> str:
     caller from numbers only."""
     if relation == "disjoint":
         return f'+catalogue_has_location:true -catalogue_location:"Intersects({wkt})"'
+    if relation == "equals":  # Solr has no equality of shapes: within it and containing it
+        return f'+catalogue_location:"IsWithin({wkt})" +catalogue_location:"Contains({wkt})"'
     return f'+catalogue_location:"{GEO_RELATIONS[relation]}({wkt})"'
 
 

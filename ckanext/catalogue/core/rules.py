@@ -69,23 +69,32 @@ def catalogue_check_schema(kind: CatalogueKind, doc: dict[str, Any]) -> None:
             kind.name_check(doc[kind.name_field])
         except tk.Invalid as invalid:
             errors[kind.name_field] = [str(invalid.error)]
-    if not kind.schema:
-        if errors:
-            raise CatalogueInvalid(errors, CODE_INVALID)
-        return
-    for error in sorted(kind.schema_validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+    if kind.schema:
+        catalogue_schema_errors(kind.schema_validator, doc, errors)
+    if errors:
+        raise CatalogueInvalid(errors, CODE_INVALID)
+
+
+def catalogue_schema_errors(validator: Any, doc: dict[str, Any],
+                            errors: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Every violation of a JSON schema (its jsonschema ``validator``) by
+    ``doc``, field by field, added to ``errors``; a message already there
+    for a field is not repeated (a kind's own check may say it first)."""
+    errors = {} if errors is None else errors
+
+    def add(path: str, message: str) -> None:
+        if message not in errors.get(path, []):
+            errors.setdefault(path, []).append(message)
+
+    for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         base = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
             for name in cast("Iterable[Any]", error.validator_value):
                 if name not in error.instance:
-                    path = f"{base}.{name}" if base else str(name)
-                    message = tk._("Missing required field {name}").format(name=name)
-                    if message not in errors.get(path, []):
-                        errors.setdefault(path, []).append(message)
+                    add(f"{base}.{name}" if base else str(name), tk._("Missing required field {name}").format(name=name))
             continue
-        errors.setdefault(base or "doc", []).append(error.message)
-    if errors:
-        raise CatalogueInvalid(errors, CODE_INVALID)
+        add(base or "doc", error.message)
+    return errors
 
 
 def catalogue_parse_uuid(value: Any, field: str = "id") -> str:
@@ -271,6 +280,8 @@ def catalogue_unique_key(kind: CatalogueKind, doc: dict[str, Any], parent_id: st
     unique values."""
     if not kind.unique_fields and not kind.unique_scope_fields:
         return None
+    if kind.unique_fields and not any(str(doc.get(f) or "").strip() for f in kind.unique_fields):
+        return None  # no value to keep unique (a field the kind's schema leaves optional)
     if kind.unique_in_organization:
         values = "|".join(str(doc.get(f, "")).strip().lower() for f in kind.unique_fields)
         return f"{KEY_UNIQUE}:{kind.name}:org:{owner_org or ''}:{values}"

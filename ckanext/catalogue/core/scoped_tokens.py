@@ -45,10 +45,11 @@ def catalogue_request_scope() -> str | None:
     return None
 
 
-# The writes a scoped token may make: each one's auth checks that the item
-# (or the new item's parent) lies inside the token's subtree.
+# The writes a scoped token may make (and the check of a create): each
+# one's auth checks that the item (or the new item's parent) lies inside
+# the token's subtree.
 CATALOGUE_SCOPED_ACTIONS = frozenset((
-    "catalogue_item_create", "catalogue_item_bulk_create", "catalogue_item_update", "catalogue_item_patch",
+    "catalogue_item_create", "catalogue_item_validate", "catalogue_item_bulk_create", "catalogue_item_update", "catalogue_item_patch",
     "catalogue_item_delete", "catalogue_item_purge", "catalogue_item_restore", "catalogue_item_visibility_update",
     "catalogue_item_artifact_upload", "catalogue_item_artifact_delete",
 ))

@@ -35,6 +35,7 @@ from ckanext.catalogue.core.document import (
 )
 from ckanext.catalogue.core.errors import (
     CODE_BAD_QUERY,
+    CODE_TAKEN,
     CatalogueConflict,
     CatalogueInvalid,
     CataloguePreconditionFailed,
@@ -343,8 +344,15 @@ def _name_taken(kind: CatalogueKind, doc: dict[str, Any], holder_id: str, holder
 
 
 def _key_taken(kind: CatalogueKind, taken: str) -> CatalogueConflict:
-    field = "id" if taken.startswith(KEY_ALIAS) else (kind.unique_fields[0] if kind.unique_fields else "name")
-    return CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(field=field)]})
+    if taken.startswith(KEY_ALIAS):  # a legacy id: the id is taken
+        return CatalogueConflict({"id": [tk._("An item with this id already exists here")]})
+    return _unique_taken(kind)
+
+
+def _unique_taken(kind: CatalogueKind) -> CatalogueConflict:
+    field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
+    return CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(field=field)]},
+                             CODE_TAKEN)
 
 
 def catalogue_taken_conflicts(news: list[CatalogueNewItem], may_read: Callable[[str], bool]
@@ -482,9 +490,7 @@ def catalogue_free_unique_key(kind: CatalogueKind, item_id: str, doc: dict[str, 
     held = model.Session.query(CatalogueItemKey).filter(
         CatalogueItemKey.item_id == item_id, CatalogueItemKey.purpose == KEY_UNIQUE).first()
     if unique and (held is None or held.key != unique) and model.Session.get(CatalogueItemKey, unique) is not None:
-        field = (kind.unique_fields or kind.unique_scope_fields or ("name",))[0]
-        raise CatalogueConflict({field: [tk._("An item with this {field} already exists here").format(
-            field=field)]})
+        raise _unique_taken(kind)
     return unique
 
 

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from ckanext.catalogue.api.http import CatalogueHttpError
 from ckanext.catalogue.core import errors as core
+from ckanext.catalogue.iudx import kinds
 
 SUCCESS = "urn:dx:cat:Success"
 
@@ -46,6 +47,7 @@ _BY_CODE: dict[str, tuple[int, tuple[str, str]]] = {
     core.CODE_LINK: (400, LINK_FAILED),
     # IUDX answers 400, never 409, for an item that exists.
     core.CODE_EXISTS: (400, ALREADY_EXISTS),
+    core.CODE_TAKEN: (400, LINK_FAILED),
     core.CODE_NOT_ALLOWED: (400, NOT_ALLOWED),
     core.CODE_IMMUTABLE: (400, INVALID_SCHEMA),
     core.CODE_BAD_QUERY: (400, INVALID_PARAM),
@@ -65,6 +67,40 @@ def iudx_error_for(exc: Exception, failure: CatalogueHttpError) -> tuple[int, tu
         503: UNAVAILABLE,
     }).get(status)
     return status, kind or INTERNAL, failure.message
+
+
+# IUDX's words for an item whose name (or URL, or user) another item of
+# its kind already holds in the same place: its validator refuses it as a
+# link validation failure (validator/ValidatorServiceImpl.java).
+_TAKEN = {
+    kinds.OWNER: "Fail: Owner item already exists",
+    kinds.COS: "Fail: COS item already exists",
+    kinds.RESOURCE_SERVER: "Fail: Resource Server item with url {resourceServerRegURL} already exists for this COS",
+    kinds.PROVIDER: "Fail: Provider item for this resource server already exists",
+    kinds.RESOURCE_GROUP: "Fail: Resource group item with the name '{name}' already exists for the provider "
+                          "'{provider}'",
+    kinds.RESOURCE: "Fail: Resource item with the name '{name}' already exists in the resource group "
+                    "'{resourceGroup}'",
+}
+
+
+def iudx_duplicate(exc: Exception, kind: str, doc: dict[str, Any]) -> Exception:
+    """The refusal of a write as IUDX words it when the item clashes with
+    another one (``exc`` itself otherwise): a value taken is
+    LinkValidationFailed in its kind's words, a taken id AlreadyExists."""
+    code = getattr(exc, "code", None)
+    if code == core.CODE_TAKEN and kind in _TAKEN:
+        fields = {f: str(doc.get(f, ""))[:200] for f in ("name", "provider", "resourceGroup", "resourceServerRegURL")}
+        return IudxError(400, LINK_FAILED, _TAKEN[kind].format(**fields))
+    if code == core.CODE_EXISTS and isinstance(exc, core.CatalogueConflict):
+        return IudxError(400, ALREADY_EXISTS, "Fail: Doc Exists")
+    return exc
+
+
+def iudx_limit_error(kind: tuple[str, str], detail: str) -> IudxError:
+    """A search beyond one of IUDX's limits: its body's ``title`` is
+    ``failed``, as IUDX's QueryMapper.validateQueryParam answers."""
+    return IudxError(400, (kind[0], "failed"), detail)
 
 
 def iudx_body(kind: tuple[str, str], detail: str, **extra: Any) -> dict[str, Any]:

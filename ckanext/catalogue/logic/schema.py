@@ -273,7 +273,7 @@ def catalogue_item_purge_schema(
     return {**catalogue_item_id_schema(), "cascade": [default(False), boolean_validator]}
 
 
-CATALOGUE_GEO_RELATIONS = ["intersects", "within", "disjoint", "contains"]
+CATALOGUE_GEO_RELATIONS = ["intersects", "within", "disjoint", "contains", "equals"]
 # Shape keywords, numbers and punctuation only: the value is placed inside a
 # Solr phrase, so no quote or backslash may reach it.
 _WKT_RE = re.compile(r"^[A-Z]+ ?\([A-Z0-9 ().,eE+\-]*\)$")
@@ -532,3 +532,37 @@ def catalogue_artifact_schema() -> Schema:
 def catalogue_artifact_upload_schema() -> Schema:
     return {**catalogue_artifact_schema(), "content": [catalogue_artifact_content],
             "content_type": [catalogue_media_type]}
+
+
+# --- ratings ---
+
+CATALOGUE_RATING_MAX = 5
+
+
+def catalogue_rating_value(value: Any) -> float:
+    """A rating: a number from 0 to 5 (IUDX's rating schema)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= CATALOGUE_RATING_MAX:
+        raise tk.Invalid(tk._("A rating is a number from 0 to {max}").format(max=CATALOGUE_RATING_MAX))
+    return float(value)
+
+
+@validator_args
+def catalogue_rating_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    """An item's rating by the caller: which item."""
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def catalogue_rating_write_schema(not_empty: Validator, not_missing: Validator, unicode_safe: Validator,
+                                  ignore_missing: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "rating": [not_missing, catalogue_rating_value],
+            "comment": [ignore_missing, unicode_safe]}
+
+
+@validator_args
+def catalogue_rating_list_schema(not_empty: Validator, unicode_safe: Validator, ignore_missing: Validator,
+                                 natural_number_validator: Validator, default: ValidatorFactory) -> Schema:
+    return {"id": [not_empty, unicode_safe],
+            "limit": [default(100), natural_number_validator, catalogue_page_size],
+            "offset": [default(0), natural_number_validator, catalogue_page_offset]}
+

@@ -15,20 +15,21 @@ def _tree_records(groups: int, per_group: int) -> list[dict]:
     records = [
         {"doc": {**s.owner(), "id": ids["owner"]}},
         {"doc": {**s.cos(ids["owner"]), "id": ids["cos"]}},
-        {"doc": {**s.resource_server(ids["cos"]), "id": ids["rs"]}},
+        {"doc": {**s.resource_server(ids["cos"], owner_id=ids["owner"]), "id": ids["rs"]}},
         {"doc": {**s.provider(ids["rs"]), "id": ids["provider"]}},
     ]
     for g in range(groups):
         group_id = str(uuid.uuid4())
         records.append({"doc": {**s.resource_group(ids["provider"], name=f"group-{g}"), "id": group_id}})
-        records += [{"doc": s.resource(group_id, ids["provider"], f"sensor-{g}-{r}")} for r in range(per_group)]
+        records += [{"doc": s.resource(group_id, ids["provider"], f"sensor-{g}-{r}", resourceServer=ids["rs"])}
+                    for r in range(per_group)]
     return records
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_import_creates_in_batches_reports_refusals_and_export_round_trips(tmp_path):
     records = _tree_records(groups=3, per_group=5)
-    bad = {"doc": {**s.resource(str(uuid.uuid4()), str(uuid.uuid4()), "orphan")}}
+    bad = {"doc": {**s.resource(str(uuid.uuid4()), str(uuid.uuid4()), "orphan", resourceServer=str(uuid.uuid4()))}}
     lines = [json.dumps(r) for r in records[:6]] + [json.dumps(bad), "{not json"] + [json.dumps(r) for r in records[6:]]
     source = tmp_path / "items.jsonl"
     source.write_text("\n".join(lines) + "\n")

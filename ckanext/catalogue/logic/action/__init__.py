@@ -13,6 +13,7 @@ from ckanext.catalogue.logic.action import (
     listing,
     parents,
     pricing,
+    rating,
     read_paths,
     role,
     token,
@@ -27,6 +28,7 @@ from ckanext.catalogue.logic.action.lifecycle import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.listing import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.parents import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.pricing import *  # noqa: F401,F403
+from ckanext.catalogue.logic.action.rating import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.read_paths import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.role import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.token import *  # noqa: F401,F403
@@ -42,6 +44,7 @@ __all__ += lifecycle.__all__
 __all__ += listing.__all__
 __all__ += parents.__all__
 __all__ += pricing.__all__
+__all__ += rating.__all__
 __all__ += read_paths.__all__
 __all__ += role.__all__
 __all__ += token.__all__

@@ -67,6 +67,7 @@ from ckanext.catalogue.model import CatalogueItem
 
 __all__ = [
     "catalogue_item_create",
+    "catalogue_item_validate",
     "catalogue_item_bulk_create",
     "catalogue_item_show",
     "catalogue_item_etag",
@@ -216,6 +217,21 @@ def catalogue_item_create(context: Context, data: DataDict) -> ActionResult.AnyD
         raise
     catalogue_index_and_commit([item_id], context)
     return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": item_id})
+
+
+@catalogue_validated(schema.catalogue_item_create_schema)
+def catalogue_item_validate(context: Context, data: DataDict) -> ActionResult.AnyDict:
+    """Check an item as ``catalogue_item_create`` would, and store nothing:
+    the same checks in the same order, refused with the same errors (a
+    document, its links and whether the caller may create it there, before
+    sending it).
+
+    :param doc, kind, id, parent, private, organization: as ``catalogue_item_create``
+    :returns: ``{"kind": name, "parent": the parent's id or None}``
+    """
+    tk.check_access("catalogue_item_validate", context, data)
+    new = _check_create(context, data)
+    return {"kind": new.kind.name, "parent": new.parent_id}
 
 
 @catalogue_validated(schema.catalogue_item_bulk_create_schema, bound=False)

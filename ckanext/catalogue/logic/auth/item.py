@@ -26,6 +26,7 @@ from ckanext.catalogue.interfaces import ICatalogueReaders
 
 __all__ = [
     "catalogue_item_create",
+    "catalogue_item_validate",
     "catalogue_item_show",
     "catalogue_item_pricing",
     "catalogue_item_etag",
@@ -96,6 +97,13 @@ def catalogue_item_create(context: Context, data_dict: DataDict) -> AuthResult:
     if found["success"] and kind is not None and private is not None and bool(private) != kind.private_by_default:
         return _may_set_visibility(context, data_dict)
     return found
+
+
+@tk.auth_sysadmins_check
+def catalogue_item_validate(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone may ask: the action checks ``catalogue_item_create`` itself,
+    where the item would go, as the create does."""
+    return {"success": True}
 
 
 @tk.auth_sysadmins_check

@@ -27,7 +27,8 @@ def _fill_item_form(page, doc: dict) -> None:
     for key, value in doc.items():
         field = page.locator(f".catalogue-item-form [name='{key}']")
         if key != "more" and field.count():
-            field.fill(", ".join(value) if isinstance(value, list) else str(value))
+            field.fill(", ".join(value) if isinstance(value, list) else
+                       json.dumps(value) if isinstance(value, dict) else str(value))
         else:
             rest[key] = value
     page.fill("#field-more", json.dumps(rest))

@@ -72,6 +72,7 @@ def test_schema_errors_name_every_field_and_store_nothing(iudx_tree):
     assert _package_count() == before
 
 
+@pytest.mark.ckan_config("ckanext.catalogue.iudx.schemas", "legacy")  # path ids are no IUDX v5 ids
 def test_ids_uuid_and_legacy_aliases(iudx_tree):
     t, admin = iudx_tree, iudx_tree["sysadmin"]
     with pytest.raises(errors.CatalogueInvalid) as failure:
@@ -412,3 +413,26 @@ def test_an_item_is_shown_as_catalogue_item_dict_makes_it_of_package_show(iudx_t
         assert shown == reference, ref
     assert catalogue_call(admin, "catalogue_item_show", id=orphan["id"])["organization"] is None
     assert catalogue_call(admin, "catalogue_item_show", id=archived["id"])["state"] == "deleted"
+
+
+def test_validate_checks_as_create_does_and_stores_nothing(iudx_tree):
+    t, admin = iudx_tree, iudx_tree["sysadmin"]
+    before = _package_count()
+    doc = s.resource(t["rg"], t["provider"], "dry-run")
+    assert catalogue_call(admin, "catalogue_item_validate", doc=doc) == {"kind": "iudx.resource", "parent": t["rg"]}
+    assert _package_count() == before
+    with pytest.raises(errors.CatalogueConflict) as taken:
+        catalogue_call(admin, "catalogue_item_validate", doc=s.resource(t["rg"], t["provider"]))
+    assert taken.value.code == errors.CODE_TAKEN
+    with pytest.raises(errors.CatalogueConflict) as exists:
+        catalogue_call(admin, "catalogue_item_validate", doc={**doc, "id": t["resource"]})
+    assert exists.value.code == errors.CODE_EXISTS
+    with pytest.raises(errors.CatalogueInvalid) as link:
+        catalogue_call(admin, "catalogue_item_validate", doc={**doc, "resourceGroup": str(uuid.uuid4())})
+    assert link.value.code == errors.CODE_LINK
+    # Who may not create the item may not have it checked either.
+    outsider = factories.User()["name"]
+    for caller in (outsider, None):
+        with pytest.raises(tk.NotAuthorized):
+            catalogue_call(caller, "catalogue_item_validate", doc=doc)
+    assert _package_count() == before

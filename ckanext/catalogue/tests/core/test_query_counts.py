@@ -45,6 +45,8 @@ class _Counter:
 
 def _grow(t: dict[str, str], start: int, count: int) -> dict[str, int]:
     records = [{"doc": s.resource(t["rg"], t["provider"], name=f"probe-{n}")} for n in range(start, start + count)]
+    records += [{"doc": s.resource_group(t["provider"], t["rs"], name=f"probe-group-{n}")}
+                for n in range(start, start + count)]
     records += [{"kind": "gcat.item", "doc": {"name": f"gauge-{n}", "title": f"Gauge {n}", "tags": [{"name": "rain"}]}}
                 for n in range(start, start + count)]
     records += [{"kind": "library.catalog", "organization": t["provider_org"],
@@ -71,7 +73,7 @@ def test_read_paths_cost_the_same_with_more_items(app, iudx_tree, monkeypatch):
         (f"/iudx/cat/v1/item?id={t['rg']}", None),
         (f"/iudx/cat/v1/search?property=[provider]&value=[[{t['provider']}]]&limit=100", None),
         (f"/iudx/cat/v1/relationship?id={t['rg']}&rel=resource&limit=100", None),
-        ("/iudx/cat/v1/list/resource?limit=100", None),
+        ("/iudx/cat/v1/list/resourceGroup?limit=100", None),
         ("/gcat/items?limit=100", None),
         (f"/library/catalogs?$top=100&organization={t['provider_org']}", auth),
         (f"/api/3/action/catalogue_item_children?id={t['provider']}&depth=all&limit=100", None),
@@ -144,11 +146,11 @@ def _bulk_write_cost(t: dict[str, str], monkeypatch: pytest.MonkeyPatch, start: 
         patch.setattr(bulk, "catalogue_bulk_index", lambda *a, **k: counted(index, *a, **k))
         try:
             counter.solr = 0
-            written = _grow(t, start, count)  # resources under one group, gCat items, library catalogs
+            written = _grow(t, start, count)  # resources and groups, gCat items, library catalogs
             solr_requests = counter.solr
         finally:
             counter.close()
-    assert written == {"bulk": 3 * count, "single": 0}
+    assert written == {"bulk": 4 * count, "single": 0}
     return measured["sql"], solr_requests
 
 

@@ -73,7 +73,8 @@ def test_create_form_offers_allowed_parents_and_shows_errors(app, iudx_tree):
 
     good = app.post("/catalogue-admin/new?kind=iudx.resource", headers=headers, follow_redirects=False, data={
         "_csrf_token": csrf, "parent": t["rg"], "name": "from-form", "tags": "ui, flood",
-        "description": "made in the form", "more": json.dumps({"type": ["iudx:Resource"], "extra": 1})})
+        "description": "made in the form", "accessPolicy": "OPEN", "apdURL": "apd.example.org",
+        "more": json.dumps({"type": ["iudx:Resource"], "extra": 1})})
     assert good.status_code == 302
     found = app.get("/iudx/cat/v1/search", query_string={"property": "[name]", "value": "[[from-form]]"}).json
     assert found["totalHits"] == 1

@@ -17,7 +17,7 @@ from ckanext.catalogue.api.openapi import catalogue_action_functions
 from ckanext.catalogue.logic.action import read_paths
 from ckanext.catalogue.tests.factories import CatalogueGroup, SoftwareCatalog, gc_entry
 from ckanext.catalogue.tests.helpers import catalogue_call, gc_doc
-from ckanext.catalogue.tests.security.authz import SITE, VISIBILITY, WRITERS, People, Row, Write, run_row
+from ckanext.catalogue.tests.security.authz import ROLES, SITE, VISIBILITY, WRITERS, People, Row, Write, run_row
 
 # One empty database per module (the people fixture); the rows make their own objects.
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -108,10 +108,31 @@ def _package(people: People, suffix: str) -> dict:
     return {"collection": "packages", "uuid": made["uuid"]}
 
 
+# Who may rate a public item: whoever is signed in (a scoped token makes
+# item writes only).
+RATERS = frozenset(ROLES) - {"anonymous", "scoped"}
+
+
+def _public_item(people: People, suffix: str) -> str:
+    return catalogue_call(people.names["sysadmin"], "catalogue_item_create", kind="gcat.item",
+                          organization=people.home, doc={"name": f"rated-{suffix}", "title": "Rated"})["id"]
+
+
+def _rated(people: People, suffix: str) -> dict:
+    """A public item every signed-in role has rated: each changes its own."""
+    item = _public_item(people, suffix)
+    for name in people.names.values():
+        catalogue_call(name, "catalogue_rating_create", id=item, rating=3)
+    return {"id": item}
+
+
 # action -> (who may, data)
 ROWS: dict[str, tuple[frozenset[str], Callable[[str], Callable[[People, str], Write]]]] = {
     "catalogue_item_create": (WRITERS, _on_entry(lambda p, e: {"kind": "globalcatalog.plan", "parent": e,
                                                                "id": f"{e}-plan", "doc": gc_doc(f"{e}-plan")})),
+    # Checks a create without storing it: allowed exactly where the create is.
+    "catalogue_item_validate": (WRITERS, _on_entry(lambda p, e: {"kind": "globalcatalog.plan", "parent": e,
+                                                                 "id": f"{e}-plan", "doc": gc_doc(f"{e}-plan")})),
     "catalogue_item_bulk_create": (WRITERS, _on_entry(lambda p, e: {"records": [
         {"kind": "globalcatalog.plan", "parent": e, "id": f"{e}-bulk", "doc": gc_doc(f"{e}-bulk")}]})),
     "catalogue_item_update": (WRITERS, _on_entry(lambda p, e: {"id": e, "kind": "globalcatalog.service",
@@ -128,6 +149,9 @@ ROWS: dict[str, tuple[frozenset[str], Callable[[str], Callable[[People, str], Wr
     # Not for scoped tokens: a token never makes another token.
     "catalogue_token_create": (WRITERS - {"scoped"}, _on_entry(lambda p, e: {"item_id": e, "role": "provider"})),
     "catalogue_item_purge_expired": (SITE, _plain(lambda p, s: {})),
+    "catalogue_rating_create": (RATERS, _plain(lambda p, s: {"id": _public_item(p, s), "rating": 4})),
+    "catalogue_rating_update": (RATERS, _plain(lambda p, s: {**_rated(p, s), "rating": 1})),
+    "catalogue_rating_delete": (RATERS, _plain(_rated)),
     "catalogue_item_moderate": (frozenset({"cat_moderator", "sysadmin"}), _plain(_pending)),
     "catalogue_group_create": (CAT_ADMINS, _plain(lambda p, s: {"kind": "group", "name": f"g-{s}"})),
     "catalogue_group_update": (CAT_ADMINS, _plain(lambda p, s: {**_group("organization")(p, s), "title": "T"})),
