@@ -42,6 +42,10 @@ def _error(status: int, message: str, errors: dict[str, Any] | None = None, **he
 
 
 def _gcat_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
+    # gCat answers 401 both without a token and with one whose user has not
+    # enough right for the request (its docs/index.rst, HTTP Statuses).
+    if failure.status == 403:
+        return _error(401, failure.message, failure.errors, WWW_Authenticate="Bearer")
     extra = {"WWW_Authenticate": "Bearer"} if failure.status == 401 else {}
     return _error(failure.status, failure.message, failure.errors, **extra)
 

@@ -16,7 +16,8 @@ from ckanext.catalogue.core.errors import CatalogueInvalid
 CATALOGUE_NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 CATALOGUE_NAME_MESSAGE = (
     "The 'name' must be between 2 and 100 characters long and contain only "
-    "lowercase alphanumeric characters, '-' and '_'"
+    "lowercase alphanumeric characters, '-' and '_'. A name can be checked "
+    "against the regular expression ^[a-z0-9_\\-]{2,100}$"
 )
 
 

@@ -11,8 +11,10 @@ ROLES = ["anonymous", "member", "editor", "admin", "manager", "moderator", "sysa
 # Who may create items, and who may change items they did not create.
 CREATORS = {"editor", "admin", "manager", "sysadmin"}
 ANY_ITEM = {"admin", "manager", "sysadmin"}
+# gCat's name rule, with the regular expression it names (gCat 2.x, CKAN.java).
 NAME_MESSAGE = ("The 'name' must be between 2 and 100 characters long and contain only lowercase "
-                "alphanumeric characters, '-' and '_'")
+                "alphanumeric characters, '-' and '_'. A name can be checked against the regular expression "
+                "^[a-z0-9_\\-]{2,100}$")
 
 
 @pytest.fixture
@@ -23,7 +25,7 @@ def headers(role_headers):
 def _status(role: str, allowed: set[str], ok: int) -> int:
     if role in allowed:
         return ok
-    return 401 if role == "anonymous" else 403
+    return 401  # gCat: no token, or not enough right for the request
 
 
 def _item(name: str, **extra) -> dict:
@@ -135,7 +137,7 @@ def test_moderation_pending_until_a_moderator_decides(app, headers):
     assert app.get("/gcat/items?status=approved", headers=admin).json == ["trusted"]
 
     # Only moderators decide; a rejection carries a message to the author.
-    assert app.post("/gcat/items/draft/approve", headers=editor).status_code == 403
+    assert app.post("/gcat/items/draft/approve", headers=editor).status_code == 401
     assert app.post("/gcat/items/draft/reject", json={}, headers=moderator).status_code == 400
     rejected = app.post("/gcat/items/draft/reject", json={"message": "Add a licence"}, headers=moderator)
     assert rejected.status_code == 200
@@ -174,7 +176,7 @@ def test_an_editor_places_items_only_where_they_may_create_datasets(app, headers
 
     foreign = factories.Organization()
     refused = app.post("/gcat/items", json=_item("elsewhere", owner_org=foreign["name"]), headers=headers["editor"])
-    assert refused.status_code == 403 and "may create datasets" in refused.json["message"]
+    assert refused.status_code == 401 and "may create datasets" in refused.json["message"]
     user = api_token.get_user_from_token(headers["editor"]["Authorization"].split()[-1])
     own = factories.Organization(users=[{"name": user.name, "capacity": "editor"}])
     placed = app.post("/gcat/items", json=_item("in-own-org", owner_org=own["name"]), headers=headers["editor"])

@@ -44,13 +44,13 @@ def test_trash_lists_by_role(app, users):
     assert everything == {"groups": ["old-group"], "organizations": ["old-org"], "items": ["mine", "theirs"]}
     own = app.get("/gcat/trash", headers=_auth(users["editor"])).json
     assert own == {"groups": [], "organizations": [], "items": ["mine"]}
-    assert app.get("/gcat/trash", headers=_auth(users["member"])).status_code == 403
+    assert app.get("/gcat/trash", headers=_auth(users["member"])).status_code == 401
     assert app.get("/gcat/trash").status_code == 401
 
 
 def test_emptying_the_trash_leaves_nothing(app, users):
     mine, theirs = _trash(users)
-    assert app.client.delete("/gcat/trash", headers=_auth(users["editor"])).status_code == 403
+    assert app.client.delete("/gcat/trash", headers=_auth(users["editor"])).status_code == 401
     assert app.client.delete("/gcat/trash", headers=_auth(users["admin"])).status_code == 204
     assert app.get("/gcat/trash", headers=_auth(users["admin"])).json == {
         "groups": [], "organizations": [], "items": []}
