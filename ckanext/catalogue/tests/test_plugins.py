@@ -14,6 +14,8 @@ from ckanext.catalogue.tests.helpers import catalogue_call
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+# Catalogs kept to signed-in users stay so when the software plugin is off.
+@pytest.mark.ckan_config("ckanext.catalogue.software.anonymous_read", "false")
 def test_without_the_software_plugin_pages_work_and_stored_catalogs_stay_private(app):
     sysadmin = factories.Sysadmin()["name"]
     catalog = catalogue_call(sysadmin, "catalogue_software_catalog_create", doc={"name": "c", "version": "1"})
