@@ -48,3 +48,19 @@ def catalogue_is_moderator(user_name: str | None) -> bool:
 
 def catalogue_is_sysadmin(user_name: str | None) -> bool:
     return authz.is_sysadmin(user_name)
+
+
+def catalogue_member_organizations(user_name: str | None) -> list[str] | None:
+    """Ids of the active organizations the user belongs to, in any
+    capacity; None for sysadmins, who belong to every one."""
+    user = model.User.get(user_name) if user_name else None
+    if user is None:
+        return []
+    if user.sysadmin:
+        return None
+    rows = (model.Session.query(model.Member.group_id)
+            .join(model.Group, model.Group.id == model.Member.group_id)
+            .filter(model.Member.table_name == "user", model.Member.table_id == user.id,
+                    model.Member.state == "active", model.Group.is_organization.is_(True),
+                    model.Group.state == "active"))
+    return sorted({group_id for (group_id,) in rows})

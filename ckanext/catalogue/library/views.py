@@ -148,7 +148,8 @@ def catalogs_list() -> Response:
 
     def run(call: CatalogueCall) -> Response:
         top, skip = _int_arg("$top", 100, MAX_TOP), _int_arg("$skip", 0, 10 ** 6)
-        query: dict[str, Any] = {"kind": [CATALOG], "limit": top, "offset": skip, "sort": "title_string asc"}
+        query: dict[str, Any] = {"kind": [CATALOG], "limit": top, "offset": skip, "sort": "title_string asc",
+                                 "member_only": True}
         words = request.args.get("$search", "").strip()
         if words:
             query["filters"] = [{"property": ["displayName", "hashtags"], "values": [words], "exact": False}]
@@ -182,7 +183,9 @@ catalogue_api_route(library, "/catalogs/<catalog_id>", ("GET", "PUT", "DELETE"),
 
 
 def _ref(catalog_id: str) -> dict[str, Any]:
-    return {"id": catalog_id, "kind": [CATALOG]}
+    # A catalog of another organization is not found, even when it is
+    # public elsewhere: the library shows the caller's organizations only.
+    return {"id": catalog_id, "kind": [CATALOG], "member_only": True}
 
 
 @catalog.get

@@ -244,12 +244,17 @@ def catalogue_item_update_schema(
         "parent": [ignore_missing, catalogue_optional_string],
         "move": [ignore_missing, boolean_validator],
         "to_kind": [ignore_missing, unicode_safe],
+        "member_only": [ignore_missing, boolean_validator],
     }
 
 
 @validator_args
-def catalogue_item_id_schema(not_empty: Validator, unicode_safe: Validator, ignore_empty: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings]}
+def catalogue_item_id_schema(not_empty: Validator, unicode_safe: Validator, ignore_empty: Validator,
+                             ignore_missing: Validator, boolean_validator: Validator) -> Schema:
+    # ``member_only``: the item is not found for a caller outside its
+    # organization, whatever else would let them read it.
+    return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings],
+            "member_only": [ignore_missing, boolean_validator]}
 
 
 # An item is shown by id or alias (and kind), as it is named everywhere else.
@@ -304,6 +309,7 @@ def catalogue_item_search_schema(
         "geometry": [ignore_empty, catalogue_wkt],
         "moderation": [ignore_empty, catalogue_list_of_strings, catalogue_moderation_states],
         "organization": [ignore_empty, unicode_safe],
+        "member_only": [ignore_missing, boolean_validator],
         "limit": [default(10), int_validator, natural_number_validator, catalogue_page_size],
         "offset": [default(0), int_validator, natural_number_validator, catalogue_page_offset],
         "sort": [ignore_missing, unicode_safe, catalogue_item_sort],

@@ -17,7 +17,7 @@ from ckan.lib.search.common import SolrConnectionError
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue import config
-from ckanext.catalogue.core import bulk, moderation, query, rules, solr, visibility
+from ckanext.catalogue.core import bulk, moderation, query, roles, rules, solr, visibility
 from ckanext.catalogue.core.bulk import CatalogueBulkRow
 from ckanext.catalogue.core.bulk_navl import CatalogueNavl
 from ckanext.catalogue.core.document import (
@@ -474,7 +474,7 @@ class CatalogueBulkBatch:
 def catalogue_item_show(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """An item by id, alias or name (``kind``: only if of one of these kinds)."""
     found = rules.catalogue_item_found(data["id"], data.get("kind"))
-    catalogue_check_readable(context, found.pkg.id, data["id"])
+    catalogue_check_readable(context, found.pkg.id, data["id"], data.get("member_only", False), found.pkg.owner_org)
     return catalogue_item_of_package(found.pkg, found.organization)
 
 
@@ -577,7 +577,7 @@ def _updatable(context: Context, data: dict[str, Any]) -> tuple[CatalogueItem, m
     kind = catalogue_kind(row.kind)
     if kind is None:
         raise CatalogueInvalid({"kind": [tk._("Unknown kind {kind}").format(kind=row.kind)]})
-    catalogue_check_readable(context, row.id, data["id"])
+    catalogue_check_readable(context, row.id, data["id"], data.get("member_only", False), pkg.owner_org)
     tk.check_access("catalogue_item_update", context, catalogue_item_auth_dict(kind, current))
     catalogue_check_if_match(row.id, data.get("if_match"))
     if pkg.state != "active":
@@ -683,11 +683,19 @@ def _may_read(context: Context, item_id: str) -> bool:
     return True
 
 
-def catalogue_check_readable(context: Context, item_id: str, ref: Any) -> None:
+def catalogue_check_readable(context: Context, item_id: str, ref: Any, member_only: bool = False,
+                             owner_org: str | None = None) -> None:
     """ObjectNotFound, worded as for an unknown ``ref``, when the caller may
-    not read the item."""
-    if not _may_read(context, item_id):
+    not read the item (``member_only``: or is not in ``owner_org``)."""
+    if not _may_read(context, item_id) or (member_only and not _is_member(context, owner_org)):
         raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=ref))
+
+
+def _is_member(context: Context, owner_org: str | None) -> bool:
+    if context.get("ignore_auth"):
+        return True
+    orgs = roles.catalogue_member_organizations(context.get("user"))
+    return orgs is None or owner_org in orgs
 
 
 def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, active_only: bool = False,
@@ -696,14 +704,14 @@ def catalogue_item_target(context: Context, data_dict: DataDict, auth: str, acti
     dataset, once the caller passes ``auth`` (write rules get the kind,
     organization and ancestors, plus ``more``). ``active_only``: an
     archived item is not found."""
-    data = catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind")},
+    data = catalogue_validate({k: v for k, v in data_dict.items() if k in ("id", "kind", "member_only")},
                                      schema.catalogue_item_id_schema(), context)
     row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     if active_only and pkg.state != "active":
         raise tk.ObjectNotFound(tk._("Item {id} not found").format(id=data["id"]))
     # Who may not read it learns nothing of it: "not found", as for an
     # unknown id; who may read it is then told whether they may do more.
-    catalogue_check_readable(context, row.id, data["id"])
+    catalogue_check_readable(context, row.id, data["id"], data.get("member_only", False), pkg.owner_org)
     if auth not in ("catalogue_item_show", "catalogue_item_etag"):
         kind = catalogue_kind(row.kind)
         tk.check_access(auth, context, {**(catalogue_item_auth_dict(kind, catalogue_stored_item(pkg)) if kind else {"id": row.id}), **more})
@@ -777,12 +785,20 @@ def catalogue_item_search(context: Context, data: DataDict) -> ActionResult.AnyD
     :param georel: intersects|within|disjoint|contains with ``geometry`` (WKT)
     :param moderation: moderation states (pending|approved|rejected, list)
     :param organization: items of this organization (name or id)
+    :param member_only: only items of the caller's own organizations
     :param limit: default 10
     :param offset: default 0
     :returns: ``{"count": n, "results": [items]}``
     """
     tk.check_access("catalogue_item_search", context, data)
-    return catalogue_search_items(context, catalogue_search_filters(data), data.get("q", ""), data["limit"], data["offset"], data.get("sort"))
+    fq = catalogue_search_filters(data)
+    if data.get("member_only") and not context.get("ignore_auth"):
+        orgs = roles.catalogue_member_organizations(context.get("user"))
+        if orgs is not None and not orgs:
+            return {"count": 0, "results": []}
+        if orgs is not None:
+            fq.append(query.catalogue_any_of("owner_org", orgs))
+    return catalogue_search_items(context, fq, data.get("q", ""), data["limit"], data["offset"], data.get("sort"))
 
 
 @tk.side_effect_free

@@ -133,3 +133,28 @@ def test_organization_is_named_when_the_caller_has_several(app, org_users):
     ambiguous = app.post(API, json=DOORS, headers=h)
     assert ambiguous.status_code == 422 and ambiguous.json["error"]["details"][0]["target"] == "organization"
     assert app.post(f"{API}?organization={org_users['other']['name']}", json=DOORS, headers=h).status_code == 201
+
+
+def test_catalog_of_another_organization_is_not_found_even_when_public(app, org_users):
+    """Bentley's Library API reference: a catalog outside the caller's
+    organizations answers 404 ``CatalogNotFound`` on every route, and the
+    list holds the caller's organizations' catalogs only, even when the
+    catalog was made public through the portal or the action API."""
+    created = app.post(API, json=DOORS, headers=org_users["editor"]).json["catalog"]
+    site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+    tk.get_action("catalogue_item_visibility_update")(site, {"id": created["id"], "restrictions": "public"})
+    # Public in CKAN: anyone reads it through the core ...
+    assert tk.get_action("catalogue_item_show")({"user": ""}, {"id": created["id"]})["id"] == created["id"]
+
+    outsider, url = org_users["outsider"], f"{API}/{created['id']}"
+    for resp in (app.get(url, headers=outsider),
+                 app.client.put(url, json={"displayName": "Taken over"}, headers=outsider),
+                 app.client.delete(url, headers=outsider)):
+        assert resp.status_code == 404, resp.get_data(as_text=True)
+        assert resp.json["error"]["code"] == "CatalogNotFound"
+    assert app.get(API, headers=outsider).json["catalogs"] == []
+    assert app.get(API + "?$search=Door", headers=outsider).json["catalogs"] == []
+    # ... and its own organization still has it, unchanged.
+    mine = app.get(url, headers=org_users["member"])
+    assert mine.status_code == 200 and mine.json["catalog"]["displayName"] == DOORS["displayName"]
+    assert [c["id"] for c in app.get(API, headers=org_users["member"]).json["catalogs"]] == [created["id"]]
