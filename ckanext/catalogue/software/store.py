@@ -266,16 +266,6 @@ def catalogue_software_import_running(tables: dict[str, str]) -> bool:
     return not free
 
 
-def catalogue_software_cpu_targets(tables: dict[str, str]) -> list[dict[str, str]]:
-    """The distinct CPU targets of one catalog, by family then microarchitecture."""
-    sql = (f"SELECT target_name, coalesce(target_subtype, ''), "
-           f"min(coalesce(metadata ->> 'full_arch', target_name || '/' || coalesce(target_subtype, ''))) "
-           f"FROM {_q(tables[TARGETS])} WHERE target_type = 'cpu_architecture' GROUP BY 1, 2 ORDER BY 1, 2")
-    with _read_engine().connect() as conn:
-        return [{"cpu_family": r[0], "cpu_microarchitecture": r[1], "full_arch": r[2]}
-                for r in conn.execute(sa.text(sql))]
-
-
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("metadata", "dependencies"):
         if isinstance(row.get(key), str):
@@ -416,6 +406,6 @@ def catalogue_software_find(uuid_value: str, collection: str, tables: dict[str, 
 __all__ = [
     "ALIAS", "COLLECTIONS", "PACKAGES", "VERSIONS", "TARGETS", "SoftwareQuery", "catalogue_software_tables",
     "catalogue_software_create_tables", "catalogue_software_replace",
-    "catalogue_software_counts", "catalogue_software_cpu_targets", "catalogue_software_import_running", "catalogue_software_rows", "catalogue_software_write_row",
+    "catalogue_software_counts", "catalogue_software_import_running", "catalogue_software_rows", "catalogue_software_write_row",
     "catalogue_software_delete_rows", "SoftwareDuplicate", "UNIQUE_KEYS", "catalogue_software_find", "catalogue_new_uuid", "catalogue_software_now",
 ]

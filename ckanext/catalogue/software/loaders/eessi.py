@@ -64,14 +64,45 @@ def _eessi_version(entry: dict[str, Any]) -> str | None:
     return None
 
 
+def eessi_split_arch(arch: str) -> tuple[str, str]:
+    """A CPU path's family and microarchitecture: split at the first slash
+    (the vendor stays with the microarchitecture), ``generic`` without one."""
+    family, _, subtype = arch.partition("/")
+    return family, subtype or "generic"
+
+
+def eessi_cpu_targets(catalog_type: str, version: str, metadata: Any) -> list[dict[str, str]]:
+    """The CPU targets of a catalog as Waldur lists them: the entry of the
+    catalog's own version in its ``architectures_map`` (hardware path ->
+    the build it runs, or a list of paths), by hardware path, the family and
+    microarchitecture those of the build. Other catalog types, and catalogs
+    without the map, have none."""
+    if catalog_type != BINARY_RUNTIME or not isinstance(metadata, dict):
+        return []
+    archs: Any = cast("dict[str, Any]", metadata).get("architectures_map")
+    entry: Any = cast("dict[str, Any]", archs).get(version) if isinstance(archs, dict) else None
+    pairs: list[tuple[str, str]] = []
+    if isinstance(entry, dict):
+        for hardware, build in cast("dict[Any, Any]", entry).items():
+            if isinstance(hardware, str) and hardware:
+                pairs.append((hardware, build if isinstance(build, str) and build else hardware))
+    elif isinstance(entry, list):
+        pairs = [(h, h) for h in cast("list[Any]", entry) if isinstance(h, str) and h]
+    targets: list[dict[str, str]] = []
+    for hardware, build in sorted(pairs, key=lambda pair: pair[0]):
+        family, micro = eessi_split_arch(build)
+        targets.append({"cpu_family": family, "cpu_microarchitecture": micro, "full_arch": hardware})
+    return targets
+
+
 def _targets(entry: dict[str, Any], version: str) -> list[SoftwareTargetData]:
     gpu_map: dict[str, Any] = cast("dict[str, Any]", entry.get("gpu_arch")) if isinstance(entry.get("gpu_arch"), dict) else {}
     gpus = sorted({g for archs in gpu_map.values() for g in strings(archs)})
     targets: list[SoftwareTargetData] = []
     for arch in strings(entry.get("cpu_arch")):
-        family, _, subtype = arch.partition("/")
+        family, subtype = eessi_split_arch(arch)
         targets.append(SoftwareTargetData(
-            target_type="cpu_architecture", target_name=family, target_subtype=subtype or "generic",
+            target_type="cpu_architecture", target_name=family, target_subtype=subtype,
             location=CVMFS_LOCATION.format(version=version, arch=arch),
             metadata={"full_arch": arch, "gpu_arch": gpu_map}, gpu_architectures=list(gpus)))
     return targets

@@ -33,6 +33,7 @@ from ckanext.catalogue.software.loaders import (
     catalogue_software_sources,
 )
 from ckanext.catalogue.software.loaders.base import BINARY_RUNTIME, CATALOG_TYPES
+from ckanext.catalogue.software.loaders.eessi import eessi_cpu_targets
 from ckanext.catalogue.software.logic import schema
 
 __all__ = [
@@ -210,11 +211,12 @@ def catalogue_software_catalog_delete(context: Context, data_dict: DataDict) -> 
 @tk.side_effect_free
 @catalogue_validated(schema.catalogue_software_id_schema, first="catalogue_software_read")
 def catalogue_software_cpu_targets(context: Context, data_dict: DataDict) -> list[dict[str, str]]:
-    """The CPU architectures a catalog's builds target:
+    """The CPU architectures a catalog's version supports, from its
+    metadata's architecture map as Waldur builds them (no table is read):
     ``[{"cpu_family", "cpu_microarchitecture", "full_arch"}]``."""
-    item = _item(context, data_dict.get("id"))
-    tables = store.catalogue_software_tables([item["id"]]).get(item["id"], {})
-    return store.catalogue_software_cpu_targets(tables) if len(tables) == len(store.COLLECTIONS) else []
+    doc = _item(context, data_dict.get("id"))["doc"]
+    return eessi_cpu_targets(doc.get("catalog_type", BINARY_RUNTIME), str(doc.get("version", "")),
+                             doc.get("metadata"))
 
 
 # --- upstreams, imports and updates ---

@@ -374,3 +374,45 @@ def test_eessi_stack_with_extensions_gpus_and_toolchains(app, people):
     assert app.get(f"{API}packages/?is_extension=true", headers=user).json[0]["parent_softwares"] == []
     assert app.get(f"{API}packages/?page=999999999999", headers=user).json == {"detail": "Invalid page."}
     assert len(app.get(f"{API}packages/?page_size=99999999999", headers=user).json) == 2
+
+
+def test_cpu_targets_come_from_the_catalog_versions_architecture_map(app, people):
+    """Waldur's SoftwareCatalogCpuTargetsTest (waldur/waldur-mastermind,
+    src/waldur_mastermind/marketplace/tests/test_software_catalogs.py, over
+    catalog_loaders/eessi.py cpu_targets_for_catalog): the entry of the
+    catalog's own version in metadata.architectures_map, by hardware path,
+    split at the first slash of the build it runs; other catalog types and
+    catalogs without the map have none. No imported table is needed."""
+    manager = people["manager"]
+    archs = {"2023.06": {"x86_64/intel/haswell": "x86_64/intel/haswell"},
+             "2025.06": {path: path for path in ("x86_64/generic", "x86_64/amd/zen3", "x86_64/intel/sapphirerapids",
+                                                 "x86_64/intel/icelake", "aarch64/neoverse_n1")}
+             | {"x86_64/intel/graniterapids": "x86_64/intel/skylake_avx512"}}
+    eessi = app.post(f"{API}catalogs/", json={"name": "EESSI", "version": "2025.06", "catalog_type": "binary_runtime",
+                                              "metadata": {"architectures_map": archs}}, headers=manager)
+    assert eessi.status_code == 201, eessi.body
+    got = app.get(f"{API}catalogs/{eessi.json['uuid']}/cpu_targets/", headers=people["user"])
+    assert got.status_code == 200
+    assert got.json == [
+        {"cpu_family": "aarch64", "cpu_microarchitecture": "neoverse_n1", "full_arch": "aarch64/neoverse_n1"},
+        {"cpu_family": "x86_64", "cpu_microarchitecture": "amd/zen3", "full_arch": "x86_64/amd/zen3"},
+        {"cpu_family": "x86_64", "cpu_microarchitecture": "generic", "full_arch": "x86_64/generic"},
+        {"cpu_family": "x86_64", "cpu_microarchitecture": "intel/skylake_avx512",
+         "full_arch": "x86_64/intel/graniterapids"},
+        {"cpu_family": "x86_64", "cpu_microarchitecture": "intel/icelake", "full_arch": "x86_64/intel/icelake"},
+        {"cpu_family": "x86_64", "cpu_microarchitecture": "intel/sapphirerapids",
+         "full_arch": "x86_64/intel/sapphirerapids"},
+    ]
+    # Anonymous callers read it too (anonymous_read, on by default).
+    assert app.get(f"{API}catalogs/{eessi.json['uuid']}/cpu_targets/").json == got.json
+
+    listed = app.post(f"{API}catalogs/", json={"name": "Listed", "version": "1", "catalog_type": "binary_runtime",
+                                               "metadata": {"architectures_map": {"1": ["x86_64/generic", "x86_64/amd/zen3"]}}},
+                      headers=manager).json
+    assert [t["cpu_microarchitecture"] for t in app.get(f"{API}catalogs/{listed['uuid']}/cpu_targets/").json] == [
+        "amd/zen3", "generic"]
+    for body in ({"name": "Spack", "version": "1", "catalog_type": "source_package",
+                  "metadata": {"architectures_map": {"1": ["x86_64/generic"]}}},
+                 {"name": "Bare", "version": "1", "catalog_type": "binary_runtime", "metadata": {}}):
+        made = app.post(f"{API}catalogs/", json=body, headers=manager).json
+        assert app.get(f"{API}catalogs/{made['uuid']}/cpu_targets/").json == []
