@@ -76,6 +76,18 @@ def catalogue_root_organization() -> str:
     return _str("root_organization")
 
 
+def catalogue_globalcatalog_default_account() -> str:
+    """Organization a Global Catalog entry goes to when the request names
+    none (or ``account=global``) and the caller may write in several: the
+    option, or the root organization."""
+    return _str("globalcatalog.default_account") or catalogue_root_organization()
+
+
+def catalogue_globalcatalog_ibm_account() -> str:
+    """Organization that stands for IBM in ``ibm_only``/``nonibm_only`` (empty: refused)."""
+    return _str("globalcatalog.ibm_account")
+
+
 def catalogue_iudx_legacy_schemas() -> bool:
     """Whether IUDX items may also be the older documents (not IUDX v5's schemas)."""
     return _str("iudx.schemas") == "legacy"

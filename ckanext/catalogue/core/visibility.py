@@ -47,12 +47,18 @@ def catalogue_org_label(org_id: str) -> str:
 def catalogue_stored_visibility(pkg: Any) -> dict[str, Any]:
     """The item's own settings, defaulting to what CKAN's private flag says."""
     extras: dict[str, Any] = cast("dict[str, Any]", pkg.extras) if isinstance(pkg.extras, dict) else {}
+    return catalogue_visibility_settings(extras, bool(pkg.private))
+
+
+def catalogue_visibility_settings(extras: dict[str, Any], private: bool) -> dict[str, Any]:
+    """The settings a dataset's extras hold (its current ones, or those an
+    activity recorded), defaulting to what its private flag says."""
     try:
         stored = json.loads(extras.get(EXTRA_VISIBILITY) or "{}")
     except ValueError:
         stored = {}
     return {
-        "restrictions": stored.get("restrictions") or (PRIVATE if pkg.private else PUBLIC),
+        "restrictions": stored.get("restrictions") or (PRIVATE if private else PUBLIC),
         "extendable": bool(stored.get("extendable", False)),
         "include": {"organizations": list(stored.get("include", {}).get("organizations", [])),
                     "users": list(stored.get("include", {}).get("users", []))},

@@ -29,6 +29,7 @@ from ckanext.catalogue.api.http import (
     catalogue_api_route,
     catalogue_run_view,
 )
+from ckanext.catalogue.config import catalogue_globalcatalog_default_account, catalogue_globalcatalog_ibm_account
 from ckanext.catalogue.core.artifacts import catalogue_artifact_content
 from ckanext.catalogue.core.document import catalogue_pricing_of
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
@@ -51,6 +52,12 @@ BASIC_FIELDS = ("id", "name", "kind", "overview_ui", "images", "tags", "provider
                 "active", "disabled", "url", "children_url", "catalog_crn", "geo_tags", "pricing_tags",
                 "created", "updated")
 LIMIT_DEFAULT, LIMIT_MAX = 50, 200
+# The account the SDK names for the whole catalogue (sysadmins').
+GLOBAL_ACCOUNT = "global"
+IBM_ONLY, NONIBM_ONLY = "ibm_only", "nonibm_only"
+# The SDK's VisibilityDetailAccounts model sends one account as the value
+# of this literal key; raw dicts key accounts by their own ids.
+SDK_ACCOUNT_KEY = "_accountid_"
 # A whole tree is one Solr request of at most this many entries (the
 # catalogue's largest page).
 DEPTH_MAX_ITEMS = CATALOGUE_MAX_PAGE
@@ -326,7 +333,10 @@ def _sort(allowed: tuple[str, ...]) -> str:
     return f"{SORTS[by]} {direction}"
 
 
-def _listing(call: CatalogueCall, query: dict[str, Any], sorts: tuple[str, ...]) -> Response:
+def _listing(call: CatalogueCall, query: dict[str, Any], sorts: tuple[str, ...],
+             visible_check: bool = False) -> Response:
+    """A page of entries. ``visible_check`` (``?catalog=true``): 403 when
+    none the query names is visible to the caller (an unknown one alike)."""
     offset = _int_arg("_offset", 0, 10 ** 6)
     limit = _int_arg("_limit", LIMIT_DEFAULT, LIMIT_MAX)
     words, filters, kinds = _search_query(request.args.get("q", ""))
@@ -336,6 +346,8 @@ def _listing(call: CatalogueCall, query: dict[str, Any], sorts: tuple[str, ...])
     query.setdefault("kind", list(GLOBALCATALOG_KIND_NAMES))
     found = call("catalogue_item_search", {**query, "q": words, "filters": filters, "limit": limit,
                                            "offset": offset, "sort": _sort(sorts)})
+    if visible_check and not found["count"]:
+        raise GlobalCatalogError(403, "The object is not visible")
     include, languages = _include(), _languages()
     base = _base()
     resources = [_entry(item, include, languages, base) for item in found["results"]]
@@ -350,7 +362,7 @@ catalogue_api_route(globalcatalog, "/", ("GET", "POST"), _not_allowed)(entries)
 
 @entries.get
 def entries_list() -> Response:
-    return _run(lambda call: _listing(call, {"root": True}, tuple(SORTS)))
+    return _run(lambda call: _listing(call, {"root": True}, tuple(SORTS), visible_check=_flag("catalog")))
 
 
 @entries.post
@@ -363,8 +375,13 @@ def entries_create() -> Response:
         data: dict[str, Any] = {"kind": _core_kind(body.get("kind")), "doc": _doc(body), "id": body["id"]}
         if body.get("parent_id"):
             data["parent"] = body["parent_id"]
-        if request.args.get("account"):
-            data["organization"] = request.args["account"]
+        account = request.args.get("account", "").strip()
+        if account == GLOBAL_ACCOUNT:
+            data["organization"] = catalogue_globalcatalog_default_account()
+        elif account:
+            data["organization"] = account
+        else:
+            data["default_organization"] = catalogue_globalcatalog_default_account()
         created = call("catalogue_item_create", data)
         return _json(_entry(created), 201, etag=created["etag"])
 
@@ -514,18 +531,74 @@ def restore(entry_id: str) -> Response:
     return _run(run)
 
 
+def _ibm_restriction(shown: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The Global Catalog's word for a core visibility, with the lists as
+    the caller sees them: private with the IBM organization included is
+    ``ibm_only``, public with it excluded ``nonibm_only`` (the same
+    audience), that organization then left out of the list."""
+    restrictions, include, exclude = shown["restrictions"], shown["include"], shown["exclude"]
+    ibm = catalogue_globalcatalog_ibm_account()
+
+    def without(lists: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {**lists, "organizations": [o for o in lists["organizations"] if o != ibm]}
+
+    if ibm and restrictions == "private" and ibm in include["organizations"]:
+        return IBM_ONLY, without(include), exclude
+    if ibm and restrictions == "public" and ibm in exclude["organizations"]:
+        return NONIBM_ONLY, include, without(exclude)
+    return restrictions, include, exclude
+
+
 def _visibility(shown: dict[str, Any]) -> dict[str, Any]:
     def accounts(lists: dict[str, list[str]]) -> dict[str, Any]:
         return {"accounts": dict.fromkeys([*lists["organizations"], *lists["users"]], "")}
 
-    return {"restrictions": shown["restrictions"], "owner": shown["owner"], "extendable": shown["extendable"],
-            "include": accounts(shown["include"]), "exclude": accounts(shown["exclude"]), "approved": True}
+    restrictions, include, exclude = _ibm_restriction(shown)
+    return {"restrictions": restrictions, "owner": shown["owner"], "extendable": shown["extendable"],
+            "include": accounts(include), "exclude": accounts(exclude), "approved": True}
 
 
 def _accounts(value: Any, field: str) -> list[str]:
+    """The accounts of an include or exclude object: its ``accounts`` keys,
+    and the value of the SDK model's ``_accountid_`` key."""
     if not isinstance(value, dict) or not isinstance(value.get("accounts", {}), dict):
         raise GlobalCatalogError(400, f"{field} must be an object with accounts", field)
-    return [k for k in cast("dict[str, Any]", value).get("accounts", {}) if k != "_accountid_"]
+    named: list[str] = []
+    for key, scope in cast("dict[str, Any]", cast("dict[str, Any]", value).get("accounts", {})).items():
+        if key != SDK_ACCOUNT_KEY:
+            named.append(key)
+        elif isinstance(scope, str) and scope:
+            named.append(scope)
+    return named
+
+
+def _restrict(call: CatalogueCall, ref: dict[str, Any], body: dict[str, Any], data: dict[str, Any]) -> None:
+    """``restrictions`` into the core's words: ``ibm_only`` is private with
+    the IBM organization included, ``nonibm_only`` public with it excluded
+    (kept so when only the lists change); another value drops that
+    organization from the lists."""
+    wanted, ibm = body.get("restrictions"), catalogue_globalcatalog_ibm_account()
+    if not ibm:
+        if wanted in (IBM_ONLY, NONIBM_ONLY):
+            raise GlobalCatalogError(400, f"restrictions {wanted} is not available: no organization stands for "
+                                          "IBM (ckanext.catalogue.globalcatalog.ibm_account)", "restrictions")
+        if wanted is not None:
+            data["restrictions"] = wanted
+        return
+    was, include, exclude = _ibm_restriction(call("catalogue_item_visibility_show", ref))
+    wanted = was if wanted is None else wanted
+    lists = {"include": [*include["organizations"], *include["users"]],
+             "exclude": [*exclude["organizations"], *exclude["users"]]}
+    for field in ("include", "exclude"):
+        if field in data:
+            lists[field] = [n for n in data[field] if n != ibm]
+    if wanted == IBM_ONLY:
+        data["restrictions"], lists["include"] = "private", [*lists["include"], ibm]
+    elif wanted == NONIBM_ONLY:
+        data["restrictions"], lists["exclude"] = "public", [*lists["exclude"], ibm]
+    else:
+        data["restrictions"] = wanted
+    data.update(lists)
 
 
 visibility = CatalogueMethodViews("visibility")
@@ -543,13 +616,15 @@ def visibility_update(entry_id: str) -> Response:
 
     def run(call: CatalogueCall) -> Response:
         body = _body()
-        data: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)}
-        for field in ("restrictions", "extendable"):
-            if field in body:
-                data[field] = body[field]
+        ref: dict[str, Any] = {"id": entry_id, "kind": list(GLOBALCATALOG_KIND_NAMES)}
+        data: dict[str, Any] = dict(ref)
+        if "extendable" in body:
+            data["extendable"] = body["extendable"]
         for field in ("include", "exclude"):
             if field in body:
                 data[field] = _accounts(body[field], field)
+        if any(field in body for field in ("restrictions", "include", "exclude")):
+            _restrict(call, ref, body, data)
         if request.headers.get("If-Match"):
             data["if_match"] = request.headers["If-Match"]
         call("catalogue_item_visibility_update", data)
@@ -566,9 +641,31 @@ def pricing(entry_id: str) -> Response:
         found = call("catalogue_item_pricing", {"id": item["id"]})["pricing"]
         if found is None:
             raise GlobalCatalogError(404, "Pricing is not available for this entry")
+        region = request.args.get("deployment_region", "").strip()
+        if region:
+            return _json(_regional_pricing(call, item, found, region))
         return _json({**found, "deployment_id": found.get("deployment_id", _gc_id(item))})
 
     return _run(run)
+
+
+def _regional_pricing(call: CatalogueCall, item: dict[str, Any], pricing: dict[str, Any],
+                      region: str) -> dict[str, Any]:
+    """A global entry's pricing in one of its ``deployment_regions``: that
+    of its deployment in the region (IBM keeps regional prices there)."""
+    regions: Any = pricing.get("deployment_regions")
+    if not isinstance(regions, list) or region not in cast("list[Any]", regions):
+        raise GlobalCatalogError(400, "deployment_region must be one of the entry's deployment_regions",
+                                 "deployment_region")
+    found = call("catalogue_item_search", {
+        "ancestor": [item["id"]], "kind": [globalcatalog_kind_name("deployment")], "limit": 1,
+        "filters": [{"property": ["metadata.deployment.location"], "values": [region], "exact": True}],
+        "sort": "doc.name asc"})
+    meta: dict[str, Any] = found["results"][0]["doc"].get("metadata") or {} if found["results"] else {}
+    if not meta.get("pricing"):
+        raise GlobalCatalogError(404, f"Pricing is not available for region {region}")
+    return {**meta["pricing"], "deployment_id": _gc_id(found["results"][0]), "deployment_location": region,
+            "deployment_region": region, "deployment_regions": regions}
 
 
 @catalogue_api_route(globalcatalog, "/<entry_id>/pricing/deployment", ("GET",), _not_allowed)
@@ -602,10 +699,14 @@ def logs(entry_id: str) -> Response:
         if request.args.get("startat"):
             data["startat"] = request.args["startat"]
         found = call("catalogue_item_log", data)
-        resources: list[dict[str, Any]] = [{"id": m["id"], "time": m["time"], "who_id": m["who"]["id"], "who_name": m["who"]["name"],
-                      **({"who_email": m["who"]["email"]} if m["who"]["email"] else {}),
-                      "instance": _gc_id(item), "type": m["type"], "message": m["message"], "data": m["data"]}
-                     for m in found["resources"]]
+        # IBM's message: ``id`` the entry, ``gid`` the change (its
+        # transaction), ``effective`` the visibility the change left.
+        resources: list[dict[str, Any]] = [{
+            "id": _gc_id(item), "effective": _visibility(m["visibility"]), "time": m["time"],
+            "who_id": m["who"]["id"], "who_name": m["who"]["name"],
+            **({"who_email": m["who"]["email"]} if m["who"]["email"] else {}),
+            "instance": _base(), "gid": m["id"], "type": m["type"], "message": m["message"], "data": m["data"]}
+            for m in found["resources"]]
         return _json(_page(found, offset, limit, resources))
 
     return _run(run)

@@ -212,6 +212,7 @@ def catalogue_item_create_schema(
         "parent": [ignore_missing, unicode_safe],
         "private": [ignore_missing, boolean_validator],
         "organization": [ignore_missing, unicode_safe],
+        "default_organization": [ignore_missing, unicode_safe],
     }
 
 

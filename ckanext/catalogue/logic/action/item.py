@@ -51,6 +51,7 @@ from ckanext.catalogue.core.store import (
     catalogue_index_and_commit,
     catalogue_index_many,
     catalogue_new_package_dict,
+    catalogue_root_organization,
     catalogue_save_dataset,
     catalogue_search_filters,
     catalogue_search_items,
@@ -92,17 +93,21 @@ def catalogue_item_auth_dict(kind: CatalogueKind, item: dict[str, Any]) -> dict[
             "ancestors": item.get("ancestors", []), "creator_user_id": item.get("creator_user_id")}
 
 
-def _callers_organization(context: Context) -> str:
+def _callers_organization(context: Context, default: str | None = None) -> str:
     """For kinds owned by an organization: the caller's only organization
-    where they may create datasets, when the request names none."""
+    where they may create datasets, when the request names none; ``default``
+    when they may write in several (or, for a sysadmin, in none). The
+    root organization's name makes it on first use."""
     orgs = tk.get_action("organization_list_for_user")(
         {"user": context.get("user", "")}, {"permission": "create_dataset"})
+    if len(orgs) == 1:
+        return orgs[0]["name"]
+    if default and (orgs or roles.catalogue_is_sysadmin(context.get("user"))):
+        return catalogue_root_organization(context) if default == config.catalogue_root_organization() else default
     if not orgs:
         raise tk.NotAuthorized(tk._("You are in no organization where you may create items"))
-    if len(orgs) > 1:
-        raise CatalogueInvalid({"organization": [tk._(
-            "You may write in several organizations; name one with organization")]})
-    return orgs[0]["name"]
+    raise CatalogueInvalid({"organization": [tk._(
+        "You may write in several organizations; name one with organization")]})
 
 
 def _seen(context: Context, row: CatalogueItem | None) -> CatalogueItem | None:
@@ -142,7 +147,7 @@ def _place(context: Context, kind: CatalogueKind, data: dict[str, Any], links: d
     organization = None
     wanted = data.get("organization")
     if kind.write == WRITE_ORGANIZATION and parent is None and not wanted:
-        wanted = _callers_organization(context)
+        wanted = _callers_organization(context, data.get("default_organization"))
     if wanted and (kind.binds_organization or parent is None):
         organization = model.Group.get(wanted)
         if organization is None or not organization.is_organization or organization.state != "active":
@@ -208,6 +213,9 @@ def catalogue_item_create(context: Context, data: DataDict) -> ActionResult.AnyD
     :param private: keep the item visible to its organization only
     :param organization: for kinds bound to an organization, an existing one;
         a new organization is made otherwise
+    :param default_organization: where an item of a kind owned by an
+        organization goes when none is named and the caller may write in
+        several (or, a sysadmin, in none)
     :returns: the item
     """
     try:

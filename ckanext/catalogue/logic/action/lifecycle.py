@@ -15,6 +15,7 @@ from ckan import authz, model
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.config import catalogue_archive_retention_days
+from ckanext.catalogue.core import visibility
 from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.core.purge import catalogue_purge_packages
@@ -76,6 +77,23 @@ def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> Actio
 _LOG_TYPES: dict[str | None, str | None] = {"new package": "create", "changed package": "update", "deleted package": "delete"}
 
 
+def _extras_map(package: dict[str, Any]) -> dict[str, Any]:
+    """The extras of a dataset an activity recorded, as a dict."""
+    extras: list[Any] = package.get("extras") or []
+    return {str(e["key"]): e.get("value") for e in extras
+            if isinstance(e, dict) and "key" in e}
+
+
+def _names_of(org_ids: set[str], user_ids: set[str]) -> dict[str, str]:
+    """Names of the organizations and users with these ids, in two queries."""
+    found: dict[str, str] = {}
+    if org_ids:
+        found.update((g.id, g.name) for g in model.Session.query(model.Group).filter(model.Group.id.in_(org_ids)))
+    if user_ids:
+        found.update((u.id, u.name) for u in model.Session.query(model.User).filter(model.User.id.in_(user_ids)))
+    return found
+
+
 @tk.side_effect_free
 @catalogue_validated(schema.catalogue_item_log_schema,
                      first=lambda c, d: catalogue_item_target(c, d, "catalogue_item_update"))
@@ -90,7 +108,8 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
     :param offset: default 0
     :param limit: default 50, at most 200
     :returns: ``{"offset", "limit", "count", "resources": [{"id", "time",
-        "who": {"id", "name", "email"}, "type", "message", "data"}]}``
+        "who": {"id", "name", "email"}, "type", "message", "data",
+        "visibility": the item's visibility settings after the change}]}``
     """
     from ckanext.activity.model import Activity  # noqa: PLC0415 - the activity plugin is optional; its model maps a table of its own
 
@@ -108,13 +127,18 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
         model.User.id.in_({a.user_id for a in rows if a.user_id}))} if rows else {}
     # Addresses are shown to sysadmins, and to each user their own.
     sysadmin = authz.is_sysadmin(context.get("user"))
+    packages: list[dict[str, Any]] = [(a.data or {}).get("package") or {} for a in rows]
+    extras_of = [_extras_map(p) for p in packages]
+    settings = [visibility.catalogue_visibility_settings(x, bool(p.get("private")))
+                for x, p in zip(extras_of, packages, strict=True)]
+    owners: set[str] = {str(p["owner_org"]) for p in packages if p.get("owner_org")}
+    names = _names_of({i for s in settings for part in ("include", "exclude") for i in s[part]["organizations"]}
+                      | owners,
+                      {i for s in settings for part in ("include", "exclude") for i in s[part]["users"]})
     resources = []
-    for activity in rows:
+    for activity, stored, extras_map, setting in zip(rows, packages, extras_of, settings, strict=True):
         who = users.get(activity.user_id)
-        stored: dict[str, Any] = (activity.data or {}).get("package") or {}
-        extras: list[Any] = stored.get("extras") or []
-        doc: Any = next((cast("dict[str, Any]", e).get("value") for e in extras
-                         if isinstance(e, dict) and e.get("key") == "catalogue_doc"), None)
+        doc: Any = extras_map.get("catalogue_doc")
         kind_name = _LOG_TYPES.get(activity.activity_type, activity.activity_type)
         resources.append({
             "id": activity.id,
@@ -125,5 +149,12 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
             "message": tk._("Item {action}").format(action=cast("dict[str | None, str | None]", {
                 "create": "created", "update": "updated", "delete": "archived"}).get(kind_name, kind_name)),
             "data": {"state": stored.get("state"), "doc": json.loads(doc) if isinstance(doc, str) else None},
+            # Who could see the item once this change was made.
+            "visibility": {
+                "restrictions": setting["restrictions"], "extendable": setting["extendable"],
+                "owner": names.get(stored.get("owner_org") or "", stored.get("owner_org")),
+                **{part: {group: [names.get(i, i) for i in setting[part][group]] for group in ("organizations", "users")}
+                   for part in ("include", "exclude")},
+            },
         })
     return {"offset": offset, "limit": limit, "count": count, "resources": resources}

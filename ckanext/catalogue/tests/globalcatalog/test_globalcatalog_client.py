@@ -12,6 +12,8 @@ from ibm_platform_services.global_catalog_v1 import (  # noqa: E402
     CatalogEntry,
     EntrySearchResult,
     Image,
+    Message,
+    PricingGet,
     Provider,
     VisibilityDetail,
     VisibilityDetailAccounts,
@@ -42,6 +44,10 @@ def test_official_client_drives_every_global_catalog_call(server):
     factories.Organization(users=[{"name": owner["name"], "capacity": "admin"}])
     service = GlobalCatalogV1(authenticator=BearerTokenAuthenticator(owner["token"]))
     service.set_service_url(f"{server}/globalcatalog/api/v1/")
+    reader_user = factories.UserWithToken()
+    reader_org = factories.Organization(users=[{"name": reader_user["name"], "capacity": "member"}])
+    reader = GlobalCatalogV1(authenticator=BearerTokenAuthenticator(reader_user["token"]))
+    reader.set_service_url(f"{server}/globalcatalog/api/v1")
     anonymous = GlobalCatalogV1(authenticator=NoAuthAuthenticator())
     anonymous.set_service_url(f"{server}/globalcatalog/api/v1")
 
@@ -103,10 +109,31 @@ def test_official_client_drives_every_global_catalog_call(server):
     assert service.get_pricing(id="priced1").get_result()["type"] == "paid"
     assert service.get_pricing_deployments(id="priced1").get_result()["count"] == 0
 
-    # Audit log, newest first.
+    # Regional pricing of a global plan: its deployment in that region.
+    service.create_catalog_entry(id="plan1", parent_id="priced1", **{**entry, "name": "plan1", "kind": "plan"},
+                                 metadata={"pricing": {"type": "paid", "deployment_regions": ["us-south"]}})
+    service.create_catalog_entry(id="south1", parent_id="plan1", **{**entry, "name": "south1", "kind": "deployment"},
+                                 metadata={"deployment": {"location": "us-south"}, "pricing": {"type": "free"}})
+    regional = service.get_pricing(id="plan1", deployment_region="us-south").get_result()
+    assert (regional["type"], regional["deployment_region"]) == ("free", "us-south")
+    PricingGet.from_dict(regional)
+    assert _status(lambda: service.get_pricing(id="plan1", deployment_region="eu-de")) == 400
+
+    # The SDK's accounts model names its account with the "_accountid_" key.
+    assert service.update_visibility(id="priced1", restrictions="private", include=VisibilityDetail(
+        accounts=VisibilityDetailAccounts(accountid=reader_org["name"]))).get_status_code() == 200
+    assert reader.get_catalog_entry(id="priced1").get_status_code() == 200
+    # catalog=true: 200 while a visible entry matches, 403 otherwise.
+    assert anonymous.list_catalog_entries(q="someNameUpdated1", catalog=True).get_status_code() == 200
+    assert _status(lambda: anonymous.list_catalog_entries(q="priced", catalog=True)) == 403
+
+    # Audit log, newest first: the entry's id, the change's gid, the
+    # visibility the change left.
     logs = service.get_audit_logs(id="someId1", offset=0, limit=10).get_result()
     assert logs["resources"][0]["type"] == "update" and logs["resources"][-1]["type"] == "create"
     assert logs["resources"][0]["who_name"] == owner["name"]
+    message = Message.from_dict(logs["resources"][0])
+    assert message.id == "someId1" and message.gid and message.effective.restrictions == "public"
 
     # Artifacts: a dict is sent as JSON (24 bytes) and read back parsed.
     assert service.upload_artifact(object_id="someId1", artifact_id="someArtifactId.json",
