@@ -165,6 +165,11 @@ def catalogue_document_limits() -> CatalogueDocumentLimits:
     )
 
 
+def catalogue_item_resources_max() -> int:
+    """Most resources one item may hold."""
+    return _int("limits.item_resources")
+
+
 def catalogue_indexed_properties() -> int:
     """How many document properties of one item become Solr fields."""
     return _int("limits.indexed_properties")

@@ -137,6 +137,9 @@ class CatalogueDialect:
     scoped_endpoints: tuple[str, ...] = ()
     # Endpoints whose body is a file, bounded by the artifacts' size limit.
     file_endpoints: tuple[str, ...] = ()
+    # Endpoints taking a resource file in a multipart body, bounded by
+    # CKAN's ``ckan.max_resource_size``.
+    upload_endpoints: tuple[str, ...] = ()
 
 
 class ICatalogueDialect(p.Interface):

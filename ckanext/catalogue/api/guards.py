@@ -148,8 +148,9 @@ def catalogue_bound_body() -> None:
         return
     if any(request.endpoint in d.file_endpoints for d in catalogue_dialects()):
         limit = catalogue_artifacts_max_size()
-    elif api == "action" and request.mimetype == "multipart/form-data":
-        limit = max(_upload_limit(), catalogue_body_limit(api))  # resource_create with a file
+    elif request.mimetype == "multipart/form-data" and (api == "action" or any(
+            request.endpoint in d.upload_endpoints for d in catalogue_dialects())):
+        limit = max(_upload_limit(), catalogue_body_limit(api))  # a resource with its file
     else:
         limit = catalogue_body_limit(api)
     request.max_content_length = limit

@@ -51,7 +51,8 @@ def catalogue_request_scope() -> str | None:
 CATALOGUE_SCOPED_ACTIONS = frozenset((
     "catalogue_item_create", "catalogue_item_validate", "catalogue_item_bulk_create", "catalogue_item_update", "catalogue_item_patch",
     "catalogue_item_delete", "catalogue_item_purge", "catalogue_item_restore", "catalogue_item_visibility_update",
-    "catalogue_item_artifact_upload", "catalogue_item_artifact_delete",
+    "catalogue_item_artifact_upload", "catalogue_item_artifact_delete", "catalogue_item_resource_create",
+    "catalogue_item_resource_update", "catalogue_item_resource_delete",
 ))
 _WRITES = ("POST", "PUT", "PATCH", "DELETE")
 

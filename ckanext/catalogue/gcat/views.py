@@ -279,6 +279,97 @@ def moderation_view(name: str, decision: str) -> Response:
     return _translate(run)
 
 
+# --- an item's resources: CKAN resources of its dataset ---
+
+RESOURCE_FIELDS = ("name", "url", "description", "format", "mimetype")
+# gCat's words for a resource body without a url (its CKANResource check).
+_NO_URL = "The content must contains the url property"
+
+
+def _resource_body(resource_id: str | None = None) -> dict[str, Any]:
+    """A resource's fields from a JSON body, or from a multipart form with
+    its file in ``upload`` (stored by CKAN's uploader)."""
+    if request.mimetype == "multipart/form-data":
+        sent: dict[str, Any] = dict(request.form.items())
+        if "upload" in request.files:
+            sent["upload"] = request.files["upload"]
+    else:
+        sent = _body()
+    fields: dict[str, Any] = {k: sent[k] for k in (*RESOURCE_FIELDS, "upload") if k in sent}
+    if sent.get("package_id"):
+        fields["package_id"] = sent["package_id"]
+    if resource_id is not None and sent.get("id") not in (None, "", resource_id):
+        raise tk.ValidationError({"id": [
+            f"Resource ID {resource_id} does not match {sent['id']} which is the value of id contained in the "
+            "representation."]})
+    return fields
+
+
+def _resource_call(call: CatalogueCall, action: str, data: dict[str, Any]) -> Any:
+    """The core's resource action, its refusals in gCat's words."""
+    try:
+        return call(action, data)
+    except tk.ValidationError as error:
+        errors = error.error_dict or {}
+        if "url" in errors:
+            raise tk.ValidationError({"url": [_NO_URL]}) from error
+        if "package_id" in errors:
+            raise tk.ValidationError({"package_id": [
+                f"Item ID {data['id']} does not match {data.get('package_id')} which is the value of package_id "
+                "contained in the representation."]}) from error
+        raise
+
+
+resources_view = CatalogueMethodViews("resources_view")
+_route("/items/<name>/resources", ("GET", "POST"))(resources_view)
+
+
+@resources_view.get
+def resources_list(name: str) -> Response:
+    return _translate(lambda call: jsonify(call("catalogue_item_resource_list", {"id": name, "kind": [ITEM_KIND]})))
+
+
+@resources_view.post
+def resource_create(name: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        created = _resource_call(call, "catalogue_item_resource_create",
+                                 {"id": name, "kind": [ITEM_KIND], **_resource_body()})
+        resp = jsonify(created)
+        resp.status_code = 201
+        resp.headers["Location"] = url_for("catalogue_gcat.resource_view", name=name, resource_id=created["id"],
+                                           _external=True)
+        return resp
+
+    return _translate(run)
+
+
+resource_view = CatalogueMethodViews("resource_view")
+_route("/items/<name>/resources/<resource_id>", ("GET", "PUT", "DELETE"))(resource_view)
+
+
+@resource_view.get
+def resource_show(name: str, resource_id: str) -> Response:
+    return _translate(lambda call: jsonify(call("catalogue_item_resource_show", {
+        "id": name, "kind": [ITEM_KIND], "resource_id": resource_id})))
+
+
+@resource_view.put
+def resource_update(name: str, resource_id: str) -> Response:
+    return _translate(lambda call: jsonify(_resource_call(call, "catalogue_item_resource_update", {
+        "id": name, "kind": [ITEM_KIND], "resource_id": resource_id, **_resource_body(resource_id)})))
+
+
+@resource_view.delete
+def resource_delete(name: str, resource_id: str) -> Response:
+
+    def run(call: CatalogueCall) -> Response:
+        call("catalogue_item_resource_delete", {"id": name, "kind": [ITEM_KIND], "resource_id": resource_id})
+        return Response(status=204)
+
+    return _translate(run)
+
+
 TRASH_METHODS = ("GET", "DELETE")
 
 
@@ -315,5 +406,6 @@ def licenses_view() -> Response:
 DIALECT = CatalogueDialect(
     name="gcat", blueprint=gcat, openapi=Path(__file__).with_name("openapi.yaml"),
     token_headers=TOKEN_HEADERS, scoped_endpoints=(), file_endpoints=(),
+    upload_endpoints=("catalogue_gcat.resources_view", "catalogue_gcat.resource_view"),
     too_many=lambda retry: _error(429, f"Too many requests; retry in {retry} seconds"),
 )

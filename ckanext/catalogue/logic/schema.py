@@ -5,6 +5,8 @@ import datetime
 import re
 from typing import Any, cast
 
+from werkzeug.datastructures import FileStorage
+
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
 from ckan.logic.schema import validator_args
@@ -539,6 +541,54 @@ def catalogue_artifact_schema() -> Schema:
 def catalogue_artifact_upload_schema() -> Schema:
     return {**catalogue_artifact_schema(), "content": [catalogue_artifact_content],
             "content_type": [catalogue_media_type]}
+
+
+# --- resources of an item ---
+
+# Bounds of a resource's fields, in characters.
+CATALOGUE_RESOURCE_FIELDS = {"name": 1000, "url": 2000, "description": 10000, "format": 100, "mimetype": 200}
+
+
+def catalogue_resource_field(field: str) -> Validator:
+    most = CATALOGUE_RESOURCE_FIELDS[field]
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or len(value) > most:
+            raise tk.Invalid(tk._("A string of at most {n} characters").format(n=most))
+        return value
+
+    return check
+
+
+def catalogue_resource_upload(value: Any) -> Any:
+    """A file sent in a multipart body (CKAN's uploader reads it)."""
+    if not isinstance(value, FileStorage) or not value.filename:
+        raise tk.Invalid(tk._("A file sent as multipart/form-data"))
+    return value
+
+
+@validator_args
+def catalogue_item_resource_list_schema(not_empty: Validator, unicode_safe: Validator,
+                                        ignore_empty: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings]}
+
+
+@validator_args
+def catalogue_item_resource_id_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {**catalogue_item_resource_list_schema(), "resource_id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def catalogue_item_resource_create_schema(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    return {**catalogue_item_resource_list_schema(),
+            **{field: [ignore_missing, catalogue_resource_field(field)] for field in CATALOGUE_RESOURCE_FIELDS},
+            "upload": [ignore_missing, catalogue_resource_upload],
+            # A body read back and sent again names its item: it must be this one.
+            "package_id": [ignore_missing, unicode_safe]}
+
+
+def catalogue_item_resource_update_schema() -> Schema:
+    return {**catalogue_item_resource_create_schema(), **catalogue_item_resource_id_schema()}
 
 
 # --- ratings ---

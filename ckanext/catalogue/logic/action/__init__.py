@@ -15,6 +15,7 @@ from ckanext.catalogue.logic.action import (
     pricing,
     rating,
     read_paths,
+    resource,
     role,
     token,
     trash,
@@ -30,6 +31,7 @@ from ckanext.catalogue.logic.action.parents import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.pricing import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.rating import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.read_paths import *  # noqa: F401,F403
+from ckanext.catalogue.logic.action.resource import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.role import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.token import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.trash import *  # noqa: F401,F403
@@ -46,6 +48,7 @@ __all__ += parents.__all__
 __all__ += pricing.__all__
 __all__ += rating.__all__
 __all__ += read_paths.__all__
+__all__ += resource.__all__
 __all__ += role.__all__
 __all__ += token.__all__
 __all__ += trash.__all__

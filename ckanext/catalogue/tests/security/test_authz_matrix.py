@@ -55,6 +55,11 @@ def _archived(people: People, entry: str) -> dict:
     return {"id": entry}
 
 
+def _with_resource(people: People, entry: str) -> dict:
+    made = catalogue_call(people.names["admin"], "catalogue_item_resource_create", id=entry, url="https://e.org/a")
+    return {"id": entry, "resource_id": made["id"]}
+
+
 def _with_artifact(people: People, entry: str) -> dict:
     catalogue_call(people.names["admin"], "catalogue_item_artifact_upload", id=entry, name="a.txt",
                    content="x", content_type="text/plain")
@@ -146,6 +151,10 @@ ROWS: dict[str, tuple[frozenset[str], Callable[[str], Callable[[People, str], Wr
     "catalogue_item_artifact_upload": (WRITERS, _on_entry(lambda p, e: {
         "id": e, "name": "b.txt", "content": "y", "content_type": "text/plain"})),
     "catalogue_item_artifact_delete": (WRITERS, _on_entry(_with_artifact)),
+    "catalogue_item_resource_create": (WRITERS, _on_entry(lambda p, e: {"id": e, "url": "https://e.org/a"})),
+    "catalogue_item_resource_update": (WRITERS, _on_entry(lambda p, e: {**_with_resource(p, e),
+                                                                        "url": "https://e.org/b"})),
+    "catalogue_item_resource_delete": (WRITERS, _on_entry(_with_resource)),
     # Not for scoped tokens: a token never makes another token.
     "catalogue_token_create": (WRITERS - {"scoped"}, _on_entry(lambda p, e: {"item_id": e, "role": "provider"})),
     "catalogue_item_purge_expired": (SITE, _plain(lambda p, s: {})),
