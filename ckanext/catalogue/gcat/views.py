@@ -158,8 +158,12 @@ def member_purge(collection: str, id: str) -> Response:
 
 ITEM_KIND = "gcat.item"
 ITEM_COLLECTION_METHODS = ("GET", "POST")
-# gCat has no partial update of items: PATCH answers 405 with Allow.
-ITEM_METHODS = ("GET", "PUT", "DELETE", "PURGE")
+# gCat has no partial update of items: PATCH answers 405 with Allow. POST
+# is its moderation call.
+ITEM_METHODS = ("GET", "POST", "PUT", "DELETE", "PURGE")
+# gCat's moderation body: the state an item goes to, and a message.
+CM_ITEM_STATUS = "cm_item_status"
+CM_DECISIONS = {"approved": "approve", "rejected": "reject"}
 
 
 def _gcat_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -262,6 +266,30 @@ def item_delete(name: str) -> Response:
 @item_view.purge
 def item_purge(name: str) -> Response:
     return _item_remove(name, purge=True)
+
+
+@item_view.post
+def item_moderate(name: str) -> Response:
+    """The moderation call of gCat: ``{"cm_item_status": "approved" | "rejected",
+    "message": ...}`` moves the item with a message; a message alone goes to
+    the other party, the state unchanged."""
+
+    def run(call: CatalogueCall) -> Response:
+        body = _body()
+        status, message = body.get(CM_ITEM_STATUS), body.get("message", "")
+        if status is None:
+            decision = "message"
+        elif status in CM_DECISIONS:
+            decision = CM_DECISIONS[status]
+        else:
+            raise tk.ValidationError({CM_ITEM_STATUS: [
+                f"{CM_ITEM_STATUS} must be one of {', '.join(CM_DECISIONS)}"]})
+        if not isinstance(message, str):
+            raise tk.ValidationError({"message": ["The message must be a string"]})
+        return jsonify(_gcat_item(call("catalogue_item_moderate", {
+            "id": name, "decision": decision, "message": message, "kind": [ITEM_KIND]})))
+
+    return _translate(run)
 
 
 @_route("/items/<name>/approve", ("POST",), decision="approve")

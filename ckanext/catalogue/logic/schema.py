@@ -350,7 +350,7 @@ def catalogue_item_moderate_schema(
 ) -> Schema:
     return {
         "id": [not_empty, unicode_safe],
-        "decision": [not_empty, one_of(["approve", "reject"])],
+        "decision": [not_empty, one_of(["approve", "reject", "message"])],
         "message": [ignore_missing, unicode_safe],
         "kind": [ignore_missing, catalogue_list_of_strings],
     }

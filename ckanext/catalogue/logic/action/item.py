@@ -657,13 +657,15 @@ def catalogue_item_moderate(context: Context, data: DataDict) -> ActionResult.An
     """Approve or reject an item waiting for moderation (Catalogue-Moderator).
 
     :param id: the item
-    :param decision: ``approve`` or ``reject``
-    :param message: for the author (required to reject)
+    :param decision: ``approve``, ``reject``, or ``message``: a message
+        without a change of state (moderators, and the item's author)
+    :param message: for the author (required to reject and for a message)
     :returns: the item
     """
     row, pkg = rules.catalogue_item_or_404(data["id"], data.get("kind"))
     try:
-        tk.check_access("catalogue_item_moderate", context, {"id": row.id})
+        tk.check_access("catalogue_item_moderate", context, {
+            "id": row.id, "decision": data["decision"], "creator_user_id": pkg.creator_user_id})
     except tk.NotAuthorized:
         catalogue_check_readable(context, row.id, data["id"])  # hidden: not found, as an unknown item
         raise
@@ -675,9 +677,12 @@ def catalogue_item_moderate(context: Context, data: DataDict) -> ActionResult.An
                                CODE_NOT_ALLOWED)
     if data["decision"] == "reject" and not data.get("message"):
         raise CatalogueInvalid({"message": [tk._("A rejection needs a message for the author")]})
-    state = moderation.APPROVED if data["decision"] == "approve" else moderation.REJECTED
+    if data["decision"] == "message" and not data.get("message"):
+        raise CatalogueInvalid({"message": [tk._("A message is required")]})
     extras = dict(pkg.extras or {})
-    extras[moderation.EXTRA_STATE] = state
+    if data["decision"] != "message":
+        extras[moderation.EXTRA_STATE] = (moderation.APPROVED if data["decision"] == "approve"
+                                          else moderation.REJECTED)
     extras[moderation.EXTRA_MESSAGE] = data.get("message", "")
     catalogue_save_dataset(context, row.id, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
     return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})

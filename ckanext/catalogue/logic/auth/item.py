@@ -181,6 +181,10 @@ def catalogue_item_pricing(context: Context, data_dict: DataDict) -> AuthResult:
 def catalogue_item_moderate(context: Context, data_dict: DataDict) -> AuthResult:
     if roles.catalogue_is_moderator(context.get("user")):
         return {"success": True}
+    # The author answers the moderators with a message, changing nothing.
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    if data_dict.get("decision") == "message" and user is not None and data_dict.get("creator_user_id") == user.id:
+        return {"success": True}
     return _refuse(tk._("Only a Catalogue-Moderator may approve or reject items"))
 
 

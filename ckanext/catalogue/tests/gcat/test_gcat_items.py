@@ -55,7 +55,7 @@ def test_every_method_for_every_role(app, headers, role):
     put = app.client.put("/gcat/items/existing", json=_item("existing", title="T"), headers=h)
     assert put.status_code == _status(role, ANY_ITEM, 200), put.body
     patch = app.client.patch("/gcat/items/existing", json={"title": "x"}, headers=h)
-    assert patch.status_code == 405 and set(patch.headers["Allow"].split(", ")) == {"GET", "PUT", "DELETE", "PURGE"}
+    assert patch.status_code == 405 and set(patch.headers["Allow"].split(", ")) == {"GET", "POST", "PUT", "DELETE", "PURGE"}
     deleted = app.client.delete("/gcat/items/existing", headers=h)
     assert deleted.status_code == _status(role, ANY_ITEM, 204)
     if role not in ANY_ITEM:
@@ -155,6 +155,34 @@ def test_moderation_pending_until_a_moderator_decides(app, headers):
     assert app.client.delete("/gcat/items/draft", headers=editor).status_code in (200, 204)
     archived = app.post("/gcat/items/draft/reject", json={"message": "late"}, headers=moderator)
     assert archived.status_code == 400 and "restored" in archived.get_data(as_text=True)
+
+
+@pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")
+def test_moderation_on_gcats_own_url_and_body(app, headers):
+    """Moderated Catalogues of gCat (docs/index.rst; its API lists POST on
+    /items/{ITEM_ID}): the moderation operation in the body, with a message;
+    a message alone changes no state, and the author may answer with one."""
+    editor, moderator, member = headers["editor"], headers["moderator"], headers["member"]
+    assert app.post("/gcat/items", json=_item("queued"), headers=editor).status_code == 201
+
+    asked = app.post("/gcat/items/queued", json={"message": "Which licence?"}, headers=moderator)
+    assert asked.status_code == 200 and asked.json["moderation"] == {"state": "pending", "message": "Which licence?"}
+    answered = app.post("/gcat/items/queued", json={"message": "CC-BY"}, headers=editor)
+    assert answered.status_code == 200 and answered.json["moderation"] == {"state": "pending", "message": "CC-BY"}
+    # The author's message decides nothing, and nobody else may send one.
+    assert app.post("/gcat/items/queued", json={"cm_item_status": "approved"}, headers=editor).status_code == 401
+    assert app.post("/gcat/items/queued", json={"message": "x"}, headers=member).status_code == 404
+    assert app.post("/gcat/items/queued", json={}, headers=moderator).status_code == 400
+    assert app.post("/gcat/items/queued", json={"cm_item_status": "pending"}, headers=moderator).status_code == 400
+
+    rejected = app.post("/gcat/items/queued", json={"cm_item_status": "rejected", "message": "No licence"},
+                        headers=moderator)
+    assert rejected.json["moderation"] == {"state": "rejected", "message": "No licence"}
+    assert app.post("/gcat/items/queued", json={"cm_item_status": "rejected"}, headers=moderator).status_code == 400
+    approved = app.post("/gcat/items/queued", json={"cm_item_status": "approved", "message": "Thanks"},
+                        headers=moderator)
+    assert approved.status_code == 200 and approved.json["moderation"] == {"state": "approved", "message": "Thanks"}
+    assert app.get("/gcat/items/queued", headers=member).status_code == 200
 
 
 @pytest.mark.ckan_config("ckanext.catalogue.moderation", "true")
