@@ -209,6 +209,11 @@ def catalogue_software_source_url(source: str) -> str:
     return _str(f"software.{source}_url")
 
 
+def catalogue_jobs_queue() -> str:
+    """The job queue of the core's background work (bulk removals)."""
+    return _str("jobs.queue")
+
+
 def catalogue_software_queue() -> str:
     """The job queue of software imports and updates."""
     return _str("software.queue")

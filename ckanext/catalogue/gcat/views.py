@@ -157,7 +157,7 @@ def member_purge(collection: str, id: str) -> Response:
 
 
 ITEM_KIND = "gcat.item"
-ITEM_COLLECTION_METHODS = ("GET", "POST")
+ITEM_COLLECTION_METHODS = ("GET", "POST", "DELETE", "PURGE")
 # gCat has no partial update of items: PATCH answers 405 with Allow. POST
 # is its moderation call.
 ITEM_METHODS = ("GET", "POST", "PUT", "DELETE", "PURGE")
@@ -220,6 +220,32 @@ def items_create() -> Response:
         return resp
 
     return _translate(run)
+
+
+def _items_remove(purge: bool) -> Response:
+    """DELETE (``purge=true``: as PURGE) or PURGE /gcat/items: the caller's
+    items (``own_only=false``, Catalogue-Admins: everyone's) go in a
+    background job; 202 at once."""
+
+    def run(call: CatalogueCall) -> Response:
+        own_only = request.args.get("own_only", "true").strip().lower() not in ("false", "0", "no")
+        queued = call("catalogue_item_bulk_remove", {"kind": [ITEM_KIND], "own_only": own_only,
+                                                     "purge": purge or _bool_arg("purge")})
+        resp = jsonify(queued)
+        resp.status_code = 202
+        return resp
+
+    return _translate(run)
+
+
+@items_view.delete
+def items_delete() -> Response:
+    return _items_remove(purge=False)
+
+
+@items_view.purge
+def items_purge() -> Response:
+    return _items_remove(purge=True)
 
 
 item_view = CatalogueMethodViews("item_view")

@@ -461,6 +461,13 @@ def catalogue_purge_expired_schema() -> Schema:
     return {"days": [catalogue_absent_ignored, catalogue_retention]}
 
 
+@validator_args
+def catalogue_item_bulk_remove_schema(not_empty: Validator, boolean_validator: Validator,
+                                      default: ValidatorFactory) -> Schema:
+    return {"kind": [not_empty, catalogue_list_of_strings], "own_only": [default(True), boolean_validator],
+            "purge": [default(False), boolean_validator]}
+
+
 CATALOGUE_LOG_LIMIT_DEFAULT, CATALOGUE_LOG_LIMIT_MAX = 50, 200
 
 

@@ -14,17 +14,19 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.catalogue.config import catalogue_archive_retention_days
-from ckanext.catalogue.core import visibility
+from ckanext.catalogue.config import catalogue_archive_retention_days, catalogue_jobs_queue
+from ckanext.catalogue.core import roles, visibility
 from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.core.purge import catalogue_purge_packages
 from ckanext.catalogue.core.store import EXTRA_ARCHIVED, catalogue_save_dataset
+from ckanext.catalogue.jobs import catalogue_enqueue
 from ckanext.catalogue.logic import schema
 from ckanext.catalogue.logic.action.item import catalogue_item_show, catalogue_item_target
 from ckanext.catalogue.logic.validation import catalogue_validated
+from ckanext.catalogue.model import CatalogueItem
 
-__all__ = ["catalogue_item_restore", "catalogue_item_purge_expired", "catalogue_item_log"]
+__all__ = ["catalogue_item_restore", "catalogue_item_purge_expired", "catalogue_item_bulk_remove", "catalogue_item_log"]
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,54 @@ def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> Actio
     log.info("purged %d item(s) archived before %s", len(purged), cutoff)
     return {"purged": purged}
 
+
+
+@catalogue_validated(schema.catalogue_item_bulk_remove_schema, first="catalogue_item_bulk_remove")
+def catalogue_item_bulk_remove(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """Delete (archive) or purge, in a background job, every item of these
+    kinds the caller created; ``own_only=false`` from a Catalogue-Admin or
+    above: everyone's (for others it stays true). Each item is removed as
+    the caller, with the caller's rights: what they may not remove stays.
+
+    :param kind: kinds (list)
+    :param own_only: default true
+    :param purge: purge instead of archiving (default false)
+    :returns: ``{"job_id", "own_only", "purge"}``
+    """
+    user = context.get("user") or ""
+    own_only = bool(data_dict["own_only"]) or not roles.catalogue_has_level(user, roles.CATALOGUE_ADMIN)
+    job = catalogue_enqueue(catalogue_bulk_remove_job, [user, list(data_dict["kind"]), own_only,
+                                                        bool(data_dict["purge"])],
+                            title=f"catalogue bulk {'purge' if data_dict['purge'] else 'delete'} by {user}",
+                            queue=catalogue_jobs_queue())
+    return {"job_id": job.id, "own_only": own_only, "purge": bool(data_dict["purge"])}
+
+
+def catalogue_bulk_remove_job(user: str, kinds: list[str], own_only: bool, purge: bool) -> dict[str, int]:
+    """The work of ``catalogue_item_bulk_remove``: newest first (children
+    before their parents), one core action per item as ``user``."""
+    account = model.User.get(user)
+    if account is None:
+        return {"removed": 0, "refused": 0}
+    query = model.Session.query(CatalogueItem.id).join(model.Package, model.Package.id == CatalogueItem.id).filter(
+        CatalogueItem.kind.in_(kinds))
+    if not purge:
+        query = query.filter(model.Package.state == "active")
+    if own_only:
+        query = query.filter(model.Package.creator_user_id == account.id)
+    ids = [item_id for (item_id,) in query.order_by(CatalogueItem.created.desc())]
+    action = tk.get_action("catalogue_item_purge" if purge else "catalogue_item_delete")
+    removed = refused = 0
+    for item_id in ids:
+        try:
+            action({"user": account.name}, {"id": item_id})
+            removed += 1
+        except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError) as error:  # noqa: PERF203 - each item is removed, or refused, on its own
+            model.Session.rollback()
+            refused += 1
+            log.info("bulk removal by %s left %s: %s", account.name, item_id, error)
+    log.info("bulk %s by %s: %d removed, %d refused", "purge" if purge else "delete", account.name, removed, refused)
+    return {"removed": removed, "refused": refused}
 
 
 # Activity types of CKAN's stream, as the log names them.

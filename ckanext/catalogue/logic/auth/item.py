@@ -40,6 +40,7 @@ __all__ = [
     "catalogue_token_create",
     "catalogue_item_moderate",
     "catalogue_item_purge_expired",
+    "catalogue_item_bulk_remove",
     "catalogue_item_visibility_update",
     "package_show",
 ]
@@ -137,6 +138,17 @@ def _may_set_visibility(context: Context, data_dict: DataDict) -> AuthResult:
             org and user and authz.users_role_for_group_or_org(org, user) == "admin"):
         return {"success": True}
     return _refuse(tk._("Only admins of the item's organization change who may see it"))
+
+
+@tk.auth_sysadmins_check
+def catalogue_item_bulk_remove(context: Context, data_dict: DataDict) -> AuthResult:
+    # Signed-in users; the job removes only what the user may remove, item
+    # by item. Never through a token scoped to one subtree.
+    if catalogue_request_scope() is not None:
+        return _refuse(tk._("A scoped token only allows changes inside its item"))
+    if not context.get("user"):
+        return _refuse(tk._("Sign in to remove items"))
+    return {"success": True}
 
 
 @tk.auth_sysadmins_check

@@ -158,6 +158,8 @@ ROWS: dict[str, tuple[frozenset[str], Callable[[str], Callable[[People, str], Wr
     # Not for scoped tokens: a token never makes another token.
     "catalogue_token_create": (WRITERS - {"scoped"}, _on_entry(lambda p, e: {"item_id": e, "role": "provider"})),
     "catalogue_item_purge_expired": (SITE, _plain(lambda p, s: {})),
+    # Queued, never run here; the job removes only what its user may remove.
+    "catalogue_item_bulk_remove": (RATERS, _plain(lambda p, s: {"kind": ["gcat.item"]})),
     "catalogue_rating_create": (RATERS, _plain(lambda p, s: {"id": _public_item(p, s), "rating": 4})),
     "catalogue_rating_update": (RATERS, _plain(lambda p, s: {**_rated(p, s), "rating": 1})),
     "catalogue_rating_delete": (RATERS, _plain(_rated)),
