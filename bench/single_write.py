@@ -85,7 +85,7 @@ def _measure(app: Any, repeat: int) -> dict[str, Any]:
         _, *timings["package_create"] = _post(client, headers, "package_create",
                                                {"name": f"sw-p-{stamp}", "owner_org": org["id"]})
         item, *timings["catalogue_item_create"] = _post(client, headers, "catalogue_item_create", {
-            "kind": "gcat.item", "doc": {"name": f"sw-i-{stamp}", "title": "A write"}})
+            "kind": "gcat.item", "doc": {"name": f"sw-i-{stamp}", "title": "A write", "license_id": "cc-by"}})
         # Read-your-writes: the next search by the same client finds it.
         found, _, _ = _post(client, headers, "catalogue_item_search", {"ids": [item["id"]]})
         unseen += found["count"] != 1

@@ -76,6 +76,11 @@ def catalogue_root_organization() -> str:
     return _str("root_organization")
 
 
+def catalogue_gcat_license_required() -> bool:
+    """Whether a gCat item must name its licence (gCat's rule)."""
+    return _bool("gcat.license_required")
+
+
 def catalogue_globalcatalog_default_account() -> str:
     """Organization a Global Catalog entry goes to when the request names
     none (or ``account=global``) and the caller may write in several: the

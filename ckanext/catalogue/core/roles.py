@@ -52,11 +52,12 @@ def catalogue_is_sysadmin(user_name: str | None) -> bool:
 
 def catalogue_member_organizations(user_name: str | None) -> list[str] | None:
     """Ids of the active organizations the user belongs to, in any
-    capacity; None for sysadmins, who belong to every one."""
+    capacity; None for Catalogue-Admins and above (sysadmins included), who
+    change every item and so count as members of every organization."""
     user = model.User.get(user_name) if user_name else None
     if user is None:
         return []
-    if user.sysadmin:
+    if catalogue_level(user) >= CATALOGUE_LEVELS.index(CATALOGUE_ADMIN):
         return None
     rows = (model.Session.query(model.Member.group_id)
             .join(model.Group, model.Group.id == model.Member.group_id)

@@ -305,7 +305,7 @@ def item_moderate(name: str) -> Response:
         status, message = body.get(CM_ITEM_STATUS), body.get("message", "")
         if status is None:
             decision = "message"
-        elif status in CM_DECISIONS:
+        elif isinstance(status, str) and status in CM_DECISIONS:
             decision = CM_DECISIONS[status]
         else:
             raise tk.ValidationError({CM_ITEM_STATUS: [

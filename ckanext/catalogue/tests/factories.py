@@ -33,7 +33,7 @@ class CatalogueItem(_CatalogueFactory):
     """A gCat item (a plain dataset-like item) unless ``kind`` says otherwise."""
 
     kind = "gcat.item"
-    doc = factory.LazyFunction(lambda: {"name": factories._name("item"), "title": "An item"})
+    doc = factory.LazyFunction(lambda: {"name": factories._name("item"), "title": "An item", "license_id": "cc-by"})
 
 
 class GlobalCatalogEntry(_CatalogueFactory):

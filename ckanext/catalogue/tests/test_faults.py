@@ -41,7 +41,7 @@ def test_writes_answer_503_and_change_nothing_without_solr(app, iudx_tree, token
     iudx = app.post("/iudx/cat/v1/item", json=s.resource(t["rg"], t["provider"], "offline"),
                     headers={"token": tokens["admin"]})
     assert iudx.status_code == 503 and iudx.json["type"] == "urn:dx:cat:ServiceUnavailable"
-    gcat = app.post("/gcat/items", json={"name": "offline-item"}, headers={"Authorization": tokens["admin"]})
+    gcat = app.post("/gcat/items", json={"name": "offline-item", "license_id": "cc-by"}, headers={"Authorization": tokens["admin"]})
     assert gcat.status_code == 503 and gcat.json["error"] == "Service Unavailable"
     patch = app.client.put("/iudx/cat/v1/item", json={**s.resource(t["rg"], t["provider"], "sensor-1"),
                                                       "id": t["resource"], "description": "changed"},
@@ -177,8 +177,8 @@ def test_a_bulk_call_that_fails_after_posting_withdraws_its_documents(iudx_tree,
 
     monkeypatch.setattr(item_actions, "_check_create", failing)
     names = [f"posted-{n}" for n in range(5)]
-    records = [{"kind": "gcat.item", "doc": {"name": name, "title": name}} for name in names]
-    records.append({"kind": "gcat.item", "doc": {"name": "breaks", "title": "Breaks"}})
+    records = [{"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": name, "title": name}} for name in names]
+    records.append({"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "breaks", "title": "Breaks"}})
     before = _rows()
     with pytest.raises(RuntimeError):
         catalogue_call(iudx_tree["sysadmin"], "catalogue_item_bulk_create", records=records)

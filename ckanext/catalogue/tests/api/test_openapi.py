@@ -49,7 +49,7 @@ def test_document_describes_exactly_the_routed_operations(app):
 @pytest.mark.usefixtures("clean_db")
 def test_an_unrouted_method_gets_the_dialect_405_with_allow(app):
     gcat = app.client.options("/gcat/items")
-    assert gcat.status_code == 405 and gcat.headers["Allow"] == "GET, POST" and gcat.json["status"] == 405
+    assert gcat.status_code == 405 and gcat.headers["Allow"] == "GET, POST, DELETE, PURGE" and gcat.json["status"] == 405
     iudx = app.client.patch("/iudx/cat/v1/item")
     assert iudx.status_code == 405 and iudx.json["type"] == "urn:dx:cat:MethodNotAllowed"
     library = app.post("/library/catalogs/x")

@@ -126,10 +126,10 @@ def _tree(prefix: str, ids: list[str]) -> list[dict[str, Any]]:
         {"id": rg, "doc": s.resource_group(provider, rs, f"{prefix}-rg")},
         {"id": r1, "doc": s.resource(rg, provider, f"{prefix}-sensor-1", resourceServer=rs)},
         {"id": r2, "doc": s.resource(rg, provider, f"{prefix}-sensor-2", lon=73.9, lat=18.6, resourceServer=rs)},
-        {"kind": "gcat.item", "doc": {"name": f"{prefix}-gcat-one", "title": "One", "notes": "Shared",
+        {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": f"{prefix}-gcat-one", "title": "One", "notes": "Shared",
                                       "tags": [{"name": "water"}, {"name": "flood"}, {"name": f"{prefix}-new"}]}},
         {"kind": "gcat.item", "private": True,
-         "doc": {"name": f"{prefix}-gcat-two", "title": " Two ", "tags": [{"name": "water"}]}},
+         "doc": {"license_id": "cc-by", "name": f"{prefix}-gcat-two", "title": " Two ", "tags": [{"name": "water"}]}},
     ]
 
 
@@ -288,16 +288,16 @@ def test_a_taken_id_name_or_key_is_refused_in_a_batch_as_catalogue_item_create_r
     same record, and nothing of a refused record is written."""
     t = iudx_tree
     admin = t["sysadmin"]
-    kept = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "kept-item", "title": "K"})
-    binned = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "binned-item", "title": "B"})
+    kept = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"license_id": "cc-by", "name": "kept-item", "title": "K"})
+    binned = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"license_id": "cc-by", "name": "binned-item", "title": "B"})
     catalogue_call(admin, "catalogue_item_delete", id=binned["id"])
     aliased = catalogue_call(admin, "catalogue_item_create", id="legacy/path/one",
                              doc=s.resource(t["rg"], t["provider"], name="aliased-sensor"))
     cases = {
         "id of an item": {"id": t["resource"], "doc": s.resource(t["rg"], t["provider"], name="other-sensor")},
-        "name of an item": {"kind": "gcat.item", "doc": {"name": "kept-item", "title": "Again"}},
-        "name of an item in the trash": {"kind": "gcat.item", "doc": {"name": "binned-item", "title": "Again"}},
-        "name that is an item's id": {"kind": "gcat.item", "doc": {"name": kept["id"], "title": "Again"}},
+        "name of an item": {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "kept-item", "title": "Again"}},
+        "name of an item in the trash": {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "binned-item", "title": "Again"}},
+        "name that is an item's id": {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": kept["id"], "title": "Again"}},
         "unique name under the group": {"doc": s.resource(t["rg"], t["provider"])},
         "alias in use": {"id": "legacy/path/one", "doc": s.resource(t["rg"], t["provider"], name="new-sensor")},
     }
@@ -306,8 +306,8 @@ def test_a_taken_id_name_or_key_is_refused_in_a_batch_as_catalogue_item_create_r
         with pytest.raises(tk.ValidationError) as refused:
             catalogue_call(admin, "catalogue_item_create", **record)
         alone[case] = {k: v for k, v in refused.value.error_dict.items() if k != "__type"}
-    fine = {"kind": "gcat.item", "doc": {"name": "fresh-item", "title": "Fresh"}}
-    twin = {"kind": "gcat.item", "doc": {"name": "fresh-item", "title": "Twin"}}
+    fine = {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "fresh-item", "title": "Fresh"}}
+    twin = {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "fresh-item", "title": "Twin"}}
     before = model.Session.query(model.Package).count()
     result = catalogue_call(admin, "catalogue_item_bulk_create", records=[*cases.values(), fine, twin])
     got = {failure["index"]: failure["errors"] for failure in result["errors"]}

@@ -101,14 +101,14 @@ def test_ids_uuid_and_legacy_aliases(iudx_tree):
 
 def test_an_item_is_named_by_its_id_then_an_alias_then_its_dataset_name(iudx_tree):
     admin = iudx_tree["sysadmin"]
-    named = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "named-item", "title": "N"})
+    named = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"license_id": "cc-by", "name": "named-item", "title": "N"})
     assert model.Package.get(named["id"]).name == "named-item"
     for value in (named["id"], "named-item"):
         assert catalogue_call(None, "catalogue_item_show", id=value)["id"] == named["id"]
     # A name that is also another dataset's id does not name the item: ids
     # come first, as CKAN's own lookup reads them.
     taken = str(uuid.uuid4())
-    shadowed = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": taken, "title": "S"})
+    shadowed = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"license_id": "cc-by", "name": taken, "title": "S"})
     assert catalogue_call(None, "catalogue_item_show", id=taken)["id"] == shadowed["id"]
     factories.Dataset(id=taken, owner_org=factories.Organization()["id"])
     model.Session.remove()
@@ -299,10 +299,10 @@ def test_ckan_dataset_actions_cannot_bypass_the_item_rules(iudx_tree, app):
 def test_bulk_create_reports_records_ckan_itself_refuses_and_keeps_the_rest(iudx_tree):
     t = iudx_tree
     factories.Dataset(name="taken-name", owner_org=factories.Organization()["id"])
-    records = [{"kind": "gcat.item", "doc": {"name": "fine-one", "title": "One"}},
-               {"kind": "gcat.item", "doc": {"name": "taken-name", "title": "Taken"}},
-               {"kind": "gcat.item", "doc": {"name": "new", "title": "Reserved by CKAN"}},
-               {"kind": "gcat.item", "doc": {"name": "fine-two", "title": "Two"}}]
+    records = [{"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "fine-one", "title": "One"}},
+               {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "taken-name", "title": "Taken"}},
+               {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "new", "title": "Reserved by CKAN"}},
+               {"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": "fine-two", "title": "Two"}}]
     result = catalogue_call(t["sysadmin"], "catalogue_item_bulk_create", records=records)
     assert [e["index"] for e in result["errors"]] == [1, 2]
     assert result["errors"][1]["errors"] == {"name": ["That name cannot be used"]}
@@ -359,7 +359,7 @@ def test_the_item_stored_in_the_index_holds_its_document_as_written(iudx_tree):
     read back through a search, it equals the item shown, escapes,
     non-ASCII, numbers and nesting included."""
     admin = iudx_tree["sysadmin"]
-    doc = {"name": "spliced-doc", "title": 'Ünïcode "quoted" \\ back\tslash \U0001d11e',
+    doc = {"name": "spliced-doc", "license_id": "cc-by", "title": 'Ünïcode "quoted" \\ back\tslash \U0001d11e',
            "notes": "line\nbreak </script>", "extras": [{"key": "k", "value": "ü"}]}
     made = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc=doc)
     shown = catalogue_call(admin, "catalogue_item_show", id=made["id"])
@@ -375,7 +375,7 @@ def test_the_catalogues_bookkeeping_is_not_free_text(iudx_tree):
     words only."""
     admin = iudx_tree["sysadmin"]
     made = catalogue_call(admin, "catalogue_item_create", kind="gcat.item",
-                          doc={"name": "plain-words", "title": "Quillwort survey"})
+                          doc={"license_id": "cc-by", "name": "plain-words", "title": "Quillwort survey"})
     indexed = make_connection().search(q=f'id:"{made["id"]}"', fl="*").docs[0]
     assert not [k for k in indexed if k.startswith("extras_catalogue_")]
     assert indexed["catalogue_kind"] == "gcat.item"
@@ -395,13 +395,13 @@ def test_an_item_is_shown_as_catalogue_item_dict_makes_it_of_package_show(iudx_t
     legacy = catalogue_call(admin, "catalogue_item_create", id="example.org/legacy/path",
                             doc=s.resource(t["rg"], t["provider"], name="legacy-sensor"))
     private = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", private=True,
-                             organization=t["provider_org"], doc={"name": "shown-private", "title": "P"})
+                             organization=t["provider_org"], doc={"license_id": "cc-by", "name": "shown-private", "title": "P"})
     archived = catalogue_call(admin, "catalogue_item_create", kind="gcat.item",
-                              doc={"name": "shown-archived", "title": "A"})
+                              doc={"license_id": "cc-by", "name": "shown-archived", "title": "A"})
     catalogue_call(admin, "catalogue_item_delete", id=archived["id"])
     gone_org = factories.Organization()
     orphan = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", organization=gone_org["name"],
-                            doc={"name": "shown-orphan", "title": "O"})
+                            doc={"license_id": "cc-by", "name": "shown-orphan", "title": "O"})
     model.Session.execute(text("UPDATE \"group\" SET state = 'deleted' WHERE id = :id"), {"id": gone_org["id"]})
     model.Session.commit()
     for ref in (t["resource"], t["provider"], "example.org/legacy/path", legacy["id"], private["id"],

@@ -47,7 +47,7 @@ def _grow(t: dict[str, str], start: int, count: int) -> dict[str, int]:
     records = [{"doc": s.resource(t["rg"], t["provider"], name=f"probe-{n}")} for n in range(start, start + count)]
     records += [{"doc": s.resource_group(t["provider"], t["rs"], name=f"probe-group-{n}")}
                 for n in range(start, start + count)]
-    records += [{"kind": "gcat.item", "doc": {"name": f"gauge-{n}", "title": f"Gauge {n}", "tags": [{"name": "rain"}]}}
+    records += [{"kind": "gcat.item", "doc": {"license_id": "cc-by", "name": f"gauge-{n}", "title": f"Gauge {n}", "tags": [{"name": "rain"}]}}
                 for n in range(start, start + count)]
     records += [{"kind": "library.catalog", "organization": t["provider_org"],
                  "doc": {"displayName": f"Catalog {n}", "hashtags": ["lib"]}} for n in range(start, start + count)]
@@ -60,7 +60,7 @@ def _archive(t: dict[str, str], start: int, count: int) -> None:
     """Archive (to the trash) gCat items like those _grow makes."""
     for n in range(start, start + count):
         made = catalogue_call(t["sysadmin"], "catalogue_item_create", kind="gcat.item",
-                              doc={"name": f"binned-{n}", "title": f"Binned {n}"})
+                              doc={"license_id": "cc-by", "name": f"binned-{n}", "title": f"Binned {n}"})
         catalogue_call(t["sysadmin"], "catalogue_item_delete", id=made["id"])
 
 
@@ -107,7 +107,7 @@ def test_an_archive_is_one_write_and_one_index_pass(monkeypatch):
     """The archive time and the deleted state are committed together and
     indexed once: one Solr update (with its commit), not one per step."""
     admin = factories.Sysadmin()["name"]
-    item = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "archived", "title": "A"})
+    item = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"license_id": "cc-by", "name": "archived", "title": "A"})
     updates: list[str] = []
     original = pysolr.Solr._send_request
 

@@ -50,7 +50,7 @@ def test_an_item_write_is_found_by_the_next_search(monkeypatch):
     admin = factories.Sysadmin()["name"]
     for n in range(5):
         made = catalogue_call(admin, "catalogue_item_create", kind="gcat.item",
-                              doc={"name": f"seen-at-once-{n}", "title": f"Seen {n}"})
+                              doc={"license_id": "cc-by", "name": f"seen-at-once-{n}", "title": f"Seen {n}"})
         found = catalogue_call(None, "catalogue_item_search", q=f"seen-at-once-{n}")
         assert [i["id"] for i in found["results"]] == [made["id"]]
         catalogue_call(admin, "catalogue_item_patch", id=made["id"], doc={"title": f"Renamed {n}"})

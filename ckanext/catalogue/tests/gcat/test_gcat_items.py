@@ -70,18 +70,39 @@ def test_name_rule_body_name_and_full_replace(app, headers):
     assert app.post("/gcat/items", json=_item("rain"), headers=h).status_code == 201
     mismatch = app.client.put("/gcat/items/rain", json=_item("snow"), headers=h)
     assert mismatch.status_code == 400 and "name" in mismatch.json["errors"]
-    replaced = app.client.put("/gcat/items/rain", json={"name": "rain", "title": "Only title"}, headers=h)
+    replaced = app.client.put("/gcat/items/rain", json={"name": "rain", "title": "Only title", "license_id": "odc-by"},
+                              headers=h)
     assert replaced.status_code == 200
     body = app.get("/gcat/items/rain").json
     assert body["title"] == "Only title" and "notes" not in body and "extras" not in body
     # Tags CKAN cannot hold stay in the document only (never a 500).
-    odd = app.client.put("/gcat/items/rain", json={"name": "rain", "tags": [{"name": {}}, {"name": "ok"}]},
-                         headers=h)
+    odd = app.client.put("/gcat/items/rain", json={"name": "rain", "license_id": "odc-by",
+                                                   "tags": [{"name": {}}, {"name": "ok"}]}, headers=h)
     assert odd.status_code == 200
     dataset = app.get("/api/3/action/package_show?id=rain", headers=h).json["result"]
     assert [t["name"] for t in dataset["tags"]] == ["ok"]
     assert app.get("/gcat/items/nothing-here").status_code == 404
     assert app.post("/gcat/items", json=_item("rain"), headers=h).status_code == 409
+
+
+def test_an_item_names_its_licence_as_gcat_requires(app, headers):
+    """The item check of gCat (CKANPackage): without license_id, 400 "You must
+    specify a license identifier for the item. License list can be
+    retrieved using licence collection"; a PUT that leaves it out too."""
+    h = headers["editor"]
+    message = ("You must specify a license identifier for the item. License list can be retrieved using "
+               "licence collection")
+    for body in ({"name": "nolicence"}, {"name": "nolicence", "license_id": ""}, {"name": "nolicence", "license_id": 3}):
+        refused = app.post("/gcat/items", json=body, headers=h)
+        assert refused.status_code == 400 and refused.json["errors"]["license_id"][0] == message, refused.json
+    assert app.post("/gcat/items", json=_item("licensed"), headers=h).status_code == 201
+    assert app.client.put("/gcat/items/licensed", json={"name": "licensed"}, headers=h).status_code == 400
+    assert app.get("/gcat/licenses").status_code == 200
+
+
+@pytest.mark.ckan_config("ckanext.catalogue.gcat.license_required", "false")
+def test_the_licence_rule_can_be_relaxed(app, headers):
+    assert app.post("/gcat/items", json={"name": "nolicence"}, headers=headers["editor"]).status_code == 201
 
 
 def test_soft_delete_trash_conflict_and_purge_leave_nothing(app, headers):
@@ -173,7 +194,8 @@ def test_moderation_on_gcats_own_url_and_body(app, headers):
     assert app.post("/gcat/items/queued", json={"cm_item_status": "approved"}, headers=editor).status_code == 401
     assert app.post("/gcat/items/queued", json={"message": "x"}, headers=member).status_code == 404
     assert app.post("/gcat/items/queued", json={}, headers=moderator).status_code == 400
-    assert app.post("/gcat/items/queued", json={"cm_item_status": "pending"}, headers=moderator).status_code == 400
+    for status in ("pending", {}, ["approved"], 1):
+        assert app.post("/gcat/items/queued", json={"cm_item_status": status}, headers=moderator).status_code == 400
 
     rejected = app.post("/gcat/items/queued", json={"cm_item_status": "rejected", "message": "No licence"},
                         headers=moderator)

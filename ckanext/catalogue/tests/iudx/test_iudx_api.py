@@ -421,7 +421,7 @@ def test_exact_id_property_matches_only_that_item(app, iudx_tree):
 def test_other_dialects_items_are_not_iudx_items(app, iudx_tree, admin_token):
     t = iudx_tree
     other = catalogue_call(t["sysadmin"], "catalogue_item_create", kind="gcat.item",
-                           doc={"name": "gauge-sensor", "title": "Gauge sensor"})
+                           doc={"license_id": "cc-by", "name": "gauge-sensor", "title": "Gauge sensor"})
     _err(app.get("/iudx/cat/v1/item", query_string={"id": other["id"]}), 404, "ItemNotFound")
     _err(app.client.delete("/iudx/cat/v1/item", query_string={"id": other["id"]}, headers=admin_token),
          404, "ItemNotFound")
@@ -709,6 +709,6 @@ def test_relationship_answers_as_iudx_relationship_tests(app, iudx_tree):
     kept = _ok(rel(id=t["provider"], rel="resourceGroup", filter="[id,name]"))["results"]
     assert kept == [{"id": t["rg"], "name": "env-flood"}]
     # Another dialect's item is no IUDX item to relate.
-    other = catalogue_call(t["sysadmin"], "catalogue_item_create", kind="gcat.item", doc={"name": "g-1", "title": "G"})
+    other = catalogue_call(t["sysadmin"], "catalogue_item_create", kind="gcat.item", doc={"license_id": "cc-by", "name": "g-1", "title": "G"})
     _err(rel(id=other["id"], rel="all"), 400, "ItemNotFound")
 

@@ -63,8 +63,8 @@ def test_who_may_not_act_is_told_so_before_their_input_is_judged():
     admin = factories.Sysadmin()["name"]
     org = factories.Organization()
     hidden = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", organization=org["id"], private=True,
-                         doc={"name": "hidden-item", "title": "Hidden"})
-    public = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "open-item", "title": "Open"})
+                         doc={"license_id": "cc-by", "name": "hidden-item", "title": "Hidden"})
+    public = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"license_id": "cc-by", "name": "open-item", "title": "Open"})
     reader = factories.User()["name"]
     for action, data in (
             ("catalogue_item_artifact_upload", {"name": "x" * 300, "content": b"b", "content_type": "no type"}),
@@ -83,7 +83,7 @@ def test_a_count_checks_its_offset_and_a_log_reads_time_zero():
         call_action("catalogue_item_count", offset="abc")
     assert set(raised.value.error_dict) == {"offset"}
     admin = factories.Sysadmin()["name"]
-    item = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"name": "logged", "title": "Logged"})
+    item = catalogue_call(admin, "catalogue_item_create", kind="gcat.item", doc={"license_id": "cc-by", "name": "logged", "title": "Logged"})
     # startat=0 is the epoch: newest first from it back, nothing.
     assert catalogue_call(admin, "catalogue_item_log", id=item["id"], startat=0)["resources"] == []
     assert catalogue_call(admin, "catalogue_item_log", id=item["id"], startat=0, ascending="on")["count"] == 1

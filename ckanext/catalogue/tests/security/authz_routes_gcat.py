@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ckanext.catalogue.tests.helpers import catalogue_call
-from ckanext.catalogue.tests.security.authz import People, Row, Write
+from ckanext.catalogue.tests.security.authz import ROLES, People, Row, Write
 
 BASE = "/gcat"
 ITEM_KIND = "gcat.item"
@@ -53,6 +53,16 @@ def _on_item(method: str, path: str, make: Callable[[People, str], dict[str, Any
     def setup(people: People, suffix: str) -> Write:
         item = make(people, suffix)
         return Write(method, BASE + path.format(i=item["name"]), body(item) if body else None, scope=item["id"])
+    return setup
+
+
+def _on_resource(method: str, body: dict[str, Any] | None = None) -> Callable[[People, str], Write]:
+    """A write on a fresh resource of a fresh item."""
+    def setup(people: People, suffix: str) -> Write:
+        item = _item(people, suffix)
+        made = catalogue_call(people.names["sysadmin"], "catalogue_item_resource_create", id=item["id"],
+                              url="https://e.org/a")
+        return Write(method, f"{BASE}/items/{item['name']}/resources/{made['id']}", body, scope=item["id"])
     return setup
 
 
@@ -109,4 +119,16 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", f"{BASE}/items/<name>/reject"): Row(MODERATORS, _on_item("POST", "/items/{i}/reject", _pending,
                                                                       lambda i: {"message": "Needs a licence"})),
     ("DELETE", f"{BASE}/trash"): Row(CAT_ADMINS, _trash),
+    # gCat's own moderation call: the state changes for moderators only.
+    ("POST", f"{BASE}/items/<name>"): Row(MODERATORS, _on_item("POST", "/items/{i}", _pending,
+                                                               lambda i: {"cm_item_status": "approved"})),
+    # Queued for any signed-in user (never run here): the job removes only
+    # what that user may remove.
+    ("DELETE", f"{BASE}/items"): Row(frozenset(ROLES) - {"anonymous", "scoped"},
+                                     lambda p, s: Write("DELETE", f"{BASE}/items")),
+    ("POST", f"{BASE}/items/<name>/resources"): Row(ANY_ITEM, _on_item(
+        "POST", "/items/{i}/resources", body=lambda i: {"url": "https://e.org/a"})),
+    ("PUT", f"{BASE}/items/<name>/resources/<resource_id>"): Row(ANY_ITEM, _on_resource(
+        "PUT", {"url": "https://e.org/b"})),
+    ("DELETE", f"{BASE}/items/<name>/resources/<resource_id>"): Row(ANY_ITEM, _on_resource("DELETE")),
 }

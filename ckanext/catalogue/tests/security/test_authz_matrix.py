@@ -120,7 +120,7 @@ RATERS = frozenset(ROLES) - {"anonymous", "scoped"}
 
 def _public_item(people: People, suffix: str) -> str:
     return catalogue_call(people.names["sysadmin"], "catalogue_item_create", kind="gcat.item",
-                          organization=people.home, doc={"name": f"rated-{suffix}", "title": "Rated"})["id"]
+                          organization=people.home, doc={"license_id": "cc-by", "name": f"rated-{suffix}", "title": "Rated"})["id"]
 
 
 def _rated(people: People, suffix: str) -> dict:
