@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
+from xml.etree import ElementTree  # noqa: S405 - builds XML, never parses any
 
 from flask import Response, jsonify, request, url_for
 
@@ -449,6 +450,68 @@ def trash_empty() -> Response:
 @gcat.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown_view(unknown: str) -> Response:
     return _error(404, f"No such resource: /gcat/{unknown}")
+
+
+# --- profiles: the item kinds' metadata profiles, as gCube metadata formats ---
+
+@_route("/profiles", ("GET",))
+def profiles_view() -> Response:
+    """The profile names (``count=true``: how many)."""
+
+    def run(call: CatalogueCall) -> Response:
+        names = call("catalogue_kind_list", {})
+        return jsonify(len(names) if _bool_arg("count") else names)
+
+    return _translate(run)
+
+
+def _profile_fields(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each field as a gCube metadata profile names its parts."""
+    fields: list[dict[str, Any]] = []
+    for f in profile["fields"]:
+        field: dict[str, Any] = {"fieldName": f["name"], "mandatory": f["mandatory"], "dataType": f["data_type"],
+                                 "maxOccurs": f["max_occurs"]}
+        if "default_value" in f:
+            field["defaultValue"] = f["default_value"]
+        if "note" in f:
+            field["note"] = f["note"]
+        if "vocabulary" in f:
+            field["vocabulary"] = {"vocabularyField": f["vocabulary"]}
+        if "regular_expression" in f:
+            field["validator"] = {"regularExpression": f["regular_expression"]}
+        fields.append(field)
+    return fields
+
+
+def _xml(parent: ElementTree.Element, name: str, value: Any) -> None:
+    if isinstance(value, dict):
+        child = ElementTree.SubElement(parent, name)
+        for key, sub in cast("dict[str, Any]", value).items():
+            _xml(child, key, sub)
+    elif isinstance(value, list):
+        for sub in cast("list[Any]", value):
+            _xml(parent, name, sub)
+    else:
+        ElementTree.SubElement(parent, name).text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+@_route("/profiles/<name>", ("GET",))
+def profile_view(name: str) -> Response:
+    """One profile: XML by default, JSON when the caller prefers it."""
+
+    def run(call: CatalogueCall) -> Response:
+        profile = call("catalogue_kind_show", {"name": name})
+        fields = _profile_fields(profile)
+        if request.accept_mimetypes.best_match(["application/xml", "application/json"],
+                                               "application/xml") == "application/json":
+            return jsonify({"metadataformat": {"type": profile["name"], "metadatafield": fields}})
+        root = ElementTree.Element("metadataformat", {"type": profile["name"]})
+        for field in fields:
+            _xml(root, "metadatafield", field)
+        body = '<?xml version="1.0" encoding="UTF-8"?>' + ElementTree.tostring(root, encoding="unicode")
+        return Response(body, mimetype="application/xml")
+
+    return _translate(run)
 
 
 @_route("/licenses", ("GET",))

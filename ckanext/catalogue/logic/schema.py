@@ -550,6 +550,17 @@ def catalogue_artifact_upload_schema() -> Schema:
             "content_type": [catalogue_media_type]}
 
 
+# --- item kinds ---
+
+def catalogue_kind_list_schema() -> Schema:
+    return {}
+
+
+@validator_args
+def catalogue_kind_show_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"name": [not_empty, unicode_safe]}
+
+
 # --- resources of an item ---
 
 # Bounds of a resource's fields, in characters.

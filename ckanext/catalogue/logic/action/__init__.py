@@ -9,6 +9,7 @@ from ckanext.catalogue.logic.action import (
     dataset_guard,
     group,
     item,
+    kind,
     lifecycle,
     listing,
     parents,
@@ -25,6 +26,7 @@ from ckanext.catalogue.logic.action.artifact import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.dataset_guard import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.group import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.item import *  # noqa: F401,F403
+from ckanext.catalogue.logic.action.kind import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.lifecycle import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.listing import *  # noqa: F401,F403
 from ckanext.catalogue.logic.action.parents import *  # noqa: F401,F403
@@ -42,6 +44,7 @@ __all__ += artifact.__all__
 __all__ += dataset_guard.__all__
 __all__ += group.__all__
 __all__ += item.__all__
+__all__ += kind.__all__
 __all__ += lifecycle.__all__
 __all__ += listing.__all__
 __all__ += parents.__all__
