@@ -89,8 +89,17 @@ def catalogue_package_dict(
                  if isinstance(t, str) and _TAG_RE.match(t)],
         "owner_org": owner_org,
         "private": bool(private and owner_org),
-        "extras": [{"key": k, "value": v} for k, v in extras.items()],
+        "extras": catalogue_extras_list(extras),
     }
+
+
+def catalogue_extras_list(extras: dict[str, Any]) -> list[dict[str, Any]]:
+    """A dataset's extras as CKAN's dicts list them, in the order PostgreSQL
+    keeps a ``jsonb`` object's keys (shorter first, then by bytes): the
+    order CKAN reads back from the database. The dataset is then indexed
+    the same whether it was read back before indexing or not (which
+    depends on when the session's weak identity map lets it go)."""
+    return [{"key": k, "value": extras[k]} for k in sorted(extras, key=lambda k: (len(k.encode()), k.encode()))]
 
 
 def catalogue_etag(item_id: str, modified: Any, state: Any) -> str:

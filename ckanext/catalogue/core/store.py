@@ -30,6 +30,7 @@ from ckanext.catalogue.core.document import (
     EXTRA_ANCESTORS,
     INDEX_ITEM,
     catalogue_etag,
+    catalogue_extras_list,
     catalogue_item_dict,
     catalogue_package_dict,
 )
@@ -511,7 +512,7 @@ def _rewrite_descendants(context: Context, item_id: str, move: CatalogueMove) ->
         extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
         old = json.loads(extras.get(EXTRA_ANCESTORS) or "[]")
         extras[EXTRA_ANCESTORS] = json.dumps([*move.ancestors, item_id, *old[move.old_depth + 1:]])
-        catalogue_stage_update(context, descendant, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
+        catalogue_stage_update(context, descendant, {"extras": catalogue_extras_list(extras)})
 
 
 def catalogue_write_replacement(context: Context, row: CatalogueItem, kind: str, parent_id: str | None,

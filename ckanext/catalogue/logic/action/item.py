@@ -24,6 +24,7 @@ from ckanext.catalogue.core.document import (
     CATALOGUE_DATASET_TYPE,
     EXTRA_VISIBILITY,
     catalogue_etag,
+    catalogue_extras_list,
     catalogue_item_of_package,
     catalogue_package_dict,
 )
@@ -684,7 +685,7 @@ def catalogue_item_moderate(context: Context, data: DataDict) -> ActionResult.An
         extras[moderation.EXTRA_STATE] = (moderation.APPROVED if data["decision"] == "approve"
                                           else moderation.REJECTED)
     extras[moderation.EXTRA_MESSAGE] = data.get("message", "")
-    catalogue_save_dataset(context, row.id, {"extras": [{"key": k, "value": v} for k, v in extras.items()]})
+    catalogue_save_dataset(context, row.id, {"extras": catalogue_extras_list(extras)})
     return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
 
@@ -751,10 +752,10 @@ def catalogue_item_delete(context: Context, data: DataDict) -> ActionResult.AnyD
     if pkg.state != "deleted":
         # When it was archived (the retention counts from it), then archived:
         # one transaction, which package_delete commits and CKAN indexes once.
-        extras = [{"key": k, "value": v} for k, v in (pkg.extras or {}).items() if k != EXTRA_ARCHIVED]
+        extras = {k: v for k, v in (pkg.extras or {}).items() if k != EXTRA_ARCHIVED}
         try:
-            catalogue_stage_update(context, row.id, {"extras": [
-                *extras, {"key": EXTRA_ARCHIVED, "value": catalogue_archive_time()}]})
+            catalogue_stage_update(context, row.id, {"extras": catalogue_extras_list(
+                {**extras, EXTRA_ARCHIVED: catalogue_archive_time()})})
             tk.get_action("package_delete")(catalogue_core_context(
                 {"user": context.get("user", ""), "ignore_auth": True}), {"id": row.id})
         except Exception:

@@ -16,7 +16,7 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.config import catalogue_archive_retention_days, catalogue_jobs_queue
 from ckanext.catalogue.core import roles, visibility
-from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE
+from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE, catalogue_extras_list
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.core.purge import catalogue_purge_packages
 from ckanext.catalogue.core.store import EXTRA_ARCHIVED, catalogue_save_dataset
@@ -49,7 +49,7 @@ def catalogue_item_restore(context: Context, data_dict: DataDict) -> ActionResul
         raise CatalogueInvalid({"parent": [tk._("The item's parent is archived: restore it first")]},
                                CODE_NOT_ALLOWED)
     extras = {k: v for k, v in (pkg.extras or {}).items() if k != EXTRA_ARCHIVED}
-    catalogue_save_dataset(context, row.id, {"state": "active", "extras": [{"key": k, "value": v} for k, v in extras.items()]})
+    catalogue_save_dataset(context, row.id, {"state": "active", "extras": catalogue_extras_list(extras)})
     return catalogue_item_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
 

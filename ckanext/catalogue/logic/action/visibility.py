@@ -13,7 +13,7 @@ from ckan.lib.search import SearchError, SearchQueryError
 from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.core import visibility
-from ckanext.catalogue.core.document import EXTRA_VISIBILITY
+from ckanext.catalogue.core.document import EXTRA_VISIBILITY, catalogue_extras_list
 from ckanext.catalogue.core.errors import CatalogueInvalid
 from ckanext.catalogue.core.store import catalogue_save_dataset, catalogue_stored_item, catalogue_subtree_ids
 from ckanext.catalogue.logic import schema
@@ -114,7 +114,7 @@ def catalogue_item_visibility_update(context: Context, data_dict: DataDict) -> A
     # ancestors at index time: they are indexed with the item, before the commit.
     catalogue_save_dataset(context, row.id, {
         "private": restrictions != visibility.PUBLIC,
-        "extras": [{"key": k, "value": v} for k, v in extras.items()],
+        "extras": catalogue_extras_list(extras),
     }, also_index=tuple(i for i in catalogue_subtree_ids(row.id) if i != row.id))
     return catalogue_item_visibility_show(cast(Context, dict(context, ignore_auth=True)), {"id": row.id})
 
