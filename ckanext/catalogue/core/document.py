@@ -48,7 +48,8 @@ def catalogue_is_item(pkg_dict: dict[str, Any]) -> bool:
     return pkg_dict.get("type") == CATALOGUE_DATASET_TYPE
 
 
-def _extras(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+def catalogue_extras_of(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """A dataset dict's extras as a dict (CKAN lists them; a row holds a dict)."""
     extras: Any = pkg_dict.get("extras") or []
     if isinstance(extras, dict):
         return cast("dict[str, Any]", extras)
@@ -111,7 +112,7 @@ def catalogue_etag(item_id: str, modified: Any, state: Any) -> str:
 def catalogue_item_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """The core's view of an item stored in ``pkg_dict`` (as package_show or
     package_search return it)."""
-    extras = _extras(pkg_dict)
+    extras = catalogue_extras_of(pkg_dict)
     return {**_item_head(pkg_dict, extras), "doc": json.loads(extras.get(EXTRA_DOC) or "{}"),
             "etag": catalogue_etag(pkg_dict["id"], pkg_dict.get("metadata_modified"), pkg_dict.get("state"))}
 
@@ -120,7 +121,7 @@ def _item_json(pkg_dict: dict[str, Any], parsed_text: str) -> str:
     """``catalogue_item_dict(pkg_dict)`` as JSON, its document written as
     it is stored (JSON already; ``parsed_text``: a text known to parse,
     any other is parsed first, so that only valid JSON is spliced in)."""
-    extras = _extras(pkg_dict)
+    extras = catalogue_extras_of(pkg_dict)
     text = extras.get(EXTRA_DOC) or "{}"
     if text != parsed_text:
         json.loads(text)

@@ -44,6 +44,17 @@ def catalogue_org_label(org_id: str) -> str:
     return f"member-{org_id}"
 
 
+def catalogue_names_of(org_ids: Iterable[str], user_ids: Iterable[str]) -> dict[str, str]:
+    """Names of the organizations and users with these ids, in at most two queries."""
+    orgs, users = set(org_ids), set(user_ids)
+    found: dict[str, str] = {}
+    if orgs:
+        found.update((g.id, g.name) for g in model.Session.query(model.Group).filter(model.Group.id.in_(orgs)))
+    if users:
+        found.update((u.id, u.name) for u in model.Session.query(model.User).filter(model.User.id.in_(users)))
+    return found
+
+
 def catalogue_stored_visibility(pkg: Any) -> dict[str, Any]:
     """The item's own settings, defaulting to what CKAN's private flag says."""
     extras: dict[str, Any] = cast("dict[str, Any]", pkg.extras) if isinstance(pkg.extras, dict) else {}

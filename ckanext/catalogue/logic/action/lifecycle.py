@@ -16,7 +16,7 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.catalogue.config import catalogue_archive_retention_days, catalogue_jobs_queue
 from ckanext.catalogue.core import roles, visibility
-from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE, catalogue_extras_list
+from ckanext.catalogue.core.document import CATALOGUE_DATASET_TYPE, catalogue_extras_list, catalogue_extras_of
 from ckanext.catalogue.core.errors import CODE_NOT_ALLOWED, CatalogueInvalid
 from ckanext.catalogue.core.purge import catalogue_purge_packages
 from ckanext.catalogue.core.store import EXTRA_ARCHIVED, catalogue_save_dataset
@@ -74,7 +74,6 @@ def catalogue_item_purge_expired(context: Context, data_dict: DataDict) -> Actio
     return {"purged": purged}
 
 
-
 @catalogue_validated(schema.catalogue_item_bulk_remove_schema, first="catalogue_item_bulk_remove")
 def catalogue_item_bulk_remove(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Delete (archive) or purge, in a background job, every item of these
@@ -127,23 +126,6 @@ def catalogue_bulk_remove_job(user: str, kinds: list[str], own_only: bool, purge
 _LOG_TYPES: dict[str | None, str | None] = {"new package": "create", "changed package": "update", "deleted package": "delete"}
 
 
-def _extras_map(package: dict[str, Any]) -> dict[str, Any]:
-    """The extras of a dataset an activity recorded, as a dict."""
-    extras: list[Any] = package.get("extras") or []
-    return {str(e["key"]): e.get("value") for e in extras
-            if isinstance(e, dict) and "key" in e}
-
-
-def _names_of(org_ids: set[str], user_ids: set[str]) -> dict[str, str]:
-    """Names of the organizations and users with these ids, in two queries."""
-    found: dict[str, str] = {}
-    if org_ids:
-        found.update((g.id, g.name) for g in model.Session.query(model.Group).filter(model.Group.id.in_(org_ids)))
-    if user_ids:
-        found.update((u.id, u.name) for u in model.Session.query(model.User).filter(model.User.id.in_(user_ids)))
-    return found
-
-
 @tk.side_effect_free
 @catalogue_validated(schema.catalogue_item_log_schema,
                      first=lambda c, d: catalogue_item_target(c, d, "catalogue_item_update"))
@@ -178,11 +160,11 @@ def catalogue_item_log(context: Context, data_dict: DataDict) -> ActionResult.An
     # Addresses are shown to sysadmins, and to each user their own.
     sysadmin = authz.is_sysadmin(context.get("user"))
     packages: list[dict[str, Any]] = [(a.data or {}).get("package") or {} for a in rows]
-    extras_of = [_extras_map(p) for p in packages]
+    extras_of = [catalogue_extras_of(p) for p in packages]
     settings = [visibility.catalogue_visibility_settings(x, bool(p.get("private")))
                 for x, p in zip(extras_of, packages, strict=True)]
     owners: set[str] = {str(p["owner_org"]) for p in packages if p.get("owner_org")}
-    names = _names_of({i for s in settings for part in ("include", "exclude") for i in s[part]["organizations"]}
+    names = visibility.catalogue_names_of({i for s in settings for part in ("include", "exclude") for i in s[part]["organizations"]}
                       | owners,
                       {i for s in settings for part in ("include", "exclude") for i in s[part]["users"]})
     resources = []

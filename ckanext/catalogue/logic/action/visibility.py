@@ -26,12 +26,8 @@ __all__ = ["catalogue_item_visibility_show", "catalogue_item_visibility_update",
 
 
 def _names(lists: dict[str, list[str]]) -> dict[str, list[str]]:
-    orgs = {g.id: g.name for g in model.Session.query(model.Group).filter(
-        model.Group.id.in_(lists["organizations"]))} if lists["organizations"] else {}
-    users = {u.id: u.name for u in model.Session.query(model.User).filter(
-        model.User.id.in_(lists["users"]))} if lists["users"] else {}
-    return {"organizations": [orgs.get(i, i) for i in lists["organizations"]],
-            "users": [users.get(i, i) for i in lists["users"]]}
+    names = visibility.catalogue_names_of(lists["organizations"], lists["users"])
+    return {group: [names.get(i, i) for i in lists[group]] for group in ("organizations", "users")}
 
 
 def _shown(pkg: model.Package) -> dict[str, Any]:
