@@ -93,6 +93,11 @@ def catalogue_globalcatalog_ibm_account() -> str:
     return _str("globalcatalog.ibm_account")
 
 
+def catalogue_library_file_url_lifetime() -> int:
+    """Seconds a library document's signed ``fileUrl`` stays valid (1 s to a day)."""
+    return min(max(_int("library.file_url_lifetime"), 1), 86400)
+
+
 def catalogue_iudx_legacy_schemas() -> bool:
     """Whether IUDX items may also be the older documents (not IUDX v5's schemas)."""
     return _str("iudx.schemas") == "legacy"

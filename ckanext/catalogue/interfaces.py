@@ -29,6 +29,22 @@ ID_CLIENT = "client"  # any string the client chooses, kept as an alias of a fre
 
 
 @dataclasses.dataclass(frozen=True)
+class CatalogueResourceRole:
+    """A list of resources the items of a kind keep beside their document (a
+    library component's weblinks and documents), with its own rules."""
+
+    name: str
+    # Checks of a resource's fields (``name``, ``url``, ``format``,
+    # ``description``, ``properties``) in the dialect's words:
+    # -> {field: [messages]}, empty when the resource is fine.
+    check: Callable[[dict[str, Any]], dict[str, list[str]]] | None = None
+    # Each name is held by one resource of the role at most (409 otherwise).
+    unique_name: bool = False
+    # A resource may be made before its file is sent (it names no url yet).
+    file_later: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
 class CatalogueKind:
     name: str
     label: str
@@ -41,6 +57,11 @@ class CatalogueKind:
     # resourceGroup, provider and resourceServer).
     link_fields: dict[str, str] = dataclasses.field(default_factory=dict[str, str])
     parent_required: bool = True
+    # Document fields naming other items that are not its ancestors (an id,
+    # or a list of ids), with the kind each must name. Every one must exist
+    # and belong to the item's own organization (a library component names
+    # its catalogs, category and manufacturer).
+    reference_fields: dict[str, str] = dataclasses.field(default_factory=dict[str, str])
     schema: dict[str, Any] | None = None
     id_rule: str = ID_UUID
     # Document fields whose values, lower-cased, are unique among the
@@ -73,6 +94,9 @@ class CatalogueKind:
     # Server-stamped document fields: (field, value) set on create, kept
     # on update; ``created`` names the field holding the creation time.
     status_field: str | None = None
+    # Document fields a new or replacing document that leaves them out gets
+    # (a library component starts as a Draft).
+    doc_defaults: dict[str, Any] = dataclasses.field(default_factory=dict[str, Any])
     status_value: str = "ACTIVE"
     created_field: str | None = None
     # Document fields (GeoJSON objects or ``{"geometry": ...}``) indexed for
@@ -83,6 +107,8 @@ class CatalogueKind:
     # Where an item of this kind keeps its pricing (a path of object keys
     # in its document); empty: the kind has none.
     pricing_path: tuple[str, ...] = ()
+    # The roles its items' resources may take (none: resources have no role).
+    resource_roles: tuple[CatalogueResourceRole, ...] = ()
 
     @functools.cached_property
     def schema_validator(self) -> Any:

@@ -136,13 +136,16 @@ def catalogue_run_view(
     view: Callable[[CatalogueCall], Any],
     token_headers: Iterable[str],
     on_error: Callable[[Exception, CatalogueHttpError, str | None], Any],
+    signed_user: str | None = None,
 ) -> Any:
     """Run a dialect view with ``call(action, data)`` bound to this request's
     user; every failure (never a stack trace or an HTML page) goes to the
-    dialect's ``on_error(exc, failure, user)``, which shapes its own body."""
+    dialect's ``on_error(exc, failure, user)``, which shapes its own body.
+    ``signed_user``: the user a signed link stands for (``signed_urls``),
+    instead of the request's credentials."""
     user: str | None = None
     try:
-        user = catalogue_request_user(token_headers)
+        user = signed_user or catalogue_request_user(token_headers)
 
         def call(action: str, data: dict[str, Any]) -> Any:
             # Fields of the document are named as the client sent them.

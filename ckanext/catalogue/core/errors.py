@@ -46,3 +46,8 @@ class CatalogueConflict(CatalogueInvalid):
     still owned): 409 in every dialect, a ValidationError to CKAN's API."""
 
     code = CODE_EXISTS
+
+
+class CatalogueResourceNotFound(tk.ObjectNotFound):
+    """An item's resource that is not there (its item is): a dialect tells
+    the two apart (the iTwin API's ComponentNotFound and WebLinkNotFound)."""

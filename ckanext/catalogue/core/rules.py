@@ -273,6 +273,42 @@ def catalogue_check_links(
     return parent, ancestors
 
 
+def catalogue_reference_ids(kind: CatalogueKind, doc: dict[str, Any]) -> dict[str, list[str]]:
+    """Reference field -> the ids the document names in it."""
+    named: dict[str, list[str]] = {}
+    for field in kind.reference_fields:
+        value = doc.get(field)
+        values = cast("list[Any]", value) if isinstance(value, list) else [] if value in (None, "") else [value]
+        named[field] = [v for v in values if isinstance(v, str)]
+        if len(named[field]) != len(values):
+            raise CatalogueInvalid({field: [tk._("Must name items by their ids")]}, CODE_LINK)
+    return named
+
+
+def catalogue_check_references(kind: CatalogueKind, doc: dict[str, Any], owner_org: str | None,
+                               may_read: Callable[[str], bool]) -> None:
+    """Every item a reference field names exists, is of the field's kind and
+    active, belongs to ``owner_org`` and ``may_read`` it. One query for all
+    of them; an item of another organization, or hidden from the caller, is
+    reported as one that does not exist, so ids of items never leak."""
+    named = catalogue_reference_ids(kind, doc)
+    wanted = {v for values in named.values() for v in values}
+    if not wanted:
+        return
+    rows = model.Session.query(CatalogueItem.id, CatalogueItem.kind).join(
+        model.Package, model.Package.id == CatalogueItem.id).filter(
+        CatalogueItem.id.in_(wanted), model.Package.state == "active",
+        model.Package.owner_org == owner_org)
+    found = dict(cast("Iterable[tuple[str, str]]", rows))
+    errors: dict[str, list[str]] = {}
+    for field, values in named.items():
+        for value in values:
+            if found.get(value) != kind.reference_fields[field] or not may_read(value):
+                errors.setdefault(field, []).append(tk._("Linked item {id} does not exist").format(id=value))
+    if errors:
+        raise CatalogueInvalid(errors, CODE_LINK)
+
+
 def catalogue_unique_key(kind: CatalogueKind, doc: dict[str, Any], parent_id: str | None,
                          owner_org: str | None = None) -> str | None:
     """The key no two items may share: the kind, the scope (the items named

@@ -1,9 +1,11 @@
-"""iTwin library catalogs (/library/catalogs) over the catalogue core: HTTP
-in, core actions, the iTwin API's bodies and error codes out. No rule lives
-here."""
+"""The iTwin library API's objects (/library/catalogs, /components,
+/categories, /manufacturers) over the catalogue core: items of their
+kinds, private to their organization. HTTP in, core actions, the iTwin
+API's bodies and error codes out. No rule lives here. A component's
+weblinks and documents are in ``attachments.py``."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,104 +14,105 @@ from flask import Response, jsonify, request, url_for
 from ckanext.catalogue.api.http import (
     CATALOGUE_ROUTED_METHODS,
     CatalogueCall,
-    CatalogueDialectError,
-    CatalogueHttpError,
     CatalogueMethodViews,
-    catalogue_api_blueprint,
     catalogue_api_route,
-    catalogue_run_view,
 )
-from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueInvalid
 from ckanext.catalogue.interfaces import CatalogueDialect
-from ckanext.catalogue.library.kinds import CATALOG, MISSING
+from ckanext.catalogue.library import attachments
+from ckanext.catalogue.library.kinds import CATALOG, CATEGORY, COMPONENT, MANUFACTURER
+from ckanext.catalogue.library.wire import (
+    LibraryErrors,
+    library,
+    library_body,
+    library_error,
+    library_int_arg,
+    library_not_allowed,
+    library_translate,
+    library_utc,
+)
 
-library = catalogue_api_blueprint("catalogue_library", __name__, url_prefix="/library")
-
-FIELDS = ("displayName", "description", "region", "hashtags")
 MAX_TOP = 1000
+# Categories and manufacturers come 50 at a time, the next page named by a
+# continuation token (the iTwin API's paging for them).
+CONTINUATION_PAGE = 50
 
 
-class LibraryError(CatalogueDialectError):
-    def __init__(self, status: int, code: str, message: str, details: list[dict[str, str]] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
+@dataclasses.dataclass(frozen=True)
+class LibraryObjects:
+    """One collection of the library API: its kind, its names in paths,
+    bodies and error codes, and the fields its short form keeps."""
+
+    kind: str
+    one: str  # "catalog": the body key, and lower-case in messages
+    many: str  # "catalogs": the path and the list's key
+    # Fields of the document shown, in order; ``short`` those the minimal list keeps.
+    fields: tuple[str, ...]
+    short: tuple[str, ...] = ("displayName",)
+    # The link fields shown under ``_links`` (document field -> collection).
+    links: tuple[tuple[str, str], ...] = ()
+    # Paged by continuation token, 50 at a time (not $top/$skip), full objects.
+    continued: bool = False
+    errors: LibraryErrors = LibraryErrors("Object")
 
 
-def _error(status: int, code: str, message: str, details: list[dict[str, str]] | None = None,
-           **headers: str) -> Response:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if details:
-        body["details"] = details
-    resp = jsonify({"error": body})
-    resp.status_code = status
-    for key, value in headers.items():
-        resp.headers[key] = value
-    return resp
+CATALOGS = LibraryObjects(
+    CATALOG, "catalog", "catalogs", ("displayName", "description", "region", "hashtags"),
+    errors=LibraryErrors("Catalog", "catalog", "Catalog with the same name already exists within the organization.",
+                         lambda verb: (f"Invalid{verb}CatalogRequest", f"Cannot {verb.lower()} catalog.")))
+COMPONENTS = LibraryObjects(
+    COMPONENT, "component", "components", ("displayName", "description", "hashtags", "state"), ("displayName",),
+    (("catalogs", "catalogs"), ("category", "categories"), ("manufacturer", "manufacturers")),
+    errors=LibraryErrors("Component"))
+CATEGORIES = LibraryObjects(CATEGORY, "category", "categories", ("displayName",), continued=True,
+                            errors=LibraryErrors("Category"))
+MANUFACTURERS = LibraryObjects(MANUFACTURER, "manufacturer", "manufacturers",
+                               ("displayName", "phone", "address", "website"), continued=True,
+                               errors=LibraryErrors("Manufacturer"))
+COLLECTIONS = {c.many: c for c in (CATALOGS, COMPONENTS, CATEGORIES, MANUFACTURERS)}
 
 
+def _href(objects: str, object_id: str) -> dict[str, str]:
+    return {"href": url_for("catalogue_library.one", objects=objects, object_id=object_id, _external=True)}
 
 
-def _details(errors: dict[str, Any]) -> list[dict[str, str]]:
-    details: list[dict[str, str]] = []
-    for target, messages in errors.items():
-        for message in cast("list[Any]", messages) if isinstance(messages, list) else [messages]:
-            code = "MissingRequiredProperty" if message == MISSING else "InvalidValue"
-            details.append({"code": code, "message": str(message), "target": target})
-    return details
-
-
-def _library_error(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
-    if isinstance(exc, LibraryError):
-        return _error(exc.status, exc.code, exc.message, exc.details)
-    if failure.status == 401:
-        if not request.headers.get("Authorization"):
-            return _error(401, "HeaderNotFound", "Header Authorization was not found in the request. Access denied.")
-        return _error(401, "InvalidAuthorizationToken", "The access token is not valid. Access denied.")
-    if failure.status == 403:
-        return _error(403, "InsufficientPermissions",
-                      "The user has insufficient permissions for the requested operation.")
-    if failure.status == 404:
-        return _error(404, "CatalogNotFound", "Requested catalog is not available.")
-    if isinstance(exc, CatalogueConflict):
-        return _error(409, "CatalogExists", "Catalog with the same name already exists within the organization.")
-    if isinstance(exc, CatalogueInvalid) or failure.status == 400:
-        verb = "Update" if request.method == "PUT" else "Create"
-        errors = getattr(exc, "error_dict", None) or {"request": [failure.message]}
-        return _error(422, f"Invalid{verb}CatalogRequest", f"Cannot {verb.lower()} catalog.", _details(errors))
-    if failure.status == 413:
-        return _error(413, "RequestTooLarge", failure.message)
-    if failure.status == 503:
-        return _error(503, "ServiceUnavailable", failure.message)
-    return _error(500, "InternalServerError", failure.message)
-
-
-def _translate(fn: Callable[[CatalogueCall], Response]) -> Response:
-    # The iTwin API answers nothing without an Authorization header.
-    if not request.headers.get("Authorization"):
-        return _error(401, "HeaderNotFound", "Header Authorization was not found in the request. Access denied.")
-    return catalogue_run_view(fn, (), _library_error)
-
-
-def _catalog(item: dict[str, Any], full: bool = True) -> dict[str, Any]:
-    shown: dict[str, Any] = {"id": item["id"], "displayName": item["doc"].get("displayName")}
+def _shown(objects: LibraryObjects, item: dict[str, Any], full: bool = True,
+           live: set[str] | None = None) -> dict[str, Any]:
+    """An item in the iTwin API's form; ``live``: the linked ids that still
+    exist (a deleted catalog drops out of its components' links)."""
+    doc = item["doc"]
+    shown: dict[str, Any] = {"id": item["id"]}
+    for field in objects.fields if full else objects.short:
+        if field in doc:
+            shown[field] = doc[field]
     if full:
-        for field in ("description", "region", "hashtags"):
-            if field in item["doc"]:
-                shown[field] = item["doc"][field]
-        shown["createdDateTime"] = _utc(item["metadata_created"])
-        shown["lastModifiedDateTime"] = _utc(item["metadata_modified"])
+        shown["createdDateTime"] = library_utc(item["metadata_created"])
+        shown["lastModifiedDateTime"] = library_utc(item["metadata_modified"])
+    if objects.links and full:
+        links: dict[str, Any] = {}
+        for field, target in objects.links:
+            value = doc.get(field)
+            if isinstance(value, list):
+                links[field] = [_href(target, v) for v in cast("list[str]", value) if live is None or v in live]
+            elif isinstance(value, str) and (live is None or value in live):
+                links[field] = _href(target, value)
+        shown["_links"] = links
     return shown
 
 
-def _utc(value: str | None) -> str | None:
-    return f"{value}Z" if value and not value.endswith("Z") else value
-
-
-def _doc() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise CatalogueInvalid({"body": ["The request body must be a JSON object."]})
-    return {k: v for k, v in cast("dict[str, Any]", data).items() if k != "id"}
+def _live_links(call: CatalogueCall, objects: LibraryObjects, items: list[dict[str, Any]]) -> set[str] | None:
+    """The ids the items link to that the caller still finds: one search."""
+    if not objects.links:
+        return None
+    named: set[str] = set()
+    for item in items:
+        for field, _target in objects.links:
+            value = item["doc"].get(field)
+            named.update(cast("list[str]", value) if isinstance(value, list) else [value] if value else [])
+    if not named:
+        return set()
+    found = call("catalogue_item_search", {"ids": sorted(named), "kind": [CATALOG, CATEGORY, MANUFACTURER],
+                                           "member_only": True, "limit": len(named)})
+    return {i["id"] for i in found["results"]}
 
 
 def _organization() -> dict[str, str]:
@@ -119,105 +122,126 @@ def _organization() -> dict[str, str]:
     return {"organization": named} if named else {}
 
 
-def _page_link(top: int, skip: int) -> dict[str, str]:
-    args: dict[str, Any] = {"$top": top, "$skip": skip}
-    if request.args.get("$search"):
-        args["$search"] = request.args["$search"]
-    return {"href": url_for("catalogue_library.catalogs", _external=True, **args)}
+def _page_link(objects: LibraryObjects, **paging: Any) -> dict[str, str]:
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k in ("$search", "catalogs", "organization")}
+    return {"href": url_for("catalogue_library.many", objects=objects.many, _external=True, **args, **paging)}
 
 
-def _int_arg(name: str, default: int, high: int) -> int:
-    raw = request.args.get(name, str(default))
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) > high:
-        raise LibraryError(422, "InvalidCatalogsRequest", "Cannot get catalogs.",
-                           [{"code": "InvalidValue", "message": f"{name} must be an integer from 0 to {high}.",
-                             "target": name}])
-    return int(raw)
+def _ref(objects: LibraryObjects, object_id: str) -> dict[str, Any]:
+    # An object of another organization is not found, even when it is
+    # public elsewhere: the library shows the caller's organizations only.
+    return {"id": object_id, "kind": [objects.kind], "member_only": True}
 
 
-def _not_allowed(allowed: tuple[str, ...]) -> Response:
-    return _error(405, "MethodNotAllowed", f"{request.method} is not allowed here")
+def _page(objects: LibraryObjects) -> tuple[int, int]:
+    """How many to show from where: ``$top``/``$skip``, or 50 from the
+    continuation token."""
+    if objects.continued:
+        return CONTINUATION_PAGE, library_int_arg("continuationToken", 0, 10 ** 6, objects.many)
+    return library_int_arg("$top", 100, MAX_TOP, objects.many), library_int_arg("$skip", 0, 10 ** 6, objects.many)
 
 
-catalogs = CatalogueMethodViews("catalogs")
-catalogue_api_route(library, "/catalogs", ("GET", "POST"), _not_allowed)(catalogs)
+def _list_links(objects: LibraryObjects, top: int, skip: int, count: int) -> dict[str, Any]:
+    more = bool(top) and skip + top < count
+    if objects.continued:  # a next page only, while there is one
+        return {"next": _page_link(objects, continuationToken=skip + top)} if more else {}
+    links = {"self": _page_link(objects, **{"$top": top, "$skip": skip})}
+    if more:
+        links["next"] = _page_link(objects, **{"$top": top, "$skip": skip + top})
+    if skip > 0:
+        links["prev"] = _page_link(objects, **{"$top": top, "$skip": max(skip - top, 0)})
+    return links
 
 
-@catalogs.get
-def catalogs_list() -> Response:
+many_view = CatalogueMethodViews("many")
+one_view = CatalogueMethodViews("one")
+for _name in COLLECTIONS:
+    catalogue_api_route(library, f"/{_name}", ("GET", "POST"), library_not_allowed,
+                        defaults={"objects": _name})(many_view)
+    catalogue_api_route(library, f"/{_name}/<object_id>", ("GET", "PUT", "DELETE"), library_not_allowed,
+                        defaults={"objects": _name})(one_view)
+
+
+@many_view.get
+def objects_list(objects: str) -> Response:
+    found_objects = COLLECTIONS[objects]
 
     def run(call: CatalogueCall) -> Response:
-        top, skip = _int_arg("$top", 100, MAX_TOP), _int_arg("$skip", 0, 10 ** 6)
-        query: dict[str, Any] = {"kind": [CATALOG], "limit": top, "offset": skip, "sort": "title_string asc",
-                                 "member_only": True}
+        top, skip = _page(found_objects)
+        query: dict[str, Any] = {"kind": [found_objects.kind], "limit": top, "offset": skip,
+                                 "sort": "title_string asc", "member_only": True, "filters": []}
         words = request.args.get("$search", "").strip()
-        if words:
-            query["filters"] = [{"property": ["displayName", "hashtags"], "values": [words], "exact": False}]
+        if words and not found_objects.continued:
+            searched = ["displayName", "hashtags"] if "hashtags" in found_objects.fields else ["displayName"]
+            query["filters"].append({"property": searched, "values": [words], "exact": False})
+        if found_objects is COMPONENTS and request.args.get("catalogs", "").strip():
+            wanted = [c.strip() for c in request.args["catalogs"].split(",") if c.strip()]
+            query["filters"].append({"property": ["catalogs"], "values": wanted, "exact": True})
         found = call("catalogue_item_search", query)
-        full = "return=representation" in request.headers.get("Prefer", "")
-        links = {"self": _page_link(top, skip)}
-        if top and skip + top < found["count"]:
-            links["next"] = _page_link(top, skip + top)
-        if skip > 0:
-            links["prev"] = _page_link(top, max(skip - top, 0))
-        return jsonify({"catalogs": [_catalog(i, full) for i in found["results"]], "_links": links})
+        full = found_objects.continued or "return=representation" in request.headers.get("Prefer", "")
+        live = _live_links(call, found_objects, found["results"]) if full else None
+        return jsonify({found_objects.many: [_shown(found_objects, i, full, live) for i in found["results"]],
+                        "_links": _list_links(found_objects, top, skip, found["count"])})
 
-    return _translate(run)
+    return library_translate(run, found_objects.errors.respond)
 
 
-@catalogs.post
-def catalogs_create() -> Response:
+@many_view.post
+def objects_create(objects: str) -> Response:
+    found_objects = COLLECTIONS[objects]
 
     def run(call: CatalogueCall) -> Response:
-        created = call("catalogue_item_create", {"kind": CATALOG, "doc": _doc(), **_organization()})
-        resp = jsonify({"catalog": _catalog(created)})
-        resp.status_code = 201
-        resp.headers["Location"] = url_for("catalogue_library.catalog", catalog_id=created["id"], _external=True)
+        created = call("catalogue_item_create", {"kind": found_objects.kind, "doc": library_body(),
+                                                 **_organization()})
+        if "return=minimal" in request.headers.get("Prefer", ""):
+            resp = Response(status=201)
+        else:
+            resp = _one(call, found_objects, created)
+            resp.status_code = 201
+        resp.headers["Location"] = _href(found_objects.many, created["id"])["href"]
         return resp
 
-    return _translate(run)
+    return library_translate(run, found_objects.errors.respond)
 
 
-catalog = CatalogueMethodViews("catalog")
-catalogue_api_route(library, "/catalogs/<catalog_id>", ("GET", "PUT", "DELETE"), _not_allowed)(catalog)
+def _one(call: CatalogueCall, objects: LibraryObjects, item: dict[str, Any]) -> Response:
+    return jsonify({objects.one: _shown(objects, item, live=_live_links(call, objects, [item]))})
 
 
-def _ref(catalog_id: str) -> dict[str, Any]:
-    # A catalog of another organization is not found, even when it is
-    # public elsewhere: the library shows the caller's organizations only.
-    return {"id": catalog_id, "kind": [CATALOG], "member_only": True}
+@one_view.get
+def object_show(objects: str, object_id: str) -> Response:
+    found_objects = COLLECTIONS[objects]
+    return library_translate(lambda call: _one(call, found_objects, call(
+        "catalogue_item_show", _ref(found_objects, object_id))), found_objects.errors.respond)
 
 
-@catalog.get
-def catalog_show(catalog_id: str) -> Response:
-    return _translate(lambda call: jsonify({"catalog": _catalog(call("catalogue_item_show", _ref(catalog_id)))}))
+@one_view.put
+def object_update(objects: str, object_id: str) -> Response:
+    found_objects = COLLECTIONS[objects]
+    return library_translate(lambda call: _one(call, found_objects, call("catalogue_item_update", {
+        **_ref(found_objects, object_id), "doc": library_body()})), found_objects.errors.respond)
 
 
-@catalog.put
-def catalog_update(catalog_id: str) -> Response:
-    return _translate(lambda call: jsonify({"catalog": _catalog(call("catalogue_item_update",
-                                                                     {**_ref(catalog_id), "doc": _doc()}))}))
-
-
-@catalog.delete
-def catalog_delete(catalog_id: str) -> Response:
+@one_view.delete
+def object_delete(objects: str, object_id: str) -> Response:
+    found_objects = COLLECTIONS[objects]
 
     def run(call: CatalogueCall) -> Response:
-        call("catalogue_item_purge", _ref(catalog_id))
+        call("catalogue_item_purge", _ref(found_objects, object_id))
         return Response(status=204)
 
-    return _translate(run)
+    return library_translate(run, found_objects.errors.respond)
 
 
 @library.route("/<anypath:unknown>", methods=list(CATALOGUE_ROUTED_METHODS))
 def unknown(unknown: str) -> Response:
-    return _error(404, "NotFound", "No such endpoint.")
+    return library_error(404, "NotFound", "No such endpoint.")
 
 
 # What this API is, for the shared HTTP layer (its plugin declares it).
 DIALECT = CatalogueDialect(
     name="library", blueprint=library, openapi=Path(__file__).with_name("openapi.yaml"),
-    token_headers=(), scoped_endpoints=(), file_endpoints=(),
-    too_many=lambda retry: _error(
-    429, "TooManyRequests", "More requests were received than the subscription rate-limit allows."),
+    token_headers=(), scoped_endpoints=(), file_endpoints=attachments.FILE_ENDPOINTS,
+    too_many=lambda retry: library_error(
+        429, "TooManyRequests", "More requests were received than the subscription rate-limit allows."),
 )

@@ -585,10 +585,41 @@ def catalogue_resource_upload(value: Any) -> Any:
     return value
 
 
+# A resource's role among its item's resources (a library component's
+# "weblink" or "document"), and the properties a dialect keeps on it.
+CATALOGUE_RESOURCE_ROLE_MAX = 50
+CATALOGUE_RESOURCE_PROPERTIES_MAX = 10
+CATALOGUE_RESOURCE_PROPERTY_MAX = 1000
+
+
+def catalogue_resource_role(value: Any) -> str:
+    if not isinstance(value, str) or not value or len(value) > CATALOGUE_RESOURCE_ROLE_MAX:
+        raise tk.Invalid(tk._("A string of 1 to {n} characters").format(n=CATALOGUE_RESOURCE_ROLE_MAX))
+    return value
+
+
+def catalogue_resource_properties(value: Any) -> dict[str, Any]:
+    """At most 10 short names, each a string, number, boolean or null of at
+    most 1000 characters."""
+    if not isinstance(value, dict) or len(cast("dict[Any, Any]", value)) > CATALOGUE_RESOURCE_PROPERTIES_MAX:
+        raise tk.Invalid(tk._("An object of at most {n} properties").format(n=CATALOGUE_RESOURCE_PROPERTIES_MAX))
+    for key, item in cast("dict[Any, Any]", value).items():
+        if not isinstance(key, str) or not 0 < len(key) <= CATALOGUE_RESOURCE_ROLE_MAX:
+            raise tk.Invalid(tk._("Property names are strings of 1 to {n} characters").format(
+                n=CATALOGUE_RESOURCE_ROLE_MAX))
+        if not (item is None or isinstance(item, (bool, int, float))
+                or (isinstance(item, str) and len(item) <= CATALOGUE_RESOURCE_PROPERTY_MAX)):
+            raise tk.Invalid(tk._("Property {name}: a string of at most {n} characters, a number, a boolean "
+                                  "or null").format(name=key, n=CATALOGUE_RESOURCE_PROPERTY_MAX))
+    return cast("dict[str, Any]", value)
+
+
 @validator_args
 def catalogue_item_resource_list_schema(not_empty: Validator, unicode_safe: Validator,
-                                        ignore_empty: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings]}
+                                        ignore_empty: Validator, boolean_validator: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "kind": [ignore_empty, catalogue_list_of_strings],
+            "member_only": [ignore_empty, boolean_validator],
+            "role": [ignore_empty, catalogue_resource_role]}
 
 
 @validator_args
@@ -601,6 +632,7 @@ def catalogue_item_resource_create_schema(ignore_missing: Validator, unicode_saf
     return {**catalogue_item_resource_list_schema(),
             **{field: [ignore_missing, catalogue_resource_field(field)] for field in CATALOGUE_RESOURCE_FIELDS},
             "upload": [ignore_missing, catalogue_resource_upload],
+            "properties": [ignore_missing, catalogue_resource_properties],
             # A body read back and sent again names its item: it must be this one.
             "package_id": [ignore_missing, unicode_safe]}
 

@@ -169,14 +169,16 @@ def _check_create(context: Context, data: dict[str, Any], keys_later: bool = Fal
     ``catalogue_taken_conflicts``, for a batch). ``data`` as
     ``catalogue_item_create`` takes it.
     """
-    doc = dict(data["doc"])
+    doc: dict[str, Any] = dict(data["doc"])
     kind = rules.catalogue_pick_kind(data.get("kind"), doc)
+    doc = {**kind.doc_defaults, **doc}
     if data.get("parent"):
         doc = rules.catalogue_fill_links(kind, doc, data["parent"], catalogue_ancestors_of)
     rules.catalogue_check_schema(kind, doc)
     requested = data.get("id") or doc.get("id")
     item_id, aliases = rules.catalogue_new_id(kind, requested)
     place = _place(context, kind, data, rules.catalogue_links(kind, doc, data.get("parent")))
+    rules.catalogue_check_references(kind, doc, place.owner_org, lambda i: _may_read(context, i))
     parent_id = place.parent.id if place.parent else None
     fresh_id = rules.catalogue_is_fresh_id(item_id, requested)
     keys = catalogue_claimed_keys(kind, doc, aliases, parent_id, place.owner_org) if keys_later else \
@@ -621,10 +623,11 @@ def _replace(context: Context, data: dict[str, Any], merge: bool) -> dict[str, A
         row.parent_id, current["ancestors"])
     parent_row = model.Session.get(CatalogueItem, parent_id) if parent_id else None
     kind = _new_kind(context, row, kind, data.get("to_kind"), parent_row.kind if parent_row else None, current)
-    incoming = dict(data["doc"])
-    doc = {**current["doc"], **incoming} if merge else incoming
+    incoming: dict[str, Any] = dict(data["doc"])
+    doc: dict[str, Any] = {**current["doc"], **incoming} if merge else {**kind.doc_defaults, **incoming}
     doc = rules.catalogue_check_fixed(kind, current["doc"], doc, row.id, current["aliases"])
     rules.catalogue_check_schema(kind, doc)
+    rules.catalogue_check_references(kind, doc, current["owner_org"], lambda i: _may_read(context, i))
     unique = catalogue_free_unique_key(kind, row.id, doc, parent_id, current["owner_org"])
     private = bool(current["private"] if data.get("private") is None else data["private"])
     more = _kept_extras(context, pkg, kind, current, private)
