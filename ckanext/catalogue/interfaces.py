@@ -35,13 +35,18 @@ class CatalogueResourceRole:
 
     name: str
     # Checks of a resource's fields (``name``, ``url``, ``format``,
-    # ``description``, ``properties``) in the dialect's words:
-    # -> {field: [messages]}, empty when the resource is fine.
+    # ``description``, ``properties``, and ``file``: whether it holds an
+    # uploaded file) in the dialect's words: -> {field: [messages]}, empty
+    # when the resource is fine.
     check: Callable[[dict[str, Any]], dict[str, list[str]]] | None = None
     # Each name is held by one resource of the role at most (409 otherwise).
     unique_name: bool = False
-    # A resource may be made before its file is sent (it names no url yet).
-    file_later: bool = False
+    # What a resource of the role holds: ``link`` (a url, never a file) or
+    # ``file`` (an uploaded file, never a url; it may be made before its
+    # file is sent).
+    holds: str = "link"
+    # A property that, once true, keeps the file as it is (409 on a new one).
+    file_fixed_when: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

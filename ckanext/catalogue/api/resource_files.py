@@ -13,6 +13,7 @@ from flask import Response
 from ckan.lib import files, uploader
 
 from ckanext.catalogue.api.guards import catalogue_file_headers
+from ckanext.catalogue.logic.schema import CATALOGUE_MEDIA_TYPE
 
 
 def catalogue_resource_download(resource: dict[str, Any], name: str) -> Response | None:
@@ -36,6 +37,6 @@ def catalogue_resource_download(resource: dict[str, Any], name: str) -> Response
             resp = flask.send_file(path, download_name=name)
         except FileNotFoundError:
             return None
-    if resource.get("mimetype"):
+    if CATALOGUE_MEDIA_TYPE.fullmatch(str(resource.get("mimetype") or "")):  # never a header broken by what a user stored
         resp.headers["Content-Type"] = resource["mimetype"]
     return catalogue_file_headers(resp, name)

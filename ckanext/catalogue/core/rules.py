@@ -288,9 +288,10 @@ def catalogue_reference_ids(kind: CatalogueKind, doc: dict[str, Any]) -> dict[st
 def catalogue_check_references(kind: CatalogueKind, doc: dict[str, Any], owner_org: str | None,
                                may_read: Callable[[str], bool]) -> None:
     """Every item a reference field names exists, is of the field's kind and
-    active, belongs to ``owner_org`` and ``may_read`` it. One query for all
-    of them; an item of another organization, or hidden from the caller, is
-    reported as one that does not exist, so ids of items never leak."""
+    active, belongs to ``owner_org`` and ``may_read`` it: one query for all
+    of them, then the read check of each. An item of another organization,
+    or hidden from the caller, is reported as one that does not exist, so
+    ids of items never leak."""
     named = catalogue_reference_ids(kind, doc)
     wanted = {v for values in named.values() for v in values}
     if not wanted:

@@ -11,8 +11,9 @@ API's bodies out; no rule lives here."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import tempfile
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
@@ -31,7 +32,7 @@ from ckanext.catalogue.api.http import (
 from ckanext.catalogue.api.resource_files import catalogue_resource_download
 from ckanext.catalogue.api.signed_urls import catalogue_signed_args, catalogue_signed_user
 from ckanext.catalogue.config import catalogue_library_file_url_lifetime
-from ckanext.catalogue.core.errors import CatalogueResourceNotFound
+from ckanext.catalogue.core.errors import CatalogueConflict, CatalogueResourceNotFound
 from ckanext.catalogue.library.kinds import (
     COMPONENT,
     DOCUMENT,
@@ -132,6 +133,9 @@ def _respond(kind: LibraryAttachments) -> LibraryResponder:
     fields = {column: field for field, column in kind.columns.items()}
 
     def respond(exc: Exception, failure: CatalogueHttpError, user: str | None) -> Response:
+        if isinstance(exc, CatalogueConflict) and "available" in exc.error_dict:
+            return library_error(409, "DocumentIsAvailable",
+                                 "The document is available: its file cannot be replaced.")
         if isinstance(exc, tk.ValidationError):
             # The core's resource fields are named as the client sent them.
             exc.error_dict = {fields.get(k, k): v for k, v in exc.error_dict.items()}
@@ -236,6 +240,16 @@ def _signed_run(fn: Callable[[CatalogueCall, str], Response], purpose: str, comp
     return catalogue_run_view(lambda call: fn(call, user), (), _respond(DOCUMENTS), signed_user=user)
 
 
+_SPOOL_IN_MEMORY = 1024 * 1024
+
+
+def _file_name(resource: dict[str, Any]) -> str:
+    """A document's file name: its displayName and extension."""
+    properties: dict[str, Any] = resource.get("catalogue_properties") or {}
+    extension = str(properties.get("extension") or "bin")
+    return f"{resource.get('name') or 'document'}.{extension}"
+
+
 @file_view.put
 def document_upload(component_id: str, document_id: str) -> Response:
     """Store the body as the document's file, keeping its other fields."""
@@ -243,12 +257,14 @@ def document_upload(component_id: str, document_id: str) -> Response:
     def run(call: CatalogueCall, user: str) -> Response:
         ref = _ref(component_id, DOCUMENTS, resource_id=document_id)
         current = call("catalogue_item_resource_show", ref)
-        name = f"{current.get('name') or 'document'}.{current.get('format') or 'bin'}"
-        upload = FileStorage(stream=BytesIO(request.get_data()), filename=name,
-                             content_type=request.mimetype or "application/octet-stream")
-        call("catalogue_item_resource_update", {**ref, "name": current.get("name") or "", "upload": upload,
-                                                "format": current.get("format") or "",
-                                                "properties": current.get("catalogue_properties") or {}})
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
+            # CKAN's uploader seeks in the file: spooled, not held whole in memory.
+            shutil.copyfileobj(request.stream, spool, _SPOOL_IN_MEMORY)
+            spool.seek(0)
+            upload = FileStorage(stream=spool, filename=_file_name(current),
+                                 content_type=request.mimetype or "application/octet-stream")
+            call("catalogue_item_resource_update", {**ref, "name": current.get("name") or "", "upload": upload,
+                                                    "properties": current.get("catalogue_properties") or {}})
         return Response(status=201)
 
     return _signed_run(run, UPLOAD_LINK, component_id, document_id)
@@ -258,8 +274,7 @@ def document_upload(component_id: str, document_id: str) -> Response:
 def document_download(component_id: str, document_id: str) -> Response:
     def run(call: CatalogueCall, user: str) -> Response:
         current = call("catalogue_item_resource_show", _ref(component_id, DOCUMENTS, resource_id=document_id))
-        name = f"{current.get('name') or 'document'}.{current.get('format') or 'bin'}"
-        resp = catalogue_resource_download(current, name)
+        resp = catalogue_resource_download(current, _file_name(current))
         return resp if resp is not None else library_error(404, "DocumentFileNotFound",
                                                            "The document's file has not been uploaded.")
 

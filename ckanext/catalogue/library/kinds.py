@@ -23,6 +23,8 @@ MISSING = "Required property is missing."
 _FORBIDDEN = (">", "<", "^", "$", "?", "||")
 _FORBIDDEN_TEXT = "must not include these special characters. >, <, ^, $, ?, ||."
 HASHTAG_LIMIT = 50
+# Hashtags of one object (each is a CKAN tag of its dataset).
+HASHTAGS_MOST = 100
 # The states a component goes through in its validation cycle; new ones are drafts.
 COMPONENT_STATES = ("Draft", "Published", "Checked", "Approved", "Archived")
 
@@ -91,6 +93,8 @@ def _check_hashtags(tags: Any, add: Any) -> None:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in cast("list[Any]", tags)):
         add("hashtag", "Hashtags must be a list of strings.")
         return
+    if len(cast("list[str]", tags)) > HASHTAGS_MOST:
+        add("hashtag", f"Hashtags has more than '{HASHTAGS_MOST}' entries.")
     if any(len(t) > HASHTAG_LIMIT for t in cast("list[str]", tags)):
         add("hashtag", f"Hashtag is over '{HASHTAG_LIMIT}' length limit.")
     if any(_forbidden(t) for t in cast("list[str]", tags)):
@@ -128,9 +132,11 @@ DOCUMENT_FIELDS = {
     "version": LibraryField("Version", limit=50), "previousVersionId": LibraryField("PreviousVersionId", limit=100),
     "associatedDesignDocument": LibraryField("AssociatedDesignDocument", limit=100),
 }
-# Where a weblink's and a document's properties sit in a CKAN resource.
+# Where a weblink's and a document's properties sit in a CKAN resource (a
+# document's extension stays a property: CKAN rewrites a resource's format,
+# pdf to PDF).
 WEBLINK_RESOURCE = {"displayName": "name", "uri": "url"}
-DOCUMENT_RESOURCE = {"displayName": "name", "extension": "format"}
+DOCUMENT_RESOURCE = {"displayName": "name"}
 
 
 def _resource_checker(what: str, fields: dict[str, LibraryField], columns: dict[str, str],
@@ -148,7 +154,7 @@ def _resource_checker(what: str, fields: dict[str, LibraryField], columns: dict[
         if "uri" in fields and isinstance(uri, str) and uri and not uri.lower().startswith(WEB_SCHEMES):
             errors.setdefault("uri", []).append(
                 "Uri must be a valid web url, supported schemes are https, http and ftp.")
-        if needs_file and doc.get(needs_file) is True and not resource.get("url"):
+        if needs_file and doc.get(needs_file) is True and not resource.get("file"):
             errors.setdefault(needs_file, []).append("The file of the document has not been uploaded yet.")
         return errors
 
@@ -157,7 +163,8 @@ def _resource_checker(what: str, fields: dict[str, LibraryField], columns: dict[
 
 COMPONENT_RESOURCES = (
     CatalogueResourceRole(WEBLINK, _resource_checker("webLink", WEBLINK_FIELDS, WEBLINK_RESOURCE), unique_name=True),
-    CatalogueResourceRole(DOCUMENT, _resource_checker("document", DOCUMENT_FIELDS, DOCUMENT_RESOURCE, "available"), file_later=True),
+    CatalogueResourceRole(DOCUMENT, _resource_checker("document", DOCUMENT_FIELDS, DOCUMENT_RESOURCE, "available"),
+                          holds="file", file_fixed_when="available"),
 )
 
 

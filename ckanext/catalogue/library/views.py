@@ -21,6 +21,7 @@ from ckanext.catalogue.interfaces import CatalogueDialect
 from ckanext.catalogue.library import attachments
 from ckanext.catalogue.library.kinds import CATALOG, CATEGORY, COMPONENT, MANUFACTURER
 from ckanext.catalogue.library.wire import (
+    LibraryError,
     LibraryErrors,
     library,
     library_body,
@@ -32,6 +33,9 @@ from ckanext.catalogue.library.wire import (
 )
 
 MAX_TOP = 1000
+# Linked ids looked up per search, and catalogs one component list may name.
+_LIVE_CHUNK = 500
+MAX_CATALOGS = 100
 # Categories and manufacturers come 50 at a time, the next page named by a
 # continuation token (the iTwin API's paging for them).
 CONTINUATION_PAGE = 50
@@ -108,11 +112,14 @@ def _live_links(call: CatalogueCall, objects: LibraryObjects, items: list[dict[s
         for field, _target in objects.links:
             value = item["doc"].get(field)
             named.update(cast("list[str]", value) if isinstance(value, list) else [value] if value else [])
-    if not named:
-        return set()
-    found = call("catalogue_item_search", {"ids": sorted(named), "kind": [CATALOG, CATEGORY, MANUFACTURER],
-                                           "member_only": True, "limit": len(named)})
-    return {i["id"] for i in found["results"]}
+    live: set[str] = set()
+    ordered = sorted(named)
+    for start in range(0, len(ordered), _LIVE_CHUNK):  # Solr takes a bounded number of terms per query
+        chunk = ordered[start:start + _LIVE_CHUNK]
+        found = call("catalogue_item_search", {"ids": chunk, "kind": [CATALOG, CATEGORY, MANUFACTURER],
+                                               "member_only": True, "limit": len(chunk)})
+        live.update(i["id"] for i in found["results"])
+    return live
 
 
 def _organization() -> dict[str, str]:
@@ -123,7 +130,8 @@ def _organization() -> dict[str, str]:
 
 
 def _page_link(objects: LibraryObjects, **paging: Any) -> dict[str, str]:
-    args: dict[str, Any] = {k: v for k, v in request.args.items() if k in ("$search", "catalogs", "organization")}
+    kept = ("organization",) if objects.continued else ("$search", "catalogs", "organization")
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k in kept}
     return {"href": url_for("catalogue_library.many", objects=objects.many, _external=True, **args, **paging)}
 
 
@@ -176,6 +184,10 @@ def objects_list(objects: str) -> Response:
             query["filters"].append({"property": searched, "values": [words], "exact": False})
         if found_objects is COMPONENTS and request.args.get("catalogs", "").strip():
             wanted = [c.strip() for c in request.args["catalogs"].split(",") if c.strip()]
+            if len(wanted) > MAX_CATALOGS:
+                raise LibraryError(422, "InvalidComponentsRequest", "Cannot perform operation.", [{
+                    "code": "InvalidValue", "target": "catalogs",
+                    "message": f"Catalogs has more than '{MAX_CATALOGS}' entries."}])
             query["filters"].append({"property": ["catalogs"], "values": wanted, "exact": True})
         found = call("catalogue_item_search", query)
         full = found_objects.continued or "return=representation" in request.headers.get("Prefer", "")

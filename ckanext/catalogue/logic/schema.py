@@ -505,7 +505,7 @@ def catalogue_item_log_schema(default: ValidatorFactory) -> Schema:
 
 CATALOGUE_ARTIFACT_NAME_MAX = 200
 # type/subtype with optional parameters, on one line.
-_MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;[^\r\n\x00]*)?")
+CATALOGUE_MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;[^\r\n\x00]*)?")
 
 
 def catalogue_artifact_name(value: Any) -> str:
@@ -531,7 +531,7 @@ def catalogue_artifact_content(value: Any) -> bytes:
 def catalogue_media_type(value: Any) -> str:
     if value in (missing, None, ""):
         return "application/octet-stream"
-    if not isinstance(value, str) or len(value) > 200 or not _MEDIA_TYPE.fullmatch(value):
+    if not isinstance(value, str) or len(value) > 200 or not CATALOGUE_MEDIA_TYPE.fullmatch(value):
         raise tk.Invalid(tk._("A media type, such as text/plain"))
     return value
 
@@ -573,6 +573,8 @@ def catalogue_resource_field(field: str) -> Validator:
     def check(value: Any) -> str:
         if not isinstance(value, str) or len(value) > most:
             raise tk.Invalid(tk._("A string of at most {n} characters").format(n=most))
+        if field == "mimetype" and value and not CATALOGUE_MEDIA_TYPE.fullmatch(value):
+            raise tk.Invalid(tk._("A media type, such as text/csv"))
         return value
 
     return check

@@ -72,19 +72,40 @@ def _active(pkg: model.Package) -> list[model.Resource]:
 
 
 def _check_resource(pkg: model.Package, role: CatalogueResourceRole | None, fields: dict[str, Any],
-                    resource_id: str | None = None) -> None:
-    """The role's rules: its check of the fields, and its names unique
-    among the item's resources of the role when it says so (in any case)."""
-    if role is not None and role.check is not None:
+                    current: model.Resource | None = None) -> None:
+    """The role's rules: what it holds (a link or a file), its check of the
+    fields, a file it keeps once fixed, and its names unique among the
+    item's resources of the role when it says so (in any case, spaces
+    around ignored)."""
+    if role is None:
+        if not fields.get("url") and "upload" not in fields:
+            raise CatalogueInvalid({"url": [tk._("A resource needs a url or an uploaded file")]})
+        return
+    has_file = "upload" in fields or fields.get("url_type") == "upload"
+    if role.holds == "link" and "upload" in fields:
+        raise CatalogueInvalid({"upload": [tk._("A resource of role {role} is a link, not a file").format(
+            role=role.name)]})
+    if role.holds == "file" and fields.get("url") and not has_file:
+        raise CatalogueInvalid({"url": [tk._("A resource of role {role} holds an uploaded file, not a link").format(
+            role=role.name)]})
+    if role.check is not None:
         errors = role.check({k: fields.get(k) for k in ("name", "url", "format", "description")} | {
-            "properties": fields.get(PROPERTIES) or {}})
+            "properties": fields.get(PROPERTIES) or {}, "file": has_file})
         if errors:
             raise CatalogueInvalid(errors)
+    if role.holds == "link" and not fields.get("url"):
+        raise CatalogueInvalid({"url": [tk._("A resource needs a url or an uploaded file")]})
+    fixed = role.file_fixed_when
+    if current is not None and fixed and "upload" in fields and (current.extras or {}).get(
+            PROPERTIES, {}).get(fixed) is True:
+        raise CatalogueConflict({fixed: [tk._("The file of a resource whose {flag} is true cannot change").format(
+            flag=fixed)]})
     name = str(fields.get("name") or "").strip().lower()
-    if role is None or not role.unique_name or not name:
+    if not role.unique_name or not name:
         return
     for other in _active(pkg):
-        if other.id != resource_id and _role(other) == role.name and (other.name or "").lower() == name:
+        if (other.id != getattr(current, "id", None) and _role(other) == role.name
+                and (other.name or "").strip().lower() == name):
             raise CatalogueConflict({"name": [tk._("A resource of this item already has that name")]})
 
 
@@ -146,10 +167,7 @@ def catalogue_item_resource_create(context: Context, data_dict: DataDict) -> Act
     pkg = _item(context, data_dict, write=True)
     role = _declared_role(pkg, data_dict.get("role"))
     fields = _fields(pkg, data_dict)
-    # The role's own words first: they name its fields as its dialect does.
     _check_resource(pkg, role, fields)
-    if not fields.get("url") and "upload" not in fields and not (role and role.file_later):
-        raise CatalogueInvalid({"url": [tk._("A resource needs a url or an uploaded file")]})
     most = catalogue_item_resources_max()
     if len(_active(pkg)) >= most:
         raise CatalogueInvalid({"resources": [tk._("An item holds at most {n} resources").format(n=most)]})
@@ -173,9 +191,7 @@ def catalogue_item_resource_update(context: Context, data_dict: DataDict) -> Act
     if not fields.get("url") and "upload" not in fields and current.url_type == "upload":
         # The file stays: CKAN keeps an upload whose url is sent back unchanged.
         fields["url"], fields["url_type"] = current.url, "upload"
-    _check_resource(pkg, role, fields, current.id)
-    if not fields.get("url") and "upload" not in fields and not (role and role.file_later):
-        raise CatalogueInvalid({"url": [tk._("A resource needs a url or an uploaded file")]})
+    _check_resource(pkg, role, fields, current)
     tk.get_action("resource_update")(_core(context), {"id": current.id, "package_id": pkg.id, **fields})
     return _shown(_resource(pkg, current.id, data_dict.get("role")))
 

@@ -8,11 +8,14 @@ create-component-document, update-component-document) and the requests of
 Bentley's sample app (iTwin/library-api-sample-app: LibraryManager.cs)."""
 from __future__ import annotations
 
+from io import BytesIO
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.tests import factories
 
 from ckanext.catalogue.api.signed_urls import catalogue_signed_args
@@ -167,6 +170,8 @@ def test_components_list_paging_search_catalogs_and_prefer(app, org_users):
                    headers=h).json["components"]
     assert len(both) == 5
 
+    many_catalogs = app.get(f"{LIB}/components", query_string={"catalogs": ",".join(["x"] * 101)}, headers=h)
+    assert many_catalogs.status_code == 422 and many_catalogs.json["error"]["details"][0]["target"] == "catalogs"
     too_many = app.get(f"{LIB}/components", query_string={"$top": "1001"}, headers=h)
     assert too_many.status_code == 422
     assert too_many.json["error"] == {"code": "InvalidComponentsRequest", "message": "Cannot perform operation.",
@@ -248,6 +253,31 @@ def test_objects_of_another_organization_are_not_found(app, org_users):
     theirs = app.post(f"{LIB}/components", json={"displayName": "Theirs", "category": lib["category"]},
                       headers=outsider)
     assert theirs.status_code == 422 and theirs.json["error"]["details"][0]["target"] == "category"
+
+
+def test_resource_roles_hold_what_they_say_through_the_action_api(app, org_users):
+    """The roles' rules are the core's, so the action API keeps them too: a
+    weblink is a link (never a file), a document a file (never a link), and
+    a media type is one line."""
+    h = org_users["editor"]
+    component = _post(app, "components", {"displayName": "Door"}, h)["component"]["id"]
+    editor = {"user": org_users["names"]["editor"]}
+    create = tk.get_action("catalogue_item_resource_create")
+    with pytest.raises(tk.ValidationError) as refused:
+        create(dict(editor), {"id": component, "role": "weblink", "name": "Site", "url": "https://x.org",
+                              "upload": FileStorage(BytesIO(b"x"), filename="x.html")})
+    assert "upload" in refused.value.error_dict
+    with pytest.raises(tk.ValidationError) as refused:
+        create(dict(editor), {"id": component, "role": "document", "name": "Plan", "url": "https://x.org/a.pdf",
+                              "properties": {"extension": "pdf", "purpose": "Design", "available": True}})
+    assert "url" in refused.value.error_dict
+    with pytest.raises(tk.ValidationError) as refused:
+        create(dict(editor), {"id": component, "role": "other", "name": "Plan", "url": "https://x.org"})
+    assert "role" in refused.value.error_dict
+    with pytest.raises(tk.ValidationError) as refused:
+        create(dict(editor), {"id": component, "role": "weblink", "name": "Site", "url": "https://x.org",
+                              "mimetype": "text/html\r\nSet-Cookie: a=b"})
+    assert "mimetype" in refused.value.error_dict
 
 
 def test_a_category_hidden_from_the_caller_cannot_be_named(app, org_users):
@@ -352,7 +382,16 @@ def test_component_document_upload_flow(app, org_users):
     download = app.get(_path(listed[0]["_links"]["fileUrl"]["href"]))
     assert download.status_code == 200 and download.data == content
     assert download.headers["Content-Disposition"].startswith("attachment")
+    assert "Electric%20Water%20Heater_DRE.rfa" in download.headers["Content-Disposition"]
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    # Once available, the file stays as it is (a new version is a new document).
+    again = app.client.put(upload_url, data=b"other", headers={"x-ms-blob-type": "BlockBlob"})
+    assert again.status_code == 409 and again.json["error"]["code"] == "DocumentIsAvailable"
+    assert app.get(_path(listed[0]["_links"]["fileUrl"]["href"])).data == content
+    # The extension is kept as sent (CKAN would rewrite a resource format: png to PNG).
+    thumb = _post(app, f"components/{component}/documents",
+                  {"displayName": "Thumb", "extension": "png", "purpose": "Thumbnail"}, h)["document"]
+    assert thumb["extension"] == "png"
 
     bad = app.post(url, json={"displayName": "Thumb", "extension": "png", "purpose": "Poster"}, headers=h)
     assert bad.status_code == 422
@@ -381,7 +420,10 @@ def test_document_links_allow_one_thing_for_a_while(app, org_users):
         return app.client.put(f"{path}?{urlencode(args)}", data=b"x").status_code
 
     assert put({**args, "sig": "0" * 64}) == 403
-    assert put({**args, "su": org_users["names"]["member"]}) == 403
+    assert put({**args, "su": model.User.get(org_users["names"]["member"]).id}) == 403
+    # A signature that is not hex is refused like any other, never a server error.
+    assert put({**args, "sig": "é" * 64}) == 403
+    assert app.get(f"{path}?{urlencode({**args, 'sig': 'é'})}").status_code == 403
     expired = catalogue_signed_args(UPLOAD_LINK, (component, document["id"]), editor, -1)
     assert put(expired) == 403
     # A download link does not upload, and an upload link does not download.

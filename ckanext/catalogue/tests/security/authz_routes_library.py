@@ -66,7 +66,7 @@ def _on_object(many: str, method: str) -> Callable[[People, str], Write]:
 
 def _attachment(people: People, component: str, path: str, suffix: str) -> dict[str, Any]:
     role, body = ("weblink", {"name": _short(f"Link {suffix}"), "url": "https://example.org/"}) if path == "weblinks" else (
-        "document", {"name": f"Drawing {suffix}", "format": "rfa", "properties": {"purpose": "Design"}})
+        "document", {"name": f"Drawing {suffix}", "properties": {"extension": "rfa", "purpose": "Design"}})
     return catalogue_call(people.names["admin"], "catalogue_item_resource_create", id=component, role=role, **body)
 
 
