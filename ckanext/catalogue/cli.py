@@ -82,12 +82,22 @@ def doctor(repair: bool) -> None:
 @click.option("--email", default="admin@example.org", show_default=True, help="Email of a new sysadmin.")
 @click.option("--password", envvar="CATALOGUE_ADMIN_PASSWORD", help="Password of a new sysadmin (default: random).")
 def demo(admin: str, email: str, password: str | None) -> None:
-    """Load the demo catalogue, ensure a sysadmin and print a new API token for it."""
+    """Load the demo catalogue (every dialect, from the shipped data files,
+    offline), ensure a sysadmin and a user per catalogue role, and print a
+    new API token for the sysadmin (and, once, the new users' passwords and
+    tokens)."""
     user, new_password = demo_data.catalogue_ensure_sysadmin(admin, email, password)
     if new_password:
         click.secho(f"created sysadmin {admin} with password {new_password}", fg="green")
-    for line in demo_data.catalogue_load_demo(user["name"]):
+    with click.progressbar(length=demo_data.catalogue_demo_steps(), label="demo catalogue") as bar:
+        loaded = demo_data.catalogue_load_demo(user["name"], lambda _label: bar.update(1))
+    for line in loaded.lines:
         click.echo(f"created {line}")
+    if loaded.users:
+        click.secho("Demo users (passwords and tokens are shown this once):", bold=True)
+        for person in loaded.users:
+            click.echo(f"  {person.name:16} password {person.password}  {person.about}")
+            click.echo(f"  {'':16} token    {person.token}")
     token = demo_data.catalogue_new_api_token(user["name"], "make-run")
     click.secho(f"API token of sysadmin {admin}:", bold=True)
     click.echo(token)

@@ -17,7 +17,9 @@ LAYERS = [
     ["core"],
     ["logic"],
     ["api"],
-    ["portal", "iudx", "gcat", "globalcatalog", "library", "software", "demo"],
+    ["portal", "iudx", "gcat", "globalcatalog", "library", "software"],
+    # The demo fills every feature, through their actions and loaders.
+    ["demo"],
     ["plugin", "cli"],
 ]
 root = pathlib.Path("ckanext/catalogue")

@@ -48,23 +48,31 @@ build_solr() {
   touch "$stamp"
 }
 
-conf_sum() { { cat "$SOLR_HOME"/ckan/conf/* 2>/dev/null || true; } | md5sum; }
+# The portal's core and the tests' one (stack/solr/make_home.py).
+SOLR_CORES="ckan ckan_test"
+
+conf_sum() { { cat "$SOLR_HOME"/ckan*/conf/* 2>/dev/null || true; } | md5sum; }
 
 solr_home() {
   local before; before=$(conf_sum)
   "$VENV/bin/python" "$SOLR_DIR/make_home.py" "$SOLR_HOME"
   # A running Solr keeps the schema it loaded: reload the core when it changed.
   if [ "$before" != "$(conf_sum)" ] && solr_up; then
-    say "solr: schema changed, reloading the ckan core"
+    say "solr: schema changed, reloading the cores"
     reload_or_stop_solr
   fi
 }
 
-# Reload the ckan core; a Solr that cannot (started from another checkout
-# whose files are gone) is stopped, and start_solr starts one on this home.
+# Reload the cores; a Solr that cannot (started from another checkout
+# whose files are gone, or before a core was added) is stopped, and
+# start_solr starts one on this home.
 reload_or_stop_solr() {
-  curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=ckan" >/dev/null && return
-  say "solr: the running Solr cannot reload its core; stopping it"
+  local core ok=1
+  for core in $SOLR_CORES; do
+    curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=$core" >/dev/null || ok=0
+  done
+  [ "$ok" = 1 ] && return
+  say "solr: the running Solr cannot reload its cores; stopping it"
   local pids; pids=$(pgrep -f "org.ckan.catalogue.solr.CatalogueSolr .* $SOLR_PORT " || true)
   [ -n "$pids" ] || die "reloading the Solr core failed; see $STATE/solr.log"
   kill $pids 2>/dev/null || true
@@ -74,11 +82,16 @@ reload_or_stop_solr() {
 
 solr_up() { curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping" >/dev/null 2>&1; }
 
-# An update that changes nothing goes through: Solr's index writer is open
-# (it closes for good after an out-of-memory error until the core reloads).
+# An update that changes nothing goes through on every core: Solr's index
+# writer is open (it closes for good after an out-of-memory error until the
+# core reloads), and a core missing from a Solr started before it existed
+# fails too.
 solr_writes() {
-  curl -sf -H 'Content-Type: application/json' -d '{"delete":{"id":"catalogue-services-probe"}}' \
-    "http://127.0.0.1:$SOLR_PORT/solr/ckan/update?commit=false" >/dev/null 2>&1
+  local core
+  for core in $SOLR_CORES; do
+    curl -sf -H 'Content-Type: application/json' -d '{"delete":{"id":"catalogue-services-probe"}}' \
+      "http://127.0.0.1:$SOLR_PORT/solr/$core/update?commit=false" >/dev/null 2>&1 || return 1
+  done
 }
 
 # Heap of the Solr process: the limits (ckanext.catalogue.limits.*) bound
@@ -90,7 +103,7 @@ start_solr() {
   build_solr
   solr_home
   if solr_up && ! solr_writes; then
-    say "solr: running but refusing writes; reloading the ckan core"
+    say "solr: running but refusing writes (or missing a core); reloading the cores"
     reload_or_stop_solr
   fi
   if solr_up; then say "solr: running"; return; fi

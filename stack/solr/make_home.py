@@ -1,4 +1,7 @@
-"""Lay out the Solr home for CKAN's core from the installed ckan package.
+"""Lay out the Solr home for CKAN's cores from the installed ckan package:
+``ckan`` (the portal of ``make run``) and ``ckan_test`` (``make test`` and
+the benchmarks), alike, so running the tests never touches the portal's
+index.
 
 Usage: python make_home.py SOLR_HOME
 
@@ -37,15 +40,22 @@ def build_schema() -> str:
     return core
 
 
+CORES = ("ckan", "ckan_test")
+
+
 def main(target: str) -> None:
     home = Path(target)
-    conf = home / "ckan" / "conf"
-    conf.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
     shutil.copy(HERE / "home" / "solr.xml", home / "solr.xml")
-    shutil.copy(HERE / "home" / "ckan" / "core.properties", home / "ckan" / "core.properties")
-    for name in ("solrconfig.xml", "synonyms.txt", "protwords.txt"):
-        shutil.copy(HERE / "conf" / name, conf / name)
-    (conf / "schema.xml").write_text(build_schema())
+    schema = build_schema()
+    for core in CORES:
+        conf = home / core / "conf"
+        conf.mkdir(parents=True, exist_ok=True)
+        (home / core / "core.properties").write_text(
+            f"name={core}\nconfig=solrconfig.xml\nschema=schema.xml\ndataDir=data\n")
+        for name in ("solrconfig.xml", "synonyms.txt", "protwords.txt"):
+            shutil.copy(HERE / "conf" / name, conf / name)
+        (conf / "schema.xml").write_text(schema)
 
 
 if __name__ == "__main__":

@@ -338,7 +338,8 @@ def _version_taken(name: str, version: str, catalog_type: str, catalog_id: str) 
     return any(i["id"] != catalog_id for i in found["results"])
 
 
-def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = None) -> dict[str, Any]:
+def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = None,
+               location: str | None = None) -> dict[str, Any]:
     """Load the catalog's upstream into its tables (one transaction), and
     record the attempt, the success or the error (one sentence) on the
     catalog. Never raises: a job's outcome is on the catalog."""
@@ -353,7 +354,7 @@ def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = 
         if source is None:
             raise CatalogueLoadError(f"No loader configuration found for {doc.get('name')} ({doc.get('catalog_type')}).")  # noqa: TRY301 - recorded on the catalog by the handler below, like any load failure
         try:
-            data = source.load(source.location, version)
+            data = source.load(location or source.location, version)
         except CatalogueLoadError:
             raise
         except (TypeError, AttributeError, KeyError, ValueError) as error:
@@ -383,23 +384,27 @@ def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = 
     return {"id": catalog_id, "packages": counts[0], "versions": counts[1], "targets": counts[2]}
 
 
-def catalogue_software_import_job(name: str, user: str = "", progress: Any = None) -> dict[str, Any]:
+def catalogue_software_import_job(name: str, user: str = "", progress: Any = None,
+                                  location: str | None = None) -> dict[str, Any]:
     """Background job: create the catalog of upstream ``name`` (at its
     newest version) and load it. Run twice, the second finds the catalog
-    and updates it instead of making another."""
+    and updates it instead of making another. ``location``: read this copy
+    of the upstream instead of the configured one (the demo's snapshots; a
+    Python argument only, never one of an action)."""
     source = catalogue_software_sources()[name]
+    where = location or source.location
     existing = _newest(source.name, source.catalog_type)
     if existing is not None:
-        return _load_into(existing["id"], existing["doc"].get("version"), "import", progress)
+        return _load_into(existing["id"], existing["doc"].get("version"), "import", progress, location)
     try:
-        version = source.latest_version(source.location)
+        version = source.latest_version(where)
     except CatalogueLoadError as error:
         version = "unknown"
         log.warning("import of %s: %s", name, error)
     created = catalogue_software_catalog_create({"user": _site_user()}, {"doc": {
         "name": source.name, "version": version, "catalog_type": source.catalog_type,
-        "source_url": _as_url(source.location)}})
-    return _load_into(created["id"], None if version == "unknown" else version, "import", progress)
+        "source_url": _as_url(where)}})
+    return _load_into(created["id"], None if version == "unknown" else version, "import", progress, location)
 
 
 def catalogue_software_update_job(catalog_id: str, progress: Any = None) -> dict[str, Any]:
