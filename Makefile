@@ -100,7 +100,19 @@ scheduler: db
 	  nohup $(CKAN) -c $(INI) catalogue schedule --every 60 > $(STATE)/scheduler.log 2>&1 & echo $$! > $(STATE)/scheduler.pid; \
 	fi
 
-run: db worker scheduler demo
+# `make run` and `make test` time each phase and print the times (a
+# second `make run` on the same machine does only what is missing).
+PHASE := stack/bin/phases.sh run
+SUB := $(MAKE) --no-print-directory
+
+run:
+	@rm -f $(STATE)/phases.log
+	@$(PHASE) install $(SUB) install
+	@$(PHASE) services $(SUB) services
+	@$(PHASE) migrations $(SUB) db
+	@$(PHASE) workers $(SUB) worker scheduler
+	@$(PHASE) demo $(SUB) demo
+	@stack/bin/phases.sh report "make run"
 	@echo "==> serving http://127.0.0.1:5000 (Ctrl-C stops the web process; make stop stops the services)"
 	@$(CKAN) -c $(INI) run --host 127.0.0.1 --port 5000
 
@@ -114,9 +126,15 @@ lint: venv
 	$(VENV)/bin/pyright
 	$(VENV)/bin/python stack/bin/import-layers.py
 
-test: lint test-db
+test:
+	@rm -f $(STATE)/phases.log
+	@$(PHASE) install $(SUB) install
+	@$(PHASE) lint $(SUB) lint
+	@$(PHASE) services $(SUB) services
+	@$(PHASE) migrations $(SUB) test-db
 	@mkdir -p test-artifacts
-	$(VENV)/bin/pytest --ckan-ini=$(TEST_INI) $(PYTEST_ARGS)
+	@$(PHASE) tests $(VENV)/bin/pytest --ckan-ini=$(TEST_INI) --durations=15 $(PYTEST_ARGS); \
+	  status=$$?; stack/bin/phases.sh report "make test"; exit $$status
 
 fuzz: test-db
 	@mkdir -p test-artifacts
