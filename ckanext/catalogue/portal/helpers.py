@@ -14,6 +14,7 @@ from ckanext.catalogue.core.document import catalogue_pricing_of
 from ckanext.catalogue.core.kinds import catalogue_kind
 from ckanext.catalogue.core.moderation import catalogue_moderation_enabled
 from ckanext.catalogue.logic.action.item import catalogue_item_auth_dict
+from ckanext.catalogue.portal.document_view import DocumentView, catalogue_document_view
 
 CHILDREN_PAGE_SIZE = 20
 
@@ -141,6 +142,11 @@ def catalogue_item_has_pricing(item: dict[str, Any]) -> bool:
     return catalogue_pricing_of(item) is not None
 
 
+def catalogue_item_document(item: dict[str, Any]) -> DocumentView:
+    """The item's document as the page shows it (rows, links, places)."""
+    return catalogue_document_view(item, catalogue_portal_context())
+
+
 def catalogue_map_tiles() -> dict[str, Any]:
     """Tile URL and attribution of the search page's map (configured), and
     whether Leaflet is installed (`make assets`; without it the page offers
@@ -154,6 +160,7 @@ def catalogue_map_tiles() -> dict[str, Any]:
 def catalogue_helpers() -> dict[str, Any]:
     return {
         "catalogue_map_tiles": catalogue_map_tiles,
+        "catalogue_item_document": catalogue_item_document,
         "catalogue_moderation_enabled": catalogue_moderation_enabled,
         "catalogue_item_has_pricing": catalogue_item_has_pricing,
         "catalogue_moderation_label": catalogue_moderation_label,

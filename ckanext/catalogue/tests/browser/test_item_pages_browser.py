@@ -282,6 +282,28 @@ def test_children_tree_expands_lazily(page):
     assert below.locator("button.catalogue-expand").count() == 0  # leaves have nothing to expand
 
 
+def test_item_page_draws_its_places_and_folds_its_document(page):
+    """Issue 23: an item's places on a small map (a circle per point), its
+    nested values folded until clicked, its JSON one click away."""
+    admin, provider, group = _provider_and_group()
+    made = catalogue_call(admin, "catalogue_item_create", doc=s.resource(group, provider, name="map-sensor"))
+    page.goto(f"/catalogue/{made['name']}")
+    page.wait_for_load_state("networkidle")
+    canvas = page.locator(".catalogue-doc-map")
+    assert canvas.evaluate("el => Boolean(el._catalogueMap)")
+    assert page.locator(".catalogue-doc-map path.leaflet-interactive").count() == 1
+    centre = canvas.evaluate("el => el._catalogueMap.getCenter()")
+    assert abs(centre["lat"] - 18.52) < 0.01 and abs(centre["lng"] - 73.85) < 0.01
+    nested = page.locator("details.catalogue-doc-nested").first
+    assert not nested.locator("table").first.is_visible()
+    nested.locator("summary").first.click()
+    assert nested.locator("table").first.is_visible()
+    raw = page.locator("details.catalogue-doc-raw")
+    assert not raw.locator("pre").is_visible()
+    raw.locator("summary").click()
+    assert '"map-sensor"' in raw.locator("pre").inner_text()
+
+
 def test_map_search_finds_items_in_the_drawn_area(page):
     admin, provider, group = _provider_and_group()
     catalogue_call(admin, "catalogue_item_create", doc=s.resource(group, provider, name="pune-sensor"))

@@ -305,3 +305,46 @@ def test_new_form_starts_private_where_the_kind_does(app, iudx_tree):
     assert private.select_one("#field-private").has_attr("checked")
     public = BeautifulSoup(app.get("/catalogue-admin/new?kind=gcat.item", headers=headers).body, "html.parser")
     assert not public.select_one("#field-private").has_attr("checked")
+
+
+def test_item_page_shows_the_document_as_a_table_with_links_and_a_map(app, iudx_tree):
+    """Issue 23: labels a person reads, linked items as links, nested values
+    folded, places on a map, the raw JSON one click away."""
+    t = iudx_tree
+    page = BeautifulSoup(app.get(f"/catalogue/{t['resource']}").body, "html.parser")
+    rows = {tr.th.get_text(strip=True): tr.td for tr in page.select(".catalogue-doc-table > tbody > tr")}
+    assert {"Name", "Resource group", "Provider", "Access policy", "Apd URL", "Location"} <= set(rows)
+    group = rows["Resource group"].select_one("a.catalogue-doc-link")
+    assert group is not None and group.get_text(strip=True) == "env-flood"
+    assert group["href"].endswith(f"/catalogue/{t['rg']}")
+    assert rows["Location"].select_one("details.catalogue-doc-nested") is not None
+    assert rows["Tags"].get_text(strip=True) == "flood, sensor"
+    places = json.loads(page.select_one(".catalogue-doc-map")["data-module-features"])
+    assert places[0]["geometry"] == {"type": "Point", "coordinates": [73.85, 18.52]}
+    raw = page.select_one("details.catalogue-doc-raw pre")
+    assert json.loads(raw.get_text())["name"] == "sensor-1"
+
+
+def test_a_linked_item_the_reader_may_not_see_is_not_named(app):
+    """The page links only the items its reader may see: a category hidden
+    from a member stays a bare id, its name never shown."""
+    import ckan.plugins.toolkit as tk
+    from ckan.tests import factories
+
+    admin, member = factories.User(), factories.User()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"},
+                                        {"name": member["name"], "capacity": "member"}])
+    category = catalogue_call(admin["name"], "catalogue_item_create", kind="library.category",
+                              organization=org["name"], doc={"displayName": "Secret category"})["id"]
+    site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+    tk.get_action("catalogue_item_visibility_update")(site, {"id": category, "restrictions": "private",
+                                                             "exclude": [member["name"]]})
+    component = catalogue_call(admin["name"], "catalogue_item_create", kind="library.component",
+                               organization=org["name"], doc={"displayName": "Door", "category": category})
+    body = app.get(f"/catalogue/{component['name']}", headers=_token_headers(member["name"])).body
+    rows = {tr.th.get_text(strip=True): tr.td for tr in
+            BeautifulSoup(body, "html.parser").select(".catalogue-doc-table > tbody > tr")}
+    assert rows["Category"].get_text(strip=True) == category
+    assert "Secret category" not in body
+    mine = app.get(f"/catalogue/{component['name']}", headers=_token_headers(admin["name"])).body
+    assert "Secret category" in mine
