@@ -155,9 +155,15 @@ class CatalogueDialect:
     HTTP layer, rate limits, body limits, scoped tokens and the OpenAPI
     document read it from here instead of naming dialects."""
 
-    # Its name in option keys (``rate_limit.<name>``, ``limits.body_size.<name>``).
+    # Its name in option keys (``rate_limit.<name>``, ``limits.body_size.<name>``),
+    # and its tag in the OpenAPI document.
     name: str
     blueprint: Blueprint
+    # What the portal says of it: a title, one line, and the path of its
+    # main API read (or portal page).
+    title: str = ""
+    summary: str = ""
+    home: str = ""
     # Its part of the OpenAPI document (``openapi.yaml`` beside its views).
     openapi: Path | None = None
     # Headers besides ``Authorization`` that carry its API tokens.

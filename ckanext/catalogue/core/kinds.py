@@ -21,13 +21,16 @@ from ckanext.catalogue.interfaces import (
     WRITE_EDITOR,
     WRITE_MANAGER,
     WRITE_ORGANIZATION,
+    CatalogueDialect,
     CatalogueKind,
+    ICatalogueDialect,
     ICatalogueKinds,
 )
 
 __all__ = [
     "ID_CLIENT", "ID_NAME", "ID_UUID", "WRITE_ADMIN", "WRITE_EDITOR", "WRITE_MANAGER", "WRITE_ORGANIZATION",
     "CatalogueKind", "ICatalogueKinds", "catalogue_kind", "catalogue_kind_by_type", "catalogue_kinds",
+    "catalogue_kinds_by_dialect",
     "catalogue_reset_registry",
 ]
 
@@ -55,6 +58,16 @@ def catalogue_kind_by_type(jsonld_type: str) -> CatalogueKind | None:
         if kind.jsonld_type == jsonld_type:
             return kind
     return None
+
+
+def catalogue_kinds_by_dialect() -> list[tuple[CatalogueDialect | None, list[CatalogueKind]]]:
+    """The kinds grouped by the dialect whose plugin declares them (None:
+    a plugin that serves no dialect), in the order the plugins load."""
+    # A plugin's dialect, by plugin name (CKAN's interfaces are no base classes).
+    dialects = {plugin.name: plugin.catalogue_dialect() for plugin in p.PluginImplementations(ICatalogueDialect)}
+    grouped = [(dialects.get(plugin.name), list(plugin.catalogue_kinds()))
+               for plugin in p.PluginImplementations(ICatalogueKinds)]
+    return [(dialect, kinds) for dialect, kinds in grouped if kinds]
 
 
 def catalogue_reset_registry() -> None:

@@ -521,7 +521,9 @@ def licenses_view() -> Response:
 
 # What this API is, for the shared HTTP layer (its plugin declares it).
 DIALECT = CatalogueDialect(
-    name="gcat", blueprint=gcat, openapi=Path(__file__).with_name("openapi.yaml"),
+    name="gcat", title="D4Science gCat", home="/gcat/items",
+    summary="Items, groups and organizations of a gCube catalogue, with moderation and profiles.",
+    blueprint=gcat, openapi=Path(__file__).with_name("openapi.yaml"),
     token_headers=TOKEN_HEADERS, scoped_endpoints=(), file_endpoints=(),
     upload_endpoints=("catalogue_gcat.resources_view", "catalogue_gcat.resource_view"),
     too_many=lambda retry: _error(429, f"Too many requests; retry in {retry} seconds"),

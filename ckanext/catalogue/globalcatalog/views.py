@@ -792,7 +792,9 @@ def unknown(unknown: str) -> Response:
 
 # What this API is, for the shared HTTP layer (its plugin declares it).
 DIALECT = CatalogueDialect(
-    name="globalcatalog", blueprint=globalcatalog, openapi=Path(__file__).with_name("openapi.yaml"),
+    name="globalcatalog", title="IBM Global Catalog", home="/globalcatalog/api/v1/",
+    summary="Services, plans and deployments with pricing, visibility and audit logs.",
+    blueprint=globalcatalog, openapi=Path(__file__).with_name("openapi.yaml"),
     token_headers=(), scoped_endpoints=(), file_endpoints=("catalogue_globalcatalog.artifact",),
     too_many=lambda retry: _error(
     429, "Too many requests; try again later"),

@@ -464,7 +464,9 @@ def unknown_endpoint(unknown: str) -> Response:
 
 # What this API is, for the shared HTTP layer (its plugin declares it).
 DIALECT = CatalogueDialect(
-    name="iudx", blueprint=iudx, openapi=Path(__file__).with_name("openapi.yaml"),
+    name="iudx", title="IUDX catalogue", home="/iudx/cat/v1/search?property=[type]&value=[[iudx:Resource]]",
+    summary="Owners, COS, resource servers, providers, resource groups and resources, with geo search.",
+    blueprint=iudx, openapi=Path(__file__).with_name("openapi.yaml"),
     token_headers=TOKEN_HEADERS, scoped_endpoints=("catalogue_iudx.item", "catalogue_iudx.instance"), file_endpoints=(),
     too_many=lambda retry: _json(429, e.iudx_body(
     e.TOO_MANY_REQUESTS, f"Too many requests; retry in {retry} seconds")),

@@ -252,7 +252,9 @@ def unknown(unknown: str) -> Response:
 
 # What this API is, for the shared HTTP layer (its plugin declares it).
 DIALECT = CatalogueDialect(
-    name="library", blueprint=library, openapi=Path(__file__).with_name("openapi.yaml"),
+    name="library", title="Bentley iTwin library", home="/library/catalogs",
+    summary="Catalogs, components, categories and manufacturers of an organization.",
+    blueprint=library, openapi=Path(__file__).with_name("openapi.yaml"),
     token_headers=(), scoped_endpoints=(), file_endpoints=attachments.FILE_ENDPOINTS,
     too_many=lambda retry: library_error(
         429, "TooManyRequests", "More requests were received than the subscription rate-limit allows."),

@@ -11,7 +11,7 @@ from ckan.types import Context
 
 from ckanext.catalogue.config import catalogue_map_attribution, catalogue_map_tiles_url
 from ckanext.catalogue.core.document import catalogue_pricing_of
-from ckanext.catalogue.core.kinds import catalogue_kind
+from ckanext.catalogue.core.kinds import catalogue_kind, catalogue_kinds_by_dialect
 from ckanext.catalogue.core.moderation import catalogue_moderation_enabled
 from ckanext.catalogue.logic.action.item import catalogue_item_auth_dict
 from ckanext.catalogue.portal.document_view import DocumentView, catalogue_document_view
@@ -147,6 +147,36 @@ def catalogue_item_document(item: dict[str, Any]) -> DocumentView:
     return catalogue_document_view(item, catalogue_portal_context())
 
 
+def catalogue_kinds_grouped() -> list[dict[str, Any]]:
+    """The kinds by the dialect that declares them, for the New item page:
+    ``[{"title", "summary", "kinds": [kind]}]``."""
+    return [{"name": dialect.name if dialect else "", "title": dialect.title if dialect else tk._("Other"),
+             "summary": dialect.summary if dialect else "", "kinds": kinds}
+            for dialect, kinds in catalogue_kinds_by_dialect()]
+
+
+def catalogue_dialect_overview() -> list[dict[str, Any]]:
+    """What the catalogue's home shows of each dialect: its title, line,
+    API root and documentation, and how many of its items the reader sees
+    (one facet query, as the reader)."""
+    try:
+        counts = tk.get_action("catalogue_item_facets")(catalogue_portal_context(), {
+            "field": "kind", "limit": 1000})["counts"]
+    except tk.ValidationError:
+        counts = {}
+    overview: list[dict[str, Any]] = []
+    for dialect, kinds in catalogue_kinds_by_dialect():
+        if dialect is None:
+            continue
+        overview.append({
+            "name": dialect.name, "title": dialect.title, "summary": dialect.summary, "home": dialect.home,
+            "docs": tk.h.url_for("catalogue_openapi.docs_page") + f"#tag-{dialect.name}",
+            "count": sum(int(counts.get(kind.name, 0)) for kind in kinds),
+            "kinds": [{"name": kind.name, "label": kind.label, "count": int(counts.get(kind.name, 0))}
+                      for kind in kinds if counts.get(kind.name)]})
+    return overview
+
+
 def catalogue_map_tiles() -> dict[str, Any]:
     """Tile URL and attribution of the search page's map (configured), and
     whether Leaflet is installed (`make assets`; without it the page offers
@@ -161,6 +191,8 @@ def catalogue_helpers() -> dict[str, Any]:
     return {
         "catalogue_map_tiles": catalogue_map_tiles,
         "catalogue_item_document": catalogue_item_document,
+        "catalogue_kinds_grouped": catalogue_kinds_grouped,
+        "catalogue_dialect_overview": catalogue_dialect_overview,
         "catalogue_moderation_enabled": catalogue_moderation_enabled,
         "catalogue_item_has_pricing": catalogue_item_has_pricing,
         "catalogue_moderation_label": catalogue_moderation_label,

@@ -464,7 +464,9 @@ def unknown(unknown: str) -> Response:
 
 # What this API is, for the shared HTTP layer (its plugin declares it).
 DIALECT = CatalogueDialect(
-    name="software", blueprint=software, openapi=Path(__file__).with_name("openapi.yaml"),
+    name="software", title="Waldur software catalogs", home="/api/marketplace-software-catalogs/",
+    summary="EESSI and Spack software: packages, versions and targets.",
+    blueprint=software, openapi=Path(__file__).with_name("openapi.yaml"),
     token_headers=(), scoped_endpoints=(), file_endpoints=(),
     too_many=lambda retry: _detail(
     429, f"Request was throttled. Expected available in {retry} seconds."),

@@ -348,3 +348,28 @@ def test_a_linked_item_the_reader_may_not_see_is_not_named(app):
     assert "Secret category" not in body
     mine = app.get(f"/catalogue/{component['name']}", headers=_token_headers(admin["name"])).body
     assert "Secret category" in mine
+
+
+def test_catalogue_home_counts_items_per_dialect_and_new_item_groups_kinds(app, iudx_tree):
+    """Issue 23: the catalogue's home says what each dialect holds (as the
+    reader sees it), with its API and documentation; the New item page
+    groups the kinds by dialect, a line on each."""
+    page = BeautifulSoup(app.get("/catalogue/").body, "html.parser")
+    cards = {c["data-dialect"]: c for c in page.select(".catalogue-dialect")}
+    assert set(cards) == {"gcat", "globalcatalog", "iudx", "library", "software"}
+    assert cards["iudx"].select_one(".catalogue-dialect-count").get_text(strip=True) == "6"
+    assert cards["library"].select_one(".catalogue-dialect-count").get_text(strip=True) == "0"
+    assert cards["iudx"].select_one("a.catalogue-dialect-docs")["href"].endswith("/catalogue-api#tag-iudx")
+    kinds = [a.get_text(strip=True) for a in cards["iudx"].select("p a")]
+    assert "Resource" in kinds and "Owner" in kinds
+    assert app.get(cards["iudx"].select_one("a.catalogue-dialect-api")["href"]).status_code == 200
+    # A search page (any argument) is the results only.
+    assert not BeautifulSoup(app.get("/catalogue/?q=sensor").body, "html.parser").select(".catalogue-dialect")
+
+    new = BeautifulSoup(app.get("/catalogue-admin/new", headers=_token_headers(iudx_tree["sysadmin"])).body,
+                        "html.parser")
+    groups = {g["data-dialect"]: g for g in new.select(".catalogue-kind-group")}
+    assert {"gcat", "globalcatalog", "iudx", "library", "software"} <= set(groups)
+    assert groups["library"].select_one("h2").get_text(strip=True) == "Bentley iTwin library"
+    assert "Library component" in groups["library"].get_text()
+    assert groups["iudx"].select_one("p.text-muted").get_text(strip=True)
