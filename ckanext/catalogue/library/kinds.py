@@ -23,6 +23,7 @@ MISSING = "Required property is missing."
 _FORBIDDEN = (">", "<", "^", "$", "?", "||")
 _FORBIDDEN_TEXT = "must not include these special characters. >, <, ^, $, ?, ||."
 HASHTAG_LIMIT = 50
+WEB_SCHEMES = ("https://", "http://", "ftp://")
 # Hashtags of one object (each is a CKAN tag of its dataset).
 HASHTAGS_MOST = 100
 # The states a component goes through in its validation cycle; new ones are drafts.
@@ -42,6 +43,8 @@ class LibraryField:
     hashtags: bool = False
     ids: bool = False
     flag: bool = False
+    # A web address: https, http or ftp.
+    web: bool = False
     choices: tuple[str, ...] = ()
 
 
@@ -82,6 +85,8 @@ def _checker(what: str, fields: dict[str, LibraryField]):  # noqa: ANN202 - a ch
                     add(field, f"{rule.label} is over '{rule.limit}' length limit.")
                 if rule.name and _forbidden(value):
                     add(field, f"{rule.label} {_FORBIDDEN_TEXT}")
+                if rule.web and not value.lower().startswith(WEB_SCHEMES):
+                    add(field, f"{rule.label} must be a valid web url, supported schemes are https, http and ftp.")
         for field in sorted(set(doc) - set(fields)):
             add(field, f"Property '{field}' is not part of a {what}.")
         return errors
@@ -121,10 +126,9 @@ MANUFACTURER_FIELDS = {"displayName": _NAME, "phone": LibraryField("Phone"), "ad
 
 WEBLINK = "weblink"
 DOCUMENT = "document"
-WEB_SCHEMES = ("https://", "http://", "ftp://")
 DOCUMENT_PURPOSES = ("Design", "Thumbnail", "Reference", "GalleryImage", "TypeCatalog")
 WEBLINK_FIELDS = {"displayName": LibraryField("DisplayName", limit=50, required=True, name=True),
-                  "uri": LibraryField("Uri", limit=2000, required=True)}
+                  "uri": LibraryField("Uri", limit=2000, required=True, web=True)}
 DOCUMENT_FIELDS = {
     "displayName": _NAME, "extension": LibraryField("Extension", limit=20, required=True),
     "purpose": LibraryField("Purpose", required=True, choices=DOCUMENT_PURPOSES),
@@ -150,10 +154,6 @@ def _resource_checker(what: str, fields: dict[str, LibraryField], columns: dict[
         properties: dict[str, Any] = resource.get("properties") or {}
         doc: dict[str, Any] = {**properties, **{field: resource.get(column) for field, column in columns.items()}}
         errors = check({k: v for k, v in doc.items() if v not in (None, "")})
-        uri = doc.get("uri")
-        if "uri" in fields and isinstance(uri, str) and uri and not uri.lower().startswith(WEB_SCHEMES):
-            errors.setdefault("uri", []).append(
-                "Uri must be a valid web url, supported schemes are https, http and ftp.")
         if needs_file and doc.get(needs_file) is True and not resource.get("file"):
             errors.setdefault(needs_file, []).append("The file of the document has not been uploaded yet.")
         return errors
