@@ -144,6 +144,9 @@ def _gcat(user: str, authors: dict[str, str], created: list[str], step: Step) ->
         doc = {k: v for k, v in record.items() if k not in ("groups", "author", "comment", "archived")}
         author = authors.get(record.get("author", ""), user)
         _call(author, "catalogue_item_create", {"kind": "gcat.item", "doc": doc})
+        for group in record.get("groups", []):  # CKAN's own membership: the portal's group pages and facets
+            _call(user, "member_create", {"id": group, "object": record["name"], "object_type": "package",
+                                          "capacity": "public"})
         if record.get("archived"):
             _call(user, "catalogue_item_delete", {"id": record["name"]})
         made.append(record["name"])

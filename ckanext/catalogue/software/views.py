@@ -247,6 +247,7 @@ def _paged(results: list[dict[str, Any]], count: int, page: int, size: int) -> R
     if request.method == "HEAD":
         resp = Response(status=200)
         resp.headers.update(headers)
+        del resp.headers["Content-Type"]  # no body, no type: as Django REST framework answers it
         return resp
     resp = jsonify(results)
     resp.headers.update(headers)

@@ -58,6 +58,8 @@ def test_the_demo_fills_every_dialect_and_a_second_run_makes_nothing(app, demo):
     assert app.get("/gcat/items/air-quality-sensors").status_code == 200
     pending = tk.get_action("catalogue_item_show")({"ignore_auth": True}, {"id": "noise-map-2025"})
     assert pending["moderation"]["state"] == "pending"
+    mobility = app.get("/api/3/action/group_show", query_string={"id": "mobility"}).json["result"]
+    assert mobility["package_count"] == 1  # bus-positions; the archived one is in the trash
     trash = tk.get_action("catalogue_trash_list")({"user": demo["admin"]["name"]}, {})
     assert trash["items"] == ["old-traffic-counts"]
 

@@ -99,6 +99,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in ("kind", "__extras", "__junk")}
 
 
+@tk.side_effect_free
 @catalogue_validated(schema.catalogue_group_list_schema, first="catalogue_group_list")
 def catalogue_group_list(context: Context, data_dict: DataDict) -> list[str] | int:
     """Names of the active groups (or organizations), by name.
@@ -118,6 +119,7 @@ def catalogue_group_list(context: Context, data_dict: DataDict) -> list[str] | i
     return [name for (name,) in rows]
 
 
+@tk.side_effect_free
 @catalogue_validated(schema.catalogue_group_target_schema)
 def catalogue_group_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """One group or organization (soft-deleted ones to those who may see them).

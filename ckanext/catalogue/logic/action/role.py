@@ -89,6 +89,7 @@ def catalogue_role_revoke(context: Context, data: DataDict) -> ActionResult.AnyD
     return _summary(user)
 
 
+@tk.side_effect_free
 @catalogue_validated(schema.catalogue_role_show_schema, first="catalogue_role_show")
 def catalogue_role_show(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """The catalogue roles of one user.
@@ -98,6 +99,7 @@ def catalogue_role_show(context: Context, data: DataDict) -> ActionResult.AnyDic
     return _summary(_user(data["user"]))
 
 
+@tk.side_effect_free
 @catalogue_validated(schema.catalogue_role_list_schema, first="catalogue_role_list")
 def catalogue_role_list(context: Context, data: DataDict) -> list[dict[str, Any]]:
     """Every role grant, oldest first.

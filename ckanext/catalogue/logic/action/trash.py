@@ -37,6 +37,7 @@ def _deleted_groups(is_org: bool) -> Any:
     )
 
 
+@tk.side_effect_free
 @catalogue_validated(schema.catalogue_trash_list_schema, first="catalogue_trash_list")
 def catalogue_trash_list(context: Context, data: DataDict) -> ActionResult.AnyDict:
     """Names of what is soft-deleted: ``groups``, ``organizations``, ``items``.

@@ -117,3 +117,19 @@ def test_role_cli_grant_list_revoke():
     assert bad.returncode != 0 and "role:" in bad.stderr and "Traceback" not in bad.stderr
     revoked = run_ckan("catalogue", "role", "revoke", user["name"], "Catalogue-Admin")
     assert revoked.returncode == 0 and "no catalogue role" in revoked.stdout
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("action", ["catalogue_role_list", "catalogue_role_show", "catalogue_trash_list",
+                                    "catalogue_group_list"])
+def test_the_read_actions_answer_a_get_and_a_jsonp_get_as_anonymous(app, action: str):
+    """The read actions take GET, as CKAN's own lists do; a JSONP GET
+    (``callback``) is run by CKAN as anonymous, so a page on another site
+    cannot read the roles or the trash with a visitor's session."""
+    admin = factories.SysadminWithToken()
+    query = {"user": admin["name"]} if action == "catalogue_role_show" else {}
+    headers = {"Authorization": admin["token"]}
+    assert app.get(f"/api/3/action/{action}", query_string=query, headers=headers).status_code == 200
+    jsonp = app.get(f"/api/3/action/{action}", query_string={**query, "callback": "steal"}, headers=headers)
+    expected = 200 if action == "catalogue_group_list" else 403  # group names are public in CKAN
+    assert jsonp.status_code == expected
