@@ -5,6 +5,7 @@ served test portal loaded with ``make run``'s demo, and must answer the
 status that starts its comment (``# 201 ...``)."""
 from __future__ import annotations
 
+import configparser
 import os
 import re
 import subprocess
@@ -110,9 +111,14 @@ def demo_portal(clean_db, clean_index, tmp_path: Path) -> Iterator[tuple[str, st
     a sysadmin's token (the one ``make run`` prints)."""
     admin = factories.SysadminWithToken()
     catalogue_load_demo(admin["name"])
+    # The portal of make run (development.ini): its plugins and views, rate limits on.
+    development = configparser.ConfigParser(interpolation=None, strict=False)
+    development.read(ROOT / "development.ini")
+    served = {key: development["app:main"][key] for key in ("ckan.plugins", "ckan.views.default_views")}
+    served.update({"ckanext.catalogue.rate_limit.enabled": "true", "ckanext.catalogue.jobs.queue": QUEUE,
+                   "ckanext.catalogue.software.queue": QUEUE})
     ini = tmp_path / "readme.ini"
-    ini.write_text(f"[app:main]\nuse = config:{ckan_ini()}\n"
-                   f"ckanext.catalogue.jobs.queue = {QUEUE}\nckanext.catalogue.software.queue = {QUEUE}\n")
+    ini.write_text(f"[app:main]\nuse = config:{ckan_ini()}\n" + "".join(f"{k} = {v}\n" for k, v in served.items()))
     try:
         with ckan_servers(ini, 1, tmp_path) as (url,):
             yield url, admin["token"]
