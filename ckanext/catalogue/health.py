@@ -138,6 +138,86 @@ def check_solr(config: Any) -> CatalogueCheck:
     return CatalogueCheck("solr", True, f"reachable at {url}, schema {name} with catalogue fields")
 
 
+def _solr_cloud_state(url: str, timeout: float) -> dict[str, Any] | None:
+    """The cluster state of the collection ``url`` names, or None when the
+    Solr there is a standalone one."""
+    base, _, collection = url.rpartition("/")
+    system = requests.get(f"{base}/admin/info/system", params={"wt": "json"}, timeout=timeout)
+    system.raise_for_status()
+    if system.json().get("mode") != "solrcloud":
+        return None
+    status = requests.get(f"{base}/admin/collections", params={
+        "action": "CLUSTERSTATUS", "collection": collection, "wt": "json"}, timeout=timeout)
+    status.raise_for_status()
+    cluster = status.json()["cluster"]
+    return {"live_nodes": cluster.get("live_nodes", []), "collection": collection,
+            "shards": cluster["collections"][collection]["shards"]}
+
+
+def check_solr_cluster(config: Any) -> CatalogueCheck:
+    """SolrCloud: the live nodes, the collection's shards and the state of
+    each replica (a standalone Solr says so)."""
+    url = _solr_url(config)
+    try:
+        state = _solr_cloud_state(url, catalogue_solr_timeout(config))
+    except (requests.RequestException, KeyError, ValueError) as exc:
+        return CatalogueCheck("solr-cluster", False, f"cannot read the cluster state at {url} ({_reason(exc)})")
+    if state is None:
+        return CatalogueCheck("solr-cluster", True, "standalone Solr (one core, no SolrCloud)")
+    shards: dict[str, Any] = state["shards"]
+    lines: list[str] = []
+    down: list[str] = []
+    for shard, info in sorted(shards.items()):
+        replicas = info.get("replicas", {}).values()
+        served = any(r.get("state") == "active" and r.get("leader") == "true" for r in replicas)
+        lines.append(f"{shard}: " + ", ".join(
+            f"{r.get('node_name')} {r.get('state')}{' (leader)' if r.get('leader') == 'true' else ''}"
+            for r in replicas))
+        down += [f"{shard} on {r.get('node_name')}" for r in replicas if r.get("state") != "active"]
+        if not served:
+            down.append(f"{shard} has no active leader: searches miss its documents and writes fail")
+    summary = (f"collection {state['collection']}: {len(shards)} shards on {len(state['live_nodes'])} live "
+               f"node(s) ({', '.join(sorted(state['live_nodes']))}); " + "; ".join(lines))
+    if down:
+        return CatalogueCheck("solr-cluster", False, f"{summary}. Not active: {', '.join(down)}")
+    return CatalogueCheck("solr-cluster", True, summary)
+
+
+def _same_database(first: str, second: str) -> bool:
+    a, b = make_url(first), make_url(second)
+    return (a.host or "localhost", a.port or 5432, a.database) == (b.host or "localhost", b.port or 5432, b.database)
+
+
+def check_datastore_replica(config: Any) -> CatalogueCheck:
+    """Where DataStore reads go: the primary itself, or a hot standby and how
+    far it is behind the primary (bytes of WAL, seconds since its last replay)."""
+    if not _datastore_enabled(config):
+        return CatalogueCheck("datastore-replica", True, "plugin not enabled, nothing to check")
+    write_url = config.get("ckan.datastore.write_url")
+    read_url = config.get("ckan.datastore.read_url")
+    if not write_url or not read_url or _same_database(write_url, read_url):
+        return CatalogueCheck("datastore-replica", True, "reads go to the primary (no replica)")
+    try:
+        with _connect(write_url) as conn:
+            primary_lsn = conn.scalar(sa.text("SELECT pg_current_wal_lsn()::text"))
+        with _connect(read_url) as conn:
+            row = conn.execute(sa.text(
+                "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(CAST(:lsn AS pg_lsn), pg_last_wal_replay_lsn()), "
+                "extract(epoch FROM now() - pg_last_xact_replay_timestamp())"), {"lsn": primary_lsn}).one()
+    except Exception as exc:
+        return CatalogueCheck("datastore-replica", False,
+                              f"the replica {_safe_url(read_url)} is not reachable ({_reason(exc)}); DataStore "
+                              "reads of software catalogs go to the primary meanwhile")
+    in_recovery, behind, since = row
+    if not in_recovery:
+        return CatalogueCheck("datastore-replica", False,
+                              f"{_safe_url(read_url)} is not a standby (promoted?): reads and writes may diverge")
+    behind_bytes = max(0, int(behind or 0))
+    return CatalogueCheck("datastore-replica", True,
+                          f"hot standby {_safe_url(read_url)}: {behind_bytes} bytes of WAL behind the primary, "
+                          f"last replayed change {float(since or 0):.1f}s ago")
+
+
 def check_redis(config: Any) -> CatalogueCheck:
     url = config.get("ckan.redis.url")
     try:
@@ -233,9 +313,14 @@ def catalogue_reload_solr_core(config: Any) -> str | None:
     base, _, core = url.rpartition("/")
     if not base or not core:
         return f"solr_url {url!r} names no core"
+    timeout = max(30, catalogue_solr_timeout(config))
     try:
-        resp = requests.get(f"{base}/admin/cores", params={"action": "RELOAD", "core": core, "wt": "json"},
-                            timeout=max(30, catalogue_solr_timeout(config)))
+        # SolrCloud reloads every replica of the collection through the Collections API.
+        cloud = _solr_cloud_state(url, timeout) is not None
+        resp = (requests.get(f"{base}/admin/collections", params={"action": "RELOAD", "name": core, "wt": "json"},
+                             timeout=timeout) if cloud else
+                requests.get(f"{base}/admin/cores", params={"action": "RELOAD", "core": core, "wt": "json"},
+                             timeout=timeout))
         resp.raise_for_status()
     except requests.RequestException as exc:
         return f"reloading core {core} failed ({exc.__class__.__name__})"
@@ -280,7 +365,8 @@ def check_solr_writes(config: Any) -> CatalogueCheck:
 
 
 DOCTOR_CHECKS: tuple[Callable[[Any], CatalogueCheck], ...] = (
-    check_database, check_migrations, check_solr, check_solr_writes, check_redis, check_datastore, check_worker,
+    check_database, check_migrations, check_solr, check_solr_writes, check_solr_cluster, check_redis, check_datastore,
+    check_datastore_replica, check_worker,
 )
 STARTUP_CHECKS: tuple[Callable[[Any], CatalogueCheck], ...] = (check_database, check_solr, check_redis)
 

@@ -17,7 +17,15 @@ from sqlalchemy import orm
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.catalogue.tests.helpers import CKAN_BIN, ROOT, catalogue_call, catalogue_reset_db, ckan_ini
+from ckanext.catalogue.tests.helpers import (
+    CKAN_BIN,
+    ROOT,
+    catalogue_call,
+    catalogue_quiet_jobs,
+    catalogue_reset_db,
+    catalogue_site_user,
+    ckan_ini,
+)
 
 # Key of the PostgreSQL advisory lock a test run holds on its database.
 _RUN_LOCK = 0x43415441  # "CATA"
@@ -44,8 +52,11 @@ def one_run_per_database() -> Iterator[None]:
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for, with_plugins):
-    """CKAN's clean_db, then the plugin migrations."""
+    """CKAN's clean_db, then the plugin migrations; no job of an earlier
+    test runs after it."""
+    catalogue_quiet_jobs()
     catalogue_reset_db(reset_db, migrate_db_for)
+    catalogue_site_user()
 
 
 @pytest.fixture

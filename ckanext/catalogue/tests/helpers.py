@@ -4,6 +4,7 @@ database with the plugin migrations, and objects the attack tests make."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import signal
 import socket
@@ -15,11 +16,16 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import redis
+import sqlalchemy as sa
 from bs4 import BeautifulSoup
+from rq import Worker
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import jobs
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import helpers
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -43,6 +49,48 @@ def catalogue_reset_db(reset_db, migrate_db_for) -> None:
         if plugin not in _migrated and p.plugin_loaded(plugin):
             migrate_db_for(plugin)
             _migrated.add(plugin)
+
+def _running_a_job(worker: Worker) -> bool:
+    # A busy worker beats at least every 30s (RQ's job monitoring interval);
+    # one a test killed stays registered as busy, and is left out.
+    beat = worker.last_heartbeat
+    if beat is None or worker.get_state() != "busy":
+        return False
+    beat = beat if beat.tzinfo else beat.replace(tzinfo=datetime.timezone.utc)
+    return (datetime.datetime.now(datetime.timezone.utc) - beat).total_seconds() < 45
+
+
+def catalogue_quiet_jobs(timeout: float = 60) -> None:
+    """Drop the jobs earlier tests left queued or scheduled, and wait for the
+    job a worker is running to end: a job of an earlier test must not run in
+    this one (against tables it no longer finds, or making CKAN's site user
+    while this test makes it too). Without Redis there is nothing to drop."""
+    try:
+        connection = connect_to_redis()
+        for queue in jobs.get_all_queues():
+            queue.empty()
+            for job_id in queue.scheduled_job_registry.get_job_ids():
+                queue.scheduled_job_registry.remove(job_id, delete_job=True)
+        prefix = jobs.add_queue_name_prefix("")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and any(
+                _running_a_job(worker) for worker in Worker.all(connection=connection)
+                if any(name.startswith(prefix) for name in worker.queue_names())):
+            time.sleep(0.1)
+    except redis.exceptions.ConnectionError:
+        return
+
+
+def catalogue_site_user() -> None:
+    """CKAN's site user, made now: a CKAN process starting meanwhile (a
+    server, a worker, the CLI) makes it too, and CKAN's get_site_user does
+    not expect to lose that race."""
+    try:
+        tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    except sa.exc.IntegrityError:
+        model.Session.rollback()
+        tk.get_action("get_site_user")({"ignore_auth": True}, {})
+
 
 @contextlib.contextmanager
 def catalogue_plugins_loaded() -> Iterator[None]:

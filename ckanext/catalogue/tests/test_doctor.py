@@ -59,9 +59,13 @@ def test_doctor_all_green_on_the_real_stack(job_worker):
     result = run_ckan("catalogue", "doctor")
     assert result.returncode == 0, result.stdout + result.stderr
     assert _lines(result.stdout) == {
-        "database": "ok", "migrations": "ok", "solr": "ok", "solr-writes": "ok", "redis": "ok", "datastore": "ok",
-        "worker": "ok",
+        "database": "ok", "migrations": "ok", "solr": "ok", "solr-writes": "ok", "solr-cluster": "ok", "redis": "ok",
+        "datastore": "ok", "datastore-replica": "ok", "worker": "ok",
     }
+    if tk.config["solr_url"].startswith("http://127.0.0.1:8983/"):  # test.ini
+        assert "standalone Solr" in result.stdout and "reads go to the primary" in result.stdout
+    else:  # test-cluster.ini: SolrCloud and a hot standby
+        assert "2 shards on 2 live node(s)" in result.stdout and "hot standby" in result.stdout
 
 
 def test_doctor_repair_reloads_the_solr_core_and_keeps_the_index(iudx_tree):
