@@ -16,13 +16,15 @@ FUZZ_SECONDS ?= 900
 
 comma := ,
 
-.PHONY: help install system venv fuzz-venv assets fuzz bench services solr-home db test-db run worker scheduler demo stop lint test doctor status clean
+.PHONY: help install system venv fuzz-venv assets fuzz bench services solr-home db test-db run worker scheduler demo stop lint test doctor status clean cluster test-cluster
 
 help:
 	@echo "make run     install, start services, migrate, load the demo, serve http://127.0.0.1:5000"
 	@echo "make test    install, lint, start services, prepare the test databases, run the whole suite"
 	@echo "make lint    ruff, pyright and the import layers of the package"
-	@echo "make stop    stop the services (and job worker) that make run/test started"
+	@echo "make stop    stop the services (and job worker) that make run/test/cluster started"
+	@echo "make cluster        start the cluster stack: ZooKeeper, 2 SolrCloud nodes, a PostgreSQL replica"
+	@echo "make test-cluster   run the suite on the cluster stack (test-cluster.ini)"
 	@echo "make doctor  check database, Solr, Redis, DataStore and job worker"
 	@echo "make fuzz    long schemathesis run of every API against a served test portal"
 	@echo "make bench   benchmarks on the test stack; results in bench/results/, report in bench/reports/latest.*"
@@ -133,7 +135,7 @@ test:
 	@$(PHASE) services $(SUB) services
 	@$(PHASE) migrations $(SUB) test-db
 	@mkdir -p test-artifacts
-	@$(PHASE) tests $(VENV)/bin/pytest --ckan-ini=$(TEST_INI) --durations=15 $(PYTEST_ARGS); \
+	@$(PHASE) tests $(VENV)/bin/pytest --ckan-ini=$(TEST_INI) -m "not cluster" --durations=15 $(PYTEST_ARGS); \
 	  status=$$?; stack/bin/phases.sh report "make test"; exit $$status
 
 fuzz: test-db
@@ -164,7 +166,19 @@ bench: test-db
 	$(VENV)/bin/python bench/group_purge.py --ini $(BENCH_INI) --sizes $(BENCH_SMALL_SIZES)
 	$(VENV)/bin/python bench/report.py
 
+# The cluster stack (stack/bin/cluster.sh): ZooKeeper, two SolrCloud nodes
+# (collections ckan and ckan_test, 2 shards x 2 replicas) and a hot-standby
+# PostgreSQL replica for DataStore reads; test-cluster.ini points at them.
+CLUSTER_INI := test-cluster.ini
+cluster: services
+	@stack/bin/cluster.sh start
+
+test-cluster: test-db cluster
+	@mkdir -p test-artifacts
+	$(VENV)/bin/pytest --ckan-ini=$(CLUSTER_INI) --durations=15 $(PYTEST_ARGS)
+
 stop:
+	@stack/bin/cluster.sh stop
 	@stack/bin/services.sh stop
 
 clean: stop

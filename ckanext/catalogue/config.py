@@ -63,6 +63,16 @@ def catalogue_solr_timeout(config: Mapping[str, Any] | None = None) -> int:
     return _int("solr_timeout", config) if _get("solr_timeout", config) not in (None, "") else 5
 
 
+def catalogue_solr_retry() -> float:
+    """Seconds a Solr update that met a server error is tried again."""
+    return float(_int("solr_retry"))
+
+
+def catalogue_replica_wait() -> float:
+    """Seconds a DataStore read waits for the replica to catch up."""
+    return _int("datastore.replica_wait") / 1000
+
+
 def catalogue_worker_max_age(config: Mapping[str, Any] | None = None) -> int:
     """Seconds since its last heartbeat after which the doctor calls a job worker gone."""
     value = _get("doctor.worker_max_age", config)

@@ -18,3 +18,17 @@ as_postgres() {
 
 # True when the user points CKAN at a service of their own (CKAN's env vars).
 external() { [ -n "${!1:-}" ]; }
+
+# Stop the process whose pid FILE holds (TERM, then KILL after 10s); NAME says which.
+stop_pid() {
+  local name=$1 file=$2 pid
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file")
+  if kill -0 "$pid" 2>/dev/null; then
+    say "$name: stopping ($pid)"
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
+  fi
+  rm -f "$file"
+}

@@ -121,18 +121,7 @@ start_solr() {
   die "solr did not answer within 60s; see $STATE/solr.log"
 }
 
-stop_pidfile() {
-  local name=$1 file="$STATE/$1.pid"
-  [ -f "$file" ] || return 0
-  local pid; pid=$(cat "$file")
-  if kill -0 "$pid" 2>/dev/null; then
-    say "$name: stopping ($pid)"
-    kill "$pid"
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  fi
-  rm -f "$file"
-}
+stop_pidfile() { stop_pid "$1" "$STATE/$1.pid"; }
 
 stop_solr() {
   stop_pidfile solr

@@ -23,6 +23,7 @@ from ckanext.catalogue import health
 from ckanext.catalogue.api.guards import SAFE_METHODS
 from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
 from ckanext.catalogue.core.errors import CatalogueConflict, CataloguePreconditionFailed
+from ckanext.catalogue.core.replica import CatalogueDatastoreUnavailable
 from ckanext.catalogue.core.scoped_tokens import catalogue_request_tokens
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable
 from ckanext.catalogue.logic.validators import catalogue_check_storable
@@ -120,6 +121,10 @@ def catalogue_http_error(exc: Exception, user: str | None) -> CatalogueHttpError
     if isinstance(exc, (SearchIndexError, SolrConnectionError)):
         log.warning("search index unavailable: %s", exc)
         return CatalogueHttpError(503, "The search index is unavailable; nothing was changed. Try again shortly.")
+    if isinstance(exc, CatalogueDatastoreUnavailable):
+        log.warning("DataStore unavailable: %s", exc)
+        return CatalogueHttpError(503, "The catalogue's DataStore cannot be read now (neither its replica nor "
+                                       "its primary database answers); try again shortly.")
     if isinstance(exc, CatalogueJobsUnavailable):
         log.warning("job queue unavailable: %s", exc)
         return CatalogueHttpError(503, str(exc))

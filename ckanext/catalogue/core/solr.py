@@ -16,7 +16,9 @@ import contextvars
 import functools
 import logging
 import os
+import re
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +29,9 @@ import requests
 from ckan.lib.search import common as search_common
 from ckan.lib.search import index as search_index
 from ckan.lib.search import query as search_query
+
+from ckanext.catalogue.config import catalogue_solr_retry
+from ckanext.catalogue.health import catalogue_solr_writer_closed
 
 log = logging.getLogger(__name__)
 _CKAN_MAKE_CONNECTION = search_common.make_connection
@@ -58,10 +63,27 @@ class _Collector:
         return getattr(self.conn, name)
 
 
+# pysolr's words for an answer with an HTTP status of 500 or more.
+_SERVER_ERROR = re.compile(r"^Solr responded with an error \(HTTP 5\d\d\)")
+_RETRY_PAUSE = 0.25
+
+
+def catalogue_solr_update_retryable(error: pysolr.SolrError) -> bool:
+    """An update the Solr node answered with a server error that another
+    try may not meet: in SolrCloud, the leader of the document's shard is
+    unreachable until a replica takes over (a node died). A node that does
+    not answer at all, or a closed index writer, is not waited for."""
+    text = str(error)
+    return bool(_SERVER_ERROR.match(text)) and not catalogue_solr_writer_closed(text)
+
+
 class _FormPostingSolr(pysolr.Solr):
     """pysolr's client, sending every search as a form POST (as pysolr does
     for long ones): Solr reads the same parameters, and a long filter list
-    is not put into a URL that requests then checks and quotes again."""
+    is not put into a URL that requests then checks and quotes again.
+    Updates (adds by unique key, deletes, commits: all idempotent) that meet
+    a server error are sent again for up to ``ckanext.catalogue.solr_retry``
+    seconds, which rides out a SolrCloud leader election."""
 
     def _send_request(self, method: str, path: str = "", body: Any = None, headers: Any = None,
                       files: Any = None) -> Any:
@@ -69,7 +91,17 @@ class _FormPostingSolr(pysolr.Solr):
         if method == "get" and query_follows and body is None and handler in ("select", self.search_handler):
             form: dict[str, str] = {**(headers or {}), "Content-type": "application/x-www-form-urlencoded; charset=utf-8"}
             return super()._send_request("post", f"{handler}/", body=query, headers=form, files=files)
-        return super()._send_request(method, path, body=body, headers=headers, files=files)
+        if not handler.startswith("update"):
+            return super()._send_request(method, path, body=body, headers=headers, files=files)
+        deadline = time.monotonic() + catalogue_solr_retry()
+        while True:
+            try:
+                return super()._send_request(method, path, body=body, headers=headers, files=files)
+            except pysolr.SolrError as error:  # noqa: PERF203 - a retry loop: the exception is the reason to loop
+                if not catalogue_solr_update_retryable(error) or time.monotonic() >= deadline:
+                    raise
+                log.warning("Solr update failed (%s); trying again", str(error)[:200])
+                time.sleep(_RETRY_PAUSE)
 
 
 def _session(url: str) -> requests.Session:

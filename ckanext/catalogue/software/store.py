@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.catalogue.core.replica import catalogue_datastore_read, catalogue_note_written
 from ckanext.catalogue.core.store import catalogue_core_context
 from ckanext.catalogue.software.loaders.base import SoftwareCatalogData
 
@@ -64,12 +65,6 @@ def _write_engine() -> sa.engine.Engine:
     from ckanext.datastore.backend.postgres import get_write_engine  # noqa: PLC0415 - the datastore plugin is optional
 
     return get_write_engine()
-
-
-def _read_engine() -> sa.engine.Engine:
-    from ckanext.datastore.backend.postgres import get_read_engine  # noqa: PLC0415 - the datastore plugin is optional
-
-    return get_read_engine()
 
 
 def catalogue_software_now() -> datetime.datetime:
@@ -120,6 +115,7 @@ def catalogue_software_create_tables(user: str, catalog_id: str) -> dict[str, st
         for collection, columns in UNIQUE_KEYS.items():
             conn.execute(sa.text(f"CREATE UNIQUE INDEX IF NOT EXISTS {_q(made[collection] + '_natural_key')} "
                                  f"ON {_q(made[collection])} ({', '.join(columns)})"))
+    catalogue_note_written()  # reads of the new tables wait for them on a replica
     return made
 
 
@@ -236,6 +232,7 @@ def catalogue_software_replace(tables: dict[str, str], data: SoftwareCatalogData
                 done += len(rows[start:start + BATCH])
                 if progress:
                     progress(done, total)
+    catalogue_note_written()
     return len(packages), len(versions), len(targets)
 
 
@@ -253,9 +250,11 @@ def catalogue_software_counts(tables: dict[str, dict[str, str]]) -> dict[str, tu
                      f"(SELECT count(*) FROM {_q(t[VERSIONS])}), (SELECT count(*) FROM {_q(t[TARGETS])})")
     if not parts:
         return {}
-    with _read_engine().connect() as conn:
+    def read(conn: sa.engine.Connection) -> dict[str, tuple[int, int, int]]:
         rows = conn.execute(sa.text(" UNION ALL ".join(parts)), params)
         return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+
+    return catalogue_datastore_read(read)
 
 
 def catalogue_software_import_running(tables: dict[str, str]) -> bool:
@@ -332,12 +331,14 @@ class SoftwareQuery:
         union = " UNION ALL ".join(f"({self._select(n, c)})" for n, c in enumerate(self.catalogs))
         sql = (f"SELECT u.*, count(*) OVER () AS _total FROM ({union}) u "
                f"ORDER BY {', '.join(order + ['u.uuid'])} LIMIT {int(limit)} OFFSET {int(offset)}")
-        with _read_engine().connect() as conn:
+        def read(conn: sa.engine.Connection) -> tuple[int, list[dict[str, Any]]]:
             rows = [dict(r) for r in conn.execute(sa.text(sql), self.params).mappings()]
             if rows:
-                total = int(rows[0]["_total"])
-            else:  # past the last page: the count still answers
-                total = int(conn.execute(sa.text(f"SELECT count(*) FROM ({union}) u"), self.params).scalar() or 0)
+                return int(rows[0]["_total"]), rows
+            # Past the last page: the count still answers.
+            return int(conn.execute(sa.text(f"SELECT count(*) FROM ({union}) u"), self.params).scalar() or 0), rows
+
+        total, rows = catalogue_datastore_read(read)
         for row in rows:
             for key in ("_total", "_id", "_full_text"):
                 row.pop(key, None)
@@ -361,8 +362,7 @@ def catalogue_software_rows(collection: str, tables: dict[str, dict[str, str]], 
     sql = " UNION ALL ".join(parts)
     if order_by:  # columns of the rows, without the alias
         sql = f"SELECT * FROM ({sql}) u ORDER BY {order_by}"
-    with _read_engine().connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.text(sql), params).mappings()]
+    rows = catalogue_datastore_read(lambda conn: [dict(r) for r in conn.execute(sa.text(sql), params).mappings()])
     for row in rows:
         row.pop("_id", None)
         row.pop("_full_text", None)
@@ -383,6 +383,7 @@ def catalogue_software_write_row(collection: str, table: str, row: dict[str, Any
             _insert(conn, collection, table, [row], "insert" if new else "update")
     except (IntegrityError, psycopg2.IntegrityError) as error:
         raise SoftwareDuplicate from error
+    catalogue_note_written()
 
 
 def catalogue_software_delete_rows(deletes: list[tuple[str, str, str]], unlink: str | None = None) -> None:
@@ -395,6 +396,7 @@ def catalogue_software_delete_rows(deletes: list[tuple[str, str, str]], unlink: 
         if unlink and deletes:
             conn.execute(sa.text(f"UPDATE {_q(unlink)} SET parent_uuids = array_remove(parent_uuids, :v) "
                                  f"WHERE :v = ANY(parent_uuids)"), {"v": deletes[0][2]})
+    catalogue_note_written()
 
 
 def catalogue_software_find(uuid_value: str, collection: str, tables: dict[str, dict[str, str]]

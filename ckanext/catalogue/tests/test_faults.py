@@ -16,7 +16,7 @@ from ckan.lib.search.common import SearchIndexError, make_connection
 
 from ckanext.catalogue.core import solr
 from ckanext.catalogue.logic.action import item as item_actions
-from ckanext.catalogue.tests.helpers import CKAN_BIN, ROOT, catalogue_call, free_port, run_ckan
+from ckanext.catalogue.tests.helpers import CKAN_BIN, ROOT, catalogue_call, ckan_ini, free_port, run_ckan
 from ckanext.catalogue.tests.iudx import samples as s
 
 
@@ -104,7 +104,7 @@ def test_solr_stopped_mid_import_then_restarted_and_reindexed(iudx_tree, tmp_pat
     source.write_text("".join(json.dumps({"doc": s.resource(t["rg"], t["provider"], f"bulk-{n}")}) + "\n"
                               for n in range(150)))
     before = _item_ids_in_db()
-    importer = subprocess.Popen([CKAN_BIN, "-c", str(ROOT / "test.ini"), "catalogue", "item", "import",
+    importer = subprocess.Popen([CKAN_BIN, "-c", ckan_ini(), "catalogue", "item", "import",
                                  str(source), "--batch-size", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue.api.openapi import ACTION_PREFIX, catalogue_action_functions
 from ckanext.catalogue.api.routes import CATALOGUE_API_METHODS
-from ckanext.catalogue.tests.helpers import ROOT, ckan_servers
+from ckanext.catalogue.tests.helpers import ROOT, ckan_ini, ckan_servers
 
 SCHEMATHESIS = ROOT / ".venv-fuzz" / "bin" / "schemathesis"
 HTTP_METHODS = ("get", "head", "post", "put", "patch", "delete", "purge", "options")
@@ -97,7 +98,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(iudx_tree, t
     seconds = int(os.environ.get("CATALOGUE_FUZZ_SECONDS") or 0)
     reports = ROOT / "test-artifacts" / "schemathesis"
     failures = []
-    with ckan_servers(ROOT / "test.ini", 1, tmp_path) as (url,):
+    with ckan_servers(Path(ckan_ini()), 1, tmp_path) as (url,):
         # Anonymous calls mostly end at the auth check: fewer examples find what they can.
         for name, headers, examples in (("sysadmin", {"Authorization": token, "token": token}, 6),
                                         ("anonymous", {}, 3)):

@@ -7,7 +7,7 @@ import pytest
 from ckan.tests import factories
 
 from ckanext.catalogue.api import ratelimit
-from ckanext.catalogue.tests.helpers import ROOT, ckan_servers, http_status
+from ckanext.catalogue.tests.helpers import ckan_ini, ckan_servers, http_status
 
 pytestmark = pytest.mark.ckan_config("ckanext.catalogue.rate_limit.enabled", "true")
 
@@ -61,7 +61,7 @@ def test_action_api_is_limited_except_for_sysadmins(app, fresh_limits):
 
 def test_two_ckan_processes_share_one_limit(fresh_limits, tmp_path):
     ini = tmp_path / "limited.ini"
-    ini.write_text(f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
+    ini.write_text(f"[app:main]\nuse = config:{ckan_ini()}\n"
                    "ckanext.catalogue.rate_limit.enabled = true\n"
                    "ckanext.catalogue.rate_limit.iudx = 4/minute\n")
     with ckan_servers(ini, 2, tmp_path) as urls:

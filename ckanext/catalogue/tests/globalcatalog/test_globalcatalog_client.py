@@ -4,6 +4,8 @@ bearer-token authenticator) against a real `ckan run` serving
 the SDK's own integration tests."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from ibm_cloud_sdk_core import ApiException  # noqa: E402
 from ibm_cloud_sdk_core.authenticators import BearerTokenAuthenticator, NoAuthAuthenticator  # noqa: E402
@@ -21,14 +23,14 @@ from ibm_platform_services.global_catalog_v1 import (  # noqa: E402
 
 from ckan.tests import factories
 
-from ckanext.catalogue.tests.helpers import ROOT, ckan_servers
+from ckanext.catalogue.tests.helpers import ckan_ini, ckan_servers
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
 
 @pytest.fixture
 def server(tmp_path):
-    with ckan_servers(ROOT / "test.ini", 1, tmp_path) as urls:
+    with ckan_servers(Path(ckan_ini()), 1, tmp_path) as urls:
         yield urls[0]
 
 

@@ -14,6 +14,8 @@ from ckan import logic
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
+from ckanext.catalogue.tests.helpers import free_port
+
 SAMPLES = Path(__file__).parent / "data"
 API = "/api/marketplace-software-"
 
@@ -417,3 +419,18 @@ def test_cpu_targets_come_from_the_catalog_versions_architecture_map(app, people
                  {"name": "Bare", "version": "1", "catalog_type": "binary_runtime", "metadata": {}}):
         made = app.post(f"{API}catalogs/", json=body, headers=manager).json
         assert app.get(f"{API}catalogs/{made['uuid']}/cpu_targets/").json == []
+
+
+def test_a_datastore_that_does_not_answer_is_a_503_with_one_sentence(app, people, imported, ckan_config,
+                                                                     monkeypatch):
+    """Reads of the software tables when the DataStore database is down:
+    Waldur's error shape, the reason in one sentence, no stack trace. The
+    read URL alone down reads the write URL (core/replica.py)."""
+    nowhere = f"127.0.0.1:{free_port()}"
+    monkeypatch.setitem(ckan_config, "ckan.datastore.read_url", f"postgresql://datastore_default:pass@{nowhere}/ds")
+    assert app.get(f"{API}packages/", headers=people["manager"]).status_code == 200
+    monkeypatch.setitem(ckan_config, "ckan.datastore.write_url", f"postgresql://ckan_default:pass@{nowhere}/ds")
+    resp = app.get(f"{API}packages/", headers=people["manager"])
+    assert resp.status_code == 503
+    assert resp.json == {"detail": "The catalogue's DataStore cannot be read now (neither its replica nor its "
+                                   "primary database answers); try again shortly."}

@@ -10,7 +10,7 @@ import pytest
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from ckanext.catalogue.tests.helpers import ROOT, ckan_servers
+from ckanext.catalogue.tests.helpers import ckan_ini, ckan_servers
 
 waldur = pytest.importorskip("waldur_api_client")
 
@@ -134,7 +134,7 @@ pytestmark = [
 @pytest.fixture
 def server(tmp_path):
     ini = tmp_path / "software.ini"
-    ini.write_text(f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
+    ini.write_text(f"[app:main]\nuse = config:{ckan_ini()}\n"
                    f"ckanext.catalogue.software.eessi_url = {EESSI}\n"
                    f"ckanext.catalogue.software.spack_url = {SPACK}\n")
     with ckan_servers(ini, 1, tmp_path) as urls:
