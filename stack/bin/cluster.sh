@@ -61,7 +61,10 @@ start_node() {
   say "solr node $port: starting (heap $CLOUD_HEAP)"
   mkdir -p "$home"
   cp "$SOLR_DIR/cloud/solr.xml" "$home/solr.xml"
+  # A 10s ZooKeeper session: a dead node's shards get a new leader within
+  # seconds (ckanext.catalogue.solr_retry rides the election out).
   nohup java -Xms256m -Xmx"$CLOUD_HEAP" -DzkHost="127.0.0.1:$ZK_PORT" -DhostPort="$port" -Dhost=127.0.0.1 \
+    -DzkClientTimeout=10000 \
     -Dsolr.log.dir="$CLUSTER" -Dcatalogue.solr.log="$CLUSTER/solr-$port.log" \
     -Dlog4j.configurationFile="$SOLR_DIR/log4j2.xml" -Dsolr.disableConfigSetsCreateAuthChecks=true \
     -cp "$JAVA_CP" org.ckan.catalogue.solr.CatalogueSolr "$home" "$port" 127.0.0.1 \
@@ -181,6 +184,9 @@ stop_replica() {
 case "${1:-}" in
   start) start_solrcloud; start_replica ;;
   stop) stop_solrcloud; stop_replica ;;
+  # The Solr part alone (the fault tests stop and restart it).
+  start-solr) start_solrcloud ;;
+  stop-solr) stop_solrcloud ;;
   start-replica) start_replica ;;
   stop-replica) stop_replica ;;
   # One node, for the fault tests.
@@ -191,5 +197,5 @@ case "${1:-}" in
     for port in $SOLR_NODES; do node_up "$port" && echo "solr node $port: up" || echo "solr node $port: down"; done
     cloud_healthy 2>/dev/null && echo "solrcloud: all replicas active" || echo "solrcloud: not all replicas active"
     echo "postgresql replica: $(replica_state || echo absent)" ;;
-  *) die "usage: cluster.sh start|stop|status|kill-node PORT|start-node PORT|start-replica|stop-replica" ;;
+  *) die "usage: cluster.sh start|stop|status|start-solr|stop-solr|kill-node PORT|start-node PORT|start-replica|stop-replica" ;;
 esac

@@ -92,8 +92,10 @@ def _item_ids_in_solr() -> set[str]:
 
 
 def _services(command: str) -> None:
-    done = subprocess.run([str(ROOT / "stack" / "bin" / "services.sh"), command], capture_output=True, text=True,
-                          timeout=180)
+    """services.sh, or on the cluster stack (a SolrCloud solr_url) cluster.sh."""
+    script = "services.sh" if tk.config["solr_url"].startswith("http://127.0.0.1:8983/") else "cluster.sh"
+    done = subprocess.run([str(ROOT / "stack" / "bin" / script), command], capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
