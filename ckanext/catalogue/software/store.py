@@ -5,10 +5,11 @@ PostgreSQL transaction; reads are SQL over the catalogs' tables, one
 statement per request whatever the number of catalogs or rows."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import uuid as uuidlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import psycopg2
@@ -257,6 +258,38 @@ def catalogue_software_counts(tables: dict[str, dict[str, str]]) -> dict[str, tu
     return catalogue_datastore_read(read)
 
 
+def _job_key(catalog_id: str) -> str:
+    return f"catalogue-software-job:{catalog_id}"
+
+
+@contextlib.contextmanager
+def catalogue_software_job_lock(catalog_id: str) -> Iterator[None]:
+    """Held for the whole of an import or update job of the catalog, on a
+    connection of its own: PostgreSQL drops it with the connection, so a
+    job whose worker was killed no longer holds it. A second job of the
+    same catalog waits for the first."""
+    with _write_engine().connect() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(hashtext(:key))"), {"key": _job_key(catalog_id)})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:key))"), {"key": _job_key(catalog_id)})
+            conn.commit()
+
+
+def catalogue_software_jobs_running(catalog_ids: list[str]) -> set[str]:
+    """Which of the catalogs a job is importing or updating right now (one
+    statement: a lock the job holds cannot be taken)."""
+    if not catalog_ids:
+        return set()
+    with _write_engine().begin() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT id FROM unnest(CAST(:ids AS text[])) AS id "
+            "WHERE NOT pg_try_advisory_xact_lock(hashtext('catalogue-software-job:' || id))"), {"ids": catalog_ids})
+        return {r[0] for r in rows}
+
+
 def catalogue_software_import_running(tables: dict[str, str]) -> bool:
     """Whether an import of this catalog holds its lock right now."""
     with _write_engine().begin() as conn:
@@ -408,6 +441,7 @@ def catalogue_software_find(uuid_value: str, collection: str, tables: dict[str, 
 __all__ = [
     "ALIAS", "COLLECTIONS", "PACKAGES", "VERSIONS", "TARGETS", "SoftwareQuery", "catalogue_software_tables",
     "catalogue_software_create_tables", "catalogue_software_replace",
-    "catalogue_software_counts", "catalogue_software_import_running", "catalogue_software_rows", "catalogue_software_write_row",
+    "catalogue_software_counts", "catalogue_software_import_running", "catalogue_software_job_lock",
+    "catalogue_software_jobs_running", "catalogue_software_rows", "catalogue_software_write_row",
     "catalogue_software_delete_rows", "SoftwareDuplicate", "UNIQUE_KEYS", "catalogue_software_find", "catalogue_new_uuid", "catalogue_software_now",
 ]

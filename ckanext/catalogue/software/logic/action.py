@@ -32,7 +32,7 @@ from ckanext.catalogue.software.loaders import (
     catalogue_software_source,
     catalogue_software_sources,
 )
-from ckanext.catalogue.software.loaders.base import BINARY_RUNTIME, CATALOG_TYPES
+from ckanext.catalogue.software.loaders.base import BINARY_RUNTIME, CATALOG_TYPES, SoftwareSource
 from ckanext.catalogue.software.loaders.eessi import eessi_cpu_targets
 from ckanext.catalogue.software.logic import schema
 
@@ -81,9 +81,27 @@ def _as_catalog(item: dict[str, Any], counts: tuple[int, int, int] | None) -> di
     }
 
 
+# What a catalog says when its last job began and never recorded an outcome.
+JOB_VANISHED = ("The last update stopped before it finished: its job ended without an outcome (the worker was "
+                "stopped or killed); the catalog keeps the rows it had.")
+
+
+def _unfinished(doc: dict[str, Any]) -> bool:
+    attempt, success = doc.get("last_update_attempt"), doc.get("last_successful_update")
+    return bool(attempt) and not doc.get("update_errors") and (not success or attempt > success)
+
+
 def _with_counts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     counts = store.catalogue_software_counts(store.catalogue_software_tables(i["id"] for i in items))
-    return [_as_catalog(i, counts.get(i["id"])) for i in items]
+    shown = [_as_catalog(i, counts.get(i["id"])) for i in items]
+    # A job began and left no outcome: running, or its worker died (then
+    # its lock went with its connection, and the catalog says so).
+    unfinished = [c["id"] for c, i in zip(shown, items, strict=True) if _unfinished(i["doc"])]
+    running = store.catalogue_software_jobs_running(unfinished)
+    for catalog in shown:
+        if catalog["id"] in unfinished and catalog["id"] not in running:
+            catalog["update_errors"] = tk._(JOB_VANISHED)
+    return shown
 
 
 def _catalog_doc(doc: dict[str, Any]) -> dict[str, Any]:
@@ -349,6 +367,12 @@ def _load_into(catalog_id: str, version: str | None, verb: str, progress: Any = 
         return {"id": catalog_id, "error": "The catalog no longer exists"}
     doc = item["doc"]
     source = catalogue_software_source(doc.get("name", ""), doc.get("catalog_type", ""))
+    with store.catalogue_software_job_lock(catalog_id):
+        return _load_locked(catalog_id, doc, source, version, verb, progress, location)
+
+
+def _load_locked(catalog_id: str, doc: dict[str, Any], source: SoftwareSource | None, version: str | None, verb: str,
+                 progress: Any, location: str | None) -> dict[str, Any]:
     try:
         _stamp(catalog_id, last_update_attempt=_now_iso())
         if source is None:
