@@ -183,7 +183,8 @@ def check_solr_cluster(config: Any) -> CatalogueCheck:
     return CatalogueCheck("solr-cluster", True, summary)
 
 
-def _same_database(first: str, second: str) -> bool:
+def catalogue_same_database(first: str, second: str) -> bool:
+    """Whether two database URLs name the same database on the same server."""
     a, b = make_url(first), make_url(second)
     return (a.host or "localhost", a.port or 5432, a.database) == (b.host or "localhost", b.port or 5432, b.database)
 
@@ -195,7 +196,7 @@ def check_datastore_replica(config: Any) -> CatalogueCheck:
         return CatalogueCheck("datastore-replica", True, "plugin not enabled, nothing to check")
     write_url = config.get("ckan.datastore.write_url")
     read_url = config.get("ckan.datastore.read_url")
-    if not write_url or not read_url or _same_database(write_url, read_url):
+    if not write_url or not read_url or catalogue_same_database(write_url, read_url):
         return CatalogueCheck("datastore-replica", True, "reads go to the primary (no replica)")
     try:
         with _connect(write_url) as conn:

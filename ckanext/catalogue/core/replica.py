@@ -18,12 +18,12 @@ from typing import TypeVar
 
 import redis
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from ckan.lib.redis import connect_to_redis
 
 from ckanext.catalogue.config import catalogue_replica_wait
+from ckanext.catalogue.health import catalogue_same_database
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,7 @@ def _engines() -> tuple[sa.engine.Engine, sa.engine.Engine]:
 
 def catalogue_has_replica(read: sa.engine.Engine, write: sa.engine.Engine) -> bool:
     """Whether the read URL is another server (or database) than the write URL."""
-    a, b = make_url(str(read.url)), make_url(str(write.url))
-    return (a.host or "localhost", a.port or 5432, a.database) != (b.host or "localhost", b.port or 5432, b.database)
+    return not catalogue_same_database(str(read.url), str(write.url))
 
 
 def catalogue_note_written() -> None:
@@ -89,18 +88,22 @@ def _replayed(conn: sa.engine.Connection) -> int:
         "- '0/0'::pg_lsn")) or 0)
 
 
-def _on_replica(read: sa.engine.Engine, needed: int, work: Callable[[sa.engine.Connection], T]) -> tuple[bool, T | None]:
-    """(True, result) when the replica caught up within the wait and answered."""
+class _ReplicaBehind(Exception):
+    """The replica had not replayed the last write within the wait."""
+
+
+def _on_replica(read: sa.engine.Engine, needed: int, work: Callable[[sa.engine.Connection], T]) -> T:
+    """``work`` on the replica once it has replayed ``needed``."""
     deadline = time.monotonic() + catalogue_replica_wait()
     with read.connect() as conn:
         while _replayed(conn) < needed:
             if time.monotonic() >= deadline:
-                return False, None
+                raise _ReplicaBehind
             conn.rollback()  # a fresh snapshot for the next look
             time.sleep(_POLL)
         result = work(conn)
     catalogue_datastore_reads["replica"] += 1
-    return True, result
+    return result
 
 
 def catalogue_datastore_read(work: Callable[[sa.engine.Connection], T]) -> T:
@@ -117,9 +120,8 @@ def catalogue_datastore_read(work: Callable[[sa.engine.Connection], T]) -> T:
     needed = _needed()
     if needed is not None:
         try:
-            done, result = _on_replica(read, needed, work)
-            if done:
-                return result  # type: ignore[return-value]
+            return _on_replica(read, needed, work)
+        except _ReplicaBehind:
             log.info("the DataStore replica is behind the last write; reading the primary")
         except OperationalError as error:
             log.warning("the DataStore replica failed (%s); reading the primary", str(error).splitlines()[0])

@@ -258,8 +258,12 @@ def catalogue_software_counts(tables: dict[str, dict[str, str]]) -> dict[str, tu
     return catalogue_datastore_read(read)
 
 
+# A job's lock: hashtext of this prefix and the catalog id.
+_JOB_LOCK = "catalogue-software-job:"
+
+
 def _job_key(catalog_id: str) -> str:
-    return f"catalogue-software-job:{catalog_id}"
+    return _JOB_LOCK + catalog_id
 
 
 @contextlib.contextmanager
@@ -286,7 +290,7 @@ def catalogue_software_jobs_running(catalog_ids: list[str]) -> set[str]:
     with _write_engine().begin() as conn:
         rows = conn.execute(sa.text(
             "SELECT id FROM unnest(CAST(:ids AS text[])) AS id "
-            "WHERE NOT pg_try_advisory_xact_lock(hashtext('catalogue-software-job:' || id))"), {"ids": catalog_ids})
+            "WHERE NOT pg_try_advisory_xact_lock(hashtext(:prefix || id))"), {"ids": catalog_ids, "prefix": _JOB_LOCK})
         return {r[0] for r in rows}
 
 

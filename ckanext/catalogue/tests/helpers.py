@@ -112,6 +112,27 @@ def run_ckan(*args: str, env: dict[str, str] | None = None, timeout: int = 120) 
         [CKAN_BIN, "-c", ckan_ini(), *args], capture_output=True, text=True, env=full_env, timeout=timeout
     )
 
+def run_stack(script: str, *args: str, timeout: int = 300) -> str:
+    """One of stack/bin's scripts (services.sh, cluster.sh); its output."""
+    done = subprocess.run([str(ROOT / "stack" / "bin" / script), *args], capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def on_cluster_stack() -> bool:
+    """Whether the configuration under test is the cluster stack's (its
+    solr_url is not the single-node Solr of test.ini)."""
+    return not tk.config["solr_url"].startswith("http://127.0.0.1:8983/")
+
+
+def stored_item_ids() -> set[str]:
+    """Ids of the active catalogue items in PostgreSQL, read afresh."""
+    model.Session.remove()
+    return {r[0] for r in model.Session.execute(sa.text(
+        "SELECT id FROM package WHERE type = 'catalogue' AND state = 'active'"))}
+
+
 def free_port() -> int:
     """A loopback port nothing listens on (for servers, or for an unreachable URL)."""
     with socket.socket() as probe:

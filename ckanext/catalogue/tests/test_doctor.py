@@ -10,7 +10,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 
 from ckanext.catalogue import health
-from ckanext.catalogue.tests.helpers import catalogue_call, run_ckan
+from ckanext.catalogue.tests.helpers import catalogue_call, on_cluster_stack, run_ckan
 
 NO_SERVICE = "http://127.0.0.1:9"  # discard port: nothing listens there
 
@@ -62,7 +62,7 @@ def test_doctor_all_green_on_the_real_stack(job_worker):
         "database": "ok", "migrations": "ok", "solr": "ok", "solr-writes": "ok", "solr-cluster": "ok", "redis": "ok",
         "datastore": "ok", "datastore-replica": "ok", "worker": "ok",
     }
-    if tk.config["solr_url"].startswith("http://127.0.0.1:8983/"):  # test.ini
+    if not on_cluster_stack():
         assert "standalone Solr" in result.stdout and "reads go to the primary" in result.stdout
     else:  # test-cluster.ini: SolrCloud and a hot standby
         assert "2 shards on 2 live node(s)" in result.stdout and "hot standby" in result.stdout

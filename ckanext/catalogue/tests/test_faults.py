@@ -16,7 +16,16 @@ from ckan.lib.search.common import SearchIndexError, make_connection
 
 from ckanext.catalogue.core import solr
 from ckanext.catalogue.logic.action import item as item_actions
-from ckanext.catalogue.tests.helpers import CKAN_BIN, ROOT, catalogue_call, ckan_ini, free_port, run_ckan
+from ckanext.catalogue.tests.helpers import (
+    CKAN_BIN,
+    catalogue_call,
+    ckan_ini,
+    free_port,
+    on_cluster_stack,
+    run_ckan,
+    run_stack,
+    stored_item_ids,
+)
 from ckanext.catalogue.tests.iudx import samples as s
 
 
@@ -79,12 +88,6 @@ def test_reindex_restores_parity_item_by_item(iudx_tree):
     assert catalogue_call(None, "catalogue_item_count", ancestor=[t["provider"]])["count"] == 2
 
 
-def _item_ids_in_db() -> set[str]:
-    model.Session.remove()
-    return {r[0] for r in model.Session.execute(sa.text(
-        "select id from package where type = 'catalogue' and state = 'active'"))}
-
-
 def _item_ids_in_solr() -> set[str]:
     site = tk.config["ckan.site_id"]
     return {d["id"] for d in make_connection().search(
@@ -92,11 +95,8 @@ def _item_ids_in_solr() -> set[str]:
 
 
 def _services(command: str) -> None:
-    """services.sh, or on the cluster stack (a SolrCloud solr_url) cluster.sh."""
-    script = "services.sh" if tk.config["solr_url"].startswith("http://127.0.0.1:8983/") else "cluster.sh"
-    done = subprocess.run([str(ROOT / "stack" / "bin" / script), command], capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
+    """The Solr of the stack under test: services.sh, or cluster.sh."""
+    run_stack("cluster.sh" if on_cluster_stack() else "services.sh", command)
 
 
 @pytest.mark.skipif(bool(os.environ.get("CKAN_SOLR_URL")), reason="Solr is the user's own (CKAN_SOLR_URL)")
@@ -105,13 +105,13 @@ def test_solr_stopped_mid_import_then_restarted_and_reindexed(iudx_tree, tmp_pat
     source = tmp_path / "many.jsonl"
     source.write_text("".join(json.dumps({"doc": s.resource(t["rg"], t["provider"], f"bulk-{n}")}) + "\n"
                               for n in range(150)))
-    before = _item_ids_in_db()
+    before = stored_item_ids()
     importer = subprocess.Popen([CKAN_BIN, "-c", ckan_ini(), "catalogue", "item", "import",
                                  str(source), "--batch-size", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
     try:
         deadline = time.monotonic() + 60
-        while len(_item_ids_in_db()) < len(before) + 5:  # the first batch is in
+        while len(stored_item_ids()) < len(before) + 5:  # the first batch is in
             assert importer.poll() is None, importer.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.05)
@@ -124,7 +124,7 @@ def test_solr_stopped_mid_import_then_restarted_and_reindexed(iudx_tree, tmp_pat
         _services("start-solr")
     assert importer.returncode == 2, out + err
     assert "created 150 item(s), refused 0" in out and "ckan catalogue reindex" in err
-    stored = _item_ids_in_db()
+    stored = stored_item_ids()
     assert len(stored) == len(before) + 150
     assert _item_ids_in_solr() != stored  # what was written while Solr was down is missing
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import time
 
 import pytest
@@ -16,17 +15,14 @@ from ckan.lib.redis import connect_to_redis
 
 from ckanext.catalogue.api import ratelimit
 from ckanext.catalogue.jobs import CatalogueJobsUnavailable, catalogue_enqueue
-from ckanext.catalogue.tests.helpers import ROOT, run_ckan
-
-SERVICES = str(ROOT / "stack" / "bin" / "services.sh")
+from ckanext.catalogue.tests.helpers import run_ckan, run_stack
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("CKAN_REDIS_URL")),
                                 reason="Redis is the user's own (CKAN_REDIS_URL); the test will not stop it")
 
 
 def _redis(command: str) -> None:
-    done = subprocess.run([SERVICES, command], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
+    run_stack("services.sh", command, timeout=60)
 
 
 @pytest.fixture

@@ -7,15 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
-from ckanext.catalogue.tests.helpers import ROOT
-
-CLUSTER = str(ROOT / "stack" / "bin" / "cluster.sh")
+from ckanext.catalogue.tests.helpers import run_stack
 
 
 def cluster_sh(*args: str) -> str:
-    done = subprocess.run([CLUSTER, *args], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+    return run_stack("cluster.sh", *args)
 
 
 def replica_sql(sql: str) -> str:

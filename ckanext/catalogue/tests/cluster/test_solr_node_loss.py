@@ -11,14 +11,12 @@ from typing import Any
 
 import pytest
 import requests
-import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.lib.search.common import make_connection
 
 from ckanext.catalogue.tests.cluster.conftest import cluster_sh
-from ckanext.catalogue.tests.helpers import CKAN_BIN, ckan_ini
+from ckanext.catalogue.tests.helpers import CKAN_BIN, ckan_ini, stored_item_ids
 from ckanext.catalogue.tests.iudx import samples as s
 
 pytestmark = pytest.mark.cluster
@@ -28,12 +26,6 @@ ITEMS = 10_000
 # deployment puts a load balancer before its nodes; here the node CKAN
 # talks to stays up and forwards to the shard leaders.
 LOST_NODE = "8985"
-
-
-def _stored() -> set[str]:
-    model.Session.remove()
-    return {r[0] for r in model.Session.execute(sa.text(
-        "SELECT id FROM package WHERE type = 'catalogue' AND state = 'active'"))}
 
 
 def _indexed() -> tuple[int, set[str]]:
@@ -84,13 +76,13 @@ def test_a_node_killed_mid_import_loses_and_doubles_nothing(iudx_tree, tmp_path,
     source = tmp_path / "many.jsonl"
     source.write_text("".join(json.dumps({"doc": s.resource(iudx_tree["rg"], iudx_tree["provider"], f"n-{n}")}) + "\n"
                               for n in range(ITEMS)))
-    before = _stored()
+    before = stored_item_ids()
     _make_lead(f"127.0.0.1:{LOST_NODE}_solr")
     importer = subprocess.Popen([CKAN_BIN, "-c", ckan_ini(), "catalogue", "item", "import", str(source),
                                  "--batch-size", "250"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
-        while len(_stored()) < len(before) + 500:  # two batches are in
+        while len(stored_item_ids()) < len(before) + 500:  # two batches are in
             assert importer.poll() is None, importer.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.1)
@@ -103,7 +95,7 @@ def test_a_node_killed_mid_import_loses_and_doubles_nothing(iudx_tree, tmp_path,
     assert importer.returncode == 0, out + err
     assert f"created {ITEMS} item(s), refused 0" in out
     assert "trying again" in err  # updates met the lost leader, and were sent again after the election
-    stored = _stored()
+    stored = stored_item_ids()
     assert len(stored) == len(before) + ITEMS
     hits, ids = _indexed()
     assert ids == stored  # item by item
