@@ -16,14 +16,15 @@ FUZZ_SECONDS ?= 900
 
 comma := ,
 
-.PHONY: help install system venv fuzz-venv assets fuzz bench services solr-home db test-db run worker scheduler demo stop lint test doctor status clean cluster test-cluster
+.PHONY: help install system venv fuzz-venv assets fuzz bench services solr-home db test-db run worker scheduler demo stop lint test doctor status clean cluster cluster-stack test-cluster
 
 help:
 	@echo "make run     install, start services, migrate, load the demo, serve http://127.0.0.1:5000"
 	@echo "make test    install, lint, start services, prepare the test databases, run the whole suite"
 	@echo "make lint    ruff, pyright and the import layers of the package"
 	@echo "make stop    stop the services (and job worker) that make run/test/cluster started"
-	@echo "make cluster        start the cluster stack: ZooKeeper, 2 SolrCloud nodes, a PostgreSQL replica"
+	@echo "make cluster        start the cluster stack (ZooKeeper, 2 SolrCloud nodes, a PostgreSQL replica)"
+	@echo "                    and the portal on it: 2 gunicorn web processes on :5001, 2 job workers"
 	@echo "make test-cluster   run the suite on the cluster stack (test-cluster.ini)"
 	@echo "make doctor  check database, Solr, Redis, DataStore and job worker"
 	@echo "make fuzz    long schemathesis run of every API against a served test portal"
@@ -168,12 +169,21 @@ bench: test-db
 
 # The cluster stack (stack/bin/cluster.sh): ZooKeeper, two SolrCloud nodes
 # (collections ckan and ckan_test, 2 shards x 2 replicas) and a hot-standby
-# PostgreSQL replica for DataStore reads; test-cluster.ini points at them.
+# PostgreSQL replica for DataStore reads; `make cluster` adds the portal on
+# it (cluster.ini): 2 gunicorn web processes on port 5001 and 2 job workers.
+# test-cluster.ini points the suite at the same stack (the tests start the
+# web and job processes they need).
 CLUSTER_INI := test-cluster.ini
-cluster: services
+CLUSTER_PORTAL_INI := cluster.ini
+cluster-stack: services
 	@stack/bin/cluster.sh start
 
-test-cluster: test-db cluster
+cluster: cluster-stack
+	@stack/bin/databases.sh $(CLUSTER_PORTAL_INI)
+	@stack/bin/cluster.sh start-app $(CLUSTER_PORTAL_INI)
+	@echo "==> serving http://127.0.0.1:5001 (load the demo: $(CKAN) -c $(CLUSTER_PORTAL_INI) catalogue demo; make stop stops it all)"
+
+test-cluster: test-db cluster-stack
 	@mkdir -p test-artifacts
 	$(VENV)/bin/pytest --ckan-ini=$(CLUSTER_INI) --durations=15 $(PYTEST_ARGS)
 

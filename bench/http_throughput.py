@@ -14,52 +14,13 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from bench_items import bench_app, bench_bulk, bench_context, bench_machine, bench_now, bench_save
-
-HERE = Path(__file__).resolve().parent
-
-
-@contextmanager
-def _gunicorn(ini: Path, workers: int, logs: Path) -> Iterator[str]:
-    import requests
-
-    from ckanext.catalogue.tests.helpers import free_port
-
-    port = free_port()
-    log = (logs / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--chdir", str(HERE), "ckan_wsgi:application"],
-        env={**os.environ, "CKAN_INI": str(ini)}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(url + "/api/3/action/status_show", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert server.poll() is None, (logs / "gunicorn.log").read_text()[-2000:]
-            assert time.monotonic() < deadline, "gunicorn did not answer within 120s"
-            time.sleep(0.5)
-        yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -92,6 +53,7 @@ def main() -> None:
     import ckan.plugins.toolkit as tk
 
     from ckanext.catalogue.core.purge import catalogue_purge_packages
+    from ckanext.catalogue.tests.helpers import gunicorn_server
 
     ini = Path(args.ini).resolve()
     app = bench_app(str(ini))
@@ -107,7 +69,7 @@ def main() -> None:
                                     "provider": {"name": "p", "email": "p@example.org"}}}])
     rows = []
     try:
-        with tempfile.TemporaryDirectory() as logs, _gunicorn(ini, args.workers, Path(logs)) as url:
+        with tempfile.TemporaryDirectory() as logs, gunicorn_server(ini, args.workers, Path(logs)) as url:
             item_url = f"{url}/globalcatalog/api/v1/{entry}"
             first = requests.get(item_url)
             first.raise_for_status()

@@ -3,8 +3,10 @@
 # on this one (make cluster): ZooKeeper and two SolrCloud nodes holding the
 # collections ckan and ckan_test (2 shards x 2 replicas each, the catalogue's
 # configset uploaded to ZooKeeper), and a hot-standby PostgreSQL 15 replica of
-# the main cluster (pg_basebackup, streaming) for DataStore reads.
-# Redis is the single-node one (services.sh). Idempotent.
+# the main cluster (pg_basebackup, streaming) for DataStore reads; with
+# start-app INI, 2 gunicorn web processes behind one port and 2 `ckan jobs
+# worker` processes serving INI. Redis is the single-node one (services.sh).
+# Idempotent.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 SOLR_DIR="$ROOT/stack/solr"
@@ -16,6 +18,9 @@ CONFIGSET=catalogue
 REPLICA=replica
 REPLICA_PORT="${CATALOGUE_REPLICA_PORT:-5433}"
 CLOUD_HEAP="${CATALOGUE_CLOUD_HEAP:-1g}"
+WEB_PORT="${CATALOGUE_CLUSTER_WEB_PORT:-5001}"
+WEB_WORKERS=2
+JOB_WORKERS=2
 JAVA_CP="$SOLR_DIR/target/classes:$SOLR_DIR/target/lib/*"
 mkdir -p "$CLUSTER"
 
@@ -181,9 +186,49 @@ stop_replica() {
   pg_ctlcluster "$PG_VERSION" "$REPLICA" stop -m fast 2>&1 | grep -v systemd || true
 }
 
+# --- CKAN: web processes and job workers, all state in Redis and PostgreSQL ---
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+start_app() {
+  local ini=$1 n
+  [ -f "$ini" ] || die "no such ini: $ini"
+  ini=$(cd "$(dirname "$ini")" && pwd)/$(basename "$ini")
+  if alive "$CLUSTER/web.pid"; then
+    say "web: running on http://127.0.0.1:$WEB_PORT"
+  else
+    say "web: gunicorn, $WEB_WORKERS worker processes on http://127.0.0.1:$WEB_PORT (log in $CLUSTER/web.log)"
+    # The access log names the process that answered (%(p)s).
+    CKAN_INI="$ini" nohup "$VENV/bin/gunicorn" --workers "$WEB_WORKERS" --bind "127.0.0.1:$WEB_PORT" \
+      --chdir "$ROOT/stack" --timeout 120 --access-logfile "$CLUSTER/web-access.log" \
+      --access-logformat '%(p)s %(s)s %(m)s %(U)s' ckan_wsgi:application >"$CLUSTER/web.log" 2>&1 &
+    echo $! >"$CLUSTER/web.pid"
+  fi
+  for n in $(seq 1 "$JOB_WORKERS"); do
+    if alive "$CLUSTER/jobs-$n.pid"; then say "job worker $n: running"; continue; fi
+    say "job worker $n: starting (log in $CLUSTER/jobs-$n.log)"
+    nohup "$VENV/bin/ckan" -c "$ini" jobs worker >"$CLUSTER/jobs-$n.log" 2>&1 &
+    echo $! >"$CLUSTER/jobs-$n.pid"
+  done
+  for _ in $(seq 1 240); do
+    curl -sf --max-time 5 "http://127.0.0.1:$WEB_PORT/api/3/action/status_show" >/dev/null 2>&1 && return
+    alive "$CLUSTER/web.pid" || die "gunicorn exited; see $CLUSTER/web.log"
+    sleep 0.5
+  done
+  die "the web processes did not answer within 120s; see $CLUSTER/web.log"
+}
+
+stop_app() {
+  local n
+  stop_pid web "$CLUSTER/web.pid"
+  for n in $(seq 1 "$JOB_WORKERS"); do stop_pid "job worker $n" "$CLUSTER/jobs-$n.pid"; done
+}
+
 case "${1:-}" in
   start) start_solrcloud; start_replica ;;
-  stop) stop_solrcloud; stop_replica ;;
+  stop) stop_app; stop_solrcloud; stop_replica ;;
+  start-app) start_app "${2:?usage: cluster.sh start-app INI}" ;;
+  stop-app) stop_app ;;
   # The Solr part alone (the fault tests stop and restart it).
   start-solr) start_solrcloud ;;
   stop-solr) stop_solrcloud ;;
@@ -196,6 +241,8 @@ case "${1:-}" in
     zk_up && echo "zookeeper: up" || echo "zookeeper: down"
     for port in $SOLR_NODES; do node_up "$port" && echo "solr node $port: up" || echo "solr node $port: down"; done
     cloud_healthy 2>/dev/null && echo "solrcloud: all replicas active" || echo "solrcloud: not all replicas active"
-    echo "postgresql replica: $(replica_state || echo absent)" ;;
-  *) die "usage: cluster.sh start|stop|status|start-solr|stop-solr|kill-node PORT|start-node PORT|start-replica|stop-replica" ;;
+    echo "postgresql replica: $(replica_state || echo absent)"
+    alive "$CLUSTER/web.pid" && echo "web: up on port $WEB_PORT" || echo "web: down"
+    for n in $(seq 1 "$JOB_WORKERS"); do alive "$CLUSTER/jobs-$n.pid" && echo "job worker $n: up" || echo "job worker $n: down"; done ;;
+  *) die "usage: cluster.sh start|stop|status|start-app INI|stop-app|start-solr|stop-solr|kill-node PORT|start-node PORT|start-replica|stop-replica" ;;
 esac

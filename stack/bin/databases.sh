@@ -11,9 +11,16 @@ read_urls() {
   "$VENV/bin/python" - "$INI" <<'PY'
 import configparser, os, sys
 from sqlalchemy.engine import make_url
-cp = configparser.ConfigParser(interpolation=None, strict=False)
-cp.read(sys.argv[1])
-main = cp["app:main"]
+def section(path):
+    # An ini's [app:main] over the one its `use = config:` names.
+    cp = configparser.ConfigParser(interpolation=None, strict=False)
+    cp.read(path)
+    own = dict(cp["app:main"])
+    base = own.pop("use", "")
+    if not base.startswith("config:"):
+        return own
+    return {**section(os.path.join(os.path.dirname(path), base[len("config:"):])), **own}
+main = section(sys.argv[1])
 keys = {"sqlalchemy.url": "CKAN_SQLALCHEMY_URL", "ckan.datastore.write_url": "CKAN_DATASTORE_WRITE_URL",
         "ckan.datastore.read_url": "CKAN_DATASTORE_READ_URL"}
 for key, env in keys.items():

@@ -2,8 +2,6 @@
 PostgreSQL, Solr and Redis, and a real `ckan jobs worker` process where jobs run."""
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -25,6 +23,7 @@ from ckanext.catalogue.tests.helpers import (
     catalogue_reset_db,
     catalogue_site_user,
     ckan_ini,
+    stop_process_group,
 )
 
 # Key of the PostgreSQL advisory lock a test run holds on its database.
@@ -96,22 +95,12 @@ def _start_worker() -> subprocess.Popen:
     raise RuntimeError("ckan jobs worker did not register within 60s")
 
 
-def _stop_worker(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
 @pytest.fixture(scope="session")
 def _worker_slot() -> Iterator[dict[str, subprocess.Popen]]:
     slot: dict[str, subprocess.Popen] = {}
     yield slot
     if "proc" in slot:
-        _stop_worker(slot["proc"])
+        stop_process_group(slot["proc"])
 
 
 @pytest.fixture
@@ -122,7 +111,7 @@ def job_worker(_worker_slot: dict[str, subprocess.Popen]) -> subprocess.Popen:
     proc = _worker_slot.get("proc")
     if proc is None or proc.poll() is not None or not _registered(proc):
         if proc is not None:
-            _stop_worker(proc)
+            stop_process_group(proc)
         proc = _worker_slot["proc"] = _start_worker()
     return proc
 

@@ -3,6 +3,7 @@ actions as a user, running the real `ckan` CLI and servers, resetting the
 database with the plugin migrations, and objects the attack tests make."""
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime
 import os
@@ -180,6 +181,61 @@ def ckan_servers(ini: Path, count: int, log_dir: Path, own_site_url: bool = Fals
                     server.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     os.killpg(server.pid, signal.SIGKILL)
+
+@contextlib.contextmanager
+def gunicorn_server(ini: Path, workers: int, log_dir: Path) -> Iterator[str]:
+    """A gunicorn serving ``ini`` with ``workers`` processes behind one port
+    (stack/ckan_wsgi.py, as the cluster stack runs it); yields its base URL
+    once every process answers. ``log_dir/access.log`` names the process
+    that answered each request (its pid first, in angle brackets)."""
+    port = free_port()
+    log = log_dir / "gunicorn.log"
+    access = log_dir / "access.log"
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--chdir", str(ROOT / "stack"), "--timeout", "120", "--access-logfile", str(access),
+         "--access-logformat", "%(p)s %(s)s %(m)s %(U)s", "ckan_wsgi:application"],
+        env={**os.environ, "CKAN_INI": str(ini)}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        # Each process loads CKAN on its own: all are up once each has
+        # answered (requests sent together reach more than one).
+        while len(set(answered_by(access, "/api/3/action/status_show"))) < workers:
+            assert server.poll() is None, log.read_text(errors="replace")[-2000:]
+            assert time.monotonic() < deadline, f"gunicorn's {workers} processes did not all answer within 120s"
+            with concurrent.futures.ThreadPoolExecutor(workers * 2) as pool:
+                list(pool.map(http_status, [f"{url}/api/3/action/status_show"] * workers * 2))
+            time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to a process started with ``start_new_session`` and its
+    children; SIGKILL after 20s."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=20)
+
+def answered_by(access_log: Path, path: str) -> list[str]:
+    """The pids of the gunicorn processes that answered requests for
+    ``path`` (one per request, in order), from gunicorn_server's access log."""
+    if not access_log.exists():
+        return []
+    return [line.split()[0].strip("<>") for line in access_log.read_text().splitlines()
+            if len(line.split()) >= 4 and line.split()[3] == path]
 
 def catalogue_call(caller: str | None, action: str, /, **data):
     """Call an action as ``caller`` (None: anonymous) through CKAN's action layer."""
