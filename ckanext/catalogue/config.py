@@ -76,7 +76,7 @@ def catalogue_replica_wait() -> float:
 def catalogue_worker_max_age(config: Mapping[str, Any] | None = None) -> int:
     """Seconds since its last heartbeat after which the doctor calls a job worker gone."""
     value = _get("doctor.worker_max_age", config)
-    return int(value) if value not in (None, "") else 120
+    return int(value) if value not in (None, "") else 480
 
 
 # --- items ---

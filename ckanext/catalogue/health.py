@@ -12,7 +12,7 @@ import sys
 import time
 import xml.dom.minidom
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import redis
 import requests
@@ -268,33 +268,58 @@ def check_datastore(config: Any) -> CatalogueCheck:
     return CatalogueCheck("datastore", True, f"write {_safe_url(write_url)}, read-only {_safe_url(read_url)}, permissions set")
 
 
+# Cap on the worker entries the doctor reads from Redis.
+_WORKERS_READ = 1000
+
+
+def catalogue_workers_seen(conn: redis.Redis, max_age: int) -> tuple[list[str], int]:
+    """Names of this site's job workers whose last heartbeat is at most
+    ``max_age`` seconds old, and how many of them Redis no longer lists
+    (it was restarted since they started: they work on, and beat into
+    their own entry, but are gone from RQ's list of workers)."""
+    prefix = jobs.add_queue_name_prefix("")
+    listed = {name.decode() if isinstance(name, bytes) else name for name in conn.smembers(Worker.redis_workers_keys)}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    alive: list[str] = []
+    unlisted = 0
+    # Each worker's own entry, not RQ's list (Worker.all) alone, which a
+    # Redis restart empties while the workers go on.
+    keys = cast("Iterable[bytes | str]", conn.scan_iter(match=f"{Worker.redis_worker_namespace_prefix}*", count=500))
+    for n, raw_key in enumerate(keys):
+        if n >= _WORKERS_READ:
+            break
+        key = raw_key.decode() if isinstance(raw_key, bytes) else raw_key
+        queues, beat = conn.hmget(key, "queues", "last_heartbeat")
+        if beat is None:
+            continue
+        # Only workers of this site (queue names carry the site's prefix);
+        # an entry remade after a restart has no queues and counts.
+        names = (queues.decode() if isinstance(queues, bytes) else queues or "").split(",")
+        if queues is not None and not any(name.startswith(prefix) for name in names):
+            continue
+        seen = datetime.datetime.fromisoformat(beat.decode() if isinstance(beat, bytes) else beat)
+        if seen.tzinfo is None:
+            seen = seen.replace(tzinfo=datetime.timezone.utc)
+        if (now - seen).total_seconds() <= max_age:
+            alive.append(key[len(Worker.redis_worker_namespace_prefix):])
+            unlisted += key not in listed
+    return sorted(alive), unlisted
+
+
 def check_worker(config: Any) -> CatalogueCheck:
     max_age = catalogue_worker_max_age(config)
     try:
-        conn = connect_to_redis()
-        prefix = jobs.add_queue_name_prefix("")
-        workers = Worker.all(connection=conn)
+        alive, unlisted = catalogue_workers_seen(connect_to_redis(), max_age)
     except Exception as exc:
         return CatalogueCheck("worker", False, f"cannot list job workers ({_reason(exc)}); check Redis")
-    now = datetime.datetime.now(datetime.timezone.utc)
-    alive = []
-    for worker in workers:
-        # Only workers of this site (queue names carry the site's prefix).
-        if not any(name.startswith(prefix) for name in worker.queue_names()):
-            continue
-        beat = worker.last_heartbeat
-        if beat is None:
-            continue
-        if beat.tzinfo is None:
-            beat = beat.replace(tzinfo=datetime.timezone.utc)
-        if (now - beat).total_seconds() <= max_age:
-            alive.append(worker.name)
     if not alive:
         return CatalogueCheck(
             "worker", False,
             f"no job worker seen in the last {max_age}s; start one with `ckan jobs worker` (`make run` does)",
         )
-    return CatalogueCheck("worker", True, f"{len(alive)} worker(s) seen in the last {max_age}s")
+    shown = ", ".join(alive[:10]) + (f" and {len(alive) - 10} more" if len(alive) > 10 else "")
+    note = f" ({unlisted} started before Redis last restarted)" if unlisted else ""
+    return CatalogueCheck("worker", True, f"{len(alive)} worker(s) seen in the last {max_age}s: {shown}{note}")
 
 
 # Solr's answers when its index writer has closed (a "tragic" failure such

@@ -25,6 +25,7 @@ from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
 from ckanext.catalogue.api import ratelimit
+from ckanext.catalogue.health import catalogue_workers_seen
 from ckanext.catalogue.software import store
 from ckanext.catalogue.software.logic.action import catalogue_software_import_job
 from ckanext.catalogue.tests.globalcatalog.test_globalcatalog_api import BASE, _entry
@@ -189,6 +190,7 @@ def test_redis_restarted_under_running_processes(several):
     if os.environ.get("CKAN_REDIS_URL"):
         pytest.skip("Redis is the user's own (CKAN_REDIS_URL); the test will not restart it")
     _limit_holds(several)
+    names = _workers_listening(2)
     run_stack("services.sh", "stop-redis", timeout=60)
     try:
         # Reads go on without Redis; limits step aside meanwhile.
@@ -207,3 +209,10 @@ def test_redis_restarted_under_running_processes(several):
     assert job.get_status() == "finished", job.exc_info
     assert job.return_value()["packages"] == 4000
     assert all(w.poll() is None for w in several["workers"]), "a job worker exited"
+    # Redis forgot its list of workers; the doctor still sees both (they
+    # beat into entries of their own once they reconnect) and says why.
+    deadline = time.monotonic() + 60
+    while not set(names) <= set(catalogue_workers_seen(connect_to_redis(), 480)[0]):
+        assert time.monotonic() < deadline, (names, catalogue_workers_seen(connect_to_redis(), 480))
+        time.sleep(0.5)
+    assert catalogue_workers_seen(connect_to_redis(), 480)[1] >= 2
