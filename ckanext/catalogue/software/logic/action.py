@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlparse
 
+from rq import Retry
+
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
@@ -327,9 +329,11 @@ def _as_url(location: str) -> str:
 
 def _job_options() -> dict[str, Any]:
     # Imports can take minutes: their own queue keeps them from holding up
-    # other jobs when a worker listens there.
+    # other jobs when a worker listens there. A job whose worker died is
+    # queued again once (RQ's registry cleanup, when its heartbeat is an
+    # hour old); the catalog says meanwhile that the update stopped.
     return {"queue": catalogue_software_queue(),
-            "rq_kwargs": {"timeout": 3600}}
+            "rq_kwargs": {"timeout": 3600, "retry": Retry(max=1)}}
 
 
 def _now_iso() -> str:

@@ -1,7 +1,9 @@
 """A job worker killed in the middle of a software catalog's update (a real
 `ckan jobs worker` process, SIGKILL while the rows are being replaced): the
 catalog keeps its old rows (the replacement is one transaction), says in
-one sentence that the update stopped, and is not shown as updating for ever."""
+one sentence that the update stopped, and is not shown as updating for
+ever; RQ queues the job again once its heartbeat has expired, and another
+worker finishes it."""
 from __future__ import annotations
 
 import json
@@ -12,13 +14,15 @@ import time
 from pathlib import Path
 
 import pytest
+from rq.job import Job
 
 from ckan.lib import jobs
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
 from ckanext.catalogue.software import store
 from ckanext.catalogue.software.logic.action import JOB_VANISHED, catalogue_software_import_job
-from ckanext.catalogue.tests.helpers import CKAN_BIN, ckan_ini
+from ckanext.catalogue.tests.helpers import CKAN_BIN, ckan_ini, stop_process_group
 
 SMALL = Path(__file__).parent / "data" / "spack" / "repology.json"
 QUEUE = "catalogue-worker-loss-tests"
@@ -33,6 +37,11 @@ def _big_spack(path: Path, packages: int) -> None:
                     "homepages": [f"https://example.org/{n}"], "categories": ["build-tools"],
                     "dependencies": ["c"], "version": [{"version": f"{v}.0"} for v in range(3)]}
         for n in range(packages)}}))
+
+
+def _worker(ini: Path) -> subprocess.Popen:
+    return subprocess.Popen([CKAN_BIN, "-c", str(ini), "jobs", "worker", QUEUE], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def test_a_worker_killed_mid_update_leaves_the_old_rows_and_says_so(app, tmp_path, ckan_config, monkeypatch):
@@ -50,8 +59,7 @@ def test_a_worker_killed_mid_update_leaves_the_old_rows_and_says_so(app, tmp_pat
                    f"ckanext.catalogue.software.queue = {QUEUE}\n")
     monkeypatch.setitem(ckan_config, "ckanext.catalogue.software.queue", QUEUE)
     jobs.get_queue(QUEUE).empty()
-    worker = subprocess.Popen([CKAN_BIN, "-c", str(ini), "jobs", "worker", QUEUE], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    worker = _worker(ini)
     try:
         helpers.call_action("catalogue_software_update", context={"user": admin["name"]}, id=catalog["id"])
         deadline = time.monotonic() + 120
@@ -70,7 +78,6 @@ def test_a_worker_killed_mid_update_leaves_the_old_rows_and_says_so(app, tmp_pat
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=30)
-        jobs.get_queue(QUEUE).empty()
 
     # PostgreSQL ends the dead worker's session (and its locks) once it notices.
     deadline = time.monotonic() + 60
@@ -82,3 +89,31 @@ def test_a_worker_killed_mid_update_leaves_the_old_rows_and_says_so(app, tmp_pat
                     headers={"Authorization": f"Token {admin['token']}"}).json
     assert shown["update_errors"] == JOB_VANISHED
     assert shown["package_count"] == before[0] == 3
+
+    # RQ still lists the job as started. Its registry cleanup (a worker's
+    # maintenance, every 10 minutes) finds it abandoned once its heartbeat
+    # is older than the job's timeout (3600 s) plus 60 s: the test runs
+    # that cleanup as of then. The job is queued again (one retry) and
+    # another worker finishes it.
+    queue = jobs.get_queue(QUEUE)
+    (job_id,) = queue.started_job_registry.get_job_ids()
+    try:
+        queue.started_job_registry.cleanup(timestamp=time.time() + 3600 + 61)
+        assert queue.job_ids == [job_id]
+        other = _worker(ini)
+        try:
+            deadline = time.monotonic() + 180
+            while Job.fetch(job_id, connection=connect_to_redis()).get_status() not in ("finished", "failed"):
+                assert other.poll() is None, "the second worker exited"
+                assert time.monotonic() < deadline, "the retried job did not finish"
+                time.sleep(0.2)
+        finally:
+            stop_process_group(other)
+        assert Job.fetch(job_id, connection=connect_to_redis()).get_status() == "finished"
+    finally:
+        queue.empty()
+    after = store.catalogue_software_counts({catalog["id"]: tables})[catalog["id"]]
+    assert after[:2] == (20_000, 60_000)
+    shown = app.get(f"/api/marketplace-software-catalogs/{catalog['uuid']}/",
+                    headers={"Authorization": f"Token {admin['token']}"}).json
+    assert shown["update_errors"] == "" and shown["package_count"] == 20_000
