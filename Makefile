@@ -152,7 +152,11 @@ BENCH_SIZES ?= 1000,10000,100000
 BENCH_SMALL_SIZES ?= 1000,10000
 # test.ini with the defaults a portal runs (bench/bench.ini says which).
 BENCH_INI := bench/bench.ini
-bench: test-db
+# BENCH_STACK=cluster: the search benchmark also runs on the cluster stack
+# (bench/bench-cluster.ini), and the report shows both side by side.
+BENCH_STACK ?= single
+BENCH_CLUSTER_INI := bench/bench-cluster.ini
+bench: test-db $(if $(filter cluster,$(BENCH_STACK)),cluster-stack)
 	@stack/bin/system-packages.sh wrk
 	@mkdir -p bench/results && rm -f bench/results/*.json bench/results/*.md
 	$(VENV)/bin/python bench/single_write.py --ini $(BENCH_INI)
@@ -165,6 +169,12 @@ bench: test-db
 	$(VENV)/bin/python bench/http_throughput.py --ini $(BENCH_INI)
 	$(VENV)/bin/python bench/software_import.py --ini $(BENCH_INI)
 	$(VENV)/bin/python bench/group_purge.py --ini $(BENCH_INI) --sizes $(BENCH_SMALL_SIZES)
+	@if [ "$(BENCH_STACK)" = cluster ]; then \
+	  for n in $(subst $(comma), ,$(BENCH_SIZES)); do \
+	    echo "==> bench: N=$$n on the cluster stack"; \
+	    $(VENV)/bin/python bench/search_latency.py --ini $(BENCH_CLUSTER_INI) --stack cluster --sizes $$n --append || exit 1; \
+	  done; \
+	fi
 	$(VENV)/bin/python bench/report.py
 
 # The cluster stack (stack/bin/cluster.sh): ZooKeeper, two SolrCloud nodes

@@ -15,8 +15,8 @@ from typing import Any
 from bench_items import RESULTS, bench_machine
 from bench_plot import Panel, Series, bench_svg
 
-PARTS = ("single_write", "bulk_import", "search_latency", "hierarchy", "group_purge", "software_import",
-         "http_throughput")
+PARTS = ("single_write", "bulk_import", "search_latency", "search_latency_cluster", "hierarchy", "group_purge",
+         "software_import", "http_throughput")
 
 
 # The latest full run, committed (README.rst shows its table).
@@ -76,16 +76,17 @@ def _targets(data: dict[str, Any]) -> list[dict[str, str]]:
             rows.add("Bulk import linear in N", "ms per item flat across N (within 1.5x)",
                      f"{min(per_item)}-{max(per_item)} ms ({spread:.2f}x)",
                      "N=" + ",".join(str(r["n"]) for r in bulk), spread <= 1.5)
-    if "search_latency" in data:
-        for r in data["search_latency"]["rows"]:
+    for part, where in (("search_latency", ""), ("search_latency_cluster", ", cluster stack")):
+        for r in data.get(part, {}).get("rows", []):
             if "package_search_p95_ms" not in r:
                 continue  # a run from before the restated target
-            rows.add(f"Search p95, {r['query']}, N={r['n']}", "<= CKAN's package_search p95 (same query)",
+            rows.add(f"Search p95, {r['query']}, N={r['n']}{where}", "<= CKAN's package_search p95 (same query)",
                      f"{r['api_p95_ms']} ms", f"package_search {r['package_search_p95_ms']} ms",
                      r["api_p95_ms"] <= r["package_search_p95_ms"])
             over = round(r["api_p95_ms"] - r["solr_p95_ms"], 2)
             floor = round(1.2 * r["ckan_floor_p95_ms"], 2)
-            rows.add(f"Search p95 over raw Solr, {r['query']}, N={r['n']}", "<= 1.2x CKAN's floor (status_show p95)",
+            rows.add(f"Search p95 over raw Solr, {r['query']}, N={r['n']}{where}",
+                     "<= 1.2x CKAN's floor (status_show p95)",
                      f"{over} ms (API {r['api_p95_ms']} - Solr {r['solr_p95_ms']})", f"1.2x floor {floor} ms",
                      over <= floor)
     if "hierarchy" in data:
@@ -125,6 +126,29 @@ def _targets(data: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def _stacks_side_by_side(data: dict[str, Any]) -> list[str]:
+    """Search p50/p95 on the single node beside the cluster stack, for each
+    N and query both measured (``make bench BENCH_STACK=cluster``)."""
+    if "search_latency" not in data or "search_latency_cluster" not in data:
+        return []
+    single = {(r["n"], r["query"]): r for r in data["search_latency"]["rows"]}
+    pairs = [(single[(r["n"], r["query"])], r) for r in data["search_latency_cluster"]["rows"]
+             if (r["n"], r["query"]) in single]
+    lines = ["", "## Search: single node beside the cluster stack", "",
+             "The same queries at the same N, measured in the same `make bench BENCH_STACK=cluster` run: "
+             "one Solr core on one node, and the SolrCloud collection of 2 shards x 2 replicas on 2 nodes "
+             "(`make cluster`), each behind one `ckan run`.", "",
+             "| N | Query | Single API p50 ms | Single API p95 ms | Cluster API p50 ms | Cluster API p95 ms "
+             "| Cluster / single p95 | Single Solr p95 ms | Cluster Solr p95 ms |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for one, many in pairs:
+        lines.append(f"| {one['n']} | {one['query']} | {one['api_p50_ms']} | {one['api_p95_ms']} | "
+                     f"{many['api_p50_ms']} | {many['api_p95_ms']} | "
+                     f"{many['api_p95_ms'] / max(one['api_p95_ms'], 0.01):.2f}x | {one['solr_p95_ms']} | "
+                     f"{many['solr_p95_ms']} |")
+    return lines
+
+
 def _api_beside_solr(rows: list[dict[str, Any]], key: str, title: str) -> Panel:
     """API p95 against N for each request (``key``), with its Solr p95 dashed."""
     series = []
@@ -144,6 +168,9 @@ def _panels(data: dict[str, Any]) -> list[Panel]:
     if "search_latency" in data:
         panels.append(_api_beside_solr(data["search_latency"]["rows"], "query",
                                        "Search p95 through the APIs, and the same Solr requests"))
+    if "search_latency_cluster" in data:
+        panels.append(_api_beside_solr(data["search_latency_cluster"]["rows"], "query",
+                                       "Search p95 on the cluster stack (2 shards x 2 replicas), and its Solr"))
     if "hierarchy" in data:
         panels.append(_api_beside_solr(data["hierarchy"]["rows"], "read",
                                        "Hierarchy reads p95, and the same Solr requests"))
@@ -197,6 +224,7 @@ def main() -> None:
     missing = [name for name in PARTS if name not in data]
     if missing:
         lines += ["", "Not run: " + ", ".join(f"`{m}`" for m in missing) + "."]
+    lines += _stacks_side_by_side(data)
     table_end = len(lines)
     lines += ["", "Plot of cost against N (log-log, references dashed): `report.svg`.", ""]
     for name in PARTS:

@@ -10,7 +10,10 @@ ini serves the APIs. Each query is first sent in-process with pysolr's
 that API call makes (one connection, keep-alive, no CKAN code). p50 and p95
 over ``--repeat`` runs after warm-up, taken in turns with their references
 (one request of each per round), beside CKAN's ``package_search`` for the
-same query and CKAN's floor (``status_show``). Writes ``bench/results/search_latency.{json,md}``.
+same query and CKAN's floor (``status_show``). Writes ``bench/results/search_latency.{json,md}``;
+with ``--stack cluster`` (an ini on the cluster stack, ``make bench
+BENCH_STACK=cluster``), ``search_latency_cluster.{json,md}``, which the
+report shows beside the single-node figures.
 """
 from __future__ import annotations
 
@@ -146,11 +149,16 @@ def _measure(app: Any, ini: Path, sizes: list[int], repeat: int, reuse: bool) ->
     return rows
 
 
-def report(rows: list[dict[str, Any]], when: str, repeat: int) -> str:
+# What each stack's run is called in the report.
+STACKS = {"single": "single node (one Solr core)",
+          "cluster": "cluster stack (SolrCloud, 2 shards x 2 replicas on 2 nodes)"}
+
+
+def report(rows: list[dict[str, Any]], when: str, repeat: int, stack: str = "single") -> str:
     lines = [
-        "# Search latency: HTTP APIs beside raw Solr",
+        "# Search latency: HTTP APIs beside raw Solr" + ("" if stack == "single" else f", {STACKS[stack]}"),
         "",
-        f"Run {when} on {bench_machine()}; {repeat} requests per figure after 5 warm-ups, one `ckan run` "
+        f"Run {when} on {bench_machine()}, {STACKS[stack]}; {repeat} requests per figure after 5 warm-ups, one `ckan run` "
         "process, one keep-alive connection. Each row's five series (API, raw Solr, Solr on new connections, "
         "package_search, floor) are taken in turns, one request of each per round, so they see the same "
         "moments of the machine. Raw Solr replays the exact Solr requests the API call makes "
@@ -184,12 +192,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--reuse", action="store_true", help="search the items bulk_import.py --keep left")
     parser.add_argument("--append", action="store_true", help="keep the results of other N")
+    parser.add_argument("--stack", choices=sorted(STACKS), default="single",
+                        help="the stack --ini points at (cluster: saved as search_latency_cluster)")
     args = parser.parse_args()
     ini = Path(args.ini).resolve()
-    rows = bench_rows("search_latency", _measure(bench_app(str(ini)), ini, [int(n) for n in args.sizes.split(",")],
-                                                 args.repeat, args.reuse), args.append)
+    name = "search_latency" if args.stack == "single" else f"search_latency_{args.stack}"
+    measured = [{**r, "stack": args.stack} for r in _measure(bench_app(str(ini)), ini,
+                                                              [int(n) for n in args.sizes.split(",")],
+                                                              args.repeat, args.reuse)]
+    rows = bench_rows(name, measured, args.append)
     when = bench_now()
-    bench_save("search_latency", {"when": when, "rows": rows}, report(rows, when, args.repeat))
+    bench_save(name, {"when": when, "stack": args.stack, "rows": rows}, report(rows, when, args.repeat, args.stack))
 
 
 if __name__ == "__main__":
