@@ -150,6 +150,18 @@ def http_status(url: str, timeout: float = 10) -> int | None:
     except OSError:
         return None
 
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to a process started with ``start_new_session`` and its
+    children; SIGKILL after 20s."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=20)
+
 @contextlib.contextmanager
 def ckan_servers(ini: Path, count: int, log_dir: Path, own_site_url: bool = False) -> Iterator[list[str]]:
     """``count`` real `ckan run` processes on ``ini``; yields their base URLs
@@ -175,12 +187,7 @@ def ckan_servers(ini: Path, count: int, log_dir: Path, own_site_url: bool = Fals
         yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for server in servers:
-            if server.poll() is None:
-                os.killpg(server.pid, signal.SIGTERM)
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(server.pid, signal.SIGKILL)
+            stop_process_group(server)
 
 @contextlib.contextmanager
 def gunicorn_server(ini: Path, workers: int, log_dir: Path) -> Iterator[str]:
@@ -210,24 +217,7 @@ def gunicorn_server(ini: Path, workers: int, log_dir: Path) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
-
-def stop_process_group(proc: subprocess.Popen) -> None:
-    """SIGTERM to a process started with ``start_new_session`` and its
-    children; SIGKILL after 20s."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=20)
+        stop_process_group(server)
 
 def answered_by(access_log: Path, path: str) -> list[str]:
     """The pids of the gunicorn processes that answered requests for
